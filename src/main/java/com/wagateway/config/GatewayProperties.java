@@ -1,0 +1,85 @@
+package com.wagateway.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Every gateway setting in one typed place. Values come from the environment or a
+ * {@code .env} file through {@code application.yml} (see {@code .env.example}); defaults
+ * live here and in that file only.
+ *
+ * @param dataDir      root of everything the gateway writes (embedded database, sessions)
+ * @param sessionsDir  parent of the per-connection Baileys session folders
+ * @param databaseUrl  external PostgreSQL; blank means the embedded, persistent one
+ * @param engine       how the engine process is started and what socket factory it uses
+ * @param lifecycle    reconnect, QR-wait and restore timings
+ */
+@ConfigurationProperties("gateway")
+public record GatewayProperties(
+        @DefaultValue("./data") Path dataDir,
+        Path sessionsDir,
+        @DefaultValue("") String databaseUrl,
+        @DefaultValue Engine engine,
+        @DefaultValue Lifecycle lifecycle) {
+
+    /** The sessions folder, defaulting to {@code DATA_DIR/sessions}. Always absolute. */
+    public Path sessionsPath() {
+        Path p = sessionsDir != null ? sessionsDir : dataDir.resolve("sessions");
+        return p.toAbsolutePath().normalize();
+    }
+
+    /** Absolute data folder. */
+    public Path dataPath() {
+        return dataDir.toAbsolutePath().normalize();
+    }
+
+    /**
+     * @param mode             {@code baileys} (real WhatsApp) or {@code sandbox} (simulated phone)
+     * @param dir              folder holding the engine's package.json and src/
+     * @param node             node executable
+     * @param logLevel         engine log level (pino)
+     * @param waWebSocketUrl   override of WhatsApp's WebSocket URL (tests point it at a local listener)
+     * @param connectTimeout   Baileys connect timeout
+     * @param commandTimeout   how long Java waits for a reply to one command
+     * @param restartMaxBackoff cap of the supervisor's restart backoff
+     * @param sandbox          simulated QR timings
+     */
+    public record Engine(
+            @DefaultValue("baileys") String mode,
+            @DefaultValue("./whatsapp") Path dir,
+            @DefaultValue("node") String node,
+            @DefaultValue("info") String logLevel,
+            String waWebSocketUrl,
+            @DefaultValue("20s") Duration connectTimeout,
+            @DefaultValue("30s") Duration commandTimeout,
+            @DefaultValue("30s") Duration restartMaxBackoff,
+            @DefaultValue Sandbox sandbox) {
+
+        public boolean isSandbox() {
+            return "sandbox".equalsIgnoreCase(mode);
+        }
+    }
+
+    /** Sandbox QR behaviour: first ref lifetime, later refs' lifetime, number of refs. */
+    public record Sandbox(
+            @DefaultValue("60s") Duration qrFirst,
+            @DefaultValue("20s") Duration qrNext,
+            @DefaultValue("6") int qrRefs,
+            @DefaultValue("50ms") Duration connectDelay) {
+    }
+
+    /**
+     * @param reconnectBase   first backoff delay after a transient close
+     * @param reconnectMax    backoff cap
+     * @param qrWait          how long get-qr waits for the first QR
+     * @param restorePerSecond how many connections are restarted per second at boot
+     */
+    public record Lifecycle(
+            @DefaultValue("1s") Duration reconnectBase,
+            @DefaultValue("60s") Duration reconnectMax,
+            @DefaultValue("8s") Duration qrWait,
+            @DefaultValue("100") int restorePerSecond) {
+    }
+}

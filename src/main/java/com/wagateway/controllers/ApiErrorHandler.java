@@ -1,0 +1,76 @@
+package com.wagateway.controllers;
+
+import com.wagateway.controllers.dto.ErrorBody;
+import com.wagateway.services.ApiException;
+import jakarta.servlet.http.HttpServletRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.HttpMediaTypeNotAcceptableException;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.bind.MissingServletRequestParameterException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.NoHandlerFoundException;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
+
+/**
+ * Translates every failure inside Spring MVC to the one JSON error shape ({@link ErrorBody}).
+ * Failures outside MVC (the servlet container) reach {@link JsonErrorController}. Server errors
+ * are logged with their stack; client errors are not (they are the client's).
+ */
+@RestControllerAdvice
+public class ApiErrorHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ApiErrorHandler.class);
+
+    @ExceptionHandler(ApiException.class)
+    ResponseEntity<ErrorBody> api(ApiException e, HttpServletRequest req) {
+        return body(e.status(), e.code(), e.getMessage(), e.field(), req);
+    }
+
+    @ExceptionHandler(HttpMessageNotReadableException.class)
+    ResponseEntity<ErrorBody> unreadable(HttpMessageNotReadableException e, HttpServletRequest req) {
+        return body(400, "malformed_json", "the request body is missing or is not valid JSON", null, req);
+    }
+
+    @ExceptionHandler({MissingServletRequestParameterException.class, MethodArgumentTypeMismatchException.class})
+    ResponseEntity<ErrorBody> badParam(Exception e, HttpServletRequest req) {
+        return body(400, "invalid_parameter", e.getMessage(), null, req);
+    }
+
+    @ExceptionHandler({NoResourceFoundException.class, NoHandlerFoundException.class})
+    ResponseEntity<ErrorBody> notFound(Exception e, HttpServletRequest req) {
+        return body(404, "not_found", "no such endpoint: " + req.getMethod() + " " + req.getRequestURI(), null, req);
+    }
+
+    @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
+    ResponseEntity<ErrorBody> method(HttpRequestMethodNotSupportedException e, HttpServletRequest req) {
+        return body(405, "method_not_allowed", "method " + e.getMethod() + " is not allowed here", null, req);
+    }
+
+    @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
+    ResponseEntity<ErrorBody> mediaType(HttpMediaTypeNotSupportedException e, HttpServletRequest req) {
+        return body(415, "unsupported_media_type", "send the body as application/json", null, req);
+    }
+
+    @ExceptionHandler(HttpMediaTypeNotAcceptableException.class)
+    ResponseEntity<ErrorBody> notAcceptable(HttpMediaTypeNotAcceptableException e, HttpServletRequest req) {
+        return body(406, "not_acceptable", "this endpoint answers application/json", null, req);
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<ErrorBody> unexpected(Exception e, HttpServletRequest req) {
+        log.error("unexpected error on {} {}", req.getMethod(), req.getRequestURI(), e);
+        return body(500, "internal_error", "an unexpected error occurred", null, req);
+    }
+
+    static ResponseEntity<ErrorBody> body(int status, String code, String message, String field, HttpServletRequest req) {
+        return ResponseEntity.status(status)
+                .contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+                .body(ErrorBody.of(status, code, message, field, req.getRequestURI()));
+    }
+}

@@ -1,0 +1,69 @@
+package com.wagateway.controllers;
+
+import com.wagateway.controllers.dto.ConnectionIdRequest;
+import com.wagateway.controllers.dto.ConnectionView;
+import com.wagateway.services.ConnectionService;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Resource-style connection endpoints for the dashboard and integrators. */
+@RestController
+@RequestMapping("/api/connections")
+public class ConnectionController {
+
+    private final ConnectionService connections;
+
+    public ConnectionController(ConnectionService connections) {
+        this.connections = connections;
+    }
+
+    @GetMapping
+    List<ConnectionView> list() {
+        return connections.list().stream().map(ConnectionView::from).toList();
+    }
+
+    /** Creates a stopped connection; 409 if the id is taken. */
+    @PostMapping
+    @ResponseStatus(HttpStatus.CREATED)
+    ConnectionView create(@RequestBody ConnectionIdRequest body) {
+        return ConnectionView.from(connections.create(body.connectionId(), null));
+    }
+
+    @GetMapping("/{id}")
+    ConnectionView get(@PathVariable("id") String id) {
+        return ConnectionView.from(connections.get(id));
+    }
+
+    @PostMapping("/{id}/connect")
+    ConnectionView connect(@PathVariable("id") String id) {
+        connections.get(id);
+        return ConnectionView.from(connections.connect(id, null));
+    }
+
+    @PostMapping("/{id}/disconnect")
+    ConnectionView disconnect(@PathVariable("id") String id) {
+        return ConnectionView.from(connections.disconnect(id));
+    }
+
+    /** Unlinks the device and removes the session folder. */
+    @PostMapping("/{id}/logout")
+    ConnectionView logout(@PathVariable("id") String id) {
+        return ConnectionView.from(connections.logout(id));
+    }
+
+    /** Removes the connection, its session and its stored messages. */
+    @DeleteMapping("/{id}")
+    Map<String, Object> delete(@PathVariable("id") String id) {
+        connections.delete(id);
+        return Map.of("connection_id", id, "deleted", true);
+    }
+}

@@ -1,0 +1,39 @@
+package com.wagateway.controllers;
+
+import com.wagateway.controllers.dto.SandboxRequests;
+import com.wagateway.services.SandboxPhone;
+import java.util.Map;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The simulated phone and network, only when {@code WA_ENGINE=sandbox} (otherwise these routes
+ * do not exist and answer 404 like any unknown route).
+ */
+@RestController
+@RequestMapping("/api/sandbox/{connection_id}")
+@ConditionalOnProperty(name = "gateway.engine.mode", havingValue = "sandbox")
+public class SandboxController {
+
+    private final SandboxPhone phone;
+
+    public SandboxController(SandboxPhone phone) {
+        this.phone = phone;
+    }
+
+    /** The simulated phone scans the showing QR: the connection goes authenticated, then ready. */
+    @PostMapping("/scan")
+    Map<String, Object> scan(@PathVariable("connection_id") String id, @RequestBody SandboxRequests.Scan body) {
+        return phone.scan(id, body.phone(), body.name());
+    }
+
+    /** The simulated server closes the socket with a Baileys DisconnectReason code. */
+    @PostMapping("/drop")
+    Map<String, Object> drop(@PathVariable("connection_id") String id, @RequestBody SandboxRequests.Drop body) {
+        return phone.drop(id, body.code());
+    }
+}

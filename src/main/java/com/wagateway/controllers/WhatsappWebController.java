@@ -1,0 +1,55 @@
+package com.wagateway.controllers;
+
+import com.wagateway.controllers.dto.ConnectionIdRequest;
+import com.wagateway.controllers.dto.ConnectionView;
+import com.wagateway.controllers.dto.QrResponse;
+import com.wagateway.services.ConnectionService;
+import java.util.List;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The connection-flow seed's endpoints ({@code /api/whatsapp-web/*}), kept as that seed names them. */
+@RestController
+@RequestMapping("/api/whatsapp-web")
+public class WhatsappWebController {
+
+    private final ConnectionService connections;
+
+    public WhatsappWebController(ConnectionService connections) {
+        this.connections = connections;
+    }
+
+    /** Starts the client ({@code {"tenantId":"..."}} or {@code {"connection_id":"..."}}); the UI then polls the QR. */
+    @PostMapping("/connect")
+    ConnectionView connect(@RequestBody ConnectionIdRequest body) {
+        return ConnectionView.from(connections.connect(body.connectionId(), null));
+    }
+
+    /** The QR currently showing (null when none), with the status. */
+    @GetMapping("/qr/{id}")
+    QrResponse qr(@PathVariable("id") String id) {
+        return QrResponse.from(connections.get(id));
+    }
+
+    /** Status, phone, connected_at, reason and reconnect progress. */
+    @GetMapping("/status/{id}")
+    ConnectionView status(@PathVariable("id") String id) {
+        return ConnectionView.from(connections.get(id));
+    }
+
+    /** Closes the socket and keeps the session (connect again needs no QR). */
+    @PostMapping("/disconnect")
+    ConnectionView disconnect(@RequestBody ConnectionIdRequest body) {
+        return ConnectionView.from(connections.disconnect(body.connectionId()));
+    }
+
+    /** Every connection (the seed marks this admin; ownership filtering comes with accounts). */
+    @GetMapping("/connections")
+    List<ConnectionView> list() {
+        return connections.list().stream().map(ConnectionView::from).toList();
+    }
+}

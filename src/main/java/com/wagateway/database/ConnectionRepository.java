@@ -1,0 +1,183 @@
+package com.wagateway.database;
+
+import com.wagateway.services.ConnectionStatus;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * SQL for {@code connections}. Every state change is one UPDATE ... RETURNING statement, so a
+ * change and the row it produced are read atomically and no caller needs a transaction.
+ */
+@Repository
+public class ConnectionRepository {
+
+    private static final String COLUMNS = """
+            connection_id, owner_id, status, reason, phone, push_name, jid, qr, qr_image, qr_expires_at,
+            webhook_url, session_dir, desired_state, has_session, reconnect_attempt, next_retry_at,
+            connected_at, status_changed_at, created_at, updated_at""";
+
+    private final JdbcClient jdbc;
+
+    public ConnectionRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public Optional<ConnectionRow> find(String id) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM connections WHERE connection_id = ?")
+                .param(id).query(MAPPER).optional();
+    }
+
+    public List<ConnectionRow> findAll() {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM connections ORDER BY created_at, connection_id").query(MAPPER).list();
+    }
+
+    public List<ConnectionRow> findByOwner(UUID owner) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM connections WHERE owner_id = ? ORDER BY created_at, connection_id")
+                .param(owner).query(MAPPER).list();
+    }
+
+    /** Inserts a new, stopped connection unless one with that id exists; true if inserted. */
+    public boolean insertIfAbsent(String id, UUID owner, String sessionDir) {
+        return jdbc.sql("""
+                INSERT INTO connections (connection_id, owner_id, session_dir) VALUES (?, ?, ?)
+                ON CONFLICT (connection_id) DO NOTHING""")
+                .params(id, owner, sessionDir).update() == 1;
+    }
+
+    /** The user asked to connect: wanted running, shown initializing, QR and error cleared. */
+    public Optional<ConnectionRow> markStarting(String id, String reason) {
+        return update(id, """
+                status = 'initializing', reason = ?, desired_state = 'running', qr = NULL, qr_image = NULL,
+                qr_expires_at = NULL, reconnect_attempt = 0, next_retry_at = NULL""", reason);
+    }
+
+    /** A QR ref is showing. */
+    public Optional<ConnectionRow> markQr(String id, String qr, String qrImage, Instant expiresAt) {
+        return update(id, "status = 'qr_ready', reason = NULL, qr = ?, qr_image = ?, qr_expires_at = ?",
+                qr, qrImage, ts(expiresAt));
+    }
+
+    /** The phone linked; the session folder now holds a login. */
+    public Optional<ConnectionRow> markAuthenticated(String id, String jid, String phone, String name) {
+        return update(id, """
+                status = 'authenticated', reason = NULL, jid = coalesce(?, jid), phone = coalesce(?, phone),
+                push_name = coalesce(?, push_name), has_session = true, qr = NULL, qr_image = NULL, qr_expires_at = NULL""",
+                jid, phone, name);
+    }
+
+    /** The socket is open. */
+    public Optional<ConnectionRow> markReady(String id, String jid, String phone, String name) {
+        return update(id, """
+                status = 'ready', reason = NULL, jid = coalesce(?, jid), phone = coalesce(?, phone),
+                push_name = coalesce(?, push_name), has_session = true, qr = NULL, qr_image = NULL,
+                qr_expires_at = NULL, reconnect_attempt = 0, next_retry_at = NULL, connected_at = now()""",
+                jid, phone, name);
+    }
+
+    /** A transient close: wait {@code nextRetry}, then dial again. */
+    public Optional<ConnectionRow> markReconnecting(String id, String reason, int attempt, Instant nextRetry) {
+        return update(id, "status = 'reconnecting', reason = ?, reconnect_attempt = ?, next_retry_at = ?, qr = NULL, qr_image = NULL, qr_expires_at = NULL",
+                reason, attempt, ts(nextRetry));
+    }
+
+    /**
+     * A state that needs a person (disconnected, error, logged_out): the connection is no longer
+     * wanted running. {@code dropSession} records that the session folder is gone.
+     */
+    public Optional<ConnectionRow> markStopped(String id, ConnectionStatus status, String reason, boolean dropSession) {
+        return update(id, """
+                status = ?, reason = ?, desired_state = 'stopped', qr = NULL, qr_image = NULL, qr_expires_at = NULL,
+                next_retry_at = NULL, reconnect_attempt = 0, has_session = has_session AND NOT ?""",
+                status.wire(), reason, dropSession);
+    }
+
+    /** Only the status and reason change (e.g. initializing while restoring). */
+    public Optional<ConnectionRow> markStatus(String id, ConnectionStatus status, String reason) {
+        return update(id, "status = ?, reason = ?", status.wire(), reason);
+    }
+
+    /** Connections the engine should hold. */
+    public List<ConnectionRow> findRunning() {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM connections WHERE desired_state = 'running' ORDER BY connection_id")
+                .query(MAPPER).list();
+    }
+
+    /**
+     * At boot no socket exists yet. Linked, wanted connections become {@code initializing}
+     * (they are restored); wanted but never linked ones stop (no QR loop without a person);
+     * stopped ones that still show an active state are shown {@code disconnected}.
+     */
+    public void normalizeAtBoot() {
+        jdbc.sql("""
+                UPDATE connections SET status = 'initializing', reason = 'restoring', qr = NULL, qr_image = NULL,
+                  qr_expires_at = NULL, next_retry_at = NULL, reconnect_attempt = 0, updated_at = now(), status_changed_at = now()
+                WHERE desired_state = 'running' AND has_session""").update();
+        jdbc.sql("""
+                UPDATE connections SET status = 'disconnected', reason = 'server_restart', desired_state = 'stopped',
+                  qr = NULL, qr_image = NULL, qr_expires_at = NULL, next_retry_at = NULL, reconnect_attempt = 0,
+                  updated_at = now(), status_changed_at = now()
+                WHERE (desired_state = 'running' AND NOT has_session)
+                   OR (desired_state = 'stopped' AND status IN ('initializing','qr_ready','authenticated','ready','reconnecting'))""")
+                .update();
+    }
+
+    /** The engine died: every wanted connection shows reconnecting until it is resumed. */
+    public List<ConnectionRow> markAllRunningReconnecting(String reason) {
+        return jdbc.sql("UPDATE connections SET status = 'reconnecting', reason = ?, qr = NULL, qr_image = NULL, "
+                        + "qr_expires_at = NULL, next_retry_at = NULL, updated_at = now(), status_changed_at = now() "
+                        + "WHERE desired_state = 'running' RETURNING " + COLUMNS)
+                .param(reason).query(MAPPER).list();
+    }
+
+    public boolean delete(String id) {
+        return jdbc.sql("DELETE FROM connections WHERE connection_id = ?").param(id).update() == 1;
+    }
+
+    private Optional<ConnectionRow> update(String id, String set, Object... params) {
+        Object[] all = new Object[params.length + 1];
+        System.arraycopy(params, 0, all, 0, params.length);
+        all[params.length] = id;
+        return jdbc.sql("UPDATE connections SET " + set + ", updated_at = now(), status_changed_at = now() "
+                        + "WHERE connection_id = ? RETURNING " + COLUMNS)
+                .params(all).query(MAPPER).optional();
+    }
+
+    private static Timestamp ts(Instant i) {
+        return i == null ? null : Timestamp.from(i);
+    }
+
+    private static Instant instant(ResultSet rs, String col) throws SQLException {
+        Timestamp t = rs.getTimestamp(col);
+        return t == null ? null : t.toInstant();
+    }
+
+    static final RowMapper<ConnectionRow> MAPPER = (rs, n) -> new ConnectionRow(
+            rs.getString("connection_id"),
+            rs.getObject("owner_id", UUID.class),
+            ConnectionStatus.fromWire(rs.getString("status")),
+            rs.getString("reason"),
+            rs.getString("phone"),
+            rs.getString("push_name"),
+            rs.getString("jid"),
+            rs.getString("qr"),
+            rs.getString("qr_image"),
+            instant(rs, "qr_expires_at"),
+            rs.getString("webhook_url"),
+            rs.getString("session_dir"),
+            "running".equals(rs.getString("desired_state")),
+            rs.getBoolean("has_session"),
+            rs.getInt("reconnect_attempt"),
+            instant(rs, "next_retry_at"),
+            instant(rs, "connected_at"),
+            instant(rs, "status_changed_at"),
+            instant(rs, "created_at"),
+            instant(rs, "updated_at"));
+}

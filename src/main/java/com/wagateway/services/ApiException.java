@@ -1,0 +1,60 @@
+package com.wagateway.services;
+
+/**
+ * A failure that has a place in the API's one error shape. Each subclass is one kind of failure
+ * and carries its data; {@code controllers.ApiErrorHandler} turns them into JSON in one place.
+ */
+public abstract class ApiException extends RuntimeException {
+
+    private final int status;
+    private final String code;
+    private final String field;
+
+    protected ApiException(int status, String code, String message, String field) {
+        super(message);
+        this.status = status;
+        this.code = code;
+        this.field = field;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    /** The request field at fault, or null. */
+    public String field() {
+        return field;
+    }
+
+    /** 400: a request field is missing or malformed. Nothing was changed. */
+    public static class InvalidInput extends ApiException {
+        public InvalidInput(String code, String field, String message) {
+            super(400, code, message, field);
+        }
+    }
+
+    /** 404: no such connection (or, later, not yours — the same answer so existence does not leak). */
+    public static class ConnectionNotFound extends ApiException {
+        public ConnectionNotFound(String id) {
+            super(404, "connection_not_found", "no connection '" + id + "'", null);
+        }
+    }
+
+    /** 409: the request conflicts with the connection's state. */
+    public static class Conflict extends ApiException {
+        public Conflict(String code, String message) {
+            super(409, code, message, null);
+        }
+    }
+
+    /** 503: the engine process is not running (it is being restarted). Retry later. */
+    public static class EngineUnavailable extends ApiException {
+        public EngineUnavailable(String message) {
+            super(503, "engine_unavailable", message, null);
+        }
+    }
+}

@@ -1,0 +1,195 @@
+package com.wagateway.services;
+
+import com.wagateway.config.GatewayProperties;
+import com.wagateway.database.ConnectionRepository;
+import com.wagateway.database.ConnectionRow;
+import com.wagateway.whatsapp.EngineClient;
+import com.wagateway.whatsapp.EngineException;
+import java.io.IOException;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Service;
+
+/**
+ * What a person or an API client can do with a connection: create, connect (get a QR),
+ * disconnect, log out, delete, look. Each method validates the id first (nothing invalid reaches
+ * the database or the file system), changes the stored state before telling the engine (so a
+ * late engine event can never undo the user's choice), and is idempotent.
+ */
+@Service
+public class ConnectionService {
+
+    private static final Logger log = LoggerFactory.getLogger(ConnectionService.class);
+
+    /** States in which connect() has nothing to do: a socket is up or coming up. */
+    private static final Set<ConnectionStatus> ALREADY_CONNECTING = EnumSet.of(ConnectionStatus.INITIALIZING,
+            ConnectionStatus.QR_READY, ConnectionStatus.AUTHENTICATED, ConnectionStatus.READY);
+
+    /** States get-qr returns at once: something to show, or a state that needs a person. */
+    private static final Set<ConnectionStatus> QR_ANSWERS = EnumSet.of(ConnectionStatus.QR_READY, ConnectionStatus.AUTHENTICATED,
+            ConnectionStatus.READY, ConnectionStatus.ERROR, ConnectionStatus.LOGGED_OUT, ConnectionStatus.DISCONNECTED);
+
+    private final ConnectionRepository repo;
+    private final EngineClient engine;
+    private final ConnectionScheduler scheduler;
+    private final StatusWaiters waiters;
+    private final SessionFolders folders;
+    private final ApplicationEventPublisher events;
+    private final GatewayProperties props;
+
+    public ConnectionService(ConnectionRepository repo, EngineClient engine, ConnectionScheduler scheduler,
+                             StatusWaiters waiters, SessionFolders folders, ApplicationEventPublisher events,
+                             GatewayProperties props) {
+        this.repo = repo;
+        this.engine = engine;
+        this.scheduler = scheduler;
+        this.waiters = waiters;
+        this.folders = folders;
+        this.events = events;
+        this.props = props;
+    }
+
+    /** Creates a stopped connection; 409 if the id is taken. */
+    public ConnectionRow create(String id, UUID owner) {
+        ConnectionIds.require(id);
+        if (!repo.insertIfAbsent(id, owner, folders.of(id).toString())) {
+            throw new ApiException.Conflict("connection_exists", "connection '" + id + "' already exists");
+        }
+        return repo.find(id).orElseThrow();
+    }
+
+    /**
+     * Makes the connection wanted and starts its socket unless one is already up or coming up.
+     * Creates the connection if it does not exist. If the engine is down the connection shows
+     * {@code reconnecting} and is started when the engine is back.
+     */
+    public ConnectionRow connect(String id, UUID owner) {
+        ConnectionIds.require(id);
+        repo.insertIfAbsent(id, owner, folders.of(id).toString());
+        synchronized (scheduler.lock(id)) {
+            ConnectionRow row = repo.find(id).orElseThrow(() -> new ApiException.ConnectionNotFound(id));
+            if (row.running() && ALREADY_CONNECTING.contains(row.status())) {
+                return row;
+            }
+            scheduler.cancel(id);
+            publish(repo.markStarting(id, null).orElseThrow());
+        }
+        try {
+            engine.start(id).join();
+        } catch (CompletionException e) {
+            EngineException ee = engineError(e);
+            synchronized (scheduler.lock(id)) {
+                if (ee.isUnavailable()) {
+                    publish(repo.markStatus(id, ConnectionStatus.RECONNECTING, "engine_unavailable").orElseThrow());
+                } else {
+                    log.warn("[{}] engine refused start: {} {}", id, ee.code(), ee.getMessage());
+                    publish(repo.markStopped(id, ConnectionStatus.ERROR, "engine_" + ee.code(), false).orElseThrow());
+                }
+            }
+        }
+        return repo.find(id).orElseThrow(() -> new ApiException.ConnectionNotFound(id));
+    }
+
+    /**
+     * The seed's get-qr: connect, then wait (at most QR_WAIT) until there is a QR to show or a
+     * state that answers the question (already linked, error, ...). Returns the freshest row.
+     */
+    public ConnectionRow connectAndAwaitQr(String id, UUID owner) {
+        ConnectionIds.require(id);
+        CompletableFuture<ConnectionRow> first = waiters.register(id,
+                r -> QR_ANSWERS.contains(r.status()) && (r.status() != ConnectionStatus.QR_READY || r.qr() != null),
+                props.lifecycle().qrWait());
+        ConnectionRow row = connect(id, owner);
+        if (!QR_ANSWERS.contains(row.status()) || row.status() == ConnectionStatus.QR_READY && row.qr() == null) {
+            try {
+                first.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException e) {
+                log.debug("[{}] waiting for QR failed: {}", id, e.getMessage());
+            }
+        } else {
+            first.cancel(false);
+        }
+        return get(id);
+    }
+
+    /** Closes the socket, keeps the session; not restored at boot until connected again. */
+    public ConnectionRow disconnect(String id) {
+        get(id);
+        synchronized (scheduler.lock(id)) {
+            scheduler.cancel(id);
+            publish(repo.markStopped(id, ConnectionStatus.DISCONNECTED, "user_disconnect", false).orElseThrow());
+        }
+        engine.stop(id).exceptionally(e -> null).join();
+        return get(id);
+    }
+
+    /** Unlinks the device and removes the session folder; a QR is needed again. */
+    public ConnectionRow logout(String id) {
+        get(id);
+        synchronized (scheduler.lock(id)) {
+            scheduler.cancel(id);
+            publish(repo.markStopped(id, ConnectionStatus.LOGGED_OUT, "user_logout", true).orElseThrow());
+        }
+        removeSession(id, engine.logout(id));
+        return get(id);
+    }
+
+    /** Removes the connection, its session folder and (by cascade) its messages and logs. */
+    public void delete(String id) {
+        get(id);
+        synchronized (scheduler.lock(id)) {
+            scheduler.cancel(id);
+            repo.markStopped(id, ConnectionStatus.DISCONNECTED, "deleted", true);
+        }
+        removeSession(id, engine.purge(id));
+        repo.delete(id);
+    }
+
+    /** The stored connection; 404 if unknown. */
+    public ConnectionRow get(String id) {
+        ConnectionIds.require(id);
+        return repo.find(id).orElseThrow(() -> new ApiException.ConnectionNotFound(id));
+    }
+
+    public List<ConnectionRow> list() {
+        return repo.findAll();
+    }
+
+    /**
+     * Waits for the engine to remove the folder; when the engine is down, removes it here (nobody
+     * else is writing to it then), so logout and delete never leave a session behind.
+     */
+    private void removeSession(String id, CompletableFuture<?> engineRemoval) {
+        try {
+            engineRemoval.join();
+        } catch (CompletionException e) {
+            EngineException ee = engineError(e);
+            if (!ee.isUnavailable()) {
+                log.warn("[{}] engine could not remove the session: {}", id, ee.getMessage());
+            }
+            try {
+                folders.remove(id);
+            } catch (IOException io) {
+                throw new IllegalStateException("cannot remove session folder of " + id, io);
+            }
+        }
+    }
+
+    private void publish(ConnectionRow row) {
+        events.publishEvent(new ConnectionStatusChanged(row));
+    }
+
+    private static EngineException engineError(CompletionException e) {
+        return e.getCause() instanceof EngineException ee ? ee : new EngineException("internal", String.valueOf(e.getCause()));
+    }
+}

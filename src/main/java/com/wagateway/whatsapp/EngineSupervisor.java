@@ -1,0 +1,286 @@
+package com.wagateway.whatsapp;
+
+import com.wagateway.config.GatewayProperties;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Starts the engine process with the application, keeps it running, and is the
+ * {@link EngineClient} the rest of Java uses.
+ *
+ * <p>Guarantees: at most one engine process at a time; if it exits for any reason while the
+ * application runs, listeners hear {@code onEngineStopped}, and a new process is started with
+ * exponential backoff (1 s doubling to {@code restartMaxBackoff}, reset after a minute of
+ * uptime); after its handshake listeners hear {@code onEngineStarted(true)} and resume their
+ * connections. Events are delivered on a single dispatcher thread in engine order.
+ */
+@Component
+public class EngineSupervisor implements EngineClient, SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(EngineSupervisor.class);
+    static final int PROTOCOL_VERSION = 1;
+
+    private final GatewayProperties props;
+    private final ObjectProvider<EngineListener> listeners;
+    private final JsonMapper json = JsonMapper.builder().build();
+    private final ExecutorService dispatcher = Executors.newSingleThreadExecutor(r -> daemon(r, "engine-events"));
+    private final ScheduledExecutorService restarts = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "engine-supervisor"));
+
+    private volatile EngineProcess current;
+    private volatile boolean available;
+    private volatile boolean running;
+    private volatile boolean everStarted;
+    private volatile Instant startedAt;
+    private volatile JsonNode info;
+    private int failures;
+
+    public EngineSupervisor(GatewayProperties props, ObjectProvider<EngineListener> listeners) {
+        this.props = props;
+        this.listeners = listeners;
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        try {
+            Files.createDirectories(props.sessionsPath());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create sessions folder " + props.sessionsPath(), e);
+        }
+        // every launch runs on the supervisor thread; the first one is awaited so the application
+        // starts with an engine (or with the reason it has none in the log)
+        try {
+            restarts.submit(this::launch).get(props.engine().commandTimeout().toMillis() + 5000, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            log.error("first engine start did not complete: {}", rootMessage(e));
+        }
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        available = false;
+        restarts.shutdownNow();
+        EngineProcess p = current;
+        if (p != null) {
+            p.shutdown(Duration.ofSeconds(5));
+        }
+        dispatcher.shutdown();
+        try {
+            dispatcher.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Start after the database and web server beans, stop before them. */
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE - 1000;
+    }
+
+    /**
+     * Spawns a process and performs the handshake; on any failure another try is scheduled.
+     * Runs only on the supervisor thread, so launches never overlap.
+     */
+    private void launch() {
+        if (!running) {
+            return;
+        }
+        List<String> cmd = List.of(props.engine().node(), "src/main.js");
+        EngineProcess p;
+        try {
+            p = EngineProcess.spawn(cmd, props.engine().dir().toAbsolutePath().normalize(), json,
+                    props.engine().commandTimeout(), line -> submitEvent(line));
+        } catch (IOException e) {
+            log.error("cannot start the engine ({} in {}): {}", cmd, props.engine().dir(), e.getMessage());
+            scheduleRelaunch();
+            return;
+        }
+        current = p;
+        p.onExit().thenAccept(proc -> onExit(p, proc.exitValue()));
+        try {
+            info = p.send("hello", helloArgs()).get(props.engine().commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            log.error("engine handshake failed: {}", rootMessage(e));
+            p.shutdown(Duration.ofSeconds(2));
+            return; // onExit schedules the relaunch
+        }
+        startedAt = Instant.now();
+        available = true;
+        boolean restart = everStarted;
+        everStarted = true;
+        log.info("engine started: pid {}, mode {}, baileys {}", p.pid(), info.path("mode").asString(),
+                info.path("baileys").asString());
+        dispatcher.execute(() -> listeners.orderedStream().forEach(l -> safely(() -> l.onEngineStarted(restart))));
+    }
+
+    private void onExit(EngineProcess p, int code) {
+        if (p != current) {
+            return;
+        }
+        available = false;
+        if (!running) {
+            return;
+        }
+        log.warn("engine process {} exited with code {}; restarting", p.pid(), code);
+        dispatcher.execute(() -> listeners.orderedStream().forEach(l -> safely(() -> l.onEngineStopped("exit " + code))));
+        try {
+            restarts.execute(this::scheduleRelaunch);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            log.debug("supervisor stopped; no relaunch");
+        }
+    }
+
+    /** Runs on the supervisor thread: backoff 1 s doubling to the cap, reset after a minute up. */
+    private void scheduleRelaunch() {
+        if (!running) {
+            return;
+        }
+        if (startedAt != null && Duration.between(startedAt, Instant.now()).toSeconds() > 60) {
+            failures = 0;
+        }
+        long delay = Math.min(props.engine().restartMaxBackoff().toMillis(), 1000L << Math.min(failures, 10));
+        failures++;
+        restarts.schedule(this::launch, delay, TimeUnit.MILLISECONDS);
+    }
+
+    private ObjectNode helloArgs() {
+        GatewayProperties.Engine e = props.engine();
+        ObjectNode a = json.createObjectNode();
+        a.put("protocol", PROTOCOL_VERSION);
+        a.put("mode", e.isSandbox() ? "sandbox" : "baileys");
+        a.put("sessionsDir", props.sessionsPath().toString());
+        a.put("logLevel", e.logLevel());
+        ObjectNode b = a.putObject("baileys");
+        b.put("waWebSocketUrl", e.waWebSocketUrl() == null || e.waWebSocketUrl().isBlank() ? null : e.waWebSocketUrl());
+        b.put("connectTimeoutMs", e.connectTimeout().toMillis());
+        ObjectNode s = a.putObject("sandbox");
+        s.put("qrFirstMs", e.sandbox().qrFirst().toMillis());
+        s.put("qrNextMs", e.sandbox().qrNext().toMillis());
+        s.put("qrRefs", e.sandbox().qrRefs());
+        s.put("connectDelayMs", e.sandbox().connectDelay().toMillis());
+        return a;
+    }
+
+    private void submitEvent(JsonNode line) {
+        try {
+            dispatcher.execute(() -> dispatch(line));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            log.debug("dropping engine event during shutdown");
+        }
+    }
+
+    private void dispatch(JsonNode line) {
+        EngineEvents.parse(line).ifPresent(event ->
+                listeners.orderedStream().forEach(l -> safely(() -> l.onEvent(event))));
+    }
+
+    // ---- EngineClient ----
+
+    @Override
+    public CompletableFuture<JsonNode> start(String connectionId) {
+        return command("start", connectionId, null);
+    }
+
+    @Override
+    public CompletableFuture<JsonNode> stop(String connectionId) {
+        return command("stop", connectionId, null);
+    }
+
+    @Override
+    public CompletableFuture<JsonNode> logout(String connectionId) {
+        return command("logout", connectionId, null);
+    }
+
+    @Override
+    public CompletableFuture<JsonNode> purge(String connectionId) {
+        return command("purge", connectionId, null);
+    }
+
+    @Override
+    public CompletableFuture<JsonNode> sandboxScan(String connectionId, String phone, String name) {
+        ObjectNode a = json.createObjectNode();
+        a.put("phone", phone);
+        if (name != null) {
+            a.put("name", name);
+        }
+        return command("sandbox.scan", connectionId, a);
+    }
+
+    @Override
+    public CompletableFuture<JsonNode> sandboxDrop(String connectionId, int code) {
+        ObjectNode a = json.createObjectNode();
+        a.put("code", code);
+        return command("sandbox.drop", connectionId, a);
+    }
+
+    @Override
+    public boolean isAvailable() {
+        return available;
+    }
+
+    /** Handshake result of the running engine (mode, versions, pid), or null. */
+    public JsonNode info() {
+        return available ? info : null;
+    }
+
+    /** PID of the running engine process, or -1 (used by tests that kill it). */
+    public long pid() {
+        EngineProcess p = current;
+        return p != null && p.isAlive() ? p.pid() : -1;
+    }
+
+    private CompletableFuture<JsonNode> command(String cmd, String connectionId, ObjectNode extra) {
+        EngineProcess p = current;
+        if (!available || p == null) {
+            return CompletableFuture.failedFuture(new EngineException("unavailable", "the engine process is not running"));
+        }
+        ObjectNode a = extra != null ? extra : json.createObjectNode();
+        a.put("connectionId", connectionId);
+        return p.send(cmd, a);
+    }
+
+    private static void safely(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            log.error("engine listener failed", e);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage();
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+}

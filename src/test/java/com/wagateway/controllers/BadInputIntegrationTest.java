@@ -1,0 +1,143 @@
+package com.wagateway.controllers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.wagateway.support.GatewayHarness;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.databind.JsonNode;
+
+/** Bad input gets one clear JSON error shape and changes nothing (no row, no folder). */
+class BadInputIntegrationTest {
+
+    static GatewayHarness gw;
+    static final String LONG_ID = "x".repeat(65);
+
+    @BeforeAll
+    static void start() {
+        gw = GatewayHarness.start(GatewayHarness.tempDataDir("badinput"));
+    }
+
+    @AfterAll
+    static void stop() {
+        gw.close();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"../x", "a/b", "", "a b", "..", "ü"})
+    void invalidIdsInBodiesAre400AndCreateNothing(String id) throws IOException {
+        for (String path : new String[] {"/api/whatsapp-web/connect", "/api/whatsapp-web/disconnect", "/api/connections"}) {
+            GatewayHarness.Response r = gw.post(path, "{\"connection_id\":" + GatewayHarness.JSON.writeValueAsString(id) + "}");
+            assertError(r, 400, "invalid_connection_id");
+            assertThat(r.json().path("error").path("field").asString()).isEqualTo("connection_id");
+        }
+        assertNothingCreated();
+    }
+
+    @Test
+    void tooLongIdIs400Everywhere() throws IOException {
+        assertError(gw.get("/api/get-qr/" + LONG_ID), 400, "invalid_connection_id");
+        assertError(gw.get("/api/whatsapp-web/status/" + LONG_ID), 400, "invalid_connection_id");
+        assertError(gw.post("/api/whatsapp-web/connect", "{\"tenantId\":\"" + LONG_ID + "\"}"), 400, "invalid_connection_id");
+        assertNothingCreated();
+    }
+
+    @Test
+    void encodedTraversalInThePathIs400Json() throws IOException {
+        for (String raw : new String[] {"..%2Fx", "a%2Fb", "%2E%2E", "a%5Cb"}) {
+            GatewayHarness.Response r = gw.send(HttpRequest.newBuilder(URI.create(gw.baseUrl() + "/api/get-qr/" + raw)).GET());
+            assertThat(r.status()).as(raw + " -> " + r.raw()).isIn(400, 404);
+            assertThat(r.contentType()).as(raw).startsWith("application/json");
+            assertThat(r.json().path("error").path("status").asInt()).isEqualTo(r.status());
+        }
+        assertNothingCreated();
+    }
+
+    @Test
+    void missingIdIs400() {
+        assertError(gw.post("/api/whatsapp-web/connect", "{}"), 400, "invalid_connection_id");
+    }
+
+    @Test
+    void malformedJsonIs400Json() throws IOException {
+        assertError(gw.post("/api/whatsapp-web/connect", "{\"tenantId\": "), 400, "malformed_json");
+        assertError(gw.post("/api/whatsapp-web/connect", ""), 400, "malformed_json");
+        assertError(gw.post("/api/whatsapp-web/connect", "[1,2"), 400, "malformed_json");
+        assertNothingCreated();
+    }
+
+    @Test
+    void unknownRouteIs404Json() {
+        assertError(gw.get("/api/nope"), 404, "not_found");
+        assertError(gw.get("/nothing/here"), 404, "not_found");
+    }
+
+    @Test
+    void wrongMethodIs405Json() {
+        assertError(gw.delete("/api/get-qr/abc"), 405, "method_not_allowed");
+    }
+
+    @Test
+    void wrongContentTypeIs415Json() {
+        GatewayHarness.Response r = gw.send(HttpRequest.newBuilder(URI.create(gw.baseUrl() + "/api/whatsapp-web/connect"))
+                .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString("x")));
+        assertError(r, 415, "unsupported_media_type");
+    }
+
+    @Test
+    void unknownConnectionIs404Json() {
+        assertError(gw.get("/api/whatsapp-web/status/nobody_here"), 404, "connection_not_found");
+        assertError(gw.post("/api/connections/nobody_here/logout", null), 404, "connection_not_found");
+        assertError(gw.post("/api/sandbox/nobody_here/scan", "{\"phone\":\"923001234567\"}"), 404, "connection_not_found");
+    }
+
+    @Test
+    void sandboxInputIsValidated() {
+        gw.post("/api/connections", "{\"connection_id\":\"bad_sandbox\"}");
+        assertError(gw.post("/api/sandbox/bad_sandbox/scan", "{\"phone\":\"12ab\"}"), 400, "invalid_phone");
+        assertError(gw.post("/api/sandbox/bad_sandbox/drop", "{\"code\":99}"), 400, "invalid_code");
+        assertError(gw.post("/api/sandbox/bad_sandbox/drop", "{}"), 400, "invalid_code");
+        // no QR is showing on a stopped connection: the phone cannot scan
+        assertError(gw.post("/api/sandbox/bad_sandbox/scan", "{\"phone\":\"923001234567\"}"), 409, "no_qr_showing");
+        assertError(gw.post("/api/sandbox/bad_sandbox/drop", "{\"code\":428}"), 409, "not_connected");
+    }
+
+    @Test
+    void duplicateCreateIs409() {
+        assertThat(gw.post("/api/connections", "{\"connection_id\":\"dup_one\"}").status()).isEqualTo(201);
+        assertError(gw.post("/api/connections", "{\"connection_id\":\"dup_one\"}"), 409, "connection_exists");
+    }
+
+    static void assertError(GatewayHarness.Response r, int status, String code) {
+        assertThat(r.status()).as(r.raw()).isEqualTo(status);
+        assertThat(r.contentType()).startsWith("application/json");
+        JsonNode e = r.json().path("error");
+        assertThat(e.path("status").asInt()).isEqualTo(status);
+        assertThat(e.path("code").asString()).isEqualTo(code);
+        assertThat(e.path("message").asString()).isNotBlank();
+    }
+
+    /** No connection row with a bad id, and nothing in the sessions folder but valid ids. */
+    static void assertNothingCreated() throws IOException {
+        JsonNode all = gw.get("/api/whatsapp-web/connections").json();
+        assertThat(all.valueStream().map(n -> n.path("connection_id").asString()))
+                .allMatch(id -> id.matches("^[A-Za-z0-9_-]{1,64}$"));
+        Path sessions = gw.dataDir().resolve("sessions");
+        if (Files.exists(sessions)) {
+            try (Stream<Path> s = Files.list(sessions)) {
+                assertThat(s.map(p -> p.getFileName().toString())).allMatch(n -> n.matches("^[A-Za-z0-9_-]{1,64}$"));
+            }
+        }
+        assertThat(Files.exists(gw.dataDir().resolve("x"))).isFalse();
+        assertThat(Files.exists(gw.dataDir().resolve("sessions").resolve("a"))).isFalse();
+    }
+}

@@ -1,0 +1,172 @@
+package com.wagateway.support;
+
+import com.wagateway.GatewayApplication;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Runs the real gateway in-process for integration tests: embedded PostgreSQL in a data folder
+ * of the test's choosing, the real engine process (sandbox mode unless overridden), a random
+ * HTTP port. Stopping and starting a harness on the same folder is a server restart.
+ */
+public final class GatewayHarness implements AutoCloseable {
+
+    public static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final Path dataDir;
+    private final ConfigurableApplicationContext context;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String base;
+
+    private GatewayHarness(Path dataDir, ConfigurableApplicationContext context) {
+        this.dataDir = dataDir;
+        this.context = context;
+        this.base = "http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port");
+    }
+
+    /** Default settings for tests: sandbox engine, fast QR rotation, short backoff. */
+    public static Map<String, String> defaults(Path dataDir) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("server.port", "0");
+        p.put("gateway.data-dir", dataDir.toString());
+        p.put("gateway.sessions-dir", dataDir.resolve("sessions").toString());
+        p.put("gateway.database-url", "");
+        p.put("gateway.engine.mode", "sandbox");
+        p.put("gateway.engine.dir", Path.of("whatsapp").toAbsolutePath().toString());
+        p.put("gateway.engine.log-level", "info");
+        p.put("gateway.engine.sandbox.qr-first", "3s");
+        p.put("gateway.engine.sandbox.qr-next", "2s");
+        p.put("gateway.engine.sandbox.qr-refs", "3");
+        p.put("gateway.engine.sandbox.connect-delay", "20ms");
+        p.put("gateway.lifecycle.reconnect-base", "200ms");
+        p.put("gateway.lifecycle.reconnect-max", "2s");
+        p.put("gateway.lifecycle.qr-wait", "8s");
+        p.put("DOTENV_FILE", dataDir.resolve("no.env").toString());
+        return p;
+    }
+
+    public static GatewayHarness start(Path dataDir) {
+        return start(defaults(dataDir));
+    }
+
+    /** Starts the application with these settings (given as command-line arguments: highest precedence). */
+    public static GatewayHarness start(Map<String, String> settings) {
+        List<String> args = new ArrayList<>();
+        settings.forEach((k, v) -> args.add("--" + k + "=" + v));
+        ConfigurableApplicationContext ctx = new SpringApplicationBuilder(GatewayApplication.class)
+                .run(args.toArray(String[]::new));
+        return new GatewayHarness(Path.of(settings.get("gateway.data-dir")), ctx);
+    }
+
+    public <T> T bean(Class<T> type) {
+        return context.getBean(type);
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public Path sessionDir(String connectionId) {
+        return dataDir.resolve("sessions").resolve(connectionId);
+    }
+
+    public String baseUrl() {
+        return base;
+    }
+
+    /** One HTTP exchange with the body parsed as JSON (null when empty). */
+    public record Response(int status, JsonNode json, String raw, String contentType) {
+    }
+
+    public Response get(String path) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+    }
+
+    public Response post(String path, String jsonBody) {
+        return send(HttpRequest.newBuilder(URI.create(base + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(jsonBody == null ? "" : jsonBody)));
+    }
+
+    public Response delete(String path) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE());
+    }
+
+    public Response send(HttpRequest.Builder req) {
+        try {
+            HttpResponse<String> r = http.send(req.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode node = null;
+            if (!r.body().isBlank()) {
+                try {
+                    node = JSON.readTree(r.body());
+                } catch (RuntimeException e) {
+                    node = null;
+                }
+            }
+            return new Response(r.statusCode(), node, r.body(), r.headers().firstValue("content-type").orElse(""));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Polls the status endpoint until {@code until} holds; fails with the last status after the timeout. */
+    public JsonNode awaitStatus(String id, Predicate<JsonNode> until, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        JsonNode last = null;
+        while (System.nanoTime() < deadline) {
+            Response r = get("/api/whatsapp-web/status/" + id);
+            last = r.json();
+            if (r.status() == 200 && until.test(last)) {
+                return last;
+            }
+            sleep(50);
+        }
+        throw new AssertionError("status of " + id + " did not reach the expected state in " + timeout + "; last: " + last);
+    }
+
+    public JsonNode awaitStatus(String id, String status, Duration timeout) {
+        return awaitStatus(id, s -> status.equals(s.path("status").asString()), timeout);
+    }
+
+    public static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Stops the application (engine, web server, embedded database), like a clean shutdown. */
+    @Override
+    public void close() {
+        context.close();
+    }
+
+    public static Path tempDataDir(String name) {
+        try {
+            Path root = Path.of("target", "it-data");
+            Files.createDirectories(root);
+            return Files.createTempDirectory(root.toAbsolutePath(), name + "-");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

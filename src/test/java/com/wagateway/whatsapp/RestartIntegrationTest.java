@@ -1,0 +1,69 @@
+package com.wagateway.whatsapp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.wagateway.support.GatewayHarness;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/** Sessions survive a server restart and an engine crash, reaching ready without a QR. */
+class RestartIntegrationTest {
+
+    @Test
+    void serverRestartRestoresLinkedConnectionsWithoutAQr() {
+        Path data = GatewayHarness.tempDataDir("restart");
+        try (GatewayHarness gw = GatewayHarness.start(data)) {
+            link(gw, "restart_a", "923111111111");
+            link(gw, "restart_b", "923111111112");
+            // a user-disconnected one must stay down, a never-linked one must not start a QR loop
+            link(gw, "restart_off", "923111111113");
+            gw.post("/api/whatsapp-web/disconnect", "{\"connection_id\":\"restart_off\"}");
+            gw.get("/api/get-qr/restart_unlinked");
+        }
+        try (GatewayHarness gw = GatewayHarness.start(data)) {
+            for (String id : new String[] {"restart_a", "restart_b"}) {
+                JsonNode s = gw.awaitStatus(id, st -> {
+                    assertThat(st.path("status").asString()).as("no QR for a linked session").isNotEqualTo("qr_ready");
+                    return "ready".equals(st.path("status").asString());
+                }, Duration.ofSeconds(20));
+                assertThat(s.path("phone").asString()).startsWith("92311111111");
+            }
+            GatewayHarness.sleep(500);
+            assertThat(gw.get("/api/whatsapp-web/status/restart_off").json().path("status").asString()).isEqualTo("disconnected");
+            JsonNode unlinked = gw.get("/api/whatsapp-web/status/restart_unlinked").json();
+            assertThat(unlinked.path("status").asString()).isEqualTo("disconnected");
+            assertThat(unlinked.path("reason").asString()).isEqualTo("server_restart");
+        }
+    }
+
+    @Test
+    void killedEngineIsRestartedAndConnectionsReturnToReady() throws Exception {
+        try (GatewayHarness gw = GatewayHarness.start(GatewayHarness.tempDataDir("kill"))) {
+            link(gw, "kill_a", "923222222221");
+            link(gw, "kill_b", "923222222222");
+            EngineSupervisor supervisor = gw.bean(EngineSupervisor.class);
+            long pid = supervisor.pid();
+            assertThat(pid).isPositive();
+            ProcessHandle.of(pid).orElseThrow().destroyForcibly(); // kill -9
+            gw.awaitStatus("kill_a", s -> "reconnecting".equals(s.path("status").asString())
+                    || "ready".equals(s.path("status").asString()) && supervisor.pid() != pid, Duration.ofSeconds(10));
+            for (String id : new String[] {"kill_a", "kill_b"}) {
+                gw.awaitStatus(id, st -> {
+                    assertThat(st.path("status").asString()).isNotEqualTo("qr_ready");
+                    return "ready".equals(st.path("status").asString());
+                }, Duration.ofSeconds(20));
+            }
+            assertThat(supervisor.pid()).isPositive().isNotEqualTo(pid);
+            assertThat(gw.get("/actuator/health").json().path("components").path("engine").path("status").asString())
+                    .isEqualTo("UP");
+        }
+    }
+
+    static void link(GatewayHarness gw, String id, String phone) {
+        assertThat(gw.get("/api/get-qr/" + id).json().path("status").asString()).isEqualTo("qr_ready");
+        assertThat(gw.post("/api/sandbox/" + id + "/scan", "{\"phone\":\"" + phone + "\"}").status()).isEqualTo(200);
+        gw.awaitStatus(id, "ready", Duration.ofSeconds(10));
+    }
+}
