@@ -1,0 +1,264 @@
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { useMultiFileAuthState } from 'baileys'
+import { PROTOCOL_VERSION, parseHello } from './config.js'
+import { EngineError } from './errors.js'
+import { attachHandlers } from './handlers.js'
+import { baileysLevelFor } from './logger.js'
+import { Registry, createEntry } from './registry.js'
+import { ensureSessionsDir, exists, prepareSessionFolder, removeSessionFolder, sessionFolder } from './sessions.js'
+import { socketFactoryFor } from './sockets/index.js'
+
+/*
+ * The engine's commands (docs/engine-protocol.md, "Commands"). protocol.js has already
+ * checked framing, the hello gate and the connectionId; each command here does one thing to
+ * one socket or session folder and returns the reply's `result`, or throws an EngineError.
+ */
+
+const require = createRequire(import.meta.url)
+const ENGINE_VERSION = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version
+const BAILEYS_VERSION = require('baileys/package.json').version
+
+/** How long a socket gets to close / unlink before the engine moves on without it. */
+const CLOSE_TIMEOUT_MS = 3000
+const LOGOUT_TIMEOUT_MS = 5000
+
+/**
+ * @typedef {object} CommandContext
+ * @property {(fn: () => void) => void} afterReply  runs fn right after this command's reply is written
+ *
+ * @typedef {object} CommandSpec
+ * @property {boolean} needsHello       refused with invalid_state before a successful hello
+ * @property {boolean} [connection]     args.connectionId must be a valid connection id
+ * @property {(args: Record<string, any>, ctx: CommandContext) => Promise<object>} run
+ */
+
+/**
+ * Creates the engine: settings (after hello), registry, and the command table.
+ * @param {object} deps
+ * @param {import('pino').Logger} deps.logger
+ * @param {(connectionId: string, event: string, data: object) => void} deps.emitEvent
+ */
+export function createEngine ({ logger, emitEvent }) {
+  const registry = new Registry()
+  /** @type {import('./config.js').EngineSettings|null} */
+  let settings = null
+  /** @type {import('./sockets/index.js').SocketFactory|null} */
+  let factory = null
+  /** @type {import('pino').Logger} */
+  let baileysLogger = logger.child({ class: 'baileys' }, { level: 'warn' })
+
+  const requireSettings = () => /** @type {import('./config.js').EngineSettings} */ (settings)
+  /** @param {string} id */
+  const folderOf = (id) => sessionFolder(requireSettings().sessionsDir, id)
+
+  /**
+   * Closes a socket Java asked to close: no connection.close event will be emitted for it,
+   * and it leaves the registry now, so a new socket for the same id can be registered.
+   * @param {import('./registry.js').SessionEntry} entry
+   * @param {{discardCreds?: boolean}} [opts]  true when the folder is about to be removed
+   */
+  async function closeQuietly (entry, { discardCreds = false } = {}) {
+    entry.stoppedByUs = true
+    if (discardCreds) entry.discardCreds = true
+    registry.remove(entry)
+    try {
+      await withTimeout(Promise.resolve(entry.sock.end(undefined)), CLOSE_TIMEOUT_MS)
+    } catch (err) {
+      logger.warn({ err, connectionId: entry.connectionId }, 'socket did not close cleanly')
+    }
+  }
+
+  /** @type {Record<string, CommandSpec>} */
+  const commands = {
+    hello: {
+      needsHello: false,
+      async run (args) {
+        if (settings) throw new EngineError('invalid_state', 'hello already done')
+        const parsed = parseHello(args)
+        logger.level = parsed.logLevel
+        baileysLogger = logger.child({ class: 'baileys' }, { level: baileysLevelFor(parsed.logLevel) })
+        try {
+          await ensureSessionsDir(parsed.sessionsDir)
+        } catch (err) {
+          throw new EngineError('internal', `cannot create sessionsDir: ${/** @type {Error} */ (err).message}`)
+        }
+        settings = parsed
+        factory = socketFactoryFor(parsed)
+        logger.info({ mode: parsed.mode, sessionsDir: parsed.sessionsDir }, 'hello')
+        return {
+          protocol: PROTOCOL_VERSION,
+          engine: 'wa-gateway-engine',
+          version: ENGINE_VERSION,
+          baileys: BAILEYS_VERSION,
+          mode: parsed.mode,
+          pid: process.pid
+        }
+      }
+    },
+
+    start: {
+      needsHello: true,
+      connection: true,
+      /**
+       * Replaces any socket for the id (silently), loads the session with
+       * useMultiFileAuthState, writes creds.json at once for a fresh folder, creates the
+       * socket and attaches the shared handlers. Its events are held until the reply is out.
+       */
+      run: (args, ctx) => registry.withLock(args.connectionId, async () => {
+        const connectionId = /** @type {string} */ (args.connectionId)
+        const previous = registry.get(connectionId)
+        if (previous) await closeQuietly(previous)
+
+        const folder = folderOf(connectionId)
+        const { fresh } = await prepareSessionFolder(folder)
+        const { state, saveCreds } = await useMultiFileAuthState(folder)
+        if (fresh) await saveCreds()
+        const hadSession = typeof state.creds.me?.id === 'string'
+
+        const { sock, qrTiming } = /** @type {import('./sockets/index.js').SocketFactory} */ (factory)({
+          auth: state,
+          logger: baileysLogger.child({ connectionId })
+        })
+        const { entry, release } = createEntry({ connectionId, folder, sock, hadSession, qrTiming, saveCreds, emitEvent })
+        attachHandlers(entry, { registry, logger })
+        registry.set(entry)
+        ctx.afterReply(release)
+        logger.info({ connectionId, hasSession: hadSession, fresh }, 'socket started')
+        return { hasSession: hadSession }
+      })
+    },
+
+    stop: {
+      needsHello: true,
+      connection: true,
+      /** Closes the socket, keeps the folder; no close event. */
+      run: (args) => registry.withLock(args.connectionId, async () => {
+        const entry = registry.get(args.connectionId)
+        if (!entry) return { stopped: false }
+        await closeQuietly(entry)
+        logger.info({ connectionId: args.connectionId }, 'socket stopped')
+        return { stopped: true }
+      })
+    },
+
+    logout: {
+      needsHello: true,
+      connection: true,
+      /**
+       * Unlinks the device when the socket is open (Baileys logout()), closes the socket and
+       * removes the folder. `loggedOut` is true when there was a socket or session to remove.
+       */
+      run: (args) => registry.withLock(args.connectionId, async () => {
+        const connectionId = /** @type {string} */ (args.connectionId)
+        const folder = folderOf(connectionId)
+        const entry = registry.get(connectionId)
+        let existed = await exists(folder)
+        if (entry) {
+          existed = true
+          entry.stoppedByUs = true
+          entry.discardCreds = true
+          if (entry.state === 'open') {
+            try {
+              await withTimeout(entry.sock.logout(), LOGOUT_TIMEOUT_MS)
+            } catch (err) {
+              logger.warn({ err, connectionId }, 'unlink request failed, removing the session anyway')
+            }
+          }
+          await closeQuietly(entry, { discardCreds: true })
+        }
+        await removeSessionFolder(folder)
+        logger.info({ connectionId, existed }, 'logged out, session removed')
+        return { loggedOut: existed }
+      })
+    },
+
+    purge: {
+      needsHello: true,
+      connection: true,
+      /** Closes the socket if any and removes the folder. */
+      run: (args) => registry.withLock(args.connectionId, async () => {
+        const entry = registry.get(args.connectionId)
+        if (entry) await closeQuietly(entry, { discardCreds: true })
+        const removed = await removeSessionFolder(folderOf(args.connectionId))
+        logger.info({ connectionId: args.connectionId, removed }, 'session purged')
+        return { removed }
+      })
+    },
+
+    list: {
+      needsHello: true,
+      async run () {
+        return { connections: registry.all().map((e) => ({ connectionId: e.connectionId, state: e.state })) }
+      }
+    },
+
+    'sandbox.scan': {
+      needsHello: true,
+      connection: true,
+      /** The simulated phone scans the QR showing on this connection. */
+      async run (args) {
+        const phone = typeof args.phone === 'string' ? args.phone.replace(/^\+/, '') : ''
+        if (!/^\d{5,20}$/.test(phone)) throw new EngineError('bad_request', 'phone must be 5-20 digits')
+        const name = args.name ?? null
+        if (name !== null && (typeof name !== 'string' || name.length > 100)) throw new EngineError('bad_request', 'name must be a string of at most 100 characters')
+        return sandboxControls(args.connectionId).scan({ phone, name })
+      }
+    },
+
+    'sandbox.drop': {
+      needsHello: true,
+      connection: true,
+      /** The simulated server closes the socket with the given DisconnectReason code. */
+      async run (args) {
+        if (!Number.isInteger(args.code) || args.code < 100 || args.code > 999) throw new EngineError('bad_request', 'code must be an integer status code (100-999)')
+        sandboxControls(args.connectionId).drop(args.code)
+        return { dropped: true }
+      }
+    }
+  }
+
+  /** @param {string} connectionId */
+  function sandboxControls (connectionId) {
+    if (requireSettings().mode !== 'sandbox') throw new EngineError('invalid_state', 'sandbox commands need mode "sandbox"')
+    const entry = registry.get(connectionId)
+    if (!entry) throw new EngineError('not_found', `no socket for ${connectionId}`)
+    if (!entry.sock.sandbox) throw new EngineError('invalid_state', 'not a sandbox socket')
+    return entry.sock.sandbox
+  }
+
+  /**
+   * Closes every socket (sessions kept, no close events) and waits briefly for creds writes
+   * in flight, so an exiting engine leaves every session folder consistent.
+   */
+  async function shutdown () {
+    const entries = registry.all()
+    await Promise.all(entries.map((e) => closeQuietly(e)))
+    const writes = entries.flatMap((e) => [...e.pendingWrites])
+    await withTimeout(Promise.allSettled(writes), CLOSE_TIMEOUT_MS).catch(() => {})
+    logger.info({ closed: entries.length }, 'all sockets closed')
+  }
+
+  return {
+    commands,
+    shutdown,
+    isReady: () => settings !== null,
+    registry
+  }
+}
+
+/**
+ * Rejects if `promise` has not settled within `ms`.
+ * @template T
+ * @param {Promise<T>} promise
+ * @param {number} ms
+ * @returns {Promise<T>}
+ */
+function withTimeout (promise, ms) {
+  /** @type {NodeJS.Timeout|undefined} */
+  let timer
+  return Promise.race([
+    promise,
+    new Promise((_resolve, reject) => { timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms) })
+  ]).finally(() => clearTimeout(timer))
+}

@@ -1,0 +1,98 @@
+import { isAbsolute, resolve } from 'node:path'
+import { EngineError } from './errors.js'
+import { LOG_LEVELS } from './logger.js'
+
+/** Protocol version this engine speaks (docs/engine-protocol.md). */
+export const PROTOCOL_VERSION = 1
+
+/**
+ * Typed engine settings, read once from `hello` (the engine reads no env for these).
+ * @typedef {object} EngineSettings
+ * @property {'baileys'|'sandbox'} mode
+ * @property {string} sessionsDir       absolute path; session folders are `${sessionsDir}/${connectionId}`
+ * @property {string} logLevel
+ * @property {BaileysSettings} baileys
+ * @property {SandboxSettings} sandbox
+ *
+ * @typedef {object} BaileysSettings
+ * @property {string|null} waWebSocketUrl  null = Baileys' default (wss://web.whatsapp.com/ws/chat)
+ * @property {number} connectTimeoutMs
+ *
+ * @typedef {object} SandboxSettings
+ * @property {number} qrFirstMs       lifetime of the first QR ref
+ * @property {number} qrNextMs        lifetime of every later ref
+ * @property {number} qrRefs          refs per QR session before it closes with 408
+ * @property {number} connectDelayMs  simulated network latency
+ */
+
+const DEFAULTS = {
+  logLevel: 'info',
+  baileys: { waWebSocketUrl: null, connectTimeoutMs: 20000 },
+  sandbox: { qrFirstMs: 60000, qrNextMs: 20000, qrRefs: 6, connectDelayMs: 50 }
+}
+
+/**
+ * Validates `hello` args and fills defaults. Throws EngineError('bad_request') on anything
+ * it cannot use, so a misconfigured JVM learns it from the reply instead of from a crash.
+ * @param {any} args
+ * @returns {EngineSettings}
+ */
+export function parseHello (args) {
+  if (!isObject(args)) throw bad('args must be an object')
+  if (args.protocol !== PROTOCOL_VERSION) {
+    throw bad(`protocol ${JSON.stringify(args.protocol)} not supported, engine speaks ${PROTOCOL_VERSION}`)
+  }
+  if (args.mode !== 'baileys' && args.mode !== 'sandbox') throw bad('mode must be "baileys" or "sandbox"')
+  if (typeof args.sessionsDir !== 'string' || args.sessionsDir.trim() === '') throw bad('sessionsDir must be a non-empty string')
+  const logLevel = args.logLevel ?? DEFAULTS.logLevel
+  if (!LOG_LEVELS.includes(logLevel)) throw bad(`logLevel must be one of ${LOG_LEVELS.join(', ')}`)
+
+  const b = args.baileys ?? {}
+  const s = args.sandbox ?? {}
+  if (!isObject(b) || !isObject(s)) throw bad('baileys and sandbox must be objects')
+  const waWebSocketUrl = b.waWebSocketUrl ?? null
+  if (waWebSocketUrl !== null) {
+    if (typeof waWebSocketUrl !== 'string' || !/^wss?:\/\//.test(waWebSocketUrl)) throw bad('baileys.waWebSocketUrl must be a ws:// or wss:// URL or null')
+    try { new URL(waWebSocketUrl) } catch { throw bad('baileys.waWebSocketUrl is not a valid URL') } // eslint-disable-line no-new
+  }
+
+  return {
+    mode: args.mode,
+    sessionsDir: isAbsolute(args.sessionsDir) ? args.sessionsDir : resolve(args.sessionsDir),
+    logLevel,
+    baileys: {
+      waWebSocketUrl,
+      connectTimeoutMs: positiveInt(b.connectTimeoutMs, DEFAULTS.baileys.connectTimeoutMs, 'baileys.connectTimeoutMs')
+    },
+    sandbox: {
+      qrFirstMs: positiveInt(s.qrFirstMs, DEFAULTS.sandbox.qrFirstMs, 'sandbox.qrFirstMs'),
+      qrNextMs: positiveInt(s.qrNextMs, DEFAULTS.sandbox.qrNextMs, 'sandbox.qrNextMs'),
+      qrRefs: positiveInt(s.qrRefs, DEFAULTS.sandbox.qrRefs, 'sandbox.qrRefs'),
+      connectDelayMs: nonNegativeInt(s.connectDelayMs, DEFAULTS.sandbox.connectDelayMs, 'sandbox.connectDelayMs')
+    }
+  }
+}
+
+/** @param {unknown} v @returns {v is Record<string, any>} */
+export function isObject (v) {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+}
+
+/** @param {unknown} v @param {number} dflt @param {string} name */
+function positiveInt (v, dflt, name) {
+  if (v === undefined || v === null) return dflt
+  if (!Number.isInteger(v) || /** @type {number} */ (v) <= 0) throw bad(`${name} must be a positive integer`)
+  return /** @type {number} */ (v)
+}
+
+/** @param {unknown} v @param {number} dflt @param {string} name */
+function nonNegativeInt (v, dflt, name) {
+  if (v === undefined || v === null) return dflt
+  if (!Number.isInteger(v) || /** @type {number} */ (v) < 0) throw bad(`${name} must be a non-negative integer`)
+  return /** @type {number} */ (v)
+}
+
+/** @param {string} msg */
+function bad (msg) {
+  return new EngineError('bad_request', msg)
+}

@@ -1,0 +1,30 @@
+import { makeCacheableSignalKeyStore, makeWASocket } from 'baileys'
+import { BROWSER } from './browser.js'
+
+/**
+ * Real socket factory: one Baileys socket dialing WhatsApp (or `hello.baileys.waWebSocketUrl`,
+ * e.g. a local listener in tests). No fetchLatestBaileysVersion: the engine never reaches out
+ * to the network for anything but the socket itself.
+ *
+ * QR timing is Baileys' own (qrTimeout unset): the first ref lives 60 s, later ones 20 s.
+ *
+ * @param {object} opts
+ * @param {{creds: any, keys: any}} opts.auth   state from useMultiFileAuthState
+ * @param {import('pino').Logger} opts.logger   Baileys-level logger
+ * @param {import('../config.js').BaileysSettings} opts.baileys
+ * @returns {{sock: import('../registry.js').EngineSocket, qrTiming: import('../registry.js').QrTiming}}
+ */
+export function createBaileysSocket ({ auth, logger, baileys }) {
+  const sock = makeWASocket({
+    auth: { creds: auth.creds, keys: makeCacheableSignalKeyStore(auth.keys, /** @type {any} */ (logger)) },
+    logger: /** @type {any} */ (logger),
+    printQRInTerminal: false,
+    browser: BROWSER,
+    ...(baileys.waWebSocketUrl ? { waWebSocketUrl: baileys.waWebSocketUrl } : {}),
+    connectTimeoutMs: baileys.connectTimeoutMs,
+    markOnlineOnConnect: false,
+    syncFullHistory: true,
+    getMessage: async () => undefined
+  })
+  return { sock: /** @type {any} */ (sock), qrTiming: { firstMs: 60000, nextMs: 20000 } }
+}

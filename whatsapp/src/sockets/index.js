@@ -1,0 +1,20 @@
+import { createBaileysSocket } from './baileys.js'
+import { createSandboxSocket } from './sandbox.js'
+
+/**
+ * @typedef {(opts: {auth: {creds: any, keys: any}, logger: import('pino').Logger}) =>
+ *   {sock: import('../registry.js').EngineSocket, qrTiming: import('../registry.js').QrTiming}} SocketFactory
+ */
+
+/**
+ * The socket factory for the mode chosen in `hello`. Everything else in the engine is the
+ * same for both modes.
+ * @param {import('../config.js').EngineSettings} settings
+ * @returns {SocketFactory}
+ */
+export function socketFactoryFor (settings) {
+  if (settings.mode === 'sandbox') {
+    return ({ auth, logger }) => createSandboxSocket({ auth, logger, sandbox: settings.sandbox })
+  }
+  return ({ auth, logger }) => createBaileysSocket({ auth, logger, baileys: settings.baileys })
+}

@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { parseHello } from '../src/config.js'
+import { EngineError } from '../src/errors.js'
+
+const base = { protocol: 1, mode: 'sandbox', sessionsDir: '/tmp/s' }
+
+test('hello defaults follow docs/engine-protocol.md', () => {
+  assert.deepEqual(parseHello(base), {
+    mode: 'sandbox',
+    sessionsDir: '/tmp/s',
+    logLevel: 'info',
+    baileys: { waWebSocketUrl: null, connectTimeoutMs: 20000 },
+    sandbox: { qrFirstMs: 60000, qrNextMs: 20000, qrRefs: 6, connectDelayMs: 50 }
+  })
+})
+
+test('hello rejects what the engine cannot use with bad_request', () => {
+  const bad = [
+    null, [], { ...base, protocol: 2 }, { ...base, protocol: '1' }, { ...base, mode: 'cloud' }, { ...base, sessionsDir: '' },
+    { ...base, logLevel: 'loud' }, { ...base, baileys: { waWebSocketUrl: 'http://x' } },
+    { ...base, baileys: { connectTimeoutMs: 0 } }, { ...base, sandbox: { qrRefs: 1.5 } }, { ...base, sandbox: { connectDelayMs: -1 } }
+  ]
+  for (const args of bad) {
+    assert.throws(() => parseHello(args), (err) => err instanceof EngineError && err.code === 'bad_request', JSON.stringify(args))
+  }
+})
+
+test('explicit settings are kept; relative sessionsDir is resolved', () => {
+  const s = parseHello({ ...base, sessionsDir: 'data/sessions', logLevel: 'debug', baileys: { waWebSocketUrl: 'ws://127.0.0.1:9', connectTimeoutMs: 500 }, sandbox: { connectDelayMs: 0 } })
+  assert.equal(s.sessionsDir, `${process.cwd()}/data/sessions`)
+  assert.equal(s.logLevel, 'debug')
+  assert.deepEqual(s.baileys, { waWebSocketUrl: 'ws://127.0.0.1:9', connectTimeoutMs: 500 })
+  assert.equal(s.sandbox.connectDelayMs, 0)
+})

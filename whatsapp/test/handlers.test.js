@@ -1,0 +1,199 @@
+import assert from 'node:assert/strict'
+import { EventEmitter } from 'node:events'
+import { describe, test } from 'node:test'
+import { Boom } from '@hapi/boom'
+import { DisconnectReason, makeEventBuffer } from 'baileys'
+import pino from 'pino'
+import { attachHandlers } from '../src/handlers.js'
+import { Registry, createEntry } from '../src/registry.js'
+
+/*
+ * The shared Baileys handlers against a Baileys-shaped fake socket: an event emitter plus
+ * `user`/`authState`, fed the same connection.update / creds.update payloads Baileys emits.
+ */
+
+const logger = pino({ level: 'silent' })
+const QR_TIMING = { firstMs: 60000, nextMs: 20000 }
+
+/**
+ * @param {object} [opts]
+ * @param {boolean} [opts.hadSession]
+ * @param {any} [opts.me]
+ * @param {'plain'|'baileys'} [opts.emitter]  node EventEmitter or Baileys' own makeEventBuffer
+ * @param {boolean} [opts.hold]  keep events held (as before the start reply)
+ */
+function setup ({ hadSession = false, me = undefined, emitter = 'plain', hold = false } = {}) {
+  const creds = { me }
+  const ev = emitter === 'plain' ? new EventEmitter() : makeEventBuffer(/** @type {any} */ (logger))
+  // Baileys' socket merges every creds.update into the live creds before anyone else sees it
+  ev.on('creds.update', (/** @type {any} */ u) => Object.assign(creds, u))
+  const sock = /** @type {any} */ ({ ev, authState: { creds, keys: {} }, get user () { return creds.me }, end () {}, async logout () {} })
+  /** @type {Array<{connectionId: string, event: string, data: any}>} */
+  const emitted = []
+  let saves = 0
+  const registry = new Registry()
+  const { entry, release } = createEntry({
+    connectionId: 'c1',
+    folder: '/nonexistent/c1',
+    sock,
+    hadSession,
+    qrTiming: QR_TIMING,
+    saveCreds: async () => { saves += 1 },
+    emitEvent: (connectionId, event, data) => emitted.push({ connectionId, event, data })
+  })
+  attachHandlers(entry, { registry, logger })
+  registry.set(entry)
+  if (!hold) release()
+  return { ev, creds, entry, registry, emitted, release, saves: () => saves, names: () => emitted.map((e) => e.event) }
+}
+
+describe('connection.update', () => {
+  test('connecting and QR refs with expiry', () => {
+    const { ev, emitted, entry } = setup()
+    ev.emit('connection.update', { connection: 'connecting', receivedPendingNotifications: false, qr: undefined })
+    const t0 = Date.now()
+    ev.emit('connection.update', { qr: 'https://wa.me/settings/linked_devices#2@a,b,c,d,1' })
+    ev.emit('connection.update', { qr: 'https://wa.me/settings/linked_devices#2@e,b,c,d,1' })
+    assert.deepEqual(emitted[0], { connectionId: 'c1', event: 'connection.connecting', data: {} })
+    assert.equal(emitted[1].event, 'connection.qr')
+    assert.equal(emitted[1].data.ref, 1)
+    assert.equal(emitted[1].data.qr, 'https://wa.me/settings/linked_devices#2@a,b,c,d,1')
+    assert.ok(Math.abs(emitted[1].data.expiresAt - (t0 + 60000)) < 1000, 'first ref lives firstMs')
+    assert.equal(emitted[2].data.ref, 2)
+    assert.ok(Math.abs(emitted[2].data.expiresAt - (t0 + 20000)) < 1000, 'later refs live nextMs')
+    assert.equal(entry.state, 'qr')
+  })
+
+  test('pairing: creds.update(me) then isNewLogin → one authenticated, creds saved', () => {
+    const { ev, emitted, saves, entry, names } = setup()
+    ev.emit('connection.update', { qr: 'q1' })
+    ev.emit('creds.update', { me: { id: '923001234567:7@s.whatsapp.net', name: 'Ali', lid: '99:7@lid' }, platform: 'android' })
+    ev.emit('connection.update', { isNewLogin: true, qr: undefined })
+    assert.equal(saves(), 1)
+    assert.deepEqual(names(), ['connection.qr', 'connection.authenticated'])
+    assert.deepEqual(emitted[1].data, { jid: '923001234567:7@s.whatsapp.net', phone: '923001234567', name: 'Ali', isNewLogin: true })
+    assert.equal(entry.state, 'authenticated')
+
+    ev.emit('connection.update', { connection: 'close', lastDisconnect: { error: new Boom('Stream Errored (restart required)', { statusCode: DisconnectReason.restartRequired }), date: new Date() } })
+    assert.deepEqual(emitted[2].data, { code: 515, reason: 'restartRequired', message: 'Stream Errored (restart required)', wasOpen: false, wasAuthenticated: true })
+  })
+
+  test('isNewLogin before creds.update also gives exactly one authenticated', () => {
+    const { ev, emitted, names } = setup({ me: { id: '923001234567:7@s.whatsapp.net' } })
+    ev.emit('connection.update', { isNewLogin: true })
+    ev.emit('creds.update', { me: { id: '923001234567:7@s.whatsapp.net' } })
+    assert.deepEqual(names(), ['connection.authenticated'])
+    assert.equal(emitted[0].data.isNewLogin, true)
+  })
+
+  test('login of an existing session: authenticated (not new) then open', () => {
+    const me = { id: '923001234567:3@s.whatsapp.net', name: 'Ali' }
+    const { ev, emitted, names, entry, saves } = setup({ hadSession: true, me, emitter: 'baileys' })
+    ev.emit('connection.update', { connection: 'connecting' })
+    ev.emit('creds.update', { me: { ...me, lid: '1:3@lid' } })
+    ev.emit('connection.update', { connection: 'open' })
+    assert.deepEqual(names(), ['connection.connecting', 'connection.authenticated', 'connection.open'])
+    assert.equal(emitted[1].data.isNewLogin, false)
+    assert.deepEqual(emitted[2].data, { jid: me.id, phone: '923001234567', name: 'Ali' })
+    assert.equal(entry.wasOpen, true)
+    assert.equal(entry.state, 'open')
+    assert.equal(saves(), 1)
+  })
+
+  test('unrequested close after open: reported with Baileys code, entry dropped', () => {
+    const { ev, emitted, registry, entry } = setup({ hadSession: true, me: { id: '923001234567:3@s.whatsapp.net' } })
+    ev.emit('creds.update', { me: { id: '923001234567:3@s.whatsapp.net' } })
+    ev.emit('connection.update', { connection: 'open' })
+    ev.emit('connection.update', { connection: 'close', lastDisconnect: { error: new Boom('Connection Closed', { statusCode: 428 }), date: new Date() } })
+    assert.deepEqual(emitted.at(-1), {
+      connectionId: 'c1',
+      event: 'connection.close',
+      data: { code: 428, reason: 'connectionClosed', message: 'Connection Closed', wasOpen: true, wasAuthenticated: true }
+    })
+    assert.equal(registry.get('c1'), undefined)
+    assert.equal(entry.state, 'open', 'state is what was last seen; the entry is gone anyway')
+  })
+
+  test('close without an error: code null, reason unknown', () => {
+    const { ev, emitted } = setup()
+    ev.emit('connection.update', { connection: 'close', lastDisconnect: { error: undefined, date: new Date() } })
+    assert.deepEqual(emitted[0].data, { code: null, reason: 'unknown', message: null, wasOpen: false, wasAuthenticated: false })
+  })
+
+  test('a close Java asked for is not reported, and the socket goes quiet', () => {
+    const { ev, emitted, registry, entry } = setup()
+    entry.stoppedByUs = true
+    registry.remove(entry)
+    ev.emit('connection.update', { qr: 'late' })
+    ev.emit('connection.update', { connection: 'close', lastDisconnect: { error: new Boom('x', { statusCode: 428 }) } })
+    assert.deepEqual(emitted, [])
+  })
+
+  test('a replaced socket closing late cannot evict its successor', () => {
+    const first = setup()
+    const { entry: successor } = createEntry({
+      connectionId: 'c1', folder: '/x', sock: /** @type {any} */ ({}), hadSession: false, qrTiming: QR_TIMING, saveCreds: async () => {}, emitEvent: () => {}
+    })
+    first.registry.set(successor)
+    first.ev.emit('connection.update', { connection: 'close', lastDisconnect: { error: new Boom('x', { statusCode: 408 }) } })
+    assert.equal(first.registry.get('c1'), successor)
+  })
+})
+
+describe('other events', () => {
+  test('events are held until released (start reply first), then flushed in order', () => {
+    const { ev, emitted, release } = setup({ hold: true })
+    ev.emit('connection.update', { connection: 'connecting' })
+    ev.emit('connection.update', { qr: 'q' })
+    assert.equal(emitted.length, 0)
+    release()
+    assert.deepEqual(emitted.map((e) => e.event), ['connection.connecting', 'connection.qr'])
+    ev.emit('connection.update', { qr: 'q2' })
+    assert.equal(emitted.length, 3)
+  })
+
+  test('messages.upsert, messages.update, messaging-history.set are mapped', () => {
+    const { ev, emitted } = setup({ emitter: 'baileys' })
+    const key = { id: 'M1', remoteJid: '123@lid', remoteJidAlt: '923001112233@s.whatsapp.net', fromMe: false }
+    ev.emit('messages.upsert', { type: 'notify', messages: [{ key, messageTimestamp: 5, message: { conversation: 'hi' }, pushName: 'B' }] })
+    ev.emit('messages.update', [{ key, update: { status: 4 } }])
+    ev.emit('messaging-history.set', { chats: [], contacts: [], messages: [], isLatest: false, progress: 10, syncType: 2 })
+    ev.emit('lid-mapping.update', { lid: '123@lid', pn: '923001112233@s.whatsapp.net' })
+    assert.deepEqual(emitted.map((e) => e.event), ['messages.upsert', 'messages.update', 'history.set'])
+    assert.equal(emitted[0].data.messages[0].key.remoteJidAlt, '923001112233@s.whatsapp.net')
+    assert.deepEqual(emitted[0].data.messages[0].message, { conversation: 'hi' })
+    assert.equal(emitted[1].data.updates[0].status, 4)
+    assert.deepEqual(emitted[2].data, { chats: [], messages: [], isLatest: false, progress: 10, syncType: 2 })
+  })
+
+  test('a failing handler is logged, never thrown into the Baileys emitter', () => {
+    const { ev, emitted } = setup()
+    assert.doesNotThrow(() => ev.emit('messages.update', { not: 'an array' }))
+    assert.equal(emitted.length, 0)
+  })
+
+  test('saveCreds failure does not throw and stops after discardCreds', async () => {
+    let calls = 0
+    const creds = {}
+    const ev = new EventEmitter()
+    const registry = new Registry()
+    const { entry, release } = createEntry({
+      connectionId: 'c2',
+      folder: '/x',
+      sock: /** @type {any} */ ({ ev, authState: { creds }, user: undefined }),
+      hadSession: false,
+      qrTiming: QR_TIMING,
+      saveCreds: async () => { calls += 1; throw new Error('ENOENT') },
+      emitEvent: () => {}
+    })
+    attachHandlers(entry, { registry, logger })
+    release()
+    ev.emit('creds.update', { nextPreKeyId: 5 })
+    await Promise.allSettled([...entry.pendingWrites])
+    assert.equal(calls, 1)
+    assert.equal(entry.pendingWrites.size, 0)
+    entry.discardCreds = true
+    ev.emit('creds.update', { nextPreKeyId: 6 })
+    assert.equal(calls, 1)
+  })
+})
