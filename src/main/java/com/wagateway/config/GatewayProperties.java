@@ -15,6 +15,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param databaseUrl  external PostgreSQL; blank means the embedded, persistent one
  * @param engine       how the engine process is started and what socket factory it uses
  * @param lifecycle    reconnect, QR-wait and restore timings
+ * @param accounts     first admin, sign-up, login rate limits
  */
 @ConfigurationProperties("gateway")
 public record GatewayProperties(
@@ -22,7 +23,8 @@ public record GatewayProperties(
         Path sessionsDir,
         @DefaultValue("") String databaseUrl,
         @DefaultValue Engine engine,
-        @DefaultValue Lifecycle lifecycle) {
+        @DefaultValue Lifecycle lifecycle,
+        @DefaultValue Accounts accounts) {
 
     /** The sessions folder, defaulting to {@code DATA_DIR/sessions}. Always absolute. */
     public Path sessionsPath() {
@@ -81,5 +83,24 @@ public record GatewayProperties(
             @DefaultValue("60s") Duration reconnectMax,
             @DefaultValue("8s") Duration qrWait,
             @DefaultValue("100") int restorePerSecond) {
+    }
+
+    /**
+     * @param adminEmail        email of the first admin (created at boot when no user exists)
+     * @param adminPassword     its password; blank = generated and printed once in the log
+     * @param adminApiKey       optional admin API key for scripts (compared in constant time, stored nowhere)
+     * @param signupEnabled     open sign-up ({@code POST /api/auth/signup})
+     * @param loginMaxPerAccount failed logins per account within {@code loginWindow} before 429
+     * @param loginMaxPerAddress failed logins per client address within {@code loginWindow} before 429
+     * @param loginWindow       the rate-limit window
+     */
+    public record Accounts(
+            @DefaultValue("admin@localhost") String adminEmail,
+            @DefaultValue("") String adminPassword,
+            @DefaultValue("") String adminApiKey,
+            @DefaultValue("false") boolean signupEnabled,
+            @DefaultValue("5") int loginMaxPerAccount,
+            @DefaultValue("20") int loginMaxPerAddress,
+            @DefaultValue("15m") Duration loginWindow) {
     }
 }

@@ -29,7 +29,12 @@ public class ApiErrorHandler {
 
     @ExceptionHandler(ApiException.class)
     ResponseEntity<ErrorBody> api(ApiException e, HttpServletRequest req) {
-        return body(e.status(), e.code(), e.getMessage(), e.field(), req);
+        ResponseEntity<ErrorBody> r = body(e.status(), e.code(), e.getMessage(), e.field(), req);
+        if (e instanceof ApiException.TooManyRequests t) {
+            return ResponseEntity.status(r.getStatusCode()).contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+                    .header("Retry-After", Long.toString(t.retryAfterSeconds())).body(r.getBody());
+        }
+        return r;
     }
 
     @ExceptionHandler(HttpMessageNotReadableException.class)

@@ -6,6 +6,8 @@ import com.wagateway.services.ConnectionService;
 import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
+import com.wagateway.security.Caller;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -27,43 +29,42 @@ public class ConnectionController {
     }
 
     @GetMapping
-    List<ConnectionView> list() {
-        return connections.list().stream().map(ConnectionView::from).toList();
+    List<ConnectionView> list(@AuthenticationPrincipal Caller caller) {
+        return connections.list(caller).stream().map(ConnectionView::from).toList();
     }
 
     /** Creates a stopped connection; 409 if the id is taken. */
     @PostMapping
     @ResponseStatus(HttpStatus.CREATED)
-    ConnectionView create(@RequestBody ConnectionIdRequest body) {
-        return ConnectionView.from(connections.create(body.connectionId(), null));
+    ConnectionView create(@AuthenticationPrincipal Caller caller, @RequestBody ConnectionIdRequest body) {
+        return ConnectionView.from(connections.create(body.connectionId(), caller));
     }
 
     @GetMapping("/{id}")
-    ConnectionView get(@PathVariable("id") String id) {
-        return ConnectionView.from(connections.get(id));
+    ConnectionView get(@AuthenticationPrincipal Caller caller, @PathVariable("id") String id) {
+        return ConnectionView.from(connections.get(id, caller));
     }
 
     @PostMapping("/{id}/connect")
-    ConnectionView connect(@PathVariable("id") String id) {
-        connections.get(id);
-        return ConnectionView.from(connections.connect(id, null));
+    ConnectionView connect(@AuthenticationPrincipal Caller caller, @PathVariable("id") String id) {
+        return ConnectionView.from(connections.connect(id, caller));
     }
 
     @PostMapping("/{id}/disconnect")
-    ConnectionView disconnect(@PathVariable("id") String id) {
-        return ConnectionView.from(connections.disconnect(id));
+    ConnectionView disconnect(@AuthenticationPrincipal Caller caller, @PathVariable("id") String id) {
+        return ConnectionView.from(connections.disconnect(id, caller));
     }
 
     /** Unlinks the device and removes the session folder. */
     @PostMapping("/{id}/logout")
-    ConnectionView logout(@PathVariable("id") String id) {
-        return ConnectionView.from(connections.logout(id));
+    ConnectionView logout(@AuthenticationPrincipal Caller caller, @PathVariable("id") String id) {
+        return ConnectionView.from(connections.logout(id, caller));
     }
 
     /** Removes the connection, its session and its stored messages. */
     @DeleteMapping("/{id}")
-    Map<String, Object> delete(@PathVariable("id") String id) {
-        connections.delete(id);
+    Map<String, Object> delete(@AuthenticationPrincipal Caller caller, @PathVariable("id") String id) {
+        connections.delete(id, caller);
         return Map.of("connection_id", id, "deleted", true);
     }
 }

@@ -2,6 +2,8 @@ package com.wagateway.controllers;
 
 import com.wagateway.controllers.dto.QrResponse;
 import com.wagateway.services.ConnectionService;
+import com.wagateway.security.Caller;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
@@ -22,7 +24,7 @@ public class QrController {
      * once linked).
      */
     @GetMapping("/api/get-qr/{connection_id}")
-    QrResponse getQr(@PathVariable("connection_id") String connectionId) {
-        return QrResponse.from(connections.connectAndAwaitQr(connectionId, null));
+    QrResponse getQr(@AuthenticationPrincipal Caller caller, @PathVariable("connection_id") String connectionId) {
+        return QrResponse.from(connections.connectAndAwaitQr(connectionId, caller));
     }
 }

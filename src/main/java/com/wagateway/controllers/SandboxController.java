@@ -4,6 +4,8 @@ import com.wagateway.controllers.dto.SandboxRequests;
 import com.wagateway.services.SandboxPhone;
 import java.util.Map;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import com.wagateway.security.Caller;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -27,13 +29,13 @@ public class SandboxController {
 
     /** The simulated phone scans the showing QR: the connection goes authenticated, then ready. */
     @PostMapping("/scan")
-    Map<String, Object> scan(@PathVariable("connection_id") String id, @RequestBody SandboxRequests.Scan body) {
-        return phone.scan(id, body.phone(), body.name());
+    Map<String, Object> scan(@AuthenticationPrincipal Caller caller, @PathVariable("connection_id") String id, @RequestBody SandboxRequests.Scan body) {
+        return phone.scan(id, body.phone(), body.name(), caller);
     }
 
     /** The simulated server closes the socket with a Baileys DisconnectReason code. */
     @PostMapping("/drop")
-    Map<String, Object> drop(@PathVariable("connection_id") String id, @RequestBody SandboxRequests.Drop body) {
-        return phone.drop(id, body.code());
+    Map<String, Object> drop(@AuthenticationPrincipal Caller caller, @PathVariable("connection_id") String id, @RequestBody SandboxRequests.Drop body) {
+        return phone.drop(id, body.code(), caller);
     }
 }

@@ -5,6 +5,8 @@ import com.wagateway.controllers.dto.ConnectionView;
 import com.wagateway.controllers.dto.QrResponse;
 import com.wagateway.services.ConnectionService;
 import java.util.List;
+import com.wagateway.security.Caller;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -25,31 +27,31 @@ public class WhatsappWebController {
 
     /** Starts the client ({@code {"tenantId":"..."}} or {@code {"connection_id":"..."}}); the UI then polls the QR. */
     @PostMapping("/connect")
-    ConnectionView connect(@RequestBody ConnectionIdRequest body) {
-        return ConnectionView.from(connections.connect(body.connectionId(), null));
+    ConnectionView connect(@AuthenticationPrincipal Caller caller, @RequestBody ConnectionIdRequest body) {
+        return ConnectionView.from(connections.connect(body.connectionId(), caller));
     }
 
     /** The QR currently showing (null when none), with the status. */
     @GetMapping("/qr/{id}")
-    QrResponse qr(@PathVariable("id") String id) {
-        return QrResponse.from(connections.get(id));
+    QrResponse qr(@AuthenticationPrincipal Caller caller, @PathVariable("id") String id) {
+        return QrResponse.from(connections.get(id, caller));
     }
 
     /** Status, phone, connected_at, reason and reconnect progress. */
     @GetMapping("/status/{id}")
-    ConnectionView status(@PathVariable("id") String id) {
-        return ConnectionView.from(connections.get(id));
+    ConnectionView status(@AuthenticationPrincipal Caller caller, @PathVariable("id") String id) {
+        return ConnectionView.from(connections.get(id, caller));
     }
 
     /** Closes the socket and keeps the session (connect again needs no QR). */
     @PostMapping("/disconnect")
-    ConnectionView disconnect(@RequestBody ConnectionIdRequest body) {
-        return ConnectionView.from(connections.disconnect(body.connectionId()));
+    ConnectionView disconnect(@AuthenticationPrincipal Caller caller, @RequestBody ConnectionIdRequest body) {
+        return ConnectionView.from(connections.disconnect(body.connectionId(), caller));
     }
 
     /** Every connection (the seed marks this admin; ownership filtering comes with accounts). */
     @GetMapping("/connections")
-    List<ConnectionView> list() {
-        return connections.list().stream().map(ConnectionView::from).toList();
+    List<ConnectionView> list(@AuthenticationPrincipal Caller caller) {
+        return connections.list(caller).stream().map(ConnectionView::from).toList();
     }
 }

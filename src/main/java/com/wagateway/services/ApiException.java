@@ -57,4 +57,32 @@ public abstract class ApiException extends RuntimeException {
             super(503, "engine_unavailable", message, null);
         }
     }
+
+    /** 401: not authenticated, or the credentials are wrong. */
+    public static class Unauthorized extends ApiException {
+        public Unauthorized(String code, String message) {
+            super(401, code, message, null);
+        }
+    }
+
+    /** 404 for things other than connections (users, keys). */
+    public static class NotFound extends ApiException {
+        public NotFound(String code, String message) {
+            super(404, code, message, null);
+        }
+    }
+
+    /** 429: slow down; {@code retryAfterSeconds} goes into the Retry-After header. */
+    public static class TooManyRequests extends ApiException {
+        private final long retryAfterSeconds;
+
+        public TooManyRequests(String code, String message, long retryAfterSeconds) {
+            super(429, code, message, null);
+            this.retryAfterSeconds = retryAfterSeconds;
+        }
+
+        public long retryAfterSeconds() {
+            return retryAfterSeconds;
+        }
+    }
 }

@@ -3,13 +3,13 @@ package com.wagateway.services;
 import com.wagateway.config.GatewayProperties;
 import com.wagateway.database.ConnectionRepository;
 import com.wagateway.database.ConnectionRow;
+import com.wagateway.security.Caller;
 import com.wagateway.whatsapp.EngineClient;
 import com.wagateway.whatsapp.EngineException;
 import java.io.IOException;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -21,8 +21,10 @@ import org.springframework.stereotype.Service;
 /**
  * What a person or an API client can do with a connection: create, connect (get a QR),
  * disconnect, log out, delete, look. Each method validates the id first (nothing invalid reaches
- * the database or the file system), changes the stored state before telling the engine (so a
- * late engine event can never undo the user's choice), and is idempotent.
+ * the database or the file system), checks ownership (a connection of another user answers the
+ * same 404 as an unknown one, so existence does not leak; admins reach all), changes the stored
+ * state before telling the engine (so a late engine event can never undo the user's choice), and
+ * is idempotent.
  */
 @Service
 public class ConnectionService {
@@ -58,9 +60,9 @@ public class ConnectionService {
     }
 
     /** Creates a stopped connection; 409 if the id is taken. */
-    public ConnectionRow create(String id, UUID owner) {
+    public ConnectionRow create(String id, Caller caller) {
         ConnectionIds.require(id);
-        if (!repo.insertIfAbsent(id, owner, folders.of(id).toString())) {
+        if (!repo.insertIfAbsent(id, caller.userId(), folders.of(id).toString())) {
             throw new ApiException.Conflict("connection_exists", "connection '" + id + "' already exists");
         }
         return repo.find(id).orElseThrow();
@@ -71,11 +73,11 @@ public class ConnectionService {
      * Creates the connection if it does not exist. If the engine is down the connection shows
      * {@code reconnecting} and is started when the engine is back.
      */
-    public ConnectionRow connect(String id, UUID owner) {
+    public ConnectionRow connect(String id, Caller caller) {
         ConnectionIds.require(id);
-        repo.insertIfAbsent(id, owner, folders.of(id).toString());
+        repo.insertIfAbsent(id, caller.userId(), folders.of(id).toString());
         synchronized (scheduler.lock(id)) {
-            ConnectionRow row = repo.find(id).orElseThrow(() -> new ApiException.ConnectionNotFound(id));
+            ConnectionRow row = get(id, caller);
             if (row.running() && ALREADY_CONNECTING.contains(row.status())) {
                 return row;
             }
@@ -95,19 +97,19 @@ public class ConnectionService {
                 }
             }
         }
-        return repo.find(id).orElseThrow(() -> new ApiException.ConnectionNotFound(id));
+        return get(id, caller);
     }
 
     /**
      * The seed's get-qr: connect, then wait (at most QR_WAIT) until there is a QR to show or a
      * state that answers the question (already linked, error, ...). Returns the freshest row.
      */
-    public ConnectionRow connectAndAwaitQr(String id, UUID owner) {
+    public ConnectionRow connectAndAwaitQr(String id, Caller caller) {
         ConnectionIds.require(id);
         CompletableFuture<ConnectionRow> first = waiters.register(id,
                 r -> QR_ANSWERS.contains(r.status()) && (r.status() != ConnectionStatus.QR_READY || r.qr() != null),
                 props.lifecycle().qrWait());
-        ConnectionRow row = connect(id, owner);
+        ConnectionRow row = connect(id, caller);
         if (!QR_ANSWERS.contains(row.status()) || row.status() == ConnectionStatus.QR_READY && row.qr() == null) {
             try {
                 first.get();
@@ -119,34 +121,34 @@ public class ConnectionService {
         } else {
             first.cancel(false);
         }
-        return get(id);
+        return get(id, caller);
     }
 
     /** Closes the socket, keeps the session; not restored at boot until connected again. */
-    public ConnectionRow disconnect(String id) {
-        get(id);
+    public ConnectionRow disconnect(String id, Caller caller) {
+        get(id, caller);
         synchronized (scheduler.lock(id)) {
             scheduler.cancel(id);
             publish(repo.markStopped(id, ConnectionStatus.DISCONNECTED, "user_disconnect", false).orElseThrow());
         }
         engine.stop(id).exceptionally(e -> null).join();
-        return get(id);
+        return get(id, caller);
     }
 
     /** Unlinks the device and removes the session folder; a QR is needed again. */
-    public ConnectionRow logout(String id) {
-        get(id);
+    public ConnectionRow logout(String id, Caller caller) {
+        get(id, caller);
         synchronized (scheduler.lock(id)) {
             scheduler.cancel(id);
             publish(repo.markStopped(id, ConnectionStatus.LOGGED_OUT, "user_logout", true).orElseThrow());
         }
         removeSession(id, engine.logout(id));
-        return get(id);
+        return get(id, caller);
     }
 
     /** Removes the connection, its session folder and (by cascade) its messages and logs. */
-    public void delete(String id) {
-        get(id);
+    public void delete(String id, Caller caller) {
+        get(id, caller);
         synchronized (scheduler.lock(id)) {
             scheduler.cancel(id);
             repo.markStopped(id, ConnectionStatus.DISCONNECTED, "deleted", true);
@@ -155,14 +157,16 @@ public class ConnectionService {
         repo.delete(id);
     }
 
-    /** The stored connection; 404 if unknown. */
-    public ConnectionRow get(String id) {
+    /** The stored connection if the caller may see it; 404 if unknown or someone else's. */
+    public ConnectionRow get(String id, Caller caller) {
         ConnectionIds.require(id);
-        return repo.find(id).orElseThrow(() -> new ApiException.ConnectionNotFound(id));
+        return repo.find(id).filter(r -> caller.mayAccess(r.ownerId()))
+                .orElseThrow(() -> new ApiException.ConnectionNotFound(id));
     }
 
-    public List<ConnectionRow> list() {
-        return repo.findAll();
+    /** All connections for an admin, one's own for a user. */
+    public List<ConnectionRow> list(Caller caller) {
+        return caller.isAdmin() ? repo.findAll() : repo.findByOwner(caller.userId());
     }
 
     /**

@@ -1,7 +1,9 @@
 package com.wagateway.services;
 
+import com.wagateway.security.Caller;
 import com.wagateway.whatsapp.EngineClient;
 import com.wagateway.whatsapp.EngineException;
+import com.wagateway.database.ConnectionRow;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.regex.Pattern;
@@ -24,8 +26,8 @@ public class SandboxPhone {
     }
 
     /** Links {@code phone} to the QR showing on this connection; 409 when no QR is showing. */
-    public Map<String, Object> scan(String id, String phone, String name) {
-        connections.get(id);
+    public Map<String, Object> scan(String id, String phone, String name, Caller caller) {
+        ConnectionRow row = connections.get(id, caller);
         String digits = phone == null ? null : phone.replaceAll("[\\s+-]", "");
         if (digits == null || !PHONE.matcher(digits).matches()) {
             throw new ApiException.InvalidInput("invalid_phone", "phone", "phone must be 6 to 15 digits in international format");
@@ -33,7 +35,7 @@ public class SandboxPhone {
         if (name != null && name.length() > 100) {
             throw new ApiException.InvalidInput("invalid_name", "name", "name is at most 100 characters");
         }
-        if (connections.get(id).status() != ConnectionStatus.QR_READY) {
+        if (row.status() != ConnectionStatus.QR_READY) {
             throw new ApiException.Conflict("no_qr_showing", "no QR is showing on '" + id + "'; connect first (get-qr)");
         }
         call(() -> engine.sandboxScan(id, digits, name).join());
@@ -41,12 +43,12 @@ public class SandboxPhone {
     }
 
     /** Closes the socket as WhatsApp's server would, with a DisconnectReason code (100-599). */
-    public Map<String, Object> drop(String id, Integer code) {
-        connections.get(id);
+    public Map<String, Object> drop(String id, Integer code, Caller caller) {
+        ConnectionRow row = connections.get(id, caller);
         if (code == null || code < 100 || code > 599) {
             throw new ApiException.InvalidInput("invalid_code", "code", "code must be a DisconnectReason status code (100-599)");
         }
-        if (!connections.get(id).status().isActive()) {
+        if (!row.status().isActive()) {
             throw new ApiException.Conflict("not_connected", "'" + id + "' has no socket to drop");
         }
         call(() -> engine.sandboxDrop(id, code).join());

@@ -2,6 +2,7 @@ package com.wagateway.controllers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.wagateway.support.ApiClient;
 import com.wagateway.support.GatewayHarness;
 import java.io.IOException;
 import java.net.URI;
@@ -36,7 +37,7 @@ class BadInputIntegrationTest {
     @ValueSource(strings = {"../x", "a/b", "", "a b", "..", "ü"})
     void invalidIdsInBodiesAre400AndCreateNothing(String id) throws IOException {
         for (String path : new String[] {"/api/whatsapp-web/connect", "/api/whatsapp-web/disconnect", "/api/connections"}) {
-            GatewayHarness.Response r = gw.post(path, "{\"connection_id\":" + GatewayHarness.JSON.writeValueAsString(id) + "}");
+            ApiClient.Response r = gw.post(path, "{\"connection_id\":" + GatewayHarness.JSON.writeValueAsString(id) + "}");
             assertError(r, 400, "invalid_connection_id");
             assertThat(r.json().path("error").path("field").asString()).isEqualTo("connection_id");
         }
@@ -54,7 +55,7 @@ class BadInputIntegrationTest {
     @Test
     void encodedTraversalInThePathIs400Json() throws IOException {
         for (String raw : new String[] {"..%2Fx", "a%2Fb", "%2E%2E", "a%5Cb"}) {
-            GatewayHarness.Response r = gw.send(HttpRequest.newBuilder(URI.create(gw.baseUrl() + "/api/get-qr/" + raw)).GET());
+            ApiClient.Response r = gw.send(HttpRequest.newBuilder(URI.create(gw.baseUrl() + "/api/get-qr/" + raw)).GET());
             assertThat(r.status()).as(raw + " -> " + r.raw()).isIn(400, 404);
             assertThat(r.contentType()).as(raw).startsWith("application/json");
             assertThat(r.json().path("error").path("status").asInt()).isEqualTo(r.status());
@@ -88,7 +89,7 @@ class BadInputIntegrationTest {
 
     @Test
     void wrongContentTypeIs415Json() {
-        GatewayHarness.Response r = gw.send(HttpRequest.newBuilder(URI.create(gw.baseUrl() + "/api/whatsapp-web/connect"))
+        ApiClient.Response r = gw.send(HttpRequest.newBuilder(URI.create(gw.baseUrl() + "/api/whatsapp-web/connect"))
                 .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString("x")));
         assertError(r, 415, "unsupported_media_type");
     }
@@ -117,7 +118,7 @@ class BadInputIntegrationTest {
         assertError(gw.post("/api/connections", "{\"connection_id\":\"dup_one\"}"), 409, "connection_exists");
     }
 
-    static void assertError(GatewayHarness.Response r, int status, String code) {
+    static void assertError(ApiClient.Response r, int status, String code) {
         assertThat(r.status()).as(r.raw()).isEqualTo(status);
         assertThat(r.contentType()).startsWith("application/json");
         JsonNode e = r.json().path("error");

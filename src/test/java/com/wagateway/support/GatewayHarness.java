@@ -2,10 +2,7 @@ package com.wagateway.support;
 
 import com.wagateway.GatewayApplication;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,13 +27,14 @@ public final class GatewayHarness implements AutoCloseable {
 
     private final Path dataDir;
     private final ConfigurableApplicationContext context;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
+    private final ApiClient admin;
 
     private GatewayHarness(Path dataDir, ConfigurableApplicationContext context) {
         this.dataDir = dataDir;
         this.context = context;
         this.base = "http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port");
+        this.admin = ApiClient.withKey(base, ADMIN_KEY);
     }
 
     /** Default settings for tests: sandbox engine, fast QR rotation, short backoff. */
@@ -56,6 +54,8 @@ public final class GatewayHarness implements AutoCloseable {
         p.put("gateway.lifecycle.reconnect-base", "200ms");
         p.put("gateway.lifecycle.reconnect-max", "2s");
         p.put("gateway.lifecycle.qr-wait", "8s");
+        p.put("gateway.accounts.admin-api-key", ADMIN_KEY);
+        p.put("gateway.accounts.admin-password", "admin-password-for-tests");
         p.put("DOTENV_FILE", dataDir.resolve("no.env").toString());
         return p;
     }
@@ -89,42 +89,40 @@ public final class GatewayHarness implements AutoCloseable {
         return base;
     }
 
-    /** One HTTP exchange with the body parsed as JSON (null when empty). */
-    public record Response(int status, JsonNode json, String raw, String contentType) {
+    /** The admin API key every harness is started with ({@code ADMIN_API_KEY}). */
+    public static final String ADMIN_KEY = "test-admin-key-0123456789abcdef";
+
+    /** The client most tests use: the admin API key. */
+    public ApiClient admin() {
+        return admin;
     }
 
-    public Response get(String path) {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+    public ApiClient withKey(String key) {
+        return ApiClient.withKey(base, key);
     }
 
-    public Response post(String path, String jsonBody) {
-        return send(HttpRequest.newBuilder(URI.create(base + path))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(jsonBody == null ? "" : jsonBody)));
+    public ApiClient anonymous() {
+        return ApiClient.anonymous(base);
     }
 
-    public Response delete(String path) {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE());
+    public ApiClient browser(boolean sendCsrf) {
+        return ApiClient.withCookies(base, sendCsrf);
     }
 
-    public Response send(HttpRequest.Builder req) {
-        try {
-            HttpResponse<String> r = http.send(req.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
-            JsonNode node = null;
-            if (!r.body().isBlank()) {
-                try {
-                    node = JSON.readTree(r.body());
-                } catch (RuntimeException e) {
-                    node = null;
-                }
-            }
-            return new Response(r.statusCode(), node, r.body(), r.headers().firstValue("content-type").orElse(""));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+    public ApiClient.Response get(String path) {
+        return admin.get(path);
+    }
+
+    public ApiClient.Response post(String path, String jsonBody) {
+        return admin.post(path, jsonBody);
+    }
+
+    public ApiClient.Response delete(String path) {
+        return admin.delete(path);
+    }
+
+    public ApiClient.Response send(HttpRequest.Builder req) {
+        return admin.send(req);
     }
 
     /** Polls the status endpoint until {@code until} holds; fails with the last status after the timeout. */
@@ -132,7 +130,7 @@ public final class GatewayHarness implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         JsonNode last = null;
         while (System.nanoTime() < deadline) {
-            Response r = get("/api/whatsapp-web/status/" + id);
+            ApiClient.Response r = get("/api/whatsapp-web/status/" + id);
             last = r.json();
             if (r.status() == 200 && until.test(last)) {
                 return last;

@@ -2,6 +2,7 @@ package com.wagateway.whatsapp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.wagateway.support.ApiClient;
 import com.wagateway.support.GatewayHarness;
 import com.wagateway.support.QrDecoder;
 import java.nio.file.Files;
@@ -31,7 +32,7 @@ class ConnectionFlowIntegrationTest {
 
     @Test
     void getQrReturnsAQrThatDecodesToTheRawString() {
-        GatewayHarness.Response r = gw.get("/api/get-qr/flow_qr");
+        ApiClient.Response r = gw.get("/api/get-qr/flow_qr");
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.contentType()).startsWith("application/json");
         JsonNode j = r.json();
@@ -52,7 +53,7 @@ class ConnectionFlowIntegrationTest {
     @Test
     void scanLinksThePhoneThroughAuthenticatedToReady() {
         gw.get("/api/get-qr/flow_scan");
-        GatewayHarness.Response scan = gw.post("/api/sandbox/flow_scan/scan", "{\"phone\":\"+92 300-1234567\"}");
+        ApiClient.Response scan = gw.post("/api/sandbox/flow_scan/scan", "{\"phone\":\"+92 300-1234567\"}");
         assertThat(scan.status()).isEqualTo(200);
         JsonNode ready = gw.awaitStatus("flow_scan", "ready", Duration.ofSeconds(10));
         assertThat(ready.path("phone").asString()).isEqualTo("923001234567");
@@ -96,7 +97,7 @@ class ConnectionFlowIntegrationTest {
     void logoutRemovesTheSessionFolderAndNeedsANewQr() {
         linkedConnection("flow_logout", "923330000001");
         assertThat(gw.sessionDir("flow_logout").resolve("creds.json")).exists();
-        GatewayHarness.Response out = gw.post("/api/connections/flow_logout/logout", null);
+        ApiClient.Response out = gw.post("/api/connections/flow_logout/logout", null);
         assertThat(out.status()).isEqualTo(200);
         assertThat(out.json().path("status").asString()).isEqualTo("logged_out");
         assertThat(Files.exists(gw.sessionDir("flow_logout"))).isFalse();

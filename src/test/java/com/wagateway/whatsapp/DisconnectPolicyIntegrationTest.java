@@ -2,6 +2,7 @@ package com.wagateway.whatsapp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.wagateway.support.ApiClient;
 import com.wagateway.support.GatewayHarness;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -105,7 +106,7 @@ class DisconnectPolicyIntegrationTest {
 
     private static void drop(String id, int code) {
         dropTime = gw.get("/api/whatsapp-web/status/" + id).json().path("status_changed_at").asString();
-        GatewayHarness.Response r = gw.post("/api/sandbox/" + id + "/drop", "{\"code\":" + code + "}");
+        ApiClient.Response r = gw.post("/api/sandbox/" + id + "/drop", "{\"code\":" + code + "}");
         assertThat(r.status()).as(r.raw()).isEqualTo(200);
     }
 }

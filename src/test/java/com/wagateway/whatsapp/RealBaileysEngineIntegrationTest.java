@@ -2,6 +2,7 @@ package com.wagateway.whatsapp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.wagateway.support.ApiClient;
 import com.wagateway.support.GatewayHarness;
 import com.wagateway.support.RawWebSocketListener;
 import java.time.Duration;
@@ -29,7 +30,7 @@ class RealBaileysEngineIntegrationTest {
             settings.put("gateway.lifecycle.qr-wait", "3s");
             settings.put("gateway.lifecycle.reconnect-base", "2s");
             try (GatewayHarness gw = GatewayHarness.start(settings)) {
-                GatewayHarness.Response r = gw.get("/api/get-qr/real_one");
+                ApiClient.Response r = gw.get("/api/get-qr/real_one");
                 assertThat(r.status()).isEqualTo(200);
                 JsonNode s = gw.awaitStatus("real_one", st -> CLEAR.contains(st.path("status").asString()), Duration.ofSeconds(20));
                 assertThat(s.path("reason").asString()).isNotBlank();

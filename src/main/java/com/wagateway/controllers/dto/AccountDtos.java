@@ -1,0 +1,50 @@
+package com.wagateway.controllers.dto;
+
+import com.wagateway.database.ApiKeyRepository.ApiKeyRow;
+import com.wagateway.database.UserRow;
+import com.wagateway.security.Caller;
+import java.time.Instant;
+import java.util.UUID;
+
+/** Request and response bodies of the accounts endpoints. No body ever carries a hash. */
+public final class AccountDtos {
+
+    private AccountDtos() {
+    }
+
+    public record LoginRequest(String email, String password) {
+    }
+
+    public record CreateUserRequest(String email, String password, String role) {
+    }
+
+    public record PasswordRequest(String password) {
+    }
+
+    public record CreateKeyRequest(String name) {
+    }
+
+    /** The logged-in user ({@code GET /api/auth/me}, login answer). */
+    public record Me(UUID userId, String email, String role) {
+        public static Me from(Caller c) {
+            return new Me(c.userId(), c.email(), c.role().wire());
+        }
+    }
+
+    public record UserView(UUID id, String email, String role, boolean disabled, Instant createdAt, Instant lastLoginAt) {
+        public static UserView from(UserRow u) {
+            return new UserView(u.id(), u.email(), u.role().wire(), u.disabled(), u.createdAt(), u.lastLoginAt());
+        }
+    }
+
+    /** A key as listed: never the secret. */
+    public record KeyView(UUID id, String name, String prefix, Instant createdAt, Instant lastUsedAt, Instant revokedAt) {
+        public static KeyView from(ApiKeyRow k) {
+            return new KeyView(k.id(), k.name(), k.prefix(), k.createdAt(), k.lastUsedAt(), k.revokedAt());
+        }
+    }
+
+    /** The answer to key creation: the only time {@code key} is ever shown. */
+    public record CreatedKey(UUID id, String name, String prefix, Instant createdAt, String key) {
+    }
+}

@@ -1,0 +1,41 @@
+package com.wagateway.security;
+
+import com.wagateway.controllers.dto.ErrorBody;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.security.web.csrf.CsrfException;
+import tools.jackson.databind.json.JsonMapper;
+
+/** 401 and 403 from the security layer, in the API's one JSON error shape. */
+public final class JsonSecurityErrors implements AuthenticationEntryPoint, AccessDeniedHandler {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @Override
+    public void commence(HttpServletRequest req, HttpServletResponse res, AuthenticationException e) throws IOException {
+        write(req, res, 401, "unauthenticated", "log in or send Authorization: Bearer <api key>");
+    }
+
+    @Override
+    public void handle(HttpServletRequest req, HttpServletResponse res, AccessDeniedException e) throws IOException {
+        if (e instanceof CsrfException) {
+            write(req, res, 403, "csrf_invalid", "missing or wrong CSRF token: send the XSRF-TOKEN cookie's value in X-XSRF-TOKEN");
+        } else {
+            write(req, res, 403, "forbidden", "you are not allowed to do this");
+        }
+    }
+
+    /** Writes one error body; used by the filters too. */
+    public static void write(HttpServletRequest req, HttpServletResponse res, int status, String code, String message)
+            throws IOException {
+        res.setStatus(status);
+        res.setContentType("application/json");
+        res.setCharacterEncoding("UTF-8");
+        res.getWriter().write(JSON.writeValueAsString(ErrorBody.of(status, code, message, null, req.getRequestURI())));
+    }
+}

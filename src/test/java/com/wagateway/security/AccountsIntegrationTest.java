@@ -1,0 +1,255 @@
+package com.wagateway.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.wagateway.support.ApiClient;
+import com.wagateway.support.GatewayHarness;
+import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/** Users, API keys, sessions, CSRF and tenant isolation, through the real server and PostgreSQL. */
+class AccountsIntegrationTest {
+
+    static GatewayHarness gw;
+    static ApiClient alice;
+    static ApiClient bob;
+
+    @BeforeAll
+    static void start() {
+        gw = GatewayHarness.start(GatewayHarness.tempDataDir("accounts"));
+        alice = gw.withKey(createUserWithKey("alice@example.com", "alice-password-1"));
+        bob = gw.withKey(createUserWithKey("bob@example.com", "bob-password-12"));
+    }
+
+    @AfterAll
+    static void stop() {
+        gw.close();
+    }
+
+    /** Admin creates the user; the user logs in with a cookie session and creates an API key. */
+    static String createUserWithKey(String email, String password) {
+        ApiClient.Response u = gw.post("/api/users", "{\"email\":\"" + email + "\",\"password\":\"" + password + "\"}");
+        assertThat(u.status()).as(u.raw()).isEqualTo(201);
+        ApiClient browser = gw.browser(true).login(email, password);
+        ApiClient.Response k = browser.post("/api/api-keys", "{\"name\":\"tests\"}");
+        assertThat(k.status()).as(k.raw()).isEqualTo(201);
+        return k.json().path("key").asString();
+    }
+
+    @Test
+    void anotherUsersConnectionIsNotFoundAndUntouched() throws Exception {
+        assertThat(alice.get("/api/get-qr/alice_conn").json().path("status").asString()).isEqualTo("qr_ready");
+        assertThat(alice.post("/api/sandbox/alice_conn/scan", "{\"phone\":\"923004445566\"}").status()).isEqualTo(200);
+        awaitReady(alice, "alice_conn");
+        JsonNode before = alice.get("/api/connections/alice_conn").json();
+        String credsBefore = stableSha256(gw.sessionDir("alice_conn").resolve("creds.json"));
+
+        List<ApiClient.Response> attempts = List.of(
+                bob.get("/api/get-qr/alice_conn"),
+                bob.post("/api/whatsapp-web/connect", "{\"tenantId\":\"alice_conn\"}"),
+                bob.get("/api/whatsapp-web/qr/alice_conn"),
+                bob.get("/api/whatsapp-web/status/alice_conn"),
+                bob.post("/api/whatsapp-web/disconnect", "{\"tenantId\":\"alice_conn\"}"),
+                bob.get("/api/connections/alice_conn"),
+                bob.post("/api/connections/alice_conn/connect", null),
+                bob.post("/api/connections/alice_conn/disconnect", null),
+                bob.post("/api/connections/alice_conn/logout", null),
+                bob.delete("/api/connections/alice_conn"),
+                bob.post("/api/sandbox/alice_conn/scan", "{\"phone\":\"923001112233\"}"),
+                bob.post("/api/sandbox/alice_conn/drop", "{\"code\":401}"));
+        ApiClient.Response unknown = bob.get("/api/whatsapp-web/status/nobody_conn");
+        for (ApiClient.Response r : attempts) {
+            assertThat(r.status()).as(r.raw()).isEqualTo(404);
+            assertThat(r.json().path("error").path("code").asString()).isEqualTo("connection_not_found");
+            assertThat(r.json().path("error").path("message").asString())
+                    .isEqualTo(unknown.json().path("error").path("message").asString().replace("nobody_conn", "alice_conn"));
+        }
+
+        GatewayHarness.sleep(300);
+        JsonNode after = alice.get("/api/connections/alice_conn").json();
+        assertThat(after.path("status").asString()).isEqualTo("ready");
+        assertThat(after.path("updated_at").asString()).isEqualTo(before.path("updated_at").asString());
+        assertThat(after.path("phone").asString()).isEqualTo("923004445566");
+        assertThat(sha256(gw.sessionDir("alice_conn").resolve("creds.json"))).isEqualTo(credsBefore);
+
+        // lists are per owner; the admin sees everyone's and can act on them
+        bob.get("/api/get-qr/bob_conn");
+        assertThat(ids(bob.get("/api/whatsapp-web/connections"))).containsExactly("bob_conn");
+        assertThat(ids(alice.get("/api/whatsapp-web/connections"))).contains("alice_conn").allMatch(id -> id.startsWith("alice_"));
+        assertThat(ids(gw.get("/api/whatsapp-web/connections"))).contains("alice_conn", "bob_conn");
+        assertThat(gw.get("/api/whatsapp-web/status/alice_conn").status()).isEqualTo(200);
+        assertThat(gw.get("/api/whatsapp-web/status/bob_conn").status()).isEqualTo(200);
+        assertThat(gw.post("/api/connections/bob_conn/disconnect", null).json().path("status").asString()).isEqualTo("disconnected");
+        // creating an id someone else owns is refused without touching it
+        assertThat(bob.post("/api/connections", "{\"connection_id\":\"alice_conn\"}").status()).isEqualTo(409);
+        assertThat(alice.get("/api/connections/alice_conn").json().path("status").asString()).isEqualTo("ready");
+    }
+
+    @Test
+    void sessionFoldersAreOwnerOnly() throws Exception {
+        alice.get("/api/get-qr/alice_perm");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(gw.sessionDir("alice_perm"))))
+                .isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(gw.sessionDir("alice_perm").resolve("creds.json"))))
+                .isEqualTo("rw-------");
+    }
+
+    @Test
+    void revokedKeyIsRefusedOnTheNextRequest() {
+        ApiClient browser = gw.browser(true).login("alice@example.com", "alice-password-1");
+        JsonNode created = browser.post("/api/api-keys", "{\"name\":\"short-lived\"}").json();
+        ApiClient key = gw.withKey(created.path("key").asString());
+        assertThat(key.get("/api/auth/me").json().path("email").asString()).isEqualTo("alice@example.com");
+        // the list never shows the secret
+        JsonNode list = browser.get("/api/api-keys").json();
+        assertThat(list.toString()).doesNotContain(created.path("key").asString());
+        assertThat(list.valueStream().map(k -> k.path("prefix").asString())).contains(created.path("prefix").asString());
+        // bob cannot revoke alice's key: same 404 as an unknown key
+        assertThat(bob.delete("/api/api-keys/" + created.path("id").asString()).status()).isEqualTo(404);
+        assertThat(browser.delete("/api/api-keys/" + created.path("id").asString()).status()).isEqualTo(200);
+        ApiClient.Response r = key.get("/api/auth/me");
+        assertThat(r.status()).isEqualTo(401);
+        assertThat(r.json().path("error").path("code").asString()).isEqualTo("invalid_api_key");
+    }
+
+    @Test
+    void wrongPasswordsAreRateLimitedAndAnswerLikeUnknownEmails() {
+        gw.post("/api/users", "{\"email\":\"carol@example.com\",\"password\":\"carol-password-1\"}");
+        ApiClient anon = gw.anonymous();
+        ApiClient.Response unknownEmail = anon.post("/api/auth/login", "{\"email\":\"nobody@example.com\",\"password\":\"whatever-123\"}");
+        ApiClient.Response wrongPassword = anon.post("/api/auth/login", "{\"email\":\"carol@example.com\",\"password\":\"wrong-pass-1\"}");
+        assertThat(unknownEmail.status()).isEqualTo(401);
+        assertThat(wrongPassword.status()).isEqualTo(401);
+        assertThat(wrongPassword.json().path("error")).isEqualTo(unknownEmail.json().path("error"));
+        for (int i = 0; i < 4; i++) {
+            assertThat(anon.post("/api/auth/login", "{\"email\":\"carol@example.com\",\"password\":\"wrong-pass-1\"}").status())
+                    .isEqualTo(401);
+        }
+        ApiClient.Response limited = anon.post("/api/auth/login", "{\"email\":\"carol@example.com\",\"password\":\"carol-password-1\"}");
+        assertThat(limited.status()).isEqualTo(429);
+        assertThat(limited.json().path("error").path("code").asString()).isEqualTo("too_many_attempts");
+        assertThat(Long.parseLong(limited.headers().firstValue("Retry-After").orElseThrow())).isPositive();
+    }
+
+    @Test
+    void cookieRequestsNeedTheCsrfTokenApiKeyRequestsDoNot() {
+        ApiClient noCsrf = gw.browser(false).login("alice@example.com", "alice-password-1");
+        assertThat(noCsrf.get("/api/auth/me").status()).isEqualTo(200);
+        ApiClient.Response refused = noCsrf.post("/api/api-keys", "{\"name\":\"x\"}");
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(refused.json().path("error").path("code").asString()).isEqualTo("csrf_invalid");
+        assertThat(noCsrf.get("/api/api-keys").json().valueStream().map(k -> k.path("name").asString())).doesNotContain("x");
+
+        ApiClient withCsrf = gw.browser(true).login("alice@example.com", "alice-password-1");
+        assertThat(withCsrf.post("/api/connections", "{\"connection_id\":\"alice_csrf\"}").status()).isEqualTo(201);
+        assertThat(alice.post("/api/connections", "{\"connection_id\":\"alice_nocsrf\"}").status()).isEqualTo(201);
+    }
+
+    @Test
+    void logoutEndsTheSession() {
+        ApiClient b = gw.browser(true).login("alice@example.com", "alice-password-1");
+        assertThat(b.post("/api/auth/logout", null).status()).isEqualTo(200);
+        assertThat(b.get("/api/auth/me").status()).isEqualTo(401);
+    }
+
+    @Test
+    void unauthenticatedIs401JsonAndAdminOnlyIs403() {
+        ApiClient anon = gw.anonymous();
+        for (String path : new String[] {"/api/connections", "/api/get-qr/x1", "/api/whatsapp-web/connections", "/api/users"}) {
+            ApiClient.Response r = anon.get(path);
+            assertThat(r.status()).as(path).isEqualTo(401);
+            assertThat(r.json().path("error").path("code").asString()).isEqualTo("unauthenticated");
+        }
+        assertThat(gw.withKey("wag_not-a-real-key").get("/api/connections").status()).isEqualTo(401);
+        assertThat(gw.withKey("wag_not-a-real-key").get("/api/connections").json().path("error").path("code").asString())
+                .isEqualTo("invalid_api_key");
+        ApiClient.Response forbidden = alice.get("/api/users");
+        assertThat(forbidden.status()).isEqualTo(403);
+        assertThat(forbidden.json().path("error").path("code").asString()).isEqualTo("forbidden");
+        assertThat(anon.get("/actuator/health").status()).isEqualTo(200);
+    }
+
+    @Test
+    void disabledUserLosesSessionAndKeys() {
+        ApiClient.Response u = gw.post("/api/users", "{\"email\":\"dave@example.com\",\"password\":\"dave-password-1\"}");
+        String id = u.json().path("id").asString();
+        ApiClient browser = gw.browser(true).login("dave@example.com", "dave-password-1");
+        ApiClient key = gw.withKey(browser.post("/api/api-keys", "{\"name\":\"k\"}").json().path("key").asString());
+        assertThat(key.get("/api/auth/me").status()).isEqualTo(200);
+        assertThat(gw.post("/api/users/" + id + "/disable", null).json().path("disabled").asBoolean()).isTrue();
+        assertThat(browser.get("/api/auth/me").status()).isEqualTo(401);
+        assertThat(key.get("/api/auth/me").status()).isEqualTo(401);
+        assertThat(gw.anonymous().post("/api/auth/login", "{\"email\":\"dave@example.com\",\"password\":\"dave-password-1\"}").status())
+                .isEqualTo(401);
+        // reset password + enable: logs in again with the generated password
+        String generated = gw.post("/api/users/" + id + "/reset-password", null).json().path("password").asString();
+        gw.post("/api/users/" + id + "/enable", null);
+        gw.browser(true).login("dave@example.com", generated);
+    }
+
+    @Test
+    void securityHeadersOnEveryResponse() {
+        for (ApiClient.Response r : List.of(gw.get("/api/connections"), gw.anonymous().get("/api/connections"),
+                gw.anonymous().get("/actuator/health"))) {
+            assertThat(r.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+            assertThat(r.headers().firstValue("X-Frame-Options")).hasValue("DENY");
+            assertThat(r.headers().firstValue("Content-Security-Policy").orElse("")).contains("frame-ancestors 'none'");
+        }
+    }
+
+    @Test
+    void apiDocsArePublic() {
+        ApiClient.Response r = gw.anonymous().get("/v3/api-docs");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.raw()).contains("/api/get-qr/{connection_id}").contains("/api/whatsapp-web/connect");
+    }
+
+    @Test
+    void signupIsClosedByDefault() {
+        ApiClient.Response r = gw.anonymous().post("/api/auth/signup", "{\"email\":\"eve@example.com\",\"password\":\"eve-password-1\"}");
+        assertThat(r.status()).isEqualTo(404);
+        assertThat(gw.anonymous().post("/api/auth/login", "{\"email\":\"eve@example.com\",\"password\":\"eve-password-1\"}").status())
+                .isEqualTo(401);
+    }
+
+    static void awaitReady(ApiClient c, String id) {
+        long deadline = System.currentTimeMillis() + Duration.ofSeconds(10).toMillis();
+        while (System.currentTimeMillis() < deadline) {
+            if ("ready".equals(c.get("/api/whatsapp-web/status/" + id).json().path("status").asString())) {
+                return;
+            }
+            GatewayHarness.sleep(50);
+        }
+        throw new AssertionError(id + " not ready");
+    }
+
+    static List<String> ids(ApiClient.Response r) {
+        return r.json().valueStream().map(n -> n.path("connection_id").asString()).toList();
+    }
+
+    /** The file's hash once it has stopped changing (the engine saves creds asynchronously after open). */
+    static String stableSha256(java.nio.file.Path p) throws Exception {
+        String last = sha256(p);
+        for (int i = 0; i < 20; i++) {
+            GatewayHarness.sleep(300);
+            String now = sha256(p);
+            if (now.equals(last)) {
+                return now;
+            }
+            last = now;
+        }
+        throw new AssertionError(p + " keeps changing");
+    }
+
+    static String sha256(java.nio.file.Path p) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p)));
+    }
+}
