@@ -126,35 +126,35 @@ public class ConnectionService {
 
     /** Closes the socket, keeps the session; not restored at boot until connected again. */
     public ConnectionRow disconnect(String id, Caller caller) {
-        get(id, caller);
-        synchronized (scheduler.lock(id)) {
-            scheduler.cancel(id);
-            publish(repo.markStopped(id, ConnectionStatus.DISCONNECTED, "user_disconnect", false).orElseThrow());
-        }
+        stopByUser(id, caller, ConnectionStatus.DISCONNECTED, "user_disconnect", false);
         engine.stop(id).exceptionally(e -> null).join();
         return get(id, caller);
     }
 
     /** Unlinks the device and removes the session folder; a QR is needed again. */
     public ConnectionRow logout(String id, Caller caller) {
-        get(id, caller);
-        synchronized (scheduler.lock(id)) {
-            scheduler.cancel(id);
-            publish(repo.markStopped(id, ConnectionStatus.LOGGED_OUT, "user_logout", true).orElseThrow());
-        }
+        stopByUser(id, caller, ConnectionStatus.LOGGED_OUT, "user_logout", true);
         removeSession(id, engine.logout(id));
         return get(id, caller);
     }
 
     /** Removes the connection, its session folder and (by cascade) its messages and logs. */
     public void delete(String id, Caller caller) {
+        stopByUser(id, caller, ConnectionStatus.DISCONNECTED, "deleted", true);
+        removeSession(id, engine.purge(id));
+        repo.delete(id);
+    }
+
+    /**
+     * The user's stop, recorded before the engine is told: the connection is no longer wanted,
+     * its pending reconnect is cancelled, so no late engine event or timer can revive it.
+     */
+    private void stopByUser(String id, Caller caller, ConnectionStatus status, String reason, boolean dropSession) {
         get(id, caller);
         synchronized (scheduler.lock(id)) {
             scheduler.cancel(id);
-            repo.markStopped(id, ConnectionStatus.DISCONNECTED, "deleted", true);
+            publish(repo.markStopped(id, status, reason, dropSession).orElseThrow());
         }
-        removeSession(id, engine.purge(id));
-        repo.delete(id);
     }
 
     /** The stored connection if the caller may see it; 404 if unknown or someone else's. */
