@@ -73,6 +73,21 @@ public final class GatewayHarness implements AutoCloseable {
         return new GatewayHarness(Path.of(settings.get("gateway.data-dir")), ctx);
     }
 
+    /**
+     * Records every status published for {@code connectionId} from now on (after its commit), so a
+     * test can assert a sequence, transient states included.
+     */
+    public List<String> recordStatuses(String connectionId) {
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        context.addApplicationListener((org.springframework.context.ApplicationListener<
+                org.springframework.context.PayloadApplicationEvent<com.wagateway.services.ConnectionStatusChanged>>) e -> {
+            if (e.getPayload().connection().connectionId().equals(connectionId)) {
+                seen.add(e.getPayload().connection().status().wire());
+            }
+        });
+        return seen;
+    }
+
     public <T> T bean(Class<T> type) {
         return context.getBean(type);
     }

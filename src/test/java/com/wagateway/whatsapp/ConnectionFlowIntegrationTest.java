@@ -52,6 +52,7 @@ class ConnectionFlowIntegrationTest {
 
     @Test
     void scanLinksThePhoneThroughAuthenticatedToReady() {
+        java.util.List<String> seen = gw.recordStatuses("flow_scan");
         gw.get("/api/get-qr/flow_scan");
         ApiClient.Response scan = gw.post("/api/sandbox/flow_scan/scan", "{\"phone\":\"+92 300-1234567\"}");
         assertThat(scan.status()).isEqualTo(200);
@@ -59,6 +60,8 @@ class ConnectionFlowIntegrationTest {
         assertThat(ready.path("phone").asString()).isEqualTo("923001234567");
         assertThat(ready.hasNonNull("connected_at")).isTrue();
         assertThat(ready.path("reconnect_attempt").asInt()).isZero();
+        assertThat(seen).containsSubsequence("initializing", "qr_ready", "authenticated", "ready");
+        assertThat(seen.subList(seen.indexOf("authenticated"), seen.size())).doesNotContain("qr_ready", "reconnecting");
         JsonNode qr = gw.get("/api/get-qr/flow_scan").json();
         assertThat(qr.path("status").asString()).isEqualTo("ready");
         assertThat(qr.path("qr").isNull()).isTrue();
