@@ -5,7 +5,10 @@ import { PROTOCOL_VERSION, parseHello } from './config.js'
 import { EngineError } from './errors.js'
 import { attachHandlers } from './handlers.js'
 import { baileysLevelFor } from './logger.js'
+import { messagingCommands } from './messaging.js'
 import { Registry, createEntry } from './registry.js'
+import { createRequests } from './requests.js'
+import { sandboxCommands } from './sandbox/commands.js'
 import { ensureSessionsDir, exists, prepareSessionFolder, removeSessionFolder, sessionFolder } from './sessions.js'
 import { socketFactoryFor } from './sockets/index.js'
 
@@ -13,6 +16,7 @@ import { socketFactoryFor } from './sockets/index.js'
  * The engine's commands (docs/engine-protocol.md, "Commands"). protocol.js has already
  * checked framing, the hello gate and the connectionId; each command here does one thing to
  * one socket or session folder and returns the reply's `result`, or throws an EngineError.
+ * Lifecycle commands live here; messaging.js and sandbox/commands.js add the rest.
  */
 
 const require = createRequire(import.meta.url)
@@ -38,9 +42,11 @@ const LOGOUT_TIMEOUT_MS = 5000
  * @param {object} deps
  * @param {import('pino').Logger} deps.logger
  * @param {(connectionId: string, event: string, data: object) => void} deps.emitEvent
+ * @param {(id: string, request: string, connectionId: string, data: object) => void} deps.sendRequest
  */
-export function createEngine ({ logger, emitEvent }) {
+export function createEngine ({ logger, emitEvent, sendRequest }) {
   const registry = new Registry()
+  const requests = createRequests({ sendRequest, logger })
   /** @type {import('./config.js').EngineSettings|null} */
   let settings = null
   /** @type {import('./sockets/index.js').SocketFactory|null} */
@@ -118,10 +124,11 @@ export function createEngine ({ logger, emitEvent }) {
 
         const { sock, qrTiming } = /** @type {import('./sockets/index.js').SocketFactory} */ (factory)({
           auth: state,
-          logger: baileysLogger.child({ connectionId })
+          logger: baileysLogger.child({ connectionId }),
+          getMessage: requests.getMessageFor(connectionId)
         })
         const { entry, release } = createEntry({ connectionId, folder, sock, hadSession, qrTiming, saveCreds, emitEvent })
-        attachHandlers(entry, { registry, logger })
+        attachHandlers(entry, { registry, logger, ignoreStatusBroadcast: requireSettings().ignoreStatusBroadcast })
         registry.set(entry)
         ctx.afterReply(release)
         logger.info({ connectionId, hasSession: hadSession, fresh }, 'socket started')
@@ -193,38 +200,8 @@ export function createEngine ({ logger, emitEvent }) {
       }
     },
 
-    'sandbox.scan': {
-      needsHello: true,
-      connection: true,
-      /** The simulated phone scans the QR showing on this connection. */
-      async run (args) {
-        const phone = typeof args.phone === 'string' ? args.phone.replace(/^\+/, '') : ''
-        if (!/^\d{5,20}$/.test(phone)) throw new EngineError('bad_request', 'phone must be 5-20 digits')
-        const name = args.name ?? null
-        if (name !== null && (typeof name !== 'string' || name.length > 100)) throw new EngineError('bad_request', 'name must be a string of at most 100 characters')
-        return sandboxControls(args.connectionId).scan({ phone, name })
-      }
-    },
-
-    'sandbox.drop': {
-      needsHello: true,
-      connection: true,
-      /** The simulated server closes the socket with the given DisconnectReason code. */
-      async run (args) {
-        if (!Number.isInteger(args.code) || args.code < 100 || args.code > 999) throw new EngineError('bad_request', 'code must be an integer status code (100-999)')
-        sandboxControls(args.connectionId).drop(args.code)
-        return { dropped: true }
-      }
-    }
-  }
-
-  /** @param {string} connectionId */
-  function sandboxControls (connectionId) {
-    if (requireSettings().mode !== 'sandbox') throw new EngineError('invalid_state', 'sandbox commands need mode "sandbox"')
-    const entry = registry.get(connectionId)
-    if (!entry) throw new EngineError('not_found', `no socket for ${connectionId}`)
-    if (!entry.sock.sandbox) throw new EngineError('invalid_state', 'not a sandbox socket')
-    return entry.sock.sandbox
+    ...messagingCommands({ registry, requests, logger }),
+    ...sandboxCommands({ settings: requireSettings, registry })
   }
 
   /**
@@ -234,6 +211,7 @@ export function createEngine ({ logger, emitEvent }) {
   async function shutdown () {
     const entries = registry.all()
     await Promise.all(entries.map((e) => closeQuietly(e)))
+    requests.cancelAll()
     const writes = entries.flatMap((e) => [...e.pendingWrites])
     await withTimeout(Promise.allSettled(writes), CLOSE_TIMEOUT_MS).catch(() => {})
     logger.info({ closed: entries.length }, 'all sockets closed')

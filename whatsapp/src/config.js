@@ -11,6 +11,7 @@ export const PROTOCOL_VERSION = 1
  * @property {'baileys'|'sandbox'} mode
  * @property {string} sessionsDir       absolute path; session folders are `${sessionsDir}/${connectionId}`
  * @property {string} logLevel
+ * @property {boolean} ignoreStatusBroadcast  drop `status@broadcast` messages (WhatsApp Status posts)
  * @property {BaileysSettings} baileys
  * @property {SandboxSettings} sandbox
  *
@@ -23,13 +24,19 @@ export const PROTOCOL_VERSION = 1
  * @property {number} qrNextMs        lifetime of every later ref
  * @property {number} qrRefs          refs per QR session before it closes with 408
  * @property {number} connectDelayMs  simulated network latency
+ * @property {number} receiptDelayMs  a sent message is delivered after this, read after twice this; 0 = no automatic receipts
+ * @property {number} historyChats    chats in the history sync after a fresh pairing (60, 12, 5, 5 … messages); 0 = none
  */
 
 const DEFAULTS = {
   logLevel: 'info',
+  ignoreStatusBroadcast: true,
   baileys: { waWebSocketUrl: null, connectTimeoutMs: 20000 },
-  sandbox: { qrFirstMs: 60000, qrNextMs: 20000, qrRefs: 6, connectDelayMs: 50 }
+  sandbox: { qrFirstMs: 60000, qrNextMs: 20000, qrRefs: 6, connectDelayMs: 50, receiptDelayMs: 300, historyChats: 3 }
 }
+
+/** Upper bound for sandbox.historyChats (each chat is a few dozen generated messages). */
+const MAX_HISTORY_CHATS = 50
 
 /**
  * Validates `hello` args and fills defaults. Throws EngineError('bad_request') on anything
@@ -47,6 +54,9 @@ export function parseHello (args) {
   const logLevel = args.logLevel ?? DEFAULTS.logLevel
   if (!LOG_LEVELS.includes(logLevel)) throw bad(`logLevel must be one of ${LOG_LEVELS.join(', ')}`)
 
+  const ignoreStatusBroadcast = args.ignoreStatusBroadcast ?? DEFAULTS.ignoreStatusBroadcast
+  if (typeof ignoreStatusBroadcast !== 'boolean') throw bad('ignoreStatusBroadcast must be a boolean')
+
   const b = args.baileys ?? {}
   const s = args.sandbox ?? {}
   if (!isObject(b) || !isObject(s)) throw bad('baileys and sandbox must be objects')
@@ -60,6 +70,7 @@ export function parseHello (args) {
     mode: args.mode,
     sessionsDir: isAbsolute(args.sessionsDir) ? args.sessionsDir : resolve(args.sessionsDir),
     logLevel,
+    ignoreStatusBroadcast,
     baileys: {
       waWebSocketUrl,
       connectTimeoutMs: positiveInt(b.connectTimeoutMs, DEFAULTS.baileys.connectTimeoutMs, 'baileys.connectTimeoutMs')
@@ -68,7 +79,9 @@ export function parseHello (args) {
       qrFirstMs: positiveInt(s.qrFirstMs, DEFAULTS.sandbox.qrFirstMs, 'sandbox.qrFirstMs'),
       qrNextMs: positiveInt(s.qrNextMs, DEFAULTS.sandbox.qrNextMs, 'sandbox.qrNextMs'),
       qrRefs: positiveInt(s.qrRefs, DEFAULTS.sandbox.qrRefs, 'sandbox.qrRefs'),
-      connectDelayMs: nonNegativeInt(s.connectDelayMs, DEFAULTS.sandbox.connectDelayMs, 'sandbox.connectDelayMs')
+      connectDelayMs: nonNegativeInt(s.connectDelayMs, DEFAULTS.sandbox.connectDelayMs, 'sandbox.connectDelayMs'),
+      receiptDelayMs: nonNegativeInt(s.receiptDelayMs, DEFAULTS.sandbox.receiptDelayMs, 'sandbox.receiptDelayMs'),
+      historyChats: historyChats(s.historyChats)
     }
   }
 }
@@ -90,6 +103,13 @@ function nonNegativeInt (v, dflt, name) {
   if (v === undefined || v === null) return dflt
   if (!Number.isInteger(v) || /** @type {number} */ (v) < 0) throw bad(`${name} must be a non-negative integer`)
   return /** @type {number} */ (v)
+}
+
+/** @param {unknown} v */
+function historyChats (v) {
+  const n = nonNegativeInt(v, DEFAULTS.sandbox.historyChats, 'sandbox.historyChats')
+  if (n > MAX_HISTORY_CHATS) throw bad(`sandbox.historyChats must be at most ${MAX_HISTORY_CHATS}`)
+  return n
 }
 
 /** @param {string} msg */

@@ -1,4 +1,6 @@
-import { mapClose, mapHistorySet, mapMe, mapMessagesUpdate, mapMessagesUpsert } from './mapper.js'
+import { jidNormalizedUser } from 'baileys'
+import { mapClose, mapHistorySet, mapLidMappings, mapMe, mapMessagesUpdate, mapMessagesUpsert, mapReceiptUpdates } from './mapper.js'
+import { lidsToResolve } from './messages.js'
 
 /*
  * Baileys event handlers, shared by both socket factories: the sandbox socket emits the same
@@ -11,14 +13,20 @@ import { mapClose, mapHistorySet, mapMe, mapMessagesUpdate, mapMessagesUpsert } 
  * @typedef {object} HandlerContext
  * @property {import('./registry.js').Registry} registry
  * @property {import('pino').Logger} logger
+ * @property {boolean} [ignoreStatusBroadcast]  hello setting (default true)
  */
+
+/** How long a LID → phone lookup in Baileys' key store may delay a message event. */
+const LID_LOOKUP_TIMEOUT_MS = 2000
 
 /**
  * Subscribes the engine's handlers to `entry.sock.ev`. Must be called synchronously right
  * after the socket is created, before Baileys' first (nextTick) event.
  *
  * Guarantees: a handler failure is logged, never thrown back into Baileys' emitter; once
- * Java has asked for this socket to close (`stoppedByUs`), nothing more is reported for it.
+ * Java has asked for this socket to close (`stoppedByUs`), nothing more is reported for it;
+ * message-family events (messages.upsert/update, history.set, contacts.lid) reach Java in
+ * the order Baileys emitted them, even when one waits for a LID lookup.
  * @param {SessionEntry} entry
  * @param {HandlerContext} ctx
  */
@@ -36,10 +44,99 @@ export function attachHandlers (entry, ctx) {
 
   on('connection.update', (update) => onConnectionUpdate(entry, update, ctx.registry, log))
   on('creds.update', (update) => onCredsUpdate(entry, update, log))
-  on('messages.upsert', (upsert) => report(entry, 'messages.upsert', mapMessagesUpsert(upsert)))
-  on('messages.update', (updates) => report(entry, 'messages.update', mapMessagesUpdate(updates)))
-  on('messaging-history.set', (set) => report(entry, 'history.set', mapHistorySet(set)))
-  on('lid-mapping.update', (mapping) => log.debug({ mapping }, 'lid-mapping.update'))
+
+  const ordered = orderedReporter(entry, log)
+  /** @param {Map<string, string>} [lidToPn] @returns {import('./mapper.js').MapContext} */
+  const mapCtx = (lidToPn) => ({
+    me: entry.sock.user ?? entry.sock.authState?.creds?.me,
+    lidToPn,
+    ignoreStatusBroadcast: ctx.ignoreStatusBroadcast !== false
+  })
+  on('messages.upsert', (upsert) => ordered('messages.upsert', () =>
+    then(lidMapFor(entry, upsert?.messages ?? [], [], log), (lids) => mapMessagesUpsert(upsert, mapCtx(lids)))))
+  on('messages.update', (updates) => ordered('messages.update', () => mapMessagesUpdate(updates, mapCtx())))
+  on('message-receipt.update', (receipts) => ordered('messages.update', () => mapReceiptUpdates(receipts, mapCtx())))
+  on('messaging-history.set', (set) => {
+    ordered('contacts.lid', () => set?.lidPnMappings?.length ? mapLidMappings(set.lidPnMappings) : null)
+    ordered('history.set', () =>
+      then(lidMapFor(entry, set?.messages ?? [], set?.lidPnMappings, log), (lids) => mapHistorySet(set, mapCtx(lids))))
+  })
+  on('lid-mapping.update', (mapping) => ordered('contacts.lid', () => mapLidMappings(mapping)))
+}
+
+/**
+ * Reports events of one socket strictly in call order. A builder returns the event data (or
+ * null: nothing to report) synchronously — then it is emitted at once, as before — or a
+ * promise when it had to look something up; later events wait for it.
+ * @param {SessionEntry} entry
+ * @param {import('pino').Logger} log
+ * @returns {(event: string, build: () => object|null|Promise<object|null>) => void}
+ */
+function orderedReporter (entry, log) {
+  /** @type {Promise<void>|null} */
+  let tail = null
+  /** @param {Promise<unknown>} p */
+  const chain = (p) => {
+    const t = p.then(() => {}, (err) => log.error({ err }, 'handler failed'))
+    tail = t
+    void t.then(() => { if (tail === t) tail = null })
+  }
+  return (event, build) => {
+    const step = () => {
+      const out = build()
+      if (out instanceof Promise) return out.then((data) => { if (data) report(entry, event, data) })
+      if (out) report(entry, event, out)
+      return undefined
+    }
+    if (tail === null) {
+      const pending = step() // a synchronous failure surfaces in `on` (logged there)
+      if (pending) chain(pending)
+    } else {
+      chain(tail.then(step))
+    }
+  }
+}
+
+/**
+ * normalized LID → PN for the LID senders/chats of these messages that carry no phone alternative:
+ * from the given pairs (history sets bring their own) and Baileys' LID mapping store
+ * (`signalRepository.lidMapping.getPNsForLIDs`, local key files only). Synchronous when
+ * nothing needs a lookup; a failing or slow lookup just leaves those phones null.
+ * @param {SessionEntry} entry
+ * @param {any[]} messages
+ * @param {Array<{lid: string, pn: string}>|null|undefined} pairs
+ * @param {import('pino').Logger} log
+ * @returns {Map<string, string>|Promise<Map<string, string>>}
+ */
+function lidMapFor (entry, messages, pairs, log) {
+  /** @type {Map<string, string>} */
+  const map = new Map()
+  for (const p of pairs ?? []) {
+    if (typeof p?.lid === 'string' && typeof p?.pn === 'string') map.set(jidNormalizedUser(p.lid), p.pn)
+  }
+  const store = entry.sock.signalRepository?.lidMapping
+  const wanted = lidsToResolve(messages).filter((lid) => !map.has(lid))
+  if (!store || wanted.length === 0) return map
+  /** @type {NodeJS.Timeout|undefined} */
+  let timer
+  const timeout = new Promise((_resolve, reject) => { timer = setTimeout(() => reject(new Error('LID lookup timed out')), LID_LOOKUP_TIMEOUT_MS) })
+  return Promise.race([store.getPNsForLIDs(wanted), timeout])
+    .then((found) => {
+      for (const pair of /** @type {any[]} */ (found ?? [])) map.set(jidNormalizedUser(pair.lid), pair.pn)
+      return map
+    }, (err) => {
+      log.warn({ err, lids: wanted.length }, 'LID lookup failed, phones stay unknown')
+      return map
+    })
+    .finally(() => clearTimeout(timer))
+}
+
+/**
+ * Applies fn to a value or to what a promise resolves to, staying synchronous for values.
+ * @template T, R @param {T|Promise<T>} v @param {(x: T) => R} fn @returns {R|Promise<R>}
+ */
+function then (v, fn) {
+  return v instanceof Promise ? v.then(fn) : fn(v)
 }
 
 /**

@@ -16,7 +16,7 @@ process.umask(0o077)
 const writeLine = reserveStdout()
 const logger = createLogger('info')
 const wire = createWire(writeLine)
-const engine = createEngine({ logger, emitEvent: wire.emitEvent })
+const engine = createEngine({ logger, emitEvent: wire.emitEvent, sendRequest: wire.sendRequest })
 const protocol = createProtocol({ commands: engine.commands, isReady: engine.isReady, wire, logger })
 
 /** @type {Promise<void>|null} */

@@ -1,27 +1,14 @@
-import { DisconnectReason, jidDecode } from 'baileys'
+import { DisconnectReason, WAMessageStubType, isJidStatusBroadcast } from 'baileys'
+import { contentText, isStatusBroadcast, parseMessage, statusName } from './messages.js'
+import { jidToPhone, jsonSafe, str, toNumberOrNull } from './values.js'
+
+export { jidToPhone, jsonSafe, toNumberOrNull }
 
 /*
  * Baileys objects → protocol event data. Nothing Baileys-shaped leaves the engine except
  * through these functions, and everything they return is plain JSON (no Buffer, no Long,
  * no class instances), so `JSON.stringify` of an event is always one clean line.
  */
-
-/** JID servers whose user part is a phone number (LIDs, groups, newsletters are not). */
-const PHONE_SERVERS = new Set(['s.whatsapp.net', 'c.us', 'hosted'])
-
-/**
- * Phone digits of a user JID: strips the device (`:N`), agent and `@server` parts.
- * Returns null for anything that does not carry a phone number (an `@lid`, a group, garbage),
- * because a LID is an opaque id and must never be stored as a phone.
- * @param {unknown} jid
- * @returns {string|null}
- */
-export function jidToPhone (jid) {
-  if (typeof jid !== 'string') return null
-  const decoded = jidDecode(jid)
-  if (!decoded || !PHONE_SERVERS.has(decoded.server)) return null
-  return /^\d{1,20}$/.test(decoded.user) ? decoded.user : null
-}
 
 /**
  * The status code of a Baileys close error (a Boom: `error.output.statusCode`), or null
@@ -90,123 +77,132 @@ export function mapKey (key) {
 }
 
 /**
- * The "mapped message" of the protocol (messages.upsert, history.set).
- * @param {any} msg  a Baileys WAMessage
+ * What the message mappers need besides the Baileys objects.
+ * @typedef {object} MapContext
+ * @property {{id?: string|null, lid?: string|null}|null} [me]  creds.me of this socket
+ * @property {Map<string, string>} [lidToPn]  normalized LID jid → PN jid (LID mapping store)
+ * @property {boolean} [ignoreStatusBroadcast]  drop `status@broadcast` messages and receipts (hello, default true)
  */
-export function mapMessage (msg) {
+
+/**
+ * The "mapped message" of the protocol (messages.upsert, history.set): the key, Baileys'
+ * content made JSON-safe (what Java stores and hands back for getMessage), the status name
+ * Baileys recorded (own messages in history carry one), and `parsed` — what the message says.
+ * @param {any} msg  a Baileys WAMessage
+ * @param {MapContext} [ctx]
+ */
+export function mapMessage (msg, ctx = {}) {
   return {
     key: mapKey(msg?.key),
     pushName: str(msg?.pushName),
     timestamp: toNumberOrNull(msg?.messageTimestamp),
     message: msg?.message ? jsonSafe(msg.message) : null,
-    messageStubType: Number.isInteger(msg?.messageStubType) ? msg.messageStubType : null
+    messageStubType: toNumberOrNull(msg?.messageStubType),
+    status: statusName(msg?.status),
+    parsed: parseMessage(msg, ctx)
   }
 }
 
-/** @param {{messages: any[], type: string}} upsert Baileys `messages.upsert` payload */
-export function mapMessagesUpsert (upsert) {
-  return { type: String(upsert?.type ?? 'notify'), messages: (upsert?.messages ?? []).map(mapMessage) }
+/**
+ * `messages.upsert` → event data, or null when nothing is left to report (every message was a
+ * `status@broadcast` post and those are ignored).
+ * @param {{messages: any[], type: string}} upsert Baileys `messages.upsert` payload
+ * @param {MapContext} [ctx]
+ */
+export function mapMessagesUpsert (upsert, ctx = {}) {
+  const messages = keepMessages(upsert?.messages ?? [], ctx).map((m) => mapMessage(m, ctx))
+  if (messages.length === 0) return null
+  return { type: String(upsert?.type ?? 'notify'), messages }
 }
 
-/** @param {any[]} updates Baileys `messages.update` payload (WAMessageUpdate[]) */
-export function mapMessagesUpdate (updates) {
-  return {
-    updates: (updates ?? []).map((u) => ({
+/**
+ * `messages.update` → `{updates:[{key, status, timestamp, userJid, edit?, revoked?, error?}]}`.
+ * `status` is the protocol name (sent/delivered/read/played/failed/pending) or null when the
+ * update carries none; `edit` is present for an edit (new text + content), `revoked` for a
+ * delete, `error` for a failed send when Baileys gave a reason. Null when nothing is left.
+ * @param {any[]} updates Baileys `messages.update` payload (WAMessageUpdate[])
+ * @param {MapContext} [ctx]
+ */
+export function mapMessagesUpdate (updates, ctx = {}) {
+  const out = keepByKey(updates, ctx).map((u) => {
+    const upd = u?.update ?? {}
+    /** @type {Record<string, any>} */
+    const mapped = {
       key: mapKey(u?.key),
-      status: Number.isInteger(u?.update?.status) ? u.update.status : null
-    }))
-  }
+      status: statusName(upd.status),
+      timestamp: toNumberOrNull(upd.messageTimestamp),
+      userJid: null
+    }
+    const edited = upd.message?.editedMessage?.message
+    if (edited) mapped.edit = { text: contentText(edited), message: jsonSafe(edited) }
+    if (toNumberOrNull(upd.messageStubType) === WAMessageStubType.REVOKE) mapped.revoked = true
+    if (mapped.status === 'failed') mapped.error = str(upd.messageStubParameters?.[0])
+    return mapped
+  })
+  return out.length === 0 ? null : { updates: out }
 }
 
-/** @param {any} set Baileys `messaging-history.set` payload */
-export function mapHistorySet (set) {
+/**
+ * `message-receipt.update` (per-recipient receipts in groups and broadcasts) → the same
+ * `messages.update` shape, one update per receipt: played > read > delivered, from the
+ * timestamp the receipt carries; `userJid` is who sent the receipt.
+ * @param {any[]} receipts Baileys MessageUserReceiptUpdate[]
+ * @param {MapContext} [ctx]
+ */
+export function mapReceiptUpdates (receipts, ctx = {}) {
+  const out = keepByKey(receipts, ctx).map((r) => {
+    const rc = r?.receipt ?? {}
+    const played = toNumberOrNull(rc.playedTimestamp)
+    const read = toNumberOrNull(rc.readTimestamp)
+    const delivered = toNumberOrNull(rc.receiptTimestamp)
+    const [status, timestamp] = played !== null ? ['played', played] : read !== null ? ['read', read] : delivered !== null ? ['delivered', delivered] : [null, null]
+    return { key: mapKey(r?.key), status, timestamp, userJid: str(rc.userJid) }
+  })
+  return out.length === 0 ? null : { updates: out }
+}
+
+/**
+ * `messaging-history.set` → event data. Chats lose their embedded messages (they are in
+ * `messages`); `status@broadcast` is dropped like in upserts. `peerDataRequestSessionId` and
+ * `chunkOrder` are passed through (null when absent) for on-demand fetches.
+ * @param {any} set Baileys `messaging-history.set` payload
+ * @param {MapContext} [ctx]
+ */
+export function mapHistorySet (set, ctx = {}) {
+  const ignore = ctx.ignoreStatusBroadcast !== false
   return {
-    // a chat may embed its last message under `messages`; it is in `messages` below already
-    chats: (set?.chats ?? []).map((/** @type {any} */ { messages, ...chat }) => jsonSafe(chat)),
-    messages: (set?.messages ?? []).map(mapMessage),
+    chats: (set?.chats ?? [])
+      .filter((/** @type {any} */ c) => !(ignore && typeof c?.id === 'string' && isJidStatusBroadcast(c.id)))
+      .map((/** @type {any} */ { messages, ...chat }) => jsonSafe(chat)),
+    messages: keepMessages(set?.messages ?? [], ctx).map((m) => mapMessage(m, ctx)),
     isLatest: typeof set?.isLatest === 'boolean' ? set.isLatest : null,
     progress: toNumberOrNull(set?.progress),
-    syncType: toNumberOrNull(set?.syncType)
+    syncType: toNumberOrNull(set?.syncType),
+    chunkOrder: toNumberOrNull(set?.chunkOrder),
+    peerDataRequestSessionId: str(set?.peerDataRequestSessionId)
   }
 }
 
 /**
- * Number for a protobuf Long / number / numeric string; null otherwise. Longs beyond 2^53
- * cannot occur for timestamps, but would come back as null rather than a wrong number.
- * @param {unknown} v
- * @returns {number|null}
+ * LID ↔ phone mappings (`lid-mapping.update` carries one `{lid, pn}`; history sets carry a
+ * list) → `contacts.lid` data, or null when none is usable.
+ * @param {unknown} mappings  one mapping or an array of them
  */
-export function toNumberOrNull (v) {
-  if (typeof v === 'number') return Number.isFinite(v) ? v : null
-  if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : null
-  if (isLong(v)) {
-    const n = /** @type {any} */ (v).toNumber()
-    return Number.isSafeInteger(n) ? n : null
-  }
-  if (typeof v === 'string' && /^-?\d+$/.test(v)) {
-    const n = Number(v)
-    return Number.isSafeInteger(n) ? n : null
-  }
-  return null
+export function mapLidMappings (mappings) {
+  const list = Array.isArray(mappings) ? mappings : [mappings]
+  const out = list
+    .filter((m) => typeof m?.lid === 'string' && typeof m?.pn === 'string')
+    .map((m) => ({ lid: m.lid, pn: m.pn }))
+  return out.length === 0 ? null : { mappings: out }
 }
 
-/**
- * Deep copy that JSON can represent faithfully: binary (Buffer/Uint8Array/ArrayBuffer) →
- * base64 string, Long/bigint → number (string when beyond 2^53), Date → epoch ms,
- * undefined/functions dropped, cycles and absurd depth cut to null. Protobuf instances are
- * walked by own enumerable fields, which are exactly the fields that were set.
- * @param {unknown} value
- * @returns {any}
- */
-export function jsonSafe (value) {
-  return safe(value, 0, new WeakSet())
+/** @param {any[]} messages @param {MapContext} ctx */
+function keepMessages (messages, ctx) {
+  return ctx.ignoreStatusBroadcast === false ? messages : messages.filter((m) => !isStatusBroadcast(m))
 }
 
-const MAX_DEPTH = 64
-
-/** @param {unknown} v @param {number} depth @param {WeakSet<object>} seen @returns {any} */
-function safe (v, depth, seen) {
-  if (v === null || v === undefined) return null
-  switch (typeof v) {
-    case 'string': case 'boolean': return v
-    case 'number': return Number.isFinite(v) ? v : null
-    case 'bigint': return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString()
-    case 'function': case 'symbol': return null
-  }
-  if (ArrayBuffer.isView(v)) return Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64')
-  if (v instanceof ArrayBuffer) return Buffer.from(v).toString('base64')
-  if (isLong(v)) {
-    const n = /** @type {any} */ (v).toNumber()
-    return Number.isSafeInteger(n) ? n : /** @type {any} */ (v).toString()
-  }
-  if (v instanceof Date) return v.getTime()
-  if (depth >= MAX_DEPTH || seen.has(/** @type {object} */ (v))) return null
-  seen.add(/** @type {object} */ (v))
-  let out
-  if (Array.isArray(v)) {
-    out = v.map((x) => safe(x, depth + 1, seen))
-  } else {
-    out = /** @type {Record<string, any>} */ ({})
-    for (const [k, x] of Object.entries(/** @type {object} */ (v))) {
-      if (x === undefined || typeof x === 'function') continue
-      out[k] = safe(x, depth + 1, seen)
-    }
-  }
-  seen.delete(/** @type {object} */ (v)) // only cycles are cut, shared subtrees are copied
-  return out
-}
-
-/**
- * Duck-typed check for a `long` (protobufjs) value, without depending on the long package.
- * @param {unknown} v
- */
-function isLong (v) {
-  const o = /** @type {any} */ (v)
-  return typeof o === 'object' && o !== null && typeof o.low === 'number' && typeof o.high === 'number' &&
-    typeof o.unsigned === 'boolean' && typeof o.toNumber === 'function'
-}
-
-/** @param {unknown} v @returns {string|null} */
-function str (v) {
-  return typeof v === 'string' ? v : null
+/** @param {any} list @param {MapContext} ctx @returns {any[]} */
+function keepByKey (list, ctx) {
+  if (!Array.isArray(list)) throw new TypeError('expected an array of updates')
+  return ctx.ignoreStatusBroadcast === false ? list : list.filter((u) => !isStatusBroadcast(u?.key))
 }

@@ -25,6 +25,15 @@ export function createWire (writeLine) {
      */
     emitEvent (connectionId, event, data) {
       writeLine(JSON.stringify({ type: 'event', event, connectionId, data }) + '\n')
+    },
+    /**
+     * Asks Java something (engine → Java request; Java answers with the `respond` command).
+     * @param {string} id  request id, `r<n>`
+     * @param {string} request  e.g. "getMessage"
+     * @param {string} connectionId @param {object} data
+     */
+    sendRequest (id, request, connectionId, data) {
+      writeLine(JSON.stringify({ type: 'request', id, request, connectionId, data }) + '\n')
     }
   }
 }
@@ -93,7 +102,9 @@ export function createProtocol ({ commands, isReady, wire, logger }) {
         type: 'reply',
         id,
         ok: false,
-        error: known ? { code: err.code, message: err.message } : { code: 'internal', message: String(/** @type {any} */ (err)?.message ?? err) }
+        error: known
+          ? { ...err.details, code: err.code, message: err.message }
+          : { code: 'internal', message: String(/** @type {any} */ (err)?.message ?? err) }
       })
     }
     for (const fn of after) {

@@ -19,6 +19,9 @@
  * @property {{creds: any, keys: any}} authState
  * @property {(error?: Error) => Promise<void>|void} end                     close, emits connection.update close once
  * @property {(msg?: string) => Promise<void>} logout                        unlink the device, then end(401)
+ * @property {(jid: string, content: any, options?: any) => Promise<any>} sendMessage  Baileys sendMessage (resolves with the WAMessage)
+ * @property {(count: number, oldestKey: any, oldestTimestampMs: number) => Promise<string>} fetchMessageHistory  resolves with the request id
+ * @property {{lidMapping?: {getPNsForLIDs: (lids: string[]) => Promise<Array<{lid: string, pn: string}>|null>}}} [signalRepository]  Baileys' LID ↔ PN store
  * @property {import('./sockets/sandbox.js').SandboxControls} [sandbox]     only on sandbox sockets
  */
 

@@ -41,6 +41,10 @@ test('dials with the Noise intro frame, writes creds.json, reports the server cl
   const info = await helloBaileys(fx, server.url, 5000)
   assert.equal(info.mode, 'baileys')
   assert.deepEqual(await fx.engine.ok('start', { connectionId: 'real' }), { hasSession: false })
+  // messaging on a socket that never opened: refused before Baileys is asked; sandbox commands do not exist here
+  const send = await fx.engine.send('send', { connectionId: 'real', messageId: '3EB0AABBCCDDEEFF001122', jid: '923001112233@s.whatsapp.net', content: { type: 'text', text: 'x' } })
+  assert.equal(send.error.code, 'not_ready')
+  assert.equal((await fx.engine.send('sandbox.inbound', { connectionId: 'real', from: '923001112233', message: 'x' })).error.code, 'invalid_state')
   const credsPath = join(fx.sessionsDir, 'real', 'creds.json')
   assert.equal(await exists(credsPath), true)
   const creds = JSON.parse(await readFile(credsPath, 'utf8'))

@@ -10,8 +10,9 @@ test('hello defaults follow docs/engine-protocol.md', () => {
     mode: 'sandbox',
     sessionsDir: '/tmp/s',
     logLevel: 'info',
+    ignoreStatusBroadcast: true,
     baileys: { waWebSocketUrl: null, connectTimeoutMs: 20000 },
-    sandbox: { qrFirstMs: 60000, qrNextMs: 20000, qrRefs: 6, connectDelayMs: 50 }
+    sandbox: { qrFirstMs: 60000, qrNextMs: 20000, qrRefs: 6, connectDelayMs: 50, receiptDelayMs: 300, historyChats: 3 }
   })
 })
 
@@ -19,7 +20,9 @@ test('hello rejects what the engine cannot use with bad_request', () => {
   const bad = [
     null, [], { ...base, protocol: 2 }, { ...base, protocol: '1' }, { ...base, mode: 'cloud' }, { ...base, sessionsDir: '' },
     { ...base, logLevel: 'loud' }, { ...base, baileys: { waWebSocketUrl: 'http://x' } },
-    { ...base, baileys: { connectTimeoutMs: 0 } }, { ...base, sandbox: { qrRefs: 1.5 } }, { ...base, sandbox: { connectDelayMs: -1 } }
+    { ...base, baileys: { connectTimeoutMs: 0 } }, { ...base, sandbox: { qrRefs: 1.5 } }, { ...base, sandbox: { connectDelayMs: -1 } },
+    { ...base, ignoreStatusBroadcast: 'no' }, { ...base, sandbox: { receiptDelayMs: -5 } }, { ...base, sandbox: { historyChats: 51 } },
+    { ...base, sandbox: { historyChats: 2.5 } }
   ]
   for (const args of bad) {
     assert.throws(() => parseHello(args), (err) => err instanceof EngineError && err.code === 'bad_request', JSON.stringify(args))
@@ -32,4 +35,11 @@ test('explicit settings are kept; relative sessionsDir is resolved', () => {
   assert.equal(s.logLevel, 'debug')
   assert.deepEqual(s.baileys, { waWebSocketUrl: 'ws://127.0.0.1:9', connectTimeoutMs: 500 })
   assert.equal(s.sandbox.connectDelayMs, 0)
+})
+
+test('messaging settings: status@broadcast can be kept, receipts and history switched off', () => {
+  const s = parseHello({ ...base, ignoreStatusBroadcast: false, sandbox: { receiptDelayMs: 0, historyChats: 0 } })
+  assert.equal(s.ignoreStatusBroadcast, false)
+  assert.equal(s.sandbox.receiptDelayMs, 0)
+  assert.equal(s.sandbox.historyChats, 0)
 })

@@ -21,13 +21,17 @@ const QR_TIMING = { firstMs: 60000, nextMs: 20000 }
  * @param {any} [opts.me]
  * @param {'plain'|'baileys'} [opts.emitter]  node EventEmitter or Baileys' own makeEventBuffer
  * @param {boolean} [opts.hold]  keep events held (as before the start reply)
+ * @param {any} [opts.lidMapping]  a stand-in for Baileys' signalRepository.lidMapping
+ * @param {boolean} [opts.ignoreStatusBroadcast]
  */
-function setup ({ hadSession = false, me = undefined, emitter = 'plain', hold = false } = {}) {
+function setup ({ hadSession = false, me = undefined, emitter = 'plain', hold = false, lidMapping = undefined, ignoreStatusBroadcast = undefined } = {}) {
   const creds = { me }
   const ev = emitter === 'plain' ? new EventEmitter() : makeEventBuffer(/** @type {any} */ (logger))
   // Baileys' socket merges every creds.update into the live creds before anyone else sees it
   ev.on('creds.update', (/** @type {any} */ u) => Object.assign(creds, u))
-  const sock = /** @type {any} */ ({ ev, authState: { creds, keys: {} }, get user () { return creds.me }, end () {}, async logout () {} })
+  const sock = /** @type {any} */ ({
+    ev, authState: { creds, keys: {} }, get user () { return creds.me }, end () {}, async logout () {}, signalRepository: lidMapping ? { lidMapping } : undefined
+  })
   /** @type {Array<{connectionId: string, event: string, data: any}>} */
   const emitted = []
   let saves = 0
@@ -41,7 +45,7 @@ function setup ({ hadSession = false, me = undefined, emitter = 'plain', hold = 
     saveCreds: async () => { saves += 1 },
     emitEvent: (connectionId, event, data) => emitted.push({ connectionId, event, data })
   })
-  attachHandlers(entry, { registry, logger })
+  attachHandlers(entry, { registry, logger, ignoreStatusBroadcast })
   registry.set(entry)
   if (!hold) release()
   return { ev, creds, entry, registry, emitted, release, saves: () => saves, names: () => emitted.map((e) => e.event) }
@@ -152,18 +156,29 @@ describe('other events', () => {
     assert.equal(emitted.length, 3)
   })
 
-  test('messages.upsert, messages.update, messaging-history.set are mapped', () => {
+  test('messages.upsert, messages.update, message-receipt.update, messaging-history.set, lid-mapping.update are mapped', () => {
     const { ev, emitted } = setup({ emitter: 'baileys' })
     const key = { id: 'M1', remoteJid: '123@lid', remoteJidAlt: '923001112233@s.whatsapp.net', fromMe: false }
     ev.emit('messages.upsert', { type: 'notify', messages: [{ key, messageTimestamp: 5, message: { conversation: 'hi' }, pushName: 'B' }] })
     ev.emit('messages.update', [{ key, update: { status: 4 } }])
+    ev.emit('message-receipt.update', [{ key: { ...key, remoteJid: '120363000000000001@g.us' }, receipt: { userJid: '923001112233@s.whatsapp.net', receiptTimestamp: 9 } }])
     ev.emit('messaging-history.set', { chats: [], contacts: [], messages: [], isLatest: false, progress: 10, syncType: 2 })
     ev.emit('lid-mapping.update', { lid: '123@lid', pn: '923001112233@s.whatsapp.net' })
-    assert.deepEqual(emitted.map((e) => e.event), ['messages.upsert', 'messages.update', 'history.set'])
-    assert.equal(emitted[0].data.messages[0].key.remoteJidAlt, '923001112233@s.whatsapp.net')
-    assert.deepEqual(emitted[0].data.messages[0].message, { conversation: 'hi' })
-    assert.equal(emitted[1].data.updates[0].status, 4)
-    assert.deepEqual(emitted[2].data, { chats: [], messages: [], isLatest: false, progress: 10, syncType: 2 })
+    assert.deepEqual(emitted.map((e) => e.event), ['messages.upsert', 'messages.update', 'messages.update', 'history.set', 'contacts.lid'])
+    const m = emitted[0].data.messages[0]
+    assert.equal(m.key.remoteJidAlt, '923001112233@s.whatsapp.net')
+    assert.deepEqual(m.message, { conversation: 'hi' })
+    assert.equal(m.parsed.text, 'hi')
+    assert.equal(m.parsed.senderPhone, '923001112233', '@lid sender resolved through remoteJidAlt')
+    assert.equal(emitted[1].data.updates[0].status, 'read')
+    assert.deepEqual(emitted[2].data.updates[0], {
+      key: { id: 'M1', remoteJid: '120363000000000001@g.us', fromMe: false, participant: null, remoteJidAlt: '923001112233@s.whatsapp.net', participantAlt: null },
+      status: 'delivered',
+      timestamp: 9,
+      userJid: '923001112233@s.whatsapp.net'
+    })
+    assert.deepEqual(emitted[3].data, { chats: [], messages: [], isLatest: false, progress: 10, syncType: 2, chunkOrder: null, peerDataRequestSessionId: null })
+    assert.deepEqual(emitted[4].data, { mappings: [{ lid: '123@lid', pn: '923001112233@s.whatsapp.net' }] })
   })
 
   test('a failing handler is logged, never thrown into the Baileys emitter', () => {
@@ -195,5 +210,75 @@ describe('other events', () => {
     entry.discardCreds = true
     ev.emit('creds.update', { nextPreKeyId: 6 })
     assert.equal(calls, 1)
+  })
+})
+
+describe('message events: LID lookups and order', () => {
+  const lidKey = { id: 'L1', remoteJid: '444444444444444@lid', fromMe: false }
+  /** @param {number} ms */
+  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+  /** Waits (bounded) until `n` events were emitted. @param {any[]} emitted @param {number} n */
+  async function until (emitted, n) {
+    for (let i = 0; i < 100 && emitted.length < n; i++) await sleep(10)
+    assert.equal(emitted.length, n)
+  }
+
+  test('@lid sender without alt: resolved through signalRepository.lidMapping; later events wait for it', async () => {
+    /** @type {string[][]} */
+    const asked = []
+    const lidMapping = {
+      async getPNsForLIDs (/** @type {string[]} */ lids) {
+        asked.push(lids)
+        await sleep(30)
+        return [{ lid: lids[0], pn: '923007776655:0@s.whatsapp.net' }]
+      }
+    }
+    const { ev, emitted, names } = setup({ emitter: 'baileys', lidMapping })
+    ev.emit('messages.upsert', { type: 'notify', messages: [{ key: lidKey, messageTimestamp: 5, message: { conversation: 'hi' } }] })
+    ev.emit('messages.update', [{ key: { ...lidKey, fromMe: true }, update: { status: 3 } }])
+    assert.equal(emitted.length, 0, 'the update waits behind the upsert that is looking up a LID')
+    await until(emitted, 2)
+    assert.deepEqual(names(), ['messages.upsert', 'messages.update'])
+    assert.deepEqual(asked, [['444444444444444@lid']])
+    assert.equal(emitted[0].data.messages[0].parsed.senderPhone, '923007776655')
+    assert.equal(emitted[0].data.messages[0].parsed.senderJid, '444444444444444@lid')
+    // once the chain is idle, events are synchronous again
+    ev.emit('messages.update', [{ key: { ...lidKey, fromMe: true }, update: { status: 4 } }])
+    assert.equal(emitted.length, 3)
+  })
+
+  test('a failing LID lookup leaves the phone null and the message still arrives', async () => {
+    const lidMapping = { async getPNsForLIDs () { throw new Error('store broken') } }
+    const { ev, emitted } = setup({ lidMapping })
+    ev.emit('messages.upsert', { type: 'notify', messages: [{ key: lidKey, message: { conversation: 'hi' } }] })
+    await until(emitted, 1)
+    assert.equal(emitted[0].data.messages[0].parsed.senderPhone, null)
+    assert.equal(emitted[0].data.messages[0].parsed.senderJid, '444444444444444@lid')
+  })
+
+  test('history.set brings its own LID mappings: contacts.lid first, then messages resolved with them', () => {
+    const lidMapping = { async getPNsForLIDs () { throw new Error('must not be asked') } }
+    const { ev, emitted, names } = setup({ lidMapping })
+    ev.emit('messaging-history.set', {
+      chats: [{ id: '444444444444444@lid' }],
+      contacts: [],
+      messages: [{ key: lidKey, messageTimestamp: 5, message: { conversation: 'old' } }],
+      lidPnMappings: [{ lid: '444444444444444@lid', pn: '923007776655@s.whatsapp.net' }],
+      syncType: 0,
+      isLatest: true
+    })
+    assert.deepEqual(names(), ['contacts.lid', 'history.set'])
+    assert.deepEqual(emitted[0].data, { mappings: [{ lid: '444444444444444@lid', pn: '923007776655@s.whatsapp.net' }] })
+    assert.equal(emitted[1].data.messages[0].parsed.senderPhone, '923007776655')
+  })
+
+  test('status@broadcast upserts produce no event by default, and do with ignoreStatusBroadcast false', () => {
+    const story = { key: { id: 'S1', remoteJid: 'status@broadcast', participant: '923001112233@s.whatsapp.net', fromMe: false }, message: { conversation: 'story' } }
+    const dropped = setup()
+    dropped.ev.emit('messages.upsert', { type: 'notify', messages: [story] })
+    assert.deepEqual(dropped.emitted, [])
+    const kept = setup({ ignoreStatusBroadcast: false })
+    kept.ev.emit('messages.upsert', { type: 'notify', messages: [story] })
+    assert.equal(kept.emitted[0].data.messages[0].key.remoteJid, 'status@broadcast')
   })
 })

@@ -146,9 +146,10 @@ describe('keys and messages', () => {
       { key: { id: 'A', remoteJid: '923001112233@s.whatsapp.net', fromMe: true }, update: { status: 3 } },
       { key: { id: 'B', remoteJid: '923001112233@s.whatsapp.net', fromMe: true }, update: { message: { conversation: 'edited' } } }
     ])
-    assert.equal(update.updates[0].status, 3)
+    assert.equal(update.updates[0].status, 'delivered')
     assert.equal(update.updates[0].key.id, 'A')
     assert.equal(update.updates[1].status, null)
+    assert.equal(update.updates[1].edit, undefined, 'a content update without the editedMessage wrapper is no edit')
 
     const history = mapHistorySet({
       chats: [{ id: '923001112233@s.whatsapp.net', conversationTimestamp: 1732170000, messages: [{ message: {} }] }],
@@ -163,6 +164,8 @@ describe('keys and messages', () => {
     assert.equal(history.isLatest, true)
     assert.equal(history.progress, 100)
     assert.equal(history.syncType, 0)
+    assert.equal(history.chunkOrder, null)
+    assert.equal(history.peerDataRequestSessionId, null)
     assert.deepEqual(JSON.parse(JSON.stringify(history)), history)
   })
 })

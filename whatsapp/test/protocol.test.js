@@ -68,7 +68,9 @@ test('invalid connectionId → bad_request, and nothing is created on disk', { t
   const fx = await engineFixture(t)
   await helloSandbox(fx)
   const badIds = ['../evil', '..', 'a/b', 'a b', '', 'x'.repeat(65), 'ü', 42, null, undefined, '/abs']
-  for (const cmd of ['start', 'stop', 'logout', 'purge', 'sandbox.scan', 'sandbox.drop']) {
+  const commands = ['start', 'stop', 'logout', 'purge', 'send', 'history.fetch',
+    'sandbox.scan', 'sandbox.drop', 'sandbox.inbound', 'sandbox.receipt', 'sandbox.fail', 'sandbox.retryRequest']
+  for (const cmd of commands) {
     for (const connectionId of badIds) {
       const r = await fx.engine.send(cmd, { connectionId, phone: PHONE, code: 428 })
       assert.equal(r.ok, false, `${cmd} ${JSON.stringify(connectionId)}`)

@@ -7,14 +7,17 @@ import { BROWSER } from './browser.js'
  * to the network for anything but the socket itself.
  *
  * QR timing is Baileys' own (qrTimeout unset): the first ref lives 60 s, later ones 20 s.
+ * `getMessage` (retry receipts) asks Java for the stored content (requests.js), so a resend
+ * works after a restart; Baileys' in-memory recent-message cache is tried first by Baileys itself.
  *
  * @param {object} opts
  * @param {{creds: any, keys: any}} opts.auth   state from useMultiFileAuthState
  * @param {import('pino').Logger} opts.logger   Baileys-level logger
  * @param {import('../config.js').BaileysSettings} opts.baileys
+ * @param {(key: any) => Promise<any>} opts.getMessage
  * @returns {{sock: import('../registry.js').EngineSocket, qrTiming: import('../registry.js').QrTiming}}
  */
-export function createBaileysSocket ({ auth, logger, baileys }) {
+export function createBaileysSocket ({ auth, logger, baileys, getMessage }) {
   const sock = makeWASocket({
     auth: { creds: auth.creds, keys: makeCacheableSignalKeyStore(auth.keys, /** @type {any} */ (logger)) },
     logger: /** @type {any} */ (logger),
@@ -24,7 +27,7 @@ export function createBaileysSocket ({ auth, logger, baileys }) {
     connectTimeoutMs: baileys.connectTimeoutMs,
     markOnlineOnConnect: false,
     syncFullHistory: true,
-    getMessage: async () => undefined
+    getMessage
   })
   return { sock: /** @type {any} */ (sock), qrTiming: { firstMs: 60000, nextMs: 20000 } }
 }

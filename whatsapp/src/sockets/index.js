@@ -2,8 +2,9 @@ import { createBaileysSocket } from './baileys.js'
 import { createSandboxSocket } from './sandbox.js'
 
 /**
- * @typedef {(opts: {auth: {creds: any, keys: any}, logger: import('pino').Logger}) =>
+ * @typedef {(opts: {auth: {creds: any, keys: any}, logger: import('pino').Logger, getMessage: (key: any) => Promise<any>}) =>
  *   {sock: import('../registry.js').EngineSocket, qrTiming: import('../registry.js').QrTiming}} SocketFactory
+ *   `getMessage` is Baileys' retry-receipt hook, served by Java (requests.js); both factories use it.
  */
 
 /**
@@ -14,7 +15,7 @@ import { createSandboxSocket } from './sandbox.js'
  */
 export function socketFactoryFor (settings) {
   if (settings.mode === 'sandbox') {
-    return ({ auth, logger }) => createSandboxSocket({ auth, logger, sandbox: settings.sandbox })
+    return ({ auth, logger, getMessage }) => createSandboxSocket({ auth, logger, sandbox: settings.sandbox, getMessage })
   }
-  return ({ auth, logger }) => createBaileysSocket({ auth, logger, baileys: settings.baileys })
+  return ({ auth, logger, getMessage }) => createBaileysSocket({ auth, logger, baileys: settings.baileys, getMessage })
 }

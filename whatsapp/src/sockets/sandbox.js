@@ -1,6 +1,7 @@
 import { Boom } from '@hapi/boom'
 import { DisconnectReason, buildPairingQRData, makeEventBuffer } from 'baileys'
 import { EngineError } from '../errors.js'
+import { createSandboxMessaging } from '../sandbox/messaging.js'
 import { closeMessage, newQrRef, pairedCreds } from '../sandbox/phone.js'
 import { BROWSER } from './browser.js'
 
@@ -13,11 +14,13 @@ import { BROWSER } from './browser.js'
 
 /**
  * Controls the simulated phone/server (only sandbox sockets have them).
- * @typedef {object} SandboxControls
+ * @typedef {object} SandboxLinkControls
  * @property {() => boolean} isShowingQr
  * @property {(args: {phone: string, name: string|null}) => {linked: true, jid: string}} scan
  *   The phone scans the current QR. Throws EngineError('invalid_state') when none is showing.
  * @property {(code: number) => void} drop  The server closes the socket with this status code.
+ *
+ * @typedef {SandboxLinkControls & import('../sandbox/messaging.js').SandboxMessagingControls} SandboxControls
  */
 
 /**
@@ -29,14 +32,17 @@ import { BROWSER } from './browser.js'
  * success); a session the phone unlinked (me set, registered false) fails with 401; a fresh
  * one gets `qrRefs` QR refs (first lives qrFirstMs, the rest qrNextMs) and then closes with
  * Boom 408 'QR refs attempts ended', exactly how Baileys ends an unscanned QR session.
+ * Once open, messaging works like Baileys' (sandbox/messaging.js): sendMessage, receipts,
+ * fetchMessageHistory, the LID mapping store, and the initial history sync after a pairing.
  *
  * @param {object} opts
  * @param {{creds: any, keys: any}} opts.auth   state from useMultiFileAuthState
  * @param {import('pino').Logger} opts.logger   Baileys-level logger
  * @param {import('../config.js').SandboxSettings} opts.sandbox
+ * @param {(key: any) => Promise<any>} opts.getMessage  served by Java (requests.js)
  * @returns {{sock: import('../registry.js').EngineSocket, qrTiming: import('../registry.js').QrTiming}}
  */
-export function createSandboxSocket ({ auth, logger, sandbox }) {
+export function createSandboxSocket ({ auth, logger, sandbox, getMessage }) {
   const { creds } = auth
   const ev = makeEventBuffer(logger)
   /** @type {'dialing'|'qr'|'pairing'|'open'|'closed'} */
@@ -60,6 +66,8 @@ export function createSandboxSocket ({ auth, logger, sandbox }) {
   // Like Baileys' socket: the creds object stays live, merged before anyone else hears of it.
   ev.on('creds.update', (update) => Object.assign(creds, update))
 
+  const messaging = createSandboxMessaging({ ev, auth, logger, sandbox, getMessage, later, isOpen: () => phase === 'open' })
+
   /**
    * Ends the socket once, Baileys-style: connection.update close with lastDisconnect, then
    * the emitter is torn down. Emitted asynchronously, as Baileys awaits ws.close() first.
@@ -69,6 +77,7 @@ export function createSandboxSocket ({ auth, logger, sandbox }) {
     if (phase === 'closed') return
     phase = 'closed'
     clearTimers()
+    messaging.close()
     await new Promise((resolve) => setImmediate(resolve))
     ev.emit('connection.update', { connection: 'close', lastDisconnect: { error, date: new Date() } })
     ev.removeAllListeners('connection.update')
@@ -104,6 +113,7 @@ export function createSandboxSocket ({ auth, logger, sandbox }) {
       phase = 'open'
       ev.emit('creds.update', { me: { ...creds.me } })
       ev.emit('connection.update', { connection: 'open' })
+      messaging.onOpen()
     }
   }
 
@@ -133,7 +143,8 @@ export function createSandboxSocket ({ auth, logger, sandbox }) {
       // 401: the phone removed this device; remember it so a later start fails with 401 too
       if (code === DisconnectReason.loggedOut && creds.me?.id) ev.emit('creds.update', { registered: false })
       void end(new Boom(closeMessage(code), { statusCode: code }))
-    }
+    },
+    ...messaging.controls
   }
 
   /** @type {import('../registry.js').EngineSocket} */
@@ -141,6 +152,9 @@ export function createSandboxSocket ({ auth, logger, sandbox }) {
     ev: /** @type {any} */ (ev),
     authState: auth,
     get user () { return creds.me },
+    signalRepository: { lidMapping: messaging.lidMapping },
+    sendMessage: messaging.sendMessage,
+    fetchMessageHistory: messaging.fetchMessageHistory,
     end,
     async logout (msg) {
       if (phase === 'closed') throw new Boom('Connection Closed', { statusCode: DisconnectReason.connectionClosed })

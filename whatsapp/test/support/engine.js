@@ -32,6 +32,9 @@ export function spawnEngine ({ timeoutMs = 5000 } = {}) {
   const lines = []
   /** @type {string[]} */
   const badLines = []
+  /** replies by command id, so waiting for one reply does not rescan every line */
+  /** @type {Map<string, any>} */
+  const replies = new Map()
   let stderr = ''
   /** @type {Set<() => void>} */
   const waiters = new Set()
@@ -40,8 +43,9 @@ export function spawnEngine ({ timeoutMs = 5000 } = {}) {
   createInterface({ input: child.stdout }).on('line', (line) => {
     try {
       const msg = JSON.parse(line)
-      if (msg?.type !== 'reply' && msg?.type !== 'event') throw new Error('not a protocol object')
+      if (msg?.type !== 'reply' && msg?.type !== 'event' && msg?.type !== 'request') throw new Error('not a protocol object')
       lines.push(msg)
+      if (msg.type === 'reply' && typeof msg.id === 'string') replies.set(msg.id, msg)
     } catch {
       badLines.push(line)
     }
@@ -52,6 +56,7 @@ export function spawnEngine ({ timeoutMs = 5000 } = {}) {
   const exited = new Promise((resolve) => child.on('exit', (code) => { resolve(code); wake() }))
   let nextId = 1
   let cursor = 0
+  let requestCursor = 0
 
   /**
    * Waits until `find()` returns something, or fails after `ms`.
@@ -93,7 +98,7 @@ export function spawnEngine ({ timeoutMs = 5000 } = {}) {
     send (cmd, args, ms = timeoutMs) {
       const id = String(nextId++)
       child.stdin.write(JSON.stringify({ id, cmd, args }) + '\n')
-      return waitUntil(() => lines.find((l) => l.type === 'reply' && l.id === id), ms, `reply to ${cmd} #${id}`)
+      return waitUntil(() => replies.get(id), ms, `reply to ${cmd} #${id}`)
     },
 
     /**
@@ -127,6 +132,24 @@ export function spawnEngine ({ timeoutMs = 5000 } = {}) {
         return undefined
       }, ms, `event ${event}${connectionId ? ` for ${connectionId}` : ''}`)
       cursor = idx + 1
+      return lines[idx]
+    },
+
+    /**
+     * Next engine → Java request (after the previous nextRequest() match).
+     * @param {{request?: string, where?: (frame: any) => boolean, ms?: number}} [opts]
+     */
+    async nextRequest ({ request, where, ms = timeoutMs } = {}) {
+      const idx = await waitUntil(() => {
+        for (let i = requestCursor; i < lines.length; i++) {
+          const l = lines[i]
+          if (l.type !== 'request' || (request !== undefined && l.request !== request)) continue
+          if (where && !where(l)) continue
+          return i
+        }
+        return undefined
+      }, ms, `request ${request ?? ''}`)
+      requestCursor = idx + 1
       return lines[idx]
     },
 

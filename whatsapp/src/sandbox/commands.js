@@ -1,0 +1,121 @@
+import { isSendableJid, MESSAGE_ID_RE } from '../content.js'
+import { EngineError } from '../errors.js'
+import { INBOUND_TYPES, TARGETED_TYPES } from './inbound.js'
+
+/*
+ * `sandbox.*` commands (docs/engine-protocol.md): the simulated phone and server, driven by
+ * Java (its /api/sandbox endpoints) and by tests. Arguments are validated here; the socket's
+ * SandboxControls do the simulating. In mode "baileys" every one of them is invalid_state.
+ */
+
+const RECEIPT_STATUSES = new Set(['delivered', 'read', 'played'])
+
+/**
+ * @param {object} deps
+ * @param {() => import('../config.js').EngineSettings} deps.settings
+ * @param {import('../registry.js').Registry} deps.registry
+ * @returns {Record<string, import('../commands.js').CommandSpec>}
+ */
+export function sandboxCommands ({ settings, registry }) {
+  /** @param {string} connectionId @returns {import('../sockets/sandbox.js').SandboxControls} */
+  function controls (connectionId) {
+    if (settings().mode !== 'sandbox') throw new EngineError('invalid_state', 'sandbox commands need mode "sandbox"')
+    const entry = registry.get(connectionId)
+    if (!entry) throw new EngineError('not_found', `no socket for ${connectionId}`)
+    if (!entry.sock.sandbox) throw new EngineError('invalid_state', 'not a sandbox socket')
+    return entry.sock.sandbox
+  }
+
+  /** @param {(args: Record<string, any>) => Promise<object>|object} run @returns {import('../commands.js').CommandSpec} */
+  const spec = (run) => ({ needsHello: true, connection: true, run: async (args) => run(args) })
+
+  return {
+    /** The simulated phone scans the QR showing on this connection. */
+    'sandbox.scan': spec((args) => {
+      const phone = phoneArg(args.phone, 'phone')
+      const name = optionalString(args.name, 'name', 100)
+      return controls(args.connectionId).scan({ phone, name })
+    }),
+
+    /** The simulated server closes the socket with the given DisconnectReason code. */
+    'sandbox.drop': spec((args) => {
+      if (!Number.isInteger(args.code) || args.code < 100 || args.code > 999) throw bad('code must be an integer status code (100-999)')
+      controls(args.connectionId).drop(args.code)
+      return { dropped: true }
+    }),
+
+    /** A contact sends a message (messages.upsert notify, like a real inbound message). */
+    'sandbox.inbound': spec(async (args) => {
+      const type = args.type ?? 'text'
+      if (!INBOUND_TYPES.includes(type)) throw bad(`type must be one of ${INBOUND_TYPES.join(', ')}`)
+      const from = phoneArg(args.from, 'from')
+      const message = optionalString(args.message, 'message', 65536)
+      if (type === 'text' && !message) throw bad('message must be a non-empty string for type text')
+      const replyTo = optionalString(args.replyToProviderMessageId, 'replyToProviderMessageId', 128)
+      if (TARGETED_TYPES.includes(type) && !replyTo) throw bad(`type ${type} needs replyToProviderMessageId (the target message)`)
+      if (args.asLid !== undefined && args.asLid !== null && typeof args.asLid !== 'boolean') throw bad('asLid must be a boolean')
+      const pushName = optionalString(args.pushName, 'pushName', 100)
+      const messageId = args.messageId ?? null
+      if (messageId !== null && (typeof messageId !== 'string' || !MESSAGE_ID_RE.test(messageId))) throw bad('messageId must be 8-64 letters/digits')
+      return controls(args.connectionId).inbound({ type, from, message, replyTo, asLid: args.asLid === true, pushName, messageId })
+    }),
+
+    /** The recipient's phone sends a receipt for one of our messages. */
+    'sandbox.receipt': spec((args) => {
+      const id = requiredString(args.providerMessageId, 'providerMessageId')
+      if (!RECEIPT_STATUSES.has(args.status)) throw bad('status must be delivered, read or played')
+      const remoteJid = optionalJid(args.remoteJid)
+      controls(args.connectionId).receipt({ id, status: args.status, remoteJid })
+      return { sent: true }
+    }),
+
+    /** The next `count` sendMessage calls fail (Boom with `code`, default 500). */
+    'sandbox.fail': spec((args) => {
+      if (!Number.isInteger(args.count) || args.count < 1 || args.count > 1000) throw bad('count must be an integer 1-1000')
+      const code = args.code ?? 500
+      if (!Number.isInteger(code) || code < 100 || code > 999) throw bad('code must be an integer status code (100-999)')
+      return { pending: controls(args.connectionId).fail(args.count, code) }
+    }),
+
+    /**
+     * Test-only: a recipient asks for a retry of one of our messages, so the socket calls
+     * Baileys' getMessage (→ a `getMessage` request to Java). Replies what came back.
+     */
+    'sandbox.retryRequest': spec((args) => {
+      const id = requiredString(args.providerMessageId, 'providerMessageId')
+      return controls(args.connectionId).retryRequest({ id, remoteJid: optionalJid(args.remoteJid) })
+    })
+  }
+}
+
+/** @param {unknown} v @param {string} name */
+function phoneArg (v, name) {
+  const phone = typeof v === 'string' ? v.replace(/^\+/, '') : ''
+  if (!/^\d{5,20}$/.test(phone)) throw bad(`${name} must be 5-20 digits`)
+  return phone
+}
+
+/** @param {unknown} v @param {string} name @param {number} max @returns {string|null} */
+function optionalString (v, name, max) {
+  if (v === undefined || v === null) return null
+  if (typeof v !== 'string' || v.length > max) throw bad(`${name} must be a string of at most ${max} characters`)
+  return v
+}
+
+/** @param {unknown} v @param {string} name */
+function requiredString (v, name) {
+  if (typeof v !== 'string' || v === '' || v.length > 128) throw bad(`${name} must be a non-empty string`)
+  return v
+}
+
+/** @param {unknown} v @returns {string|null} */
+function optionalJid (v) {
+  if (v === undefined || v === null) return null
+  if (!isSendableJid(v)) throw bad('remoteJid must be a user or group JID')
+  return /** @type {string} */ (v)
+}
+
+/** @param {string} msg */
+function bad (msg) {
+  return new EngineError('bad_request', msg)
+}
