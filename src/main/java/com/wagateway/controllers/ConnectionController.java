@@ -47,6 +47,7 @@ public class ConnectionController {
 
     @PostMapping("/{id}/connect")
     ConnectionView connect(@AuthenticationPrincipal Caller caller, @PathVariable("id") String id) {
+        connections.get(id, caller); // this resource endpoint never creates: unknown is 404
         return ConnectionView.from(connections.connect(id, caller));
     }
 

@@ -58,6 +58,10 @@ public class ConnectionLifecycle implements EngineListener {
 
     @Override
     public void onEvent(EngineEvent event) {
+        if (event instanceof EngineEvent.MessagesUpserted || event instanceof EngineEvent.MessagesUpdated
+                || event instanceof EngineEvent.HistoryChunk) {
+            return; // message events are the messaging layer's; no state lookup on that hot path
+        }
         String id = event.connectionId();
         synchronized (scheduler.lock(id)) {
             Optional<ConnectionRow> row = repo.find(id);
@@ -87,7 +91,6 @@ public class ConnectionLifecycle implements EngineListener {
         } else if (event instanceof EngineEvent.Disconnected d) {
             onClose(row, d);
         }
-        // message events are consumed by the messaging layer
     }
 
     /** Applies the policy table to a close the engine reported. */

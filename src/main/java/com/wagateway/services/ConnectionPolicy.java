@@ -34,16 +34,12 @@ public final class ConnectionPolicy {
     }
 
     // Baileys DisconnectReason status codes
-    public static final int CONNECTION_CLOSED = 428;
-    public static final int CONNECTION_LOST = 408;
     public static final int CONNECTION_REPLACED = 440;
     public static final int TIMED_OUT = 408;
     public static final int LOGGED_OUT = 401;
-    public static final int BAD_SESSION = 500;
     public static final int RESTART_REQUIRED = 515;
     public static final int MULTIDEVICE_MISMATCH = 411;
     public static final int FORBIDDEN = 403;
-    public static final int UNAVAILABLE_SERVICE = 503;
 
     private final Duration base;
     private final Duration cap;

@@ -98,6 +98,8 @@ class BadInputIntegrationTest {
     void unknownConnectionIs404Json() {
         assertError(gw.get("/api/whatsapp-web/status/nobody_here"), 404, "connection_not_found");
         assertError(gw.post("/api/connections/nobody_here/logout", null), 404, "connection_not_found");
+        assertError(gw.post("/api/connections/nobody_here/connect", null), 404, "connection_not_found");
+        assertError(gw.get("/api/connections/nobody_here"), 404, "connection_not_found");
         assertError(gw.post("/api/sandbox/nobody_here/scan", "{\"phone\":\"923001234567\"}"), 404, "connection_not_found");
     }
 

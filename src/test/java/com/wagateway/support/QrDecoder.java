@@ -1,7 +1,8 @@
 package com.wagateway.support;
 
 import com.google.zxing.BinaryBitmap;
-import com.google.zxing.MultiFormatReader;
+import com.google.zxing.DecodeHintType;
+import com.google.zxing.qrcode.QRCodeReader;
 import com.google.zxing.client.j2se.BufferedImageLuminanceSource;
 import com.google.zxing.common.HybridBinarizer;
 import java.awt.image.BufferedImage;
@@ -19,8 +20,9 @@ public final class QrDecoder {
         try {
             String b64 = dataUrl.substring(dataUrl.indexOf(',') + 1);
             BufferedImage img = ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(b64)));
-            return new MultiFormatReader().decode(new BinaryBitmap(new HybridBinarizer(new BufferedImageLuminanceSource(img))))
-                    .getText();
+            // QR only, as a phone reads it: a multi-format reader can "find" a 1-D barcode in the modules
+            return new QRCodeReader().decode(new BinaryBitmap(new HybridBinarizer(new BufferedImageLuminanceSource(img))),
+                    java.util.Map.of(DecodeHintType.PURE_BARCODE, Boolean.FALSE)).getText();
         } catch (Exception e) {
             throw new AssertionError("QR image does not decode", e);
         }
