@@ -16,6 +16,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param engine       how the engine process is started and what socket factory it uses
  * @param lifecycle    reconnect, QR-wait and restore timings
  * @param accounts     first admin, sign-up, login rate limits
+ * @param messaging    send queue, pacing, retries, history sync
+ * @param webhooks     webhook delivery and the private-network guard
  */
 @ConfigurationProperties("gateway")
 public record GatewayProperties(
@@ -24,7 +26,9 @@ public record GatewayProperties(
         @DefaultValue("") String databaseUrl,
         @DefaultValue Engine engine,
         @DefaultValue Lifecycle lifecycle,
-        @DefaultValue Accounts accounts) {
+        @DefaultValue Accounts accounts,
+        @DefaultValue Messaging messaging,
+        @DefaultValue Webhooks webhooks) {
 
     /** The sessions folder, defaulting to {@code DATA_DIR/sessions}. Always absolute. */
     public Path sessionsPath() {
@@ -102,5 +106,46 @@ public record GatewayProperties(
             @DefaultValue("5") int loginMaxPerAccount,
             @DefaultValue("20") int loginMaxPerAddress,
             @DefaultValue("15m") Duration loginWindow) {
+    }
+
+    /**
+     * @param sendQueueTtl          a queued message not sent within this time becomes {@code failed}
+     * @param sendRatePerMinute     per-connection send pace (0 = unlimited); bursts queue instead of risking a ban
+     * @param sendBurst             sends allowed back to back before pacing starts
+     * @param sendMaxAttempts       send attempts (first + retries) before a message is {@code failed}
+     * @param sendRetryBase         first retry delay after a failed send (doubles, with jitter)
+     * @param sendWait              how long {@code POST /api/send-message} waits for WhatsApp before answering 202
+     * @param historyMessagesPerChat messages kept per chat from a history sync
+     * @param historyFetchTimeout   how long an on-demand history request may stay unanswered
+     * @param ignoreStatusBroadcast drop WhatsApp Status ({@code status@broadcast}) messages
+     * @param sandboxReceiptDelay   sandbox: delivered after this, read after twice this (0 = no automatic receipts)
+     * @param sandboxHistoryChats   sandbox: chats in the history sync after a pairing
+     * @param imageFetchTimeout     timeout of fetching an {@code image_url}
+     */
+    public record Messaging(
+            @DefaultValue("24h") Duration sendQueueTtl,
+            @DefaultValue("60") int sendRatePerMinute,
+            @DefaultValue("10") int sendBurst,
+            @DefaultValue("5") int sendMaxAttempts,
+            @DefaultValue("2s") Duration sendRetryBase,
+            @DefaultValue("10s") Duration sendWait,
+            @DefaultValue("50") int historyMessagesPerChat,
+            @DefaultValue("30s") Duration historyFetchTimeout,
+            @DefaultValue("true") boolean ignoreStatusBroadcast,
+            @DefaultValue("300ms") Duration sandboxReceiptDelay,
+            @DefaultValue("3") int sandboxHistoryChats,
+            @DefaultValue("15s") Duration imageFetchTimeout) {
+    }
+
+    /**
+     * @param allowPrivateNetworks allow URLs (webhooks, image_url) that resolve to loopback, private,
+     *                             link-local or metadata addresses
+     * @param timeout              one delivery attempt's timeout
+     * @param maxRetryAge          how long a failing event is retried before it is {@code failed}
+     */
+    public record Webhooks(
+            @DefaultValue("false") boolean allowPrivateNetworks,
+            @DefaultValue("10s") Duration timeout,
+            @DefaultValue("24h") Duration maxRetryAge) {
     }
 }

@@ -173,6 +173,7 @@ public class EngineSupervisor implements EngineClient, SmartLifecycle {
         a.put("mode", e.isSandbox() ? "sandbox" : "baileys");
         a.put("sessionsDir", props.sessionsPath().toString());
         a.put("logLevel", e.logLevel());
+        a.put("ignoreStatusBroadcast", props.messaging().ignoreStatusBroadcast());
         ObjectNode b = a.putObject("baileys");
         b.put("waWebSocketUrl", e.waWebSocketUrl() == null || e.waWebSocketUrl().isBlank() ? null : e.waWebSocketUrl());
         b.put("connectTimeoutMs", e.connectTimeout().toMillis());
@@ -181,6 +182,8 @@ public class EngineSupervisor implements EngineClient, SmartLifecycle {
         s.put("qrNextMs", e.sandbox().qrNext().toMillis());
         s.put("qrRefs", e.sandbox().qrRefs());
         s.put("connectDelayMs", e.sandbox().connectDelay().toMillis());
+        s.put("receiptDelayMs", props.messaging().sandboxReceiptDelay().toMillis());
+        s.put("historyChats", props.messaging().sandboxHistoryChats());
         return a;
     }
 
