@@ -170,6 +170,10 @@ test('sandbox.fail: the next sends fail with send_failed + statusCode, later one
     assert.match(r.error.message, /503/)
   }
   assert.equal((await engine.ok('send', textSend('f1', id))).providerMessageId, id, 'the retry with the same id succeeds')
+  assert.deepEqual((await engine.ok('sandbox.sent', { connectionId: 'f1' })).messages, [{ id, jid: PEER_JID, count: 1 }],
+    'failed attempts are not relayed; the ledger counts the one real send')
+  await engine.ok('send', textSend('f1', id))
+  assert.equal((await engine.ok('sandbox.sent', { connectionId: 'f1' })).messages[0].count, 2, 'a second send of the same id is counted')
   await engine.ok('sandbox.fail', { connectionId: 'f1', count: 1 })
   const dflt = await engine.send('send', textSend('f1', newId()))
   assert.equal(dflt.error.statusCode, 500)

@@ -77,6 +77,9 @@ export function sandboxCommands ({ settings, registry }) {
       return { pending: controls(args.connectionId).fail(args.count, code) }
     }),
 
+    /** Test-only: every message id the simulated server relayed for this session, with a count. */
+    'sandbox.sent': spec((args) => controls(args.connectionId).sentLog()),
+
     /**
      * Test-only: a recipient asks for a retry of one of our messages, so the socket calls
      * Baileys' getMessage (→ a `getMessage` request to Java). Replies what came back.

@@ -29,6 +29,7 @@ const RECEIPT_STATUS = { delivered: WAMessageStatus.DELIVERY_ACK, read: WAMessag
  * @property {(a: {id: string, status: string, remoteJid: string|null}) => void} receipt
  * @property {(count: number, code: number) => number} fail  returns the failures now pending
  * @property {(a: {id: string, remoteJid: string|null}) => Promise<{found: boolean, message: any}>} retryRequest
+ * @property {() => {messages: {id: string, jid: string, count: number}[]}} sentLog  relayed ids with counts
  */
 
 /**
@@ -43,6 +44,7 @@ const RECEIPT_STATUS = { delivered: WAMessageStatus.DELIVERY_ACK, read: WAMessag
  */
 export function createSandboxMessaging ({ ev, auth, logger, sandbox, getMessage, later, isOpen }) {
   const { creds } = auth
+  const ledger = ledgerOf(creds)
   /** @type {Map<string, {jid: string, message: any}>} */
   const sent = new Map()
   /** @type {Map<string, {jid: string, message: any}>} */
@@ -92,6 +94,9 @@ export function createSandboxMessaging ({ ev, auth, logger, sandbox, getMessage,
     })
     if (!isOpen()) throw closed()
     remember(sent, msg.key.id, { jid, message: msg.message })
+    const seen = ledger.get(/** @type {string} */ (msg.key.id))
+    ledger.set(/** @type {string} */ (msg.key.id), { jid, count: (seen?.count ?? 0) + 1 })
+    if (ledger.size > REMEMBERED) ledger.delete(/** @type {string} */ (ledger.keys().next().value))
     process.nextTick(() => { if (isOpen()) ev.emit('messages.upsert', { messages: [msg], type: 'append' }) })
     if (sandbox.receiptDelayMs > 0) {
       const id = /** @type {string} */ (msg.key.id)
@@ -190,6 +195,10 @@ export function createSandboxMessaging ({ ev, auth, logger, sandbox, getMessage,
       return failures.left
     },
 
+    sentLog () {
+      return { messages: [...ledger].map(([id, v]) => ({ id, jid: v.jid, count: v.count })) }
+    },
+
     async retryRequest ({ id, remoteJid }) {
       requireOpen()
       const jid = remoteJid ?? sent.get(id)?.jid
@@ -208,6 +217,25 @@ export function createSandboxMessaging ({ ev, auth, logger, sandbox, getMessage,
     controls,
     close: () => lidMapping.close()
   }
+}
+
+/**
+ * What the simulated WhatsApp server relayed, per session (keyed by the session's noise key),
+ * for the whole engine process: sockets of one session come and go (515, reconnects), the
+ * ledger stays, so tests can count how often one message id was really sent.
+ * @type {Map<string, Map<string, {jid: string, count: number}>>}
+ */
+const LEDGERS = new Map()
+
+/** @param {any} creds @returns {Map<string, {jid: string, count: number}>} */
+function ledgerOf (creds) {
+  const key = Buffer.from(creds.noiseKey.public).toString('base64')
+  let ledger = LEDGERS.get(key)
+  if (!ledger) {
+    ledger = new Map()
+    LEDGERS.set(key, ledger)
+  }
+  return ledger
 }
 
 /**

@@ -38,4 +38,25 @@ public class SandboxController {
     Map<String, Object> drop(@AuthenticationPrincipal Caller caller, @PathVariable("connection_id") String id, @RequestBody SandboxRequests.Drop body) {
         return phone.drop(id, body.code(), caller);
     }
+
+    /** A contact sends a message to this connection (stored, webhook, realtime — like a real one). */
+    @PostMapping("/inbound")
+    Map<String, Object> inbound(@AuthenticationPrincipal Caller caller, @PathVariable("connection_id") String id,
+                                @RequestBody SandboxRequests.Inbound body) {
+        return phone.inbound(id, body, caller);
+    }
+
+    /** The recipient's phone sends a delivered/read/played receipt for one of our messages. */
+    @PostMapping("/receipt")
+    Map<String, Object> receipt(@AuthenticationPrincipal Caller caller, @PathVariable("connection_id") String id,
+                                @RequestBody SandboxRequests.Receipt body) {
+        return phone.receipt(id, body, caller);
+    }
+
+    /** The next sends fail with a status code (to watch the retry logic). */
+    @PostMapping("/fail")
+    Map<String, Object> fail(@AuthenticationPrincipal Caller caller, @PathVariable("connection_id") String id,
+                             @RequestBody SandboxRequests.Fail body) {
+        return phone.fail(id, body, caller);
+    }
 }

@@ -58,8 +58,7 @@ public class ConnectionLifecycle implements EngineListener {
 
     @Override
     public void onEvent(EngineEvent event) {
-        if (event instanceof EngineEvent.MessagesUpserted || event instanceof EngineEvent.MessagesUpdated
-                || event instanceof EngineEvent.HistoryChunk) {
+        if (event instanceof EngineEvent.MessageEvent) {
             return; // message events are the messaging layer's; no state lookup on that hot path
         }
         String id = event.connectionId();

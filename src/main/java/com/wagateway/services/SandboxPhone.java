@@ -4,7 +4,10 @@ import com.wagateway.security.Caller;
 import com.wagateway.whatsapp.EngineClient;
 import com.wagateway.whatsapp.EngineException;
 import com.wagateway.database.ConnectionRow;
+import com.wagateway.controllers.dto.SandboxRequests;
 import java.util.Map;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 import java.util.concurrent.CompletionException;
 import java.util.regex.Pattern;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -55,6 +58,101 @@ public class SandboxPhone {
         return Map.of("connection_id", id, "dropped", true, "code", code);
     }
 
+    private static final java.util.Set<String> INBOUND_TYPES = java.util.Set.of("text", "image", "video", "audio", "ptt",
+            "sticker", "document", "location", "contact", "poll", "reaction", "edit", "revoke", "undecryptable");
+    private static final Pattern SANDBOX_FROM = Pattern.compile("^[0-9]{5,20}$");
+    private static final Pattern WA_ID = Pattern.compile("^[A-Za-z0-9]{8,64}$");
+
+    /**
+     * A contact sends a message to this connection (as WhatsApp would deliver it: it goes through
+     * the real handlers, storage, webhooks and realtime). 409 unless the connection is ready.
+     */
+    public Map<String, Object> inbound(String id, SandboxRequests.Inbound in, Caller caller) {
+        connections.get(id, caller);
+        String from = in.from() == null ? null : in.from().replaceAll("[\\s+-]", "");
+        if (from == null || !SANDBOX_FROM.matcher(from).matches()) {
+            throw new ApiException.InvalidInput("invalid_from", "from", "from must be 5-20 digits (the contact's phone number)");
+        }
+        String type = in.type() == null ? "text" : in.type();
+        if (!INBOUND_TYPES.contains(type)) {
+            throw new ApiException.InvalidInput("invalid_type", "type", "type must be one of " + new java.util.TreeSet<>(INBOUND_TYPES));
+        }
+        if ("text".equals(type) && (in.message() == null || in.message().isBlank())) {
+            throw new ApiException.InvalidInput("invalid_message", "message", "message must not be empty");
+        }
+        if (in.message() != null && in.message().length() > 65536) {
+            throw new ApiException.InvalidInput("message_too_long", "message", "message is longer than 64 KB");
+        }
+        String replyTo = in.replyToProviderMessageId();
+        if (replyTo != null && !WA_ID.matcher(replyTo).matches()) {
+            throw new ApiException.InvalidInput("invalid_reply_to", "reply_to_provider_message_id", "must be a WhatsApp message id");
+        }
+        if (in.messageId() != null && !WA_ID.matcher(in.messageId()).matches()) {
+            throw new ApiException.InvalidInput("invalid_message_id", "message_id", "message_id must be 8-64 letters/digits");
+        }
+        if (in.pushName() != null && in.pushName().length() > 100) {
+            throw new ApiException.InvalidInput("invalid_push_name", "push_name", "push_name is at most 100 characters");
+        }
+        ObjectNode a = engine.newArgs();
+        a.put("from", from);
+        a.put("type", type);
+        a.put("message", in.message());
+        a.put("replyToProviderMessageId", replyTo);
+        a.put("asLid", Boolean.TRUE.equals(in.asLid()));
+        a.put("pushName", in.pushName());
+        a.put("messageId", in.messageId());
+        JsonNode r = call(() -> engine.sandbox("inbound", id, a).join());
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        out.put("connection_id", id);
+        out.put("provider_message_id", r.path("providerMessageId").asString());
+        out.put("remote_jid", r.path("remoteJid").asString());
+        return out;
+    }
+
+    /** The recipient's phone sends a receipt (delivered, read, played) for one of our messages. */
+    public Map<String, Object> receipt(String id, SandboxRequests.Receipt in, Caller caller) {
+        connections.get(id, caller);
+        if (in.providerMessageId() == null || !WA_ID.matcher(in.providerMessageId()).matches()) {
+            throw new ApiException.InvalidInput("invalid_provider_message_id", "provider_message_id", "must be a WhatsApp message id");
+        }
+        if (!java.util.Set.of("delivered", "read", "played").contains(String.valueOf(in.status()))) {
+            throw new ApiException.InvalidInput("invalid_status", "status", "status must be delivered, read or played");
+        }
+        ObjectNode a = engine.newArgs();
+        a.put("providerMessageId", in.providerMessageId());
+        a.put("status", in.status());
+        call(() -> engine.sandbox("receipt", id, a).join());
+        return Map.of("connection_id", id, "provider_message_id", in.providerMessageId(), "status", in.status());
+    }
+
+    /** The next {@code count} sends of this connection fail (to watch retries). */
+    public Map<String, Object> fail(String id, SandboxRequests.Fail in, Caller caller) {
+        connections.get(id, caller);
+        int count = in.count() == null ? 1 : in.count();
+        int code = in.code() == null ? 500 : in.code();
+        if (count < 1 || count > 1000) {
+            throw new ApiException.InvalidInput("invalid_count", "count", "count must be 1-1000");
+        }
+        if (code < 100 || code > 599) {
+            throw new ApiException.InvalidInput("invalid_code", "code", "code must be an HTTP-style status code (100-599)");
+        }
+        ObjectNode a = engine.newArgs();
+        a.put("count", count);
+        a.put("code", code);
+        JsonNode r = call(() -> engine.sandbox("fail", id, a).join());
+        return Map.of("connection_id", id, "pending_failures", r.path("pending").asInt());
+    }
+
+    private static <T> T call(java.util.function.Supplier<T> s) {
+        Object[] out = new Object[1];
+        call(() -> {
+            out[0] = s.get();
+        });
+        @SuppressWarnings("unchecked")
+        T t = (T) out[0];
+        return t;
+    }
+
     private static void call(Runnable r) {
         try {
             r.run();
@@ -62,6 +160,9 @@ public class SandboxPhone {
             if (e.getCause() instanceof EngineException ee) {
                 if (ee.isUnavailable()) {
                     throw new ApiException.EngineUnavailable(ee.getMessage());
+                }
+                if ("bad_request".equals(ee.code())) {
+                    throw new ApiException.InvalidInput("sandbox_bad_request", null, ee.getMessage());
                 }
                 throw new ApiException.Conflict("sandbox_" + ee.code(), ee.getMessage());
             }

@@ -2,6 +2,7 @@ package com.wagateway.whatsapp;
 
 import java.util.concurrent.CompletableFuture;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The one interface Java uses to drive WhatsApp sockets (the engine protocol's commands).
@@ -27,6 +28,22 @@ public interface EngineClient {
 
     /** Sandbox: the simulated server closes the socket with this DisconnectReason code. */
     CompletableFuture<JsonNode> sandboxDrop(String connectionId, int code);
+
+    /**
+     * Sends one message ({@code messageId}, {@code jid}, {@code content}, {@code quoted?}; see the
+     * protocol's {@code send}). Result: {@code providerMessageId, remoteJid, timestamp, message}.
+     * Fails with {@code not_ready} (nothing attempted) or {@code send_failed} (with statusCode).
+     */
+    CompletableFuture<JsonNode> send(String connectionId, ObjectNode args);
+
+    /** Asks the phone for older messages of one chat ({@code count, oldestKey, oldestTimestamp}). */
+    CompletableFuture<JsonNode> historyFetch(String connectionId, ObjectNode args);
+
+    /** Sandbox: any {@code sandbox.<cmd>} command (inbound, receipt, fail, retryRequest, sent). */
+    CompletableFuture<JsonNode> sandbox(String cmd, String connectionId, ObjectNode args);
+
+    /** An empty argument object for the methods above. */
+    ObjectNode newArgs();
 
     /** True when an engine process is running and has completed the handshake. */
     boolean isAvailable();

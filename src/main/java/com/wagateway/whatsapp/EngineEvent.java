@@ -41,12 +41,18 @@ public sealed interface EngineEvent {
     record Disconnected(String connectionId, Integer code, String reason, String message,
                         boolean wasOpen, boolean wasAuthenticated) implements EngineEvent { }
 
-    /** Baileys {@code messages.upsert}, mapped; the messaging layer gives it meaning. */
-    record MessagesUpserted(String connectionId, JsonNode data) implements EngineEvent { }
+    /** The message family: handled by the messaging layer, in engine order, never by the state machine. */
+    sealed interface MessageEvent extends EngineEvent { }
 
-    /** Baileys {@code messages.update} (receipts, edits), mapped. */
-    record MessagesUpdated(String connectionId, JsonNode data) implements EngineEvent { }
+    /** Baileys {@code messages.upsert}, mapped; the messaging layer gives it meaning. */
+    record MessagesUpserted(String connectionId, JsonNode data) implements MessageEvent { }
+
+    /** Baileys {@code messages.update} and {@code message-receipt.update} (receipts, edits), mapped. */
+    record MessagesUpdated(String connectionId, JsonNode data) implements MessageEvent { }
 
     /** Baileys {@code messaging-history.set}, mapped. */
-    record HistoryChunk(String connectionId, JsonNode data) implements EngineEvent { }
+    record HistoryChunk(String connectionId, JsonNode data) implements MessageEvent { }
+
+    /** LID to phone-number pairs became known ({@code contacts.lid}). Receiver: remember them. */
+    record LidMappings(String connectionId, JsonNode data) implements MessageEvent { }
 }

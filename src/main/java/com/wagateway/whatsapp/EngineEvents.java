@@ -33,6 +33,7 @@ final class EngineEvents {
             case "messages.upsert" -> new EngineEvent.MessagesUpserted(id, d);
             case "messages.update" -> new EngineEvent.MessagesUpdated(id, d);
             case "history.set" -> new EngineEvent.HistoryChunk(id, d);
+            case "contacts.lid" -> new EngineEvent.LidMappings(id, d);
             default -> null;
         };
         return Optional.ofNullable(event);

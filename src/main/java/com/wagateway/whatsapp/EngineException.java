@@ -8,10 +8,21 @@ package com.wagateway.whatsapp;
 public class EngineException extends RuntimeException {
 
     private final String code;
+    private final Integer statusCode;
 
     public EngineException(String code, String message) {
+        this(code, message, null);
+    }
+
+    public EngineException(String code, String message, Integer statusCode) {
         super(message);
         this.code = code;
+        this.statusCode = statusCode;
+    }
+
+    /** Baileys' Boom status code of a {@code send_failed} (e.g. 428, 408, 500), or null. */
+    public Integer statusCode() {
+        return statusCode;
     }
 
     public String code() {

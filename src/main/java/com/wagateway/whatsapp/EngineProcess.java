@@ -22,7 +22,8 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * One running engine child process and the protocol spoken with it: commands written as JSON
  * lines to its stdin, replies matched to their command by id, events handed to a consumer in
- * the order they were read. Stderr (the engine's pino log) is copied to our log.
+ * the order they were read, requests (engine asks Java) handed to a second consumer. Stderr (the
+ * engine's pino log) is copied to our log.
  *
  * <p>Guarantees: every command future completes — with the reply, with an
  * {@link EngineException} after {@code commandTimeout}, or when the process exits.
@@ -51,12 +52,13 @@ final class EngineProcess {
      * {@code onEvent} receives event lines on the stdout reader thread.
      */
     static EngineProcess spawn(List<String> command, java.nio.file.Path dir, JsonMapper json,
-                               Duration commandTimeout, Consumer<JsonNode> onEvent) throws IOException {
+                               Duration commandTimeout, Consumer<JsonNode> onEvent,
+                               Consumer<JsonNode> onRequest) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
         pb.environment().put("NODE_ENV", "production");
         Process p = pb.start();
         EngineProcess engine = new EngineProcess(p, json, commandTimeout);
-        Thread out = new Thread(() -> engine.readStdout(onEvent), "engine-stdout-" + p.pid());
+        Thread out = new Thread(() -> engine.readStdout(onEvent, onRequest), "engine-stdout-" + p.pid());
         Thread err = new Thread(engine::readStderr, "engine-stderr-" + p.pid());
         out.setDaemon(true);
         err.setDaemon(true);
@@ -129,7 +131,7 @@ final class EngineProcess {
         }
     }
 
-    private void readStdout(Consumer<JsonNode> onEvent) {
+    private void readStdout(Consumer<JsonNode> onEvent, Consumer<JsonNode> onRequest) {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = in.readLine()) != null) {
@@ -146,11 +148,11 @@ final class EngineProcess {
                 String type = node.path("type").asString("");
                 if ("reply".equals(type)) {
                     completeReply(node);
-                } else if ("event".equals(type)) {
+                } else if ("event".equals(type) || "request".equals(type)) {
                     try {
-                        onEvent.accept(node);
+                        ("event".equals(type) ? onEvent : onRequest).accept(node);
                     } catch (RuntimeException e) {
-                        log.error("engine event handler failed", e);
+                        log.error("engine {} handler failed", type, e);
                     }
                 }
             }
@@ -169,7 +171,8 @@ final class EngineProcess {
         } else {
             JsonNode err = node.path("error");
             f.completeExceptionally(new EngineException(err.path("code").asString("internal"),
-                    err.path("message").asString("engine error")));
+                    err.path("message").asString("engine error"),
+                    err.hasNonNull("statusCode") ? err.get("statusCode").asInt() : null));
         }
     }
 

@@ -38,6 +38,8 @@ public class EngineSupervisor implements EngineClient, SmartLifecycle {
 
     private final GatewayProperties props;
     private final ObjectProvider<EngineListener> listeners;
+    private final ObjectProvider<EngineRequestHandler> requestHandlers;
+    private final ExecutorService requests = Executors.newFixedThreadPool(2, r -> daemon(r, "engine-requests"));
     private final JsonMapper json = JsonMapper.builder().build();
     private final ExecutorService dispatcher = Executors.newSingleThreadExecutor(r -> daemon(r, "engine-events"));
     private final ScheduledExecutorService restarts = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "engine-supervisor"));
@@ -50,9 +52,11 @@ public class EngineSupervisor implements EngineClient, SmartLifecycle {
     private volatile JsonNode info;
     private int failures;
 
-    public EngineSupervisor(GatewayProperties props, ObjectProvider<EngineListener> listeners) {
+    public EngineSupervisor(GatewayProperties props, ObjectProvider<EngineListener> listeners,
+                            ObjectProvider<EngineRequestHandler> requestHandlers) {
         this.props = props;
         this.listeners = listeners;
+        this.requestHandlers = requestHandlers;
     }
 
     @Override
@@ -82,6 +86,7 @@ public class EngineSupervisor implements EngineClient, SmartLifecycle {
             p.shutdown(Duration.ofSeconds(5));
         }
         dispatcher.shutdown();
+        requests.shutdownNow();
         try {
             dispatcher.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
@@ -112,7 +117,7 @@ public class EngineSupervisor implements EngineClient, SmartLifecycle {
         EngineProcess p;
         try {
             p = EngineProcess.spawn(cmd, props.engine().dir().toAbsolutePath().normalize(), json,
-                    props.engine().commandTimeout(), line -> submitEvent(line));
+                    props.engine().commandTimeout(), line -> submitEvent(line), line -> submitRequest(line));
         } catch (IOException e) {
             log.error("cannot start the engine ({} in {}): {}", cmd, props.engine().dir(), e.getMessage());
             scheduleRelaunch();
@@ -195,6 +200,39 @@ public class EngineSupervisor implements EngineClient, SmartLifecycle {
         }
     }
 
+    /**
+     * Answers an engine request (e.g. {@code getMessage}) off the event thread, so a database
+     * lookup never delays events. A request without a handler, or whose handler fails, is
+     * answered with a null result — the engine then tells Baileys "nothing", as the protocol says.
+     */
+    private void submitRequest(JsonNode line) {
+        String requestId = line.path("id").asString("");
+        String request = line.path("request").asString("");
+        String connectionId = line.path("connectionId").asString(null);
+        try {
+            requests.execute(() -> {
+                JsonNode result = null;
+                EngineRequestHandler handler = requestHandlers.getIfAvailable();
+                if (handler != null && connectionId != null) {
+                    try {
+                        result = handler.handle(request, connectionId, line.path("data"));
+                    } catch (RuntimeException e) {
+                        log.warn("[{}] engine request '{}' failed: {}", connectionId, request, e.getMessage());
+                    }
+                }
+                ObjectNode a = json.createObjectNode();
+                a.put("requestId", requestId);
+                a.set("result", result);
+                EngineProcess p = current;
+                if (p != null) {
+                    p.send("respond", a);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            log.debug("dropping engine request during shutdown");
+        }
+    }
+
     private void dispatch(JsonNode line) {
         EngineEvents.parse(line).ifPresent(event ->
                 listeners.orderedStream().forEach(l -> safely(() -> l.onEvent(event))));
@@ -237,6 +275,26 @@ public class EngineSupervisor implements EngineClient, SmartLifecycle {
         ObjectNode a = json.createObjectNode();
         a.put("code", code);
         return command("sandbox.drop", connectionId, a);
+    }
+
+    @Override
+    public CompletableFuture<JsonNode> send(String connectionId, ObjectNode args) {
+        return command("send", connectionId, args);
+    }
+
+    @Override
+    public CompletableFuture<JsonNode> historyFetch(String connectionId, ObjectNode args) {
+        return command("history.fetch", connectionId, args);
+    }
+
+    @Override
+    public CompletableFuture<JsonNode> sandbox(String cmd, String connectionId, ObjectNode args) {
+        return command("sandbox." + cmd, connectionId, args);
+    }
+
+    @Override
+    public ObjectNode newArgs() {
+        return json.createObjectNode();
     }
 
     @Override

@@ -56,6 +56,10 @@ public final class GatewayHarness implements AutoCloseable {
         p.put("gateway.lifecycle.qr-wait", "8s");
         p.put("gateway.accounts.admin-api-key", ADMIN_KEY);
         p.put("gateway.accounts.admin-password", "admin-password-for-tests");
+        p.put("gateway.messaging.send-rate-per-minute", "0");
+        p.put("gateway.messaging.send-retry-base", "100ms");
+        p.put("gateway.messaging.sandbox-receipt-delay", "200ms");
+        p.put("gateway.messaging.history-fetch-timeout", "5s");
         p.put("DOTENV_FILE", dataDir.resolve("no.env").toString());
         return p;
     }
@@ -153,6 +157,25 @@ public final class GatewayHarness implements AutoCloseable {
             sleep(50);
         }
         throw new AssertionError("status of " + id + " did not reach the expected state in " + timeout + "; last: " + last);
+    }
+
+    /** Creates (if needed), connects and links {@code id} with the simulated phone {@code phone}; returns when ready. */
+    public JsonNode link(String id, String phone) {
+        ApiClient.Response qr = get("/api/get-qr/" + id);
+        if (!"qr_ready".equals(qr.json().path("status").asString())) {
+            throw new AssertionError("no QR for " + id + ": " + qr.raw());
+        }
+        ApiClient.Response scan = post("/api/sandbox/" + id + "/scan", "{\"phone\":\"" + phone + "\"}");
+        if (scan.status() != 200) {
+            throw new AssertionError("scan failed: " + scan.raw());
+        }
+        return awaitStatus(id, "ready", Duration.ofSeconds(15));
+    }
+
+    /** Runs a SQL count (tests check what was stored). */
+    public long count(String sql, Object... params) {
+        return bean(org.springframework.jdbc.core.simple.JdbcClient.class).sql(sql).params(params)
+                .query(Long.class).single();
     }
 
     public JsonNode awaitStatus(String id, String status, Duration timeout) {

@@ -13,4 +13,21 @@ public final class SandboxRequests {
     /** The simulated server closes the socket: {@code {"code":428}}. */
     public record Drop(Integer code) {
     }
+
+    /**
+     * A contact sends a message: {@code {"from":"923001112233","message":"hi",
+     * "reply_to_provider_message_id":null,"type":"text"}}; {@code as_lid} makes the chat
+     * LID-addressed, {@code push_name} is the contact's name.
+     */
+    public record Inbound(String from, String message, String replyToProviderMessageId, String type, Boolean asLid,
+                          String pushName, String messageId) {
+    }
+
+    /** The recipient's phone sends a receipt: {@code {"provider_message_id":"3EB0…","status":"read"}}. */
+    public record Receipt(String providerMessageId, String status) {
+    }
+
+    /** The next {@code count} sends fail with Baileys status {@code code} (default 500). */
+    public record Fail(Integer count, Integer code) {
+    }
 }

@@ -1,0 +1,370 @@
+package com.wagateway.database;
+
+import static com.wagateway.database.Sql.instant;
+import static com.wagateway.database.Sql.longOrNull;
+import static com.wagateway.database.Sql.text;
+import static com.wagateway.database.Sql.ts;
+import static com.wagateway.database.Sql.uuid;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * SQL for {@code messages}: reads for the API, the batched insert of engine messages, and the
+ * status rule. Batches go to PostgreSQL as arrays through {@code unnest}, so a batch of any size
+ * is one round trip.
+ *
+ * <p>Guarantees: a status never moves to a lower {@code message_status_rank} (V3), and
+ * {@code failed} only ends a {@code queued} or {@code sent} message; an engine message is stored
+ * once per (connection, chat, direction, WhatsApp id).
+ */
+@Repository
+public class MessageRepository {
+
+    static final String COLUMNS = """
+            m.id, m.connection_id, m.direction, m.chat_jid, m.from_jid, m.to_jid, m.from_phone, m.to_phone,
+            m.body, m.type, m.client_message_id, m.provider_message_id, m.quoted_message_id, m.quoted_provider_id,
+            q.client_message_id AS reply_client_id, q.provider_message_id AS reply_provider_id,
+            m.status, m.error, m.wa_timestamp, m.push_name, m.caption, m.mime_type, m.file_length, m.file_name,
+            m.attempts, m.next_attempt_at, m.expires_at, m.sent_at, m.edited_at, m.revoked_at, m.from_history,
+            m.sort_at, m.created_at, m.updated_at, m.request_hash""";
+    static final String FROM = " FROM messages m LEFT JOIN messages q ON q.id = m.quoted_message_id AND q.direction = 'outbound' ";
+    /**
+     * The same columns straight from an UPDATE (a SELECT after a data-modifying CTE would read the
+     * statement's old snapshot, so changed rows are returned by RETURNING itself).
+     */
+    static final String RETURNING = " RETURNING " + COLUMNS.replace(
+            "q.client_message_id AS reply_client_id, q.provider_message_id AS reply_provider_id",
+            "(SELECT q.client_message_id FROM messages q WHERE q.id = m.quoted_message_id AND q.direction = 'outbound') AS reply_client_id, "
+            + "(SELECT q.provider_message_id FROM messages q WHERE q.id = m.quoted_message_id AND q.direction = 'outbound') AS reply_provider_id");
+
+    /** Allowed when the new status ranks higher, or is {@code failed} on a queued/sent message. */
+    private static final String ADVANCES = """
+            (message_status_rank(%1$s) > message_status_rank(m.status)
+             OR (%1$s = 'failed' AND m.status IN ('queued', 'sent')))""";
+
+    private final JdbcClient jdbc;
+
+    public MessageRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public Optional<MessageRow> findByClientId(String connectionId, String clientMessageId) {
+        return jdbc.sql("SELECT " + COLUMNS + FROM + "WHERE m.connection_id = ? AND m.client_message_id = ?")
+                .params(connectionId, clientMessageId).query(MAPPER).optional();
+    }
+
+    public Optional<MessageRow> findById(UUID id) {
+        return jdbc.sql("SELECT " + COLUMNS + FROM + "WHERE m.id = ?").param(id).query(MAPPER).optional();
+    }
+
+    /** Rows for these ids, in no particular order. */
+    public List<MessageRow> findByIds(List<UUID> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql("SELECT " + COLUMNS + FROM + "WHERE m.id = ANY(?::uuid[])")
+                .param(ids.stream().map(UUID::toString).toArray(String[]::new)).query(MAPPER).list();
+    }
+
+    /**
+     * The message a {@code reply_to} names in this chat: by {@code client_message_id} first, else
+     * by WhatsApp id.
+     */
+    public Optional<MessageRow> findInChat(String connectionId, String chatJid, String ref) {
+        return jdbc.sql("SELECT " + COLUMNS + FROM + """
+                        WHERE m.connection_id = ? AND m.chat_jid = ? AND (m.client_message_id = ? OR m.provider_message_id = ?)
+                        ORDER BY (m.client_message_id = ?) DESC NULLS LAST LIMIT 1""")
+                .params(connectionId, chatJid, ref, ref, ref).query(MAPPER).optional();
+    }
+
+    /**
+     * Stores a message accepted by the send API as {@code queued}. Returns false (and changes
+     * nothing) when this connection already has that {@code client_message_id}: the caller then
+     * answers with the existing message (idempotency holds under any concurrency, because the
+     * unique index decides).
+     */
+    public boolean insertQueued(UUID id, String connectionId, String chatJid, String toJid, String toPhone,
+                                String body, String type, String caption, String mimeType, Long fileLength,
+                                String clientMessageId, String providerMessageId, UUID quotedId, String quotedProviderId,
+                                String outgoingJson, String requestHash, Instant expiresAt) {
+        return jdbc.sql("""
+                INSERT INTO messages (id, connection_id, direction, chat_jid, from_jid, from_phone, to_jid, to_phone,
+                    body, type, caption, mime_type, file_length, client_message_id, provider_message_id,
+                    quoted_message_id, quoted_provider_id, status, outgoing, request_hash, expires_at)
+                SELECT ?::uuid, c.connection_id, 'outbound', ?::text, c.jid, c.phone, ?::text, ?::text, ?::text, ?::text,
+                    ?::text, ?::text, ?::bigint, ?::text, ?::text, ?::uuid, ?::text, 'queued', ?::jsonb, ?::text, ?::timestamptz
+                FROM connections c WHERE c.connection_id = ?
+                ON CONFLICT (connection_id, client_message_id) WHERE client_message_id IS NOT NULL DO NOTHING""")
+                .params(id, chatJid, toJid, toPhone, body, type, caption, mimeType, fileLength, clientMessageId,
+                        providerMessageId, quotedId, quotedProviderId, outgoingJson, requestHash, ts(expiresAt),
+                        connectionId)
+                .update() == 1;
+    }
+
+    /** Queued outbound messages of a connection in arrival order (the send queue's head). */
+    public List<QueuedMessage> findQueued(String connectionId, int limit) {
+        return jdbc.sql("""
+                SELECT id, chat_jid, to_jid, provider_message_id, quoted_message_id, attempts, next_attempt_at, expires_at
+                FROM messages WHERE connection_id = ? AND status = 'queued'
+                ORDER BY created_at, id LIMIT ?""")
+                .params(connectionId, limit)
+                .query((rs, n) -> new QueuedMessage(uuid(rs, "id"), rs.getString("chat_jid"), rs.getString("to_jid"),
+                        rs.getString("provider_message_id"), uuid(rs, "quoted_message_id"), rs.getInt("attempts"),
+                        instant(rs, "next_attempt_at"), instant(rs, "expires_at")))
+                .list();
+    }
+
+    /** What to send for a queued message (the JSON stored at acceptance), or empty once sent. */
+    public Optional<String> findOutgoing(UUID id) {
+        return jdbc.sql("SELECT outgoing::text FROM messages WHERE id = ? AND status = 'queued'")
+                .param(id).query(String.class).optional();
+    }
+
+    /** The quoted message's key parts and stored content, for a quoted send. */
+    public Optional<QuotedKey> findQuotedKey(UUID id) {
+        return jdbc.sql("""
+                SELECT provider_message_id, chat_jid, direction, from_jid, content::text AS content
+                FROM messages WHERE id = ?""")
+                .param(id)
+                .query((rs, n) -> new QuotedKey(rs.getString("provider_message_id"), rs.getString("chat_jid"),
+                        "outbound".equals(rs.getString("direction")), rs.getString("from_jid"), rs.getString("content")))
+                .optional();
+    }
+
+    /**
+     * WhatsApp accepted the send: status {@code sent} (unless a receipt already moved it further),
+     * the sent content kept for getMessage, the pending payload dropped. A message the TTL sweep
+     * failed meanwhile becomes {@code sent} too: WhatsApp has it, so that is the truth.
+     */
+    public Optional<MessageRow> markSent(UUID id, String contentJson, Instant waTimestamp) {
+        return jdbc.sql("""
+                UPDATE messages m SET status = CASE WHEN m.status IN ('queued', 'failed') THEN 'sent' ELSE m.status END,
+                  content = ?::jsonb, outgoing = NULL, error = NULL, next_attempt_at = NULL, attempts = m.attempts + 1,
+                  sent_at = now(), wa_timestamp = coalesce(?::timestamptz, m.wa_timestamp, now()), updated_at = now()
+                WHERE m.id = ?""" + RETURNING)
+                .params(contentJson, ts(waTimestamp), id).query(MAPPER).optional();
+    }
+
+    /** A send attempt failed transiently: count it and wait until {@code nextAttemptAt}. */
+    public void markRetry(UUID id, String error, Instant nextAttemptAt) {
+        jdbc.sql("""
+                UPDATE messages m SET attempts = attempts + 1, error = ?, next_attempt_at = ?::timestamptz, updated_at = now()
+                WHERE id = ? AND status = 'queued'""")
+                .params(error, ts(nextAttemptAt), id).update();
+    }
+
+    /** Ends a queued message as {@code failed} with a reason; empty if it was no longer queued. */
+    public Optional<MessageRow> markFailed(UUID id, String error, boolean countAttempt) {
+        return jdbc.sql("""
+                UPDATE messages m SET status = 'failed', error = ?, outgoing = NULL, next_attempt_at = NULL,
+                  attempts = attempts + ?, updated_at = now()
+                WHERE id = ? AND status = 'queued'""" + RETURNING)
+                .params(error, countAttempt ? 1 : 0, id).query(MAPPER).optional();
+    }
+
+    /** Every queued message whose time to live has passed becomes {@code failed}; returns them. */
+    public List<MessageRow> expireQueued(Instant now) {
+        return jdbc.sql("""
+                UPDATE messages m SET status = 'failed', outgoing = NULL, next_attempt_at = NULL, updated_at = now(),
+                  error = 'expired: not sent within SEND_QUEUE_TTL' || coalesce(' (last error: ' || error || ')', '')
+                WHERE status = 'queued' AND expires_at <= ?""" + RETURNING)
+                .param(ts(now)).query(MAPPER).list();
+    }
+
+    /** Connections that have a queued message due now and are {@code ready}. */
+    public List<String> connectionsWithDueMessages(Instant now) {
+        return jdbc.sql("""
+                SELECT DISTINCT m.connection_id FROM messages m JOIN connections c ON c.connection_id = m.connection_id
+                WHERE m.status = 'queued' AND c.status = 'ready' AND (m.next_attempt_at IS NULL OR m.next_attempt_at <= ?)""")
+                .param(ts(now)).query(String.class).list();
+    }
+
+    /**
+     * Applies receipts to our messages, matched by WhatsApp id only (receipts may name the chat in
+     * LID form). Each id should appear once (the caller keeps the highest status per id). Returns
+     * the rows whose status actually changed.
+     */
+    public List<MessageRow> applyStatuses(String connectionId, List<StatusUpdate> updates) {
+        if (updates.isEmpty()) {
+            return List.of();
+        }
+        String[] ids = new String[updates.size()];
+        String[] statuses = new String[updates.size()];
+        String[] errors = new String[updates.size()];
+        for (int i = 0; i < updates.size(); i++) {
+            ids[i] = updates.get(i).providerMessageId();
+            statuses[i] = updates.get(i).status();
+            errors[i] = updates.get(i).error();
+        }
+        return jdbc.sql("""
+                UPDATE messages m SET status = x.status, updated_at = now(),
+                  error = CASE WHEN x.status = 'failed' THEN coalesce(x.error, 'failed') ELSE NULL END
+                FROM unnest(?::text[], ?::text[], ?::text[]) AS x(pid, status, error)
+                WHERE m.connection_id = ? AND m.provider_message_id = x.pid AND m.direction = 'outbound'
+                  AND """ + ADVANCES.formatted("x.status") + RETURNING)
+                .params(ids, statuses, errors, connectionId).query(MAPPER).list();
+    }
+
+    /**
+     * Inserts engine messages in one statement; a message already stored (same connection, chat,
+     * direction and WhatsApp id) is left alone, except that an {@code undecryptable} placeholder
+     * is replaced once WhatsApp delivers the content. Reply links are resolved in the same
+     * statement; our own phone fills the missing side (sender of outbound, recipient of inbound).
+     * Returns the ids of rows inserted or replaced.
+     */
+    public List<UUID> insertBatch(String connectionId, List<NewMessage> batch) {
+        if (batch.isEmpty()) {
+            return List.of();
+        }
+        int n = batch.size();
+        String[][] cols = new String[20][n];
+        for (int i = 0; i < n; i++) {
+            NewMessage m = batch.get(i);
+            String[] v = {m.id().toString(), m.direction(), m.chatJid(), m.fromJid(), m.toJid(), m.fromPhone(),
+                    m.toPhone(), m.body(), m.type(), m.providerMessageId(), m.quotedProviderId(), m.status(),
+                    text(m.waTimestamp()), m.pushName(), m.caption(), m.mimeType(),
+                    m.fileLength() == null ? null : m.fileLength().toString(), m.fileName(), m.contentJson(),
+                    Boolean.toString(m.fromHistory())};
+            for (int c = 0; c < v.length; c++) {
+                cols[c][i] = v[c];
+            }
+        }
+        List<Object> params = new ArrayList<>(List.of((Object[]) cols));
+        params.add(connectionId);
+        return jdbc.sql("""
+                INSERT INTO messages AS m (id, direction, chat_jid, from_jid, to_jid, from_phone, to_phone, body, type,
+                    provider_message_id, quoted_provider_id, status, wa_timestamp, push_name, caption, mime_type,
+                    file_length, file_name, content, from_history, connection_id, quoted_message_id, sort_at)
+                SELECT x.id::uuid, x.direction, x.chat_jid,
+                    coalesce(x.from_jid, CASE WHEN x.direction = 'outbound' THEN c.jid END),
+                    coalesce(x.to_jid, CASE WHEN x.direction = 'inbound' THEN c.jid END),
+                    coalesce(x.from_phone, CASE WHEN x.direction = 'outbound' THEN c.phone END),
+                    coalesce(x.to_phone, CASE WHEN x.direction = 'inbound' THEN c.phone END), x.body, x.type,
+                    x.pid, x.quoted, x.status, x.ts::timestamptz, x.push_name, x.caption, x.mime_type, x.file_length::bigint,
+                    x.file_name, x.content::jsonb, x.hist::boolean, c.connection_id,
+                    (SELECT q.id FROM messages q WHERE q.connection_id = c.connection_id AND q.provider_message_id = x.quoted
+                     ORDER BY q.created_at LIMIT 1),
+                    coalesce(x.ts::timestamptz, now())
+                FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+                            ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+                            ?::text[], ?::text[], ?::text[], ?::text[])
+                     AS x(id, direction, chat_jid, from_jid, to_jid, from_phone, to_phone, body, type, pid, quoted, status,
+                          ts, push_name, caption, mime_type, file_length, file_name, content, hist)
+                JOIN connections c ON c.connection_id = ?
+                ON CONFLICT (connection_id, chat_jid, direction, provider_message_id) WHERE provider_message_id IS NOT NULL
+                DO UPDATE SET body = excluded.body, type = excluded.type, content = excluded.content,
+                    caption = excluded.caption, mime_type = excluded.mime_type, file_length = excluded.file_length,
+                    file_name = excluded.file_name, quoted_provider_id = excluded.quoted_provider_id,
+                    quoted_message_id = excluded.quoted_message_id, updated_at = now()
+                  WHERE m.type = 'undecryptable' AND excluded.type <> 'undecryptable'
+                RETURNING m.id""")
+                .params(params).query(UUID.class).list();
+    }
+
+    /** An edit: the target (by WhatsApp id) now reads {@code text}. Returns the edited row. */
+    public Optional<MessageRow> applyEdit(String connectionId, String providerMessageId, String text, String contentJson) {
+        return jdbc.sql("""
+                UPDATE messages m SET body = ?, content = coalesce(?::jsonb, content), edited_at = now(), updated_at = now()
+                WHERE connection_id = ? AND provider_message_id = ?""" + RETURNING)
+                .params(text, contentJson, connectionId, providerMessageId).query(MAPPER).list().stream().findFirst();
+    }
+
+    /** Deleted for everyone: the row stays (with its text) and is marked revoked. */
+    public Optional<MessageRow> applyRevoke(String connectionId, String providerMessageId) {
+        return jdbc.sql("""
+                UPDATE messages m SET revoked_at = coalesce(revoked_at, now()), updated_at = now()
+                WHERE connection_id = ? AND provider_message_id = ?""" + RETURNING)
+                .params(connectionId, providerMessageId).query(MAPPER).list().stream().findFirst();
+    }
+
+    /** The stored WhatsApp content of one of this connection's messages (for Baileys' getMessage). */
+    public Optional<String> findContent(String connectionId, String providerMessageId) {
+        return jdbc.sql("""
+                SELECT content::text FROM messages WHERE connection_id = ? AND provider_message_id = ? AND content IS NOT NULL
+                ORDER BY (direction = 'outbound') DESC LIMIT 1""")
+                .params(connectionId, providerMessageId).query(String.class).optional();
+    }
+
+    /** One page of a chat, newest first, strictly before the cursor when one is given. */
+    public List<MessageRow> page(String connectionId, String chatJid, Instant beforeAt, UUID beforeId, int limit) {
+        if (beforeAt == null) {
+            return jdbc.sql("SELECT " + COLUMNS + FROM + """
+                            WHERE m.connection_id = ? AND m.chat_jid = ? ORDER BY m.sort_at DESC, m.id DESC LIMIT ?""")
+                    .params(connectionId, chatJid, limit).query(MAPPER).list();
+        }
+        return jdbc.sql("SELECT " + COLUMNS + FROM + """
+                        WHERE m.connection_id = ? AND m.chat_jid = ? AND (m.sort_at, m.id) < (?, ?)
+                        ORDER BY m.sort_at DESC, m.id DESC LIMIT ?""")
+                .params(connectionId, chatJid, ts(beforeAt), beforeId, limit).query(MAPPER).list();
+    }
+
+    /**
+     * History keeps the newest {@code keep} messages per chat: older history rows of these chats
+     * are deleted (live messages are never pruned).
+     */
+    public int pruneHistory(String connectionId, List<String> chatJids, int keep) {
+        if (chatJids.isEmpty()) {
+            return 0;
+        }
+        return jdbc.sql("""
+                DELETE FROM messages WHERE id IN (
+                  SELECT id FROM (
+                    SELECT id, from_history, row_number() OVER (PARTITION BY chat_jid ORDER BY sort_at DESC, id DESC) AS rn
+                    FROM messages WHERE connection_id = ? AND chat_jid = ANY(?::text[])) r
+                  WHERE r.rn > ? AND r.from_history)""")
+                .params(connectionId, chatJids.toArray(String[]::new), keep).update();
+    }
+
+    /** Per chat: how many messages are stored and the oldest one's key (for on-demand history). */
+    public List<ChatFill> fillOf(String connectionId, List<String> chatJids) {
+        if (chatJids.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql("""
+                SELECT DISTINCT ON (chat_jid) chat_jid, count(*) OVER (PARTITION BY chat_jid) AS n,
+                    provider_message_id, direction = 'outbound' AS from_me, wa_timestamp
+                FROM messages WHERE connection_id = ? AND chat_jid = ANY(?::text[]) AND provider_message_id IS NOT NULL
+                ORDER BY chat_jid, sort_at ASC, id ASC""")
+                .params(connectionId, chatJids.toArray(String[]::new))
+                .query((rs, i) -> new ChatFill(rs.getString("chat_jid"), rs.getInt("n"), rs.getString("provider_message_id"),
+                        rs.getBoolean("from_me"), instant(rs, "wa_timestamp")))
+                .list();
+    }
+
+    /** Columns of {@link #COLUMNS} to a row. */
+    static final RowMapper<MessageRow> MAPPER = (rs, n) -> new MessageRow(
+            uuid(rs, "id"), rs.getString("connection_id"), rs.getString("direction"), rs.getString("chat_jid"),
+            rs.getString("from_jid"), rs.getString("to_jid"), rs.getString("from_phone"), rs.getString("to_phone"),
+            rs.getString("body"), rs.getString("type"), rs.getString("client_message_id"),
+            rs.getString("provider_message_id"), uuid(rs, "quoted_message_id"), rs.getString("quoted_provider_id"),
+            rs.getString("reply_client_id"), rs.getString("reply_provider_id"), rs.getString("status"),
+            rs.getString("error"), instant(rs, "wa_timestamp"), rs.getString("push_name"), rs.getString("caption"),
+            rs.getString("mime_type"), longOrNull(rs, "file_length"), rs.getString("file_name"), rs.getInt("attempts"),
+            instant(rs, "next_attempt_at"), instant(rs, "expires_at"), instant(rs, "sent_at"), instant(rs, "edited_at"),
+            instant(rs, "revoked_at"), rs.getBoolean("from_history"), instant(rs, "sort_at"), instant(rs, "created_at"),
+            instant(rs, "updated_at"), rs.getString("request_hash"));
+
+    /** A queued message as the dispatcher needs it (no payload: that is loaded only when sending). */
+    public record QueuedMessage(UUID id, String chatJid, String toJid, String providerMessageId, UUID quotedMessageId,
+                                int attempts, Instant nextAttemptAt, Instant expiresAt) {
+    }
+
+    /** Key parts and content of a message being quoted. */
+    public record QuotedKey(String providerMessageId, String chatJid, boolean fromMe, String senderJid, String contentJson) {
+    }
+
+    /** A receipt for one of our messages. */
+    public record StatusUpdate(String providerMessageId, String status, String error) {
+    }
+
+    /** How full a chat is, and its oldest stored message (the anchor of a history request). */
+    public record ChatFill(String chatJid, int count, String oldestProviderId, boolean oldestFromMe, Instant oldestTimestamp) {
+    }
+}

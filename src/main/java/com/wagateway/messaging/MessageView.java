@@ -1,0 +1,60 @@
+package com.wagateway.messaging;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.wagateway.database.MessageRow;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * A stored message as the API, the dashboard and realtime show it. {@code from}/{@code to} are
+ * phone digits where known (JIDs are kept beside them); {@code timestamp} is WhatsApp's time of
+ * the message (null while queued); {@code in_reply_to} links a reply to the message of ours it
+ * quotes.
+ */
+@JsonPropertyOrder({"message_id", "connection_id", "direction", "chat_jid", "from", "to", "body", "type"})
+public record MessageView(
+        UUID messageId,
+        String connectionId,
+        String direction,
+        String chatJid,
+        String from,
+        String to,
+        String body,
+        String type,
+        String caption,
+        String mimeType,
+        Long fileLength,
+        String fileName,
+        String pushName,
+        String clientMessageId,
+        String providerMessageId,
+        InReplyTo inReplyTo,
+        String quotedProviderMessageId,
+        String status,
+        String error,
+        int attempts,
+        Instant nextAttemptAt,
+        Instant timestamp,
+        boolean edited,
+        boolean deleted,
+        boolean fromHistory,
+        String fromJid,
+        String toJid,
+        Instant createdAt,
+        Instant updatedAt) {
+
+    /** The message of ours a reply quotes. */
+    public record InReplyTo(UUID messageId, String clientMessageId, String providerMessageId) {
+    }
+
+    public static MessageView of(MessageRow m) {
+        InReplyTo reply = m.quotedMessageId() != null && m.replyProviderMessageId() != null
+                ? new InReplyTo(m.quotedMessageId(), m.replyClientMessageId(), m.replyProviderMessageId())
+                : null;
+        return new MessageView(m.id(), m.connectionId(), m.direction(), m.chatJid(), m.fromPhone(), m.toPhone(),
+                m.body(), m.type(), m.caption(), m.mimeType(), m.fileLength(), m.fileName(), m.pushName(),
+                m.clientMessageId(), m.providerMessageId(), reply, m.quotedProviderId(), m.status(), m.error(),
+                m.attempts(), m.nextAttemptAt(), m.waTimestamp(), m.editedAt() != null, m.revokedAt() != null,
+                m.fromHistory(), m.fromJid(), m.toJid(), m.createdAt(), m.updatedAt());
+    }
+}

@@ -1,0 +1,371 @@
+package com.wagateway.messaging;
+
+import com.wagateway.config.GatewayProperties;
+import com.wagateway.database.ConnectionRepository;
+import com.wagateway.database.ConnectionRow;
+import com.wagateway.database.MessageRepository;
+import com.wagateway.database.MessageRepository.QueuedMessage;
+import com.wagateway.database.MessageRow;
+import com.wagateway.services.ConnectionStatus;
+import com.wagateway.services.ConnectionStatusChanged;
+import com.wagateway.webhooks.WebhookOutbox;
+import com.wagateway.whatsapp.EngineClient;
+import com.wagateway.whatsapp.EngineException;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Sends the queue: every outbound message is a {@code queued} row first, and only this class
+ * hands rows to the engine. One drain runs at a time per connection ("lane"), reading the queue
+ * from the database in arrival order.
+ *
+ * <p>Guarantees:
+ * <ul>
+ * <li>nothing is sent unless the connection is {@code ready}; the queue resumes on {@code ready}
+ *     and on a one-second sweep (retries, restarts), so a restart of the service or the engine
+ *     loses nothing;</li>
+ * <li>per chat, messages go out in arrival order: only a chat's oldest queued message is ever in
+ *     flight, and a message waiting for its retry holds back the ones behind it;</li>
+ * <li>a message is sent with the WhatsApp id chosen when it was accepted, so the only possible
+ *     repeat (a crash between WhatsApp's answer and the database update) re-sends the same id,
+ *     which WhatsApp treats as the same message;</li>
+ * <li>failed attempts are retried with exponential backoff + jitter up to
+ *     {@code SEND_MAX_ATTEMPTS}; refused content fails at once; {@code SEND_QUEUE_TTL} ends what
+ *     was never sent; each end state is written together with its webhook event.</li>
+ * </ul>
+ */
+@Service
+public class SendDispatcher {
+
+    private static final Logger log = LoggerFactory.getLogger(SendDispatcher.class);
+    private static final int SCAN = 200;
+    private static final int IN_FLIGHT_CHATS = 16;
+
+    private final MessageRepository messages;
+    private final ConnectionRepository connections;
+    private final EngineClient engine;
+    private final WebhookOutbox outbox;
+    private final TransactionTemplate tx;
+    private final ApplicationEventPublisher events;
+    private final GatewayProperties.Messaging settings;
+    private final SendPacer pacer;
+    private final JsonMapper json = JsonMapper.builder().build();
+    private final ExecutorService workers = Executors.newFixedThreadPool(4, r -> daemon(r, "send-dispatch"));
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "send-timer"));
+    private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
+    private final Map<UUID, Waiter> waiters = new ConcurrentHashMap<>();
+
+    /** One drain at a time per connection; {@code again} asks the running drain for another pass. */
+    private static final class Lane {
+        final AtomicBoolean running = new AtomicBoolean();
+        final AtomicBoolean again = new AtomicBoolean();
+    }
+
+    private record Waiter(String connectionId, CompletableFuture<SendOutcome> future) {
+    }
+
+    public SendDispatcher(MessageRepository messages, ConnectionRepository connections, EngineClient engine,
+                          WebhookOutbox outbox, TransactionTemplate tx, ApplicationEventPublisher events,
+                          GatewayProperties props) {
+        this.messages = messages;
+        this.connections = connections;
+        this.engine = engine;
+        this.outbox = outbox;
+        this.tx = tx;
+        this.events = events;
+        this.settings = props.messaging();
+        this.pacer = new SendPacer(settings.sendRatePerMinute(), settings.sendBurst());
+    }
+
+    @PostConstruct
+    void start() {
+        timer.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
+    }
+
+    @PreDestroy
+    void stop() {
+        timer.shutdownNow();
+        workers.shutdown();
+        try {
+            workers.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A connection became ready: send what waited for it. */
+    @EventListener
+    void onStatus(ConnectionStatusChanged change) {
+        if (change.connection().status() == ConnectionStatus.READY) {
+            trigger(change.connection().connectionId());
+        }
+    }
+
+    /**
+     * Returns a future completed when the message has left the queue or the dispatcher knows it
+     * must wait (with the reason). Call before {@link #trigger}.
+     */
+    CompletableFuture<SendOutcome> watch(String connectionId, UUID messageId) {
+        return waiters.computeIfAbsent(messageId, k -> new Waiter(connectionId, new CompletableFuture<>())).future();
+    }
+
+    void unwatch(UUID messageId) {
+        waiters.remove(messageId);
+    }
+
+    /** Milliseconds until the pacer would let this connection send. */
+    long pacingWait(String connectionId) {
+        return pacer.waitFor(connectionId, System.currentTimeMillis());
+    }
+
+    /** Starts a drain of this connection's queue (or asks the running one for another pass). */
+    void trigger(String connectionId) {
+        Lane lane = lanes.computeIfAbsent(connectionId, k -> new Lane());
+        lane.again.set(true);
+        if (lane.running.compareAndSet(false, true)) {
+            try {
+                workers.execute(() -> run(connectionId, lane));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                lane.running.set(false);
+            }
+        }
+    }
+
+    private void run(String connectionId, Lane lane) {
+        try {
+            while (lane.again.getAndSet(false)) {
+                if (drain(connectionId)) {
+                    lane.again.set(true);
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("[{}] send queue drain failed: {}", connectionId, e.toString());
+        } finally {
+            lane.running.set(false);
+        }
+        if (lane.again.get()) {
+            trigger(connectionId);
+        }
+    }
+
+    /** One pass over the queue head; true when another pass should follow at once. */
+    private boolean drain(String connectionId) {
+        Optional<ConnectionRow> conn = connections.find(connectionId);
+        if (conn.isEmpty() || conn.get().status() != ConnectionStatus.READY) {
+            release(connectionId, conn.map(c -> c.status().wire()).orElse("deleted"));
+            return false;
+        }
+        List<QueuedMessage> queue = messages.findQueued(connectionId, SCAN);
+        Instant now = Instant.now();
+        Set<String> seenChats = new HashSet<>();
+        List<QueuedMessage> batch = new ArrayList<>();
+        for (QueuedMessage m : queue) {
+            if (!seenChats.add(m.chatJid())) {
+                release(m.id(), "chat_busy");
+                continue;
+            }
+            if (m.nextAttemptAt() != null && m.nextAttemptAt().isAfter(now)) {
+                release(m.id(), "retrying");
+                later(connectionId, Duration.between(now, m.nextAttemptAt()));
+                continue;
+            }
+            if (batch.size() < IN_FLIGHT_CHATS) {
+                batch.add(m);
+            }
+        }
+        List<QueuedMessage> allowed = new ArrayList<>();
+        for (QueuedMessage m : batch) {
+            long wait = pacer.tryAcquire(connectionId, System.currentTimeMillis());
+            if (wait > 0) {
+                later(connectionId, Duration.ofMillis(wait));
+                batch.subList(allowed.size(), batch.size()).forEach(x -> release(x.id(), "pacing"));
+                break;
+            }
+            allowed.add(m);
+        }
+        // all sends of this pass go out concurrently; their results are recorded here, on the
+        // lane's thread (never on the engine's reader thread)
+        List<CompletableFuture<JsonNode>> inFlight = allowed.stream().map(m -> sendOne(connectionId, m)).toList();
+        boolean progressed = false;
+        for (int i = 0; i < allowed.size(); i++) {
+            QueuedMessage m = allowed.get(i);
+            try {
+                JsonNode result = inFlight.get(i).join();
+                progressed |= result == null || onSent(connectionId, m, result);
+            } catch (CompletionException e) {
+                progressed |= onError(connectionId, m, unwrap(e));
+            } catch (RuntimeException e) {
+                log.warn("[{}] could not record the send result of {}: {}", connectionId, m.id(), e.toString());
+            }
+        }
+        return progressed && queue.size() > allowed.size();
+    }
+
+    /** Sends one queued message; completes with null when there was nothing left to send. */
+    private CompletableFuture<JsonNode> sendOne(String connectionId, QueuedMessage m) {
+        Optional<String> outgoing = messages.findOutgoing(m.id());
+        if (outgoing.isEmpty()) {
+            return CompletableFuture.completedFuture(null); // expired or handled meanwhile
+        }
+        ObjectNode args = engine.newArgs();
+        args.put("messageId", m.providerMessageId());
+        args.put("jid", m.toJid());
+        args.set("content", json.readTree(outgoing.get()));
+        if (m.quotedMessageId() != null) {
+            messages.findQuotedKey(m.quotedMessageId()).ifPresent(q -> {
+                ObjectNode quoted = args.putObject("quoted");
+                ObjectNode key = quoted.putObject("key");
+                key.put("id", q.providerMessageId());
+                key.put("remoteJid", q.chatJid());
+                key.put("fromMe", q.fromMe());
+                key.put("participant", q.chatJid().endsWith("@g.us") && !q.fromMe() ? q.senderJid() : null);
+                quoted.set("message", q.contentJson() == null ? null : json.readTree(q.contentJson()));
+            });
+        }
+        return engine.send(connectionId, args);
+    }
+
+    private boolean onSent(String connectionId, QueuedMessage m, JsonNode result) {
+        JsonNode content = result.path("message");
+        Instant at = result.hasNonNull("timestamp") ? Instant.ofEpochSecond(result.get("timestamp").asLong()) : null;
+        Optional<MessageRow> row = tx.execute(s -> {
+            Optional<MessageRow> r = messages.markSent(m.id(), content.isMissingNode() ? null : content.toString(), at);
+            r.ifPresent(x -> outbox.enqueue(List.of(WebhookPayloads.sent(x))));
+            return r;
+        });
+        row.ifPresent(r -> finished(connectionId, r));
+        return true;
+    }
+
+    /**
+     * Not ready / no engine: nothing was attempted, wait for {@code ready}. Refused content (a 4xx
+     * other than 408/428/429, or a bad request) fails at once; anything else is retried later.
+     */
+    private boolean onError(String connectionId, QueuedMessage m, Throwable error) {
+        EngineException ee = error instanceof EngineException e ? e : new EngineException("unavailable", String.valueOf(error));
+        if ("not_ready".equals(ee.code()) || ("unavailable".equals(ee.code()) && !engine.isAvailable())) {
+            release(m.id(), "reconnecting");
+            return false;
+        }
+        Integer code = ee.statusCode();
+        boolean refused = "bad_request".equals(ee.code())
+                || (code != null && code >= 400 && code < 500 && code != 408 && code != 428 && code != 429);
+        String reason = ee.code() + (code != null ? " " + code : "") + ": " + ee.getMessage();
+        int attempts = m.attempts() + 1;
+        if (refused || attempts >= settings.sendMaxAttempts()) {
+            fail(connectionId, m.id(), (refused ? "refused by WhatsApp: " : "gave up after " + attempts + " attempts: ") + reason);
+            return true;
+        }
+        Duration delay = backoff(attempts);
+        log.info("[{}] send attempt {} of a message failed ({}); retrying in {} ms", connectionId, attempts, reason, delay.toMillis());
+        messages.markRetry(m.id(), reason, Instant.now().plus(delay));
+        release(m.id(), "retrying");
+        later(connectionId, delay);
+        return false;
+    }
+
+    /** Ends a message as failed with its webhook event, in one transaction. */
+    private void fail(String connectionId, UUID id, String reason) {
+        Optional<MessageRow> row = tx.execute(s -> {
+            Optional<MessageRow> r = messages.markFailed(id, reason, true);
+            r.ifPresent(x -> outbox.enqueue(List.of(WebhookPayloads.status(x))));
+            return r;
+        });
+        row.ifPresent(r -> finished(connectionId, r));
+    }
+
+    /** {@code SEND_RETRY_BASE} doubling per attempt, capped at 5 minutes, with ±25 % jitter. */
+    Duration backoff(int attempts) {
+        long base = settings.sendRetryBase().toMillis() << Math.min(attempts - 1, 16);
+        long capped = Math.min(base, Duration.ofMinutes(5).toMillis());
+        double jitter = 0.75 + ThreadLocalRandom.current().nextDouble() * 0.5;
+        return Duration.ofMillis((long) (capped * jitter));
+    }
+
+    /** Every second: expire what outlived {@code SEND_QUEUE_TTL}, then drain ready connections with due messages. */
+    private void sweep() {
+        try {
+            List<MessageRow> expired = tx.execute(s -> {
+                List<MessageRow> rows = messages.expireQueued(Instant.now());
+                outbox.enqueue(rows.stream().map(WebhookPayloads::status).toList());
+                return rows;
+            });
+            for (MessageRow r : expired) {
+                log.info("[{}] a queued message expired unsent", r.connectionId());
+                finished(r.connectionId(), r);
+            }
+            messages.connectionsWithDueMessages(Instant.now()).forEach(this::trigger);
+        } catch (RuntimeException e) {
+            log.warn("send queue sweep failed: {}", e.toString());
+        }
+    }
+
+    private void finished(String connectionId, MessageRow row) {
+        events.publishEvent(new MessageEvents.StatusChanged(connectionId, row));
+        Waiter w = waiters.remove(row.id());
+        if (w != null) {
+            w.future().complete(SendOutcome.done(row));
+        }
+    }
+
+    private void release(UUID id, String reason) {
+        Waiter w = waiters.remove(id);
+        if (w != null) {
+            w.future().complete(SendOutcome.queued(reason));
+        }
+    }
+
+    /** Tells every API call waiting on this connection that its message stays queued. */
+    private void release(String connectionId, String reason) {
+        waiters.forEach((id, w) -> {
+            if (w.connectionId().equals(connectionId)) {
+                release(id, reason);
+            }
+        });
+    }
+
+    private void later(String connectionId, Duration delay) {
+        try {
+            timer.schedule(() -> trigger(connectionId), Math.max(1, delay.toMillis()), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            log.debug("send timer stopped");
+        }
+    }
+
+    private static Throwable unwrap(Throwable e) {
+        return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+}

@@ -1,0 +1,231 @@
+package com.wagateway.messaging;
+
+import com.wagateway.config.GatewayProperties;
+import com.wagateway.database.ConnectionRow;
+import com.wagateway.database.MessageRepository;
+import com.wagateway.database.MessageRow;
+import com.wagateway.security.Caller;
+import com.wagateway.services.ApiException;
+import com.wagateway.services.ConnectionIds;
+import com.wagateway.services.ConnectionService;
+import com.wagateway.services.ConnectionStatus;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Service;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The send API's logic ({@code POST /api/send-message}, {@code /api/send-image}).
+ *
+ * <p>Guarantees: every field is validated before anything is stored; the message is stored
+ * ({@code queued}) before anything is sent; the same {@code connection_id} +
+ * {@code client_message_id} never makes a second message — the unique index decides, so this
+ * holds under any concurrency — and a repeat answers with the stored message's current status
+ * (409 when the repeat asks for something different); a connection that needs a person answers
+ * 409 and stores nothing; a connection that will come back by itself queues.
+ */
+@Service
+public class SendService {
+
+    static final int MAX_TEXT_BYTES = 64 * 1024;
+    private static final Pattern CLIENT_ID = Pattern.compile("^[\\x21-\\x7E]{1,128}$");
+
+    private final ConnectionService connections;
+    private final MessageRepository messages;
+    private final SendDispatcher dispatcher;
+    private final ApplicationEventPublisher events;
+    private final GatewayProperties.Messaging settings;
+    private final JsonMapper json = JsonMapper.builder().build();
+
+    public SendService(ConnectionService connections, MessageRepository messages, SendDispatcher dispatcher,
+                       ApplicationEventPublisher events, GatewayProperties props) {
+        this.connections = connections;
+        this.messages = messages;
+        this.dispatcher = dispatcher;
+        this.events = events;
+        this.settings = props.messaging();
+    }
+
+    /** HTTP status (200 done, 202 queued) and body of a send. */
+    public record Result(int httpStatus, SendResponse body) {
+    }
+
+    /** A text message: {@code message} is 1 byte to 64 KB of UTF-8. */
+    public Result sendText(Caller caller, String connectionId, String to, String message, String clientMessageId,
+                           String replyTo) {
+        ConnectionIds.require(connectionId);
+        Recipient recipient = Recipients.parse(to);
+        if (message == null || message.isBlank()) {
+            throw new ApiException.InvalidInput("invalid_message", "message", "message must not be empty");
+        }
+        if (message.getBytes(StandardCharsets.UTF_8).length > MAX_TEXT_BYTES) {
+            throw new ApiException.InvalidInput("message_too_long", "message", "message is longer than 64 KB");
+        }
+        validateIds(clientMessageId, replyTo);
+        ObjectNode content = json.createObjectNode();
+        content.put("type", "text");
+        content.put("text", message);
+        OutgoingContent out = new OutgoingContent("text", message, null, null, null, content.toString(),
+                "text\0" + message);
+        return submit(caller, connectionId, recipient, out, clientMessageId, replyTo, () -> out);
+    }
+
+    /**
+     * An image. The image is loaded (and fetched, for a URL) only for a new message: a repeat of
+     * a known {@code client_message_id} is answered from the database, its fingerprint built from
+     * the request fields.
+     */
+    public Result sendImage(Caller caller, String connectionId, String to, String fingerprintSource, String clientMessageId,
+                            String replyTo, java.util.function.Supplier<OutgoingContent> load) {
+        ConnectionIds.require(connectionId);
+        Recipient recipient = Recipients.parse(to);
+        validateIds(clientMessageId, replyTo);
+        OutgoingContent probe = new OutgoingContent("image", null, null, null, null, null, fingerprintSource);
+        return submit(caller, connectionId, recipient, probe, clientMessageId, replyTo, load);
+    }
+
+    private Result submit(Caller caller, String connectionId, Recipient to, OutgoingContent probe, String clientMessageId,
+                          String replyTo, java.util.function.Supplier<OutgoingContent> load) {
+        ConnectionRow conn = connections.get(connectionId, caller);
+        String clientId = clientMessageId != null ? clientMessageId : UUID.randomUUID().toString();
+        String hash = fingerprint(to.jid(), probe.fingerprintSource(), replyTo);
+        Optional<MessageRow> existing = messages.findByClientId(connectionId, clientId);
+        if (existing.isPresent()) {
+            return replay(existing.get(), hash, conn);
+        }
+        requireSendable(conn);
+        MessageRow quoted = null;
+        if (replyTo != null) {
+            quoted = messages.findInChat(connectionId, to.jid(), replyTo).orElseThrow(() -> new ApiException.InvalidInput(
+                    "reply_to_not_found", "reply_to", "no message '" + replyTo + "' in this chat to reply to"));
+        }
+        OutgoingContent out = load.get();
+        UUID id = UUID.randomUUID();
+        boolean inserted = messages.insertQueued(id, connectionId, to.jid(), to.jid(), to.phone(), out.body(), out.type(),
+                out.caption(), out.mimeType(), out.fileLength(), clientId, WhatsappIds.newMessageId(),
+                quoted == null ? null : quoted.id(), quoted == null ? null : quoted.providerMessageId(),
+                out.outgoingJson(), hash, Instant.now().plus(settings.sendQueueTtl()));
+        if (!inserted) {
+            // a concurrent request with the same client_message_id won the unique index
+            MessageRow winner = messages.findByClientId(connectionId, clientId)
+                    .orElseThrow(() -> new ApiException.NotFound("connection_not_found", "connection was deleted"));
+            return replay(winner, hash, conn);
+        }
+        MessageRow row = messages.findById(id).orElseThrow();
+        events.publishEvent(new MessageEvents.Stored(connectionId, java.util.List.of(row), true));
+        return awaitFirstAttempt(conn, row);
+    }
+
+    /**
+     * Waits up to {@code SEND_WAIT} for WhatsApp when the message can go out now; otherwise (or
+     * on timeout) answers 202 with why it is queued.
+     */
+    private Result awaitFirstAttempt(ConnectionRow conn, MessageRow row) {
+        String id = conn.connectionId();
+        if (conn.status() != ConnectionStatus.READY) {
+            return queued(row, conn.status().wire(), null);
+        }
+        long pacing = dispatcher.pacingWait(id);
+        if (pacing > 0) {
+            dispatcher.trigger(id);
+            return queued(row, "pacing", Instant.now().plusMillis(pacing));
+        }
+        CompletableFuture<SendOutcome> outcome = dispatcher.watch(id, row.id());
+        dispatcher.trigger(id);
+        try {
+            SendOutcome o = outcome.get(settings.sendWait().toMillis(), TimeUnit.MILLISECONDS);
+            return o.row() != null ? answer(o.row()) : queued(row, o.queuedReason(), null);
+        } catch (TimeoutException e) {
+            return queued(row, "sending", null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return queued(row, "sending", null);
+        } catch (ExecutionException e) {
+            return queued(row, "sending", null);
+        } finally {
+            dispatcher.unwatch(row.id());
+        }
+    }
+
+    /** A repeat: same request → the stored message's current status; different request → 409. */
+    private Result replay(MessageRow row, String hash, ConnectionRow conn) {
+        if (row.requestHash() == null || !row.requestHash().equals(hash)) {
+            throw new ApiException.Conflict("idempotency_conflict", "client_message_id '" + row.clientMessageId()
+                    + "' was already used for a different message (recipient or content differ)");
+        }
+        if ("queued".equals(row.status())) {
+            String reason = conn.status() != ConnectionStatus.READY ? conn.status().wire()
+                    : row.attempts() > 0 ? "retrying" : "sending";
+            return queued(row, reason, row.nextAttemptAt());
+        }
+        return answer(row);
+    }
+
+    private static Result answer(MessageRow row) {
+        if ("queued".equals(row.status())) {
+            return queued(row, "sending", null);
+        }
+        return new Result(200, new SendResponse(row.status(), row.clientMessageId(), row.id().toString(),
+                row.providerMessageId(), null, null, row.error()));
+    }
+
+    private static Result queued(MessageRow row, String reason, Instant sendAfter) {
+        return new Result(202, new SendResponse("queued", row.clientMessageId(), row.id().toString(),
+                row.providerMessageId(), reason, sendAfter, null));
+    }
+
+    /**
+     * Connections that come back by themselves accept messages (they queue); those that need a
+     * person to scan, reconnect or re-link refuse them, saying what to do.
+     */
+    private static void requireSendable(ConnectionRow c) {
+        String id = c.connectionId();
+        switch (c.status()) {
+            case READY, RECONNECTING, INITIALIZING, AUTHENTICATED -> {
+            }
+            case QR_READY -> throw notSendable(id, "is waiting for its QR code to be scanned; scan it first");
+            case DISCONNECTED -> throw notSendable(id, "is disconnected; connect it first (POST /api/connections/" + id + "/connect)");
+            case LOGGED_OUT -> throw notSendable(id, "is logged out; link the phone again by scanning a new QR code");
+            default -> throw notSendable(id, "is in error (" + c.reason() + "); it needs attention before it can send");
+        }
+    }
+
+    private static ApiException notSendable(String id, String what) {
+        return new ApiException.Conflict("connection_not_ready", "connection '" + id + "' " + what);
+    }
+
+    private static void validateIds(String clientMessageId, String replyTo) {
+        if (clientMessageId != null && !CLIENT_ID.matcher(clientMessageId).matches()) {
+            throw new ApiException.InvalidInput("invalid_client_message_id", "client_message_id",
+                    "client_message_id must be 1-128 printable ASCII characters without spaces");
+        }
+        if (replyTo != null && !CLIENT_ID.matcher(replyTo).matches()) {
+            throw new ApiException.InvalidInput("invalid_reply_to", "reply_to",
+                    "reply_to must be the client_message_id or provider_message_id of a message in this chat");
+        }
+    }
+
+    /** SHA-256 of what makes two requests "the same message". */
+    static String fingerprint(String jid, String content, String replyTo) {
+        try {
+            MessageDigest d = MessageDigest.getInstance("SHA-256");
+            byte[] h = d.digest((jid + "\0" + content + "\0" + (replyTo == null ? "" : replyTo))
+                    .getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(h);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

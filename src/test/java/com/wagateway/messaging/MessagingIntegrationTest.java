@@ -1,0 +1,301 @@
+package com.wagateway.messaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.wagateway.support.ApiClient;
+import com.wagateway.support.GatewayHarness;
+import com.wagateway.whatsapp.EngineClient;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Sending, receiving and statuses through the real engine (sandbox) and real PostgreSQL: the
+ * seed's response shape, idempotency under concurrency, retries, receipts that never regress,
+ * reply mapping, LID resolution, getMessage from stored content, and bad input storing nothing.
+ */
+class MessagingIntegrationTest {
+
+    static GatewayHarness gw;
+    static final String ID = "msg_main";
+    static final String PEER = "923001112233";
+
+    @BeforeAll
+    static void start() {
+        gw = GatewayHarness.start(GatewayHarness.tempDataDir("messaging"));
+        gw.link(ID, "923009990001");
+    }
+
+    @AfterAll
+    static void stop() {
+        gw.close();
+    }
+
+    @Test
+    void sendAnswersTheSeedShapeByteForByte() {
+        ApiClient.Response r = gw.post("/api/send-message", body(PEER, "Your question here", "unique-client-id-001"));
+        assertThat(r.status()).as(r.raw()).isEqualTo(200);
+        assertThat(r.raw()).matches("\\{\"status\":\"sent\",\"client_message_id\":\"unique-client-id-001\","
+                + "\"message_id\":\"[0-9a-f-]{36}\",\"provider_message_id\":\"3EB0[0-9A-F]{18}\"}");
+        JsonNode stored = gw.get("/api/connections/" + ID + "/messages/unique-client-id-001").json();
+        assertThat(stored.path("body").asString()).isEqualTo("Your question here");
+        assertThat(stored.path("to").asString()).isEqualTo(PEER);
+        assertThat(stored.path("from").asString()).isEqualTo("923009990001");
+        assertThat(stored.path("chat_jid").asString()).isEqualTo(PEER + "@s.whatsapp.net");
+        assertThat(stored.path("direction").asString()).isEqualTo("outbound");
+    }
+
+    @Test
+    void withoutClientIdTheServerMakesOne() {
+        JsonNode r = gw.post("/api/send-message", "{\"connection_id\":\"" + ID + "\",\"to\":\"+92 300-111-2233\",\"message\":\"hi\"}").json();
+        assertThat(r.path("status").asString()).isEqualTo("sent");
+        assertThat(r.path("client_message_id").asString()).matches("[0-9a-f-]{36}");
+    }
+
+    @Test
+    void twentyConcurrentRepeatsMakeOneMessageAndOneSend() throws Exception {
+        String cid = "concurrent-1";
+        ExecutorService pool = Executors.newFixedThreadPool(20);
+        List<Callable<ApiClient.Response>> calls = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            calls.add(() -> gw.post("/api/send-message", body(PEER, "only once", cid)));
+        }
+        List<ApiClient.Response> answers = new ArrayList<>();
+        for (Future<ApiClient.Response> f : pool.invokeAll(calls)) {
+            answers.add(f.get());
+        }
+        pool.shutdown();
+        Set<String> messageIds = new java.util.HashSet<>();
+        for (ApiClient.Response a : answers) {
+            assertThat(a.status()).as(a.raw()).isIn(200, 202);
+            messageIds.add(a.json().path("message_id").asString());
+        }
+        assertThat(messageIds).hasSize(1);
+        assertThat(gw.count("SELECT count(*) FROM messages WHERE connection_id = ? AND client_message_id = ?", ID, cid)).isEqualTo(1);
+        JsonNode msg = awaitMessage(cid, m -> !"queued".equals(m.path("status").asString()));
+        assertThat(sentCount(msg.path("provider_message_id").asString())).isEqualTo(1);
+    }
+
+    @Test
+    void sameIdWithDifferentContentIsAConflict() {
+        assertThat(gw.post("/api/send-message", body(PEER, "first", "conflict-1")).status()).isEqualTo(200);
+        ApiClient.Response other = gw.post("/api/send-message", body(PEER, "second", "conflict-1"));
+        assertThat(other.status()).isEqualTo(409);
+        assertThat(other.json().path("error").path("code").asString()).isEqualTo("idempotency_conflict");
+        ApiClient.Response otherTo = gw.post("/api/send-message", body("923004445566", "first", "conflict-1"));
+        assertThat(otherTo.status()).isEqualTo(409);
+        ApiClient.Response same = gw.post("/api/send-message", body(PEER, "first", "conflict-1"));
+        assertThat(same.status()).isEqualTo(200);
+        assertThat(same.json().path("status").asString()).isIn("sent", "delivered", "read");
+        assertThat(gw.get("/api/connections/" + ID + "/messages/conflict-1").json().path("body").asString()).isEqualTo("first");
+    }
+
+    @Test
+    void statusesAdvanceAndNeverRegress() {
+        JsonNode sent = gw.post("/api/send-message", body(PEER, "tick tock", "status-1")).json();
+        String pid = sent.path("provider_message_id").asString();
+        awaitMessage("status-1", m -> "read".equals(m.path("status").asString()));
+        // a late "delivered" receipt after "read" changes nothing
+        assertThat(gw.post("/api/sandbox/" + ID + "/receipt", "{\"provider_message_id\":\"" + pid + "\",\"status\":\"delivered\"}").status()).isEqualTo(200);
+        GatewayHarness.sleep(300);
+        assertThat(message("status-1").path("status").asString()).isEqualTo("read");
+        gw.post("/api/sandbox/" + ID + "/receipt", "{\"provider_message_id\":\"" + pid + "\",\"status\":\"played\"}");
+        awaitMessage("status-1", m -> "played".equals(m.path("status").asString()));
+    }
+
+    @Test
+    void anInboundReplyIsLinkedToTheSentMessage() {
+        JsonNode sent = gw.post("/api/send-message", body(PEER, "Your question here", "ask-1")).json();
+        String pid = sent.path("provider_message_id").asString();
+        ApiClient.Response in = gw.post("/api/sandbox/" + ID + "/inbound",
+                "{\"from\":\"" + PEER + "\",\"message\":\"true\",\"reply_to_provider_message_id\":\"" + pid + "\",\"type\":\"text\"}");
+        assertThat(in.status()).as(in.raw()).isEqualTo(200);
+        String inboundId = in.json().path("provider_message_id").asString();
+        JsonNode reply = awaitInChat(PEER + "@s.whatsapp.net", m -> inboundId.equals(m.path("provider_message_id").asString()));
+        assertThat(reply.path("direction").asString()).isEqualTo("inbound");
+        assertThat(reply.path("status").asString()).isEqualTo("received");
+        assertThat(reply.path("from").asString()).isEqualTo(PEER);
+        assertThat(reply.path("body").asString()).isEqualTo("true");
+        assertThat(reply.path("in_reply_to").path("client_message_id").asString()).isEqualTo("ask-1");
+        assertThat(reply.path("in_reply_to").path("provider_message_id").asString()).isEqualTo(pid);
+    }
+
+    @Test
+    void aLidAddressedSenderIsResolvedToItsPhoneNumber() {
+        String phone = "923007778899";
+        ApiClient.Response in = gw.post("/api/sandbox/" + ID + "/inbound",
+                "{\"from\":\"" + phone + "\",\"message\":\"via lid\",\"as_lid\":true,\"push_name\":\"Bilal\"}");
+        assertThat(in.status()).as(in.raw()).isEqualTo(200);
+        assertThat(in.json().path("remote_jid").asString()).endsWith("@lid");
+        JsonNode m = awaitInChat(phone + "@s.whatsapp.net", x -> "via lid".equals(x.path("body").asString()));
+        assertThat(m.path("from").asString()).isEqualTo(phone);
+        assertThat(m.path("from_jid").asString()).endsWith("@lid");
+        assertThat(m.path("push_name").asString()).isEqualTo("Bilal");
+        assertThat(gw.count("SELECT count(*) FROM lid_mappings WHERE connection_id = ? AND pn = ?", ID, phone + "@s.whatsapp.net")).isEqualTo(1);
+        JsonNode chats = gw.get("/api/connections/" + ID + "/chats?limit=200").json().path("chats");
+        assertThat(chats.toString()).contains(phone + "@s.whatsapp.net").doesNotContain(m.path("from_jid").asString());
+    }
+
+    @Test
+    void transientSendFailuresAreRetriedWithTheSameId() {
+        assertThat(gw.post("/api/sandbox/" + ID + "/fail", "{\"count\":2,\"code\":500}").status()).isEqualTo(200);
+        ApiClient.Response r = gw.post("/api/send-message", body("923005550001", "after retries", "retry-1"));
+        assertThat(r.status()).as(r.raw()).isIn(200, 202);
+        JsonNode m = awaitMessage("retry-1", x -> !"queued".equals(x.path("status").asString()));
+        assertThat(m.path("status").asString()).isIn("sent", "delivered", "read");
+        assertThat(m.path("attempts").asInt()).isEqualTo(3);
+        assertThat(sentCount(m.path("provider_message_id").asString())).isEqualTo(1);
+    }
+
+    @Test
+    void refusedContentFailsAtOnceWithTheReason() {
+        gw.post("/api/sandbox/" + ID + "/fail", "{\"count\":1,\"code\":400}");
+        ApiClient.Response r = gw.post("/api/send-message", body("923005550002", "refused", "refused-1"));
+        assertThat(r.status()).as(r.raw()).isEqualTo(200);
+        assertThat(r.json().path("status").asString()).isEqualTo("failed");
+        assertThat(r.json().path("error").asString()).contains("400");
+        assertThat(message("refused-1").path("attempts").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void getMessageIsServedFromStoredContent() {
+        JsonNode sent = gw.post("/api/send-message", body(PEER, "retry me", "getmsg-1")).json();
+        EngineClient engine = gw.bean(EngineClient.class);
+        var args = engine.newArgs();
+        args.put("providerMessageId", sent.path("provider_message_id").asString());
+        JsonNode r = engine.sandbox("retryRequest", ID, args).join();
+        assertThat(r.path("found").asBoolean()).isTrue();
+        assertThat(r.path("message").toString()).contains("retry me");
+    }
+
+    @Test
+    void badInputIsRefusedAndStoresNothing() {
+        long before = gw.count("SELECT count(*) FROM messages");
+        String big = "x".repeat(64 * 1024 + 1);
+        String[][] cases = {
+                {body("12", "hi", "bad-1"), "to"},
+                {body("0300 1112233", "hi", "bad-2"), "to"},
+                {body("abc@example.com", "hi", "bad-3"), "to"},
+                {body(PEER, "", "bad-4"), "message"},
+                {body(PEER, "   ", "bad-5"), "message"},
+                {body(PEER, big, "bad-6"), "message"},
+                {body(PEER, "hi", "has space"), "client_message_id"},
+                {"{\"connection_id\":\"../etc\",\"to\":\"" + PEER + "\",\"message\":\"hi\"}", "connection_id"},
+                {"{\"connection_id\":\"" + ID + "\",\"message\":\"hi\"}", "to"},
+                {"{\"connection_id\":\"" + ID + "\",\"to\":\"" + PEER + "\",\"message\":\"hi\",\"reply_to\":\"nope-404\"}", "reply_to"},
+        };
+        for (String[] c : cases) {
+            ApiClient.Response r = gw.post("/api/send-message", c[0]);
+            assertThat(r.status()).as(c[1] + ": " + r.raw()).isEqualTo(400);
+            assertThat(r.json().path("error").path("field").asString()).as(r.raw()).isEqualTo(c[1]);
+        }
+        assertThat(gw.post("/api/send-message", "{not json").status()).isEqualTo(400);
+        assertThat(gw.count("SELECT count(*) FROM messages")).isEqualTo(before);
+    }
+
+    @Test
+    void aConnectionThatNeedsAPersonRefusesAndStoresNothing() {
+        gw.post("/api/connections", "{\"connection_id\":\"msg_idle\"}");
+        ApiClient.Response r = gw.post("/api/send-message", "{\"connection_id\":\"msg_idle\",\"to\":\"" + PEER + "\",\"message\":\"hi\"}");
+        assertThat(r.status()).isEqualTo(409);
+        assertThat(r.json().path("error").path("code").asString()).isEqualTo("connection_not_ready");
+        assertThat(r.json().path("error").path("message").asString()).contains("disconnected");
+        assertThat(gw.count("SELECT count(*) FROM messages WHERE connection_id = 'msg_idle'")).isZero();
+        assertThat(gw.post("/api/send-message", "{\"connection_id\":\"nope\",\"to\":\"" + PEER + "\",\"message\":\"hi\"}").status())
+                .isEqualTo(404);
+    }
+
+    @Test
+    void inboundMessagesAreStoredOnceWithTypeAndPlaceholder() {
+        String from = "923006660001";
+        gw.post("/api/sandbox/" + ID + "/inbound", "{\"from\":\"" + from + "\",\"type\":\"image\",\"message\":\"a cat\",\"message_id\":\"3A11111111111111111A\"}");
+        gw.post("/api/sandbox/" + ID + "/inbound", "{\"from\":\"" + from + "\",\"type\":\"location\",\"message\":\"24.86,67.00\"}");
+        gw.post("/api/sandbox/" + ID + "/inbound", "{\"from\":\"" + from + "\",\"type\":\"undecryptable\"}");
+        // the same WhatsApp id again (WhatsApp re-delivers) is stored once
+        gw.post("/api/sandbox/" + ID + "/inbound", "{\"from\":\"" + from + "\",\"type\":\"image\",\"message\":\"a cat\",\"message_id\":\"3A11111111111111111A\"}");
+        String chat = from + "@s.whatsapp.net";
+        awaitInChat(chat, m -> "undecryptable".equals(m.path("type").asString()));
+        JsonNode list = gw.get("/api/connections/" + ID + "/chats/" + chat + "/messages").json().path("messages");
+        assertThat(list.size()).isEqualTo(3);
+        JsonNode image = find(list, m -> "image".equals(m.path("type").asString()));
+        assertThat(image.path("body").asString()).isEqualTo("a cat");
+        assertThat(image.path("caption").asString()).isEqualTo("a cat");
+        assertThat(image.path("mime_type").asString()).startsWith("image/");
+        assertThat(find(list, m -> "location".equals(m.path("type").asString())).path("body").asString()).startsWith("[location");
+        JsonNode chats = gw.get("/api/connections/" + ID + "/chats?limit=200").json().path("chats");
+        JsonNode c = find(chats, x -> chat.equals(x.path("chat_jid").asString()));
+        assertThat(c.path("unread_count").asInt()).isEqualTo(3);
+        assertThat(gw.post("/api/connections/" + ID + "/chats/" + chat + "/read", "{}").status()).isEqualTo(200);
+    }
+
+    // ---- helpers ----
+
+    static String body(String to, String message, String clientId) {
+        return "{\"connection_id\":\"" + ID + "\",\"to\":\"" + to + "\",\"message\":" + GatewayHarness.JSON.valueToTree(message)
+                + ",\"client_message_id\":\"" + clientId + "\"}";
+    }
+
+    static JsonNode message(String clientId) {
+        return gw.get("/api/connections/" + ID + "/messages/" + clientId).json();
+    }
+
+    static JsonNode awaitMessage(String clientId, Predicate<JsonNode> until) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        JsonNode last = null;
+        while (System.nanoTime() < deadline) {
+            last = message(clientId);
+            if (until.test(last)) {
+                return last;
+            }
+            GatewayHarness.sleep(50);
+        }
+        throw new AssertionError("message " + clientId + " did not reach the expected state; last: " + last);
+    }
+
+    static JsonNode awaitInChat(String chat, Predicate<JsonNode> match) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode list = gw.get("/api/connections/" + ID + "/chats/" + chat + "/messages?limit=200").json().path("messages");
+            for (JsonNode m : list) {
+                if (match.test(m)) {
+                    return m;
+                }
+            }
+            GatewayHarness.sleep(50);
+        }
+        throw new AssertionError("no matching message in " + chat);
+    }
+
+    static JsonNode find(JsonNode list, Predicate<JsonNode> match) {
+        for (JsonNode m : list) {
+            if (match.test(m)) {
+                return m;
+            }
+        }
+        throw new AssertionError("not found in " + list);
+    }
+
+    /** How often the simulated WhatsApp server relayed this message id. */
+    static int sentCount(String providerMessageId) {
+        EngineClient engine = gw.bean(EngineClient.class);
+        JsonNode log = engine.sandbox("sent", ID, engine.newArgs()).join().path("messages");
+        int n = 0;
+        for (JsonNode m : log) {
+            if (providerMessageId.equals(m.path("id").asString())) {
+                n += m.path("count").asInt();
+            }
+        }
+        return n;
+    }
+}
