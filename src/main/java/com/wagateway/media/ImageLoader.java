@@ -4,6 +4,7 @@ import com.wagateway.config.GatewayProperties;
 import com.wagateway.net.PublicAddressGuard;
 import com.wagateway.net.UnsafeUrlException;
 import com.wagateway.services.ApiException;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Locale;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -22,7 +23,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class ImageLoader {
 
-    /** WhatsApp's own limit for an image message. */
+    /** The API's size limit for one image (16 MB). */
     public static final int DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
 
     static final String URL_FIELD = "image_url";
@@ -41,7 +42,7 @@ public class ImageLoader {
     }
 
     /** For tests: any guard, timeout and size limit (1 byte up to 1 GB). */
-    public ImageLoader(PublicAddressGuard guard, java.time.Duration fetchTimeout, int maxBytes) {
+    public ImageLoader(PublicAddressGuard guard, Duration fetchTimeout, int maxBytes) {
         if (maxBytes < 1 || maxBytes > (1 << 30)) {
             throw new IllegalArgumentException("maxBytes must be 1 byte to 1 GB");
         }

@@ -22,6 +22,9 @@ class RecipientsTest {
         "+44 7700.900.123        | 447700900123@s.whatsapp.net | 447700900123 | false",
         "'  +92 300 1112233  '   | 923001112233@s.whatsapp.net | 923001112233 | false",
         "+49 30 901820           | 4930901820@s.whatsapp.net   | 4930901820   | false",
+        // the UK habit of a bracketed trunk 0 is normalized away (E.164), Italy's leading 0 kept
+        "+44 (0)7700 900123      | 447700900123@s.whatsapp.net | 447700900123 | false",
+        "+39 06 1234 5678        | 390612345678@s.whatsapp.net | 390612345678 | false",
         // user JIDs, @c.us normalized
         "15551234567@s.whatsapp.net | 15551234567@s.whatsapp.net | 15551234567 | false",
         "15551234567@c.us           | 15551234567@s.whatsapp.net | 15551234567 | false",
@@ -48,6 +51,7 @@ class RecipientsTest {
         "+1 555",                 // too short for its country
         "1555123456789012",       // too long for its country
         "9991234567",             // no such country code
+        "12530000",               // possible only when dialled locally (US, 7 digits): not a WhatsApp account
         "+1 555 123 4567 ext 9",  // letters
         "1-800-FLOWERS",          // vanity letters
         "15551234567+",           // + not leading
