@@ -40,6 +40,14 @@ public class MessageController {
         return ResponseEntity.status(r.httpStatus()).body(r.body());
     }
 
+    /** The connection-flow seed's {@code sendWebImageMessage}: same rules as text. */
+    @PostMapping("/api/send-image")
+    ResponseEntity<SendResponse> sendImage(@AuthenticationPrincipal Caller caller, @RequestBody SendRequests.Image body) {
+        SendService.Result r = sender.sendImage(caller, body.connectionId(), body.to(), body.imageUrl(), body.imageBase64(),
+                body.mimeType(), body.caption(), body.clientMessageId(), body.replyTo());
+        return ResponseEntity.status(r.httpStatus()).body(r.body());
+    }
+
     @GetMapping("/api/connections/{connection_id}/chats")
     Map<String, Object> chats(@AuthenticationPrincipal Caller caller, @PathVariable("connection_id") String id,
                               @RequestParam(required = false) String before, @RequestParam(required = false) Integer limit) {

@@ -20,7 +20,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.Semaphore;
 import java.util.regex.Pattern;
+import com.wagateway.media.ImageLoader;
+import com.wagateway.media.LoadedImage;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.json.JsonMapper;
@@ -47,10 +50,15 @@ public class SendService {
     private final SendDispatcher dispatcher;
     private final ApplicationEventPublisher events;
     private final GatewayProperties.Messaging settings;
+    static final int IMAGE_LOADS = 4;
+
     private final JsonMapper json = JsonMapper.builder().build();
+    private final ImageLoader images;
+    private final Semaphore imageLoads = new Semaphore(IMAGE_LOADS);
 
     public SendService(ConnectionService connections, MessageRepository messages, SendDispatcher dispatcher,
-                       ApplicationEventPublisher events, GatewayProperties props) {
+                       ApplicationEventPublisher events, GatewayProperties props, ImageLoader images) {
+        this.images = images;
         this.connections = connections;
         this.messages = messages;
         this.dispatcher = dispatcher;
@@ -83,17 +91,44 @@ public class SendService {
     }
 
     /**
-     * An image. The image is loaded (and fetched, for a URL) only for a new message: a repeat of
-     * a known {@code client_message_id} is answered from the database, its fingerprint built from
-     * the request fields.
+     * An image (JPEG, PNG or WebP, at most 16 MB) from {@code image_url} or {@code image_base64}.
+     * The image is loaded — and a URL fetched — only for a new message: a repeat of a known
+     * {@code client_message_id} is answered from the database, its fingerprint built from the
+     * request fields. At most {@link #IMAGE_LOADS} images are held in memory at once.
      */
-    public Result sendImage(Caller caller, String connectionId, String to, String fingerprintSource, String clientMessageId,
-                            String replyTo, java.util.function.Supplier<OutgoingContent> load) {
+    public Result sendImage(Caller caller, String connectionId, String to, String imageUrl, String imageBase64,
+                            String mimeType, String caption, String clientMessageId, String replyTo) {
         ConnectionIds.require(connectionId);
         Recipient recipient = Recipients.parse(to);
+        if (caption != null && caption.getBytes(StandardCharsets.UTF_8).length > MAX_TEXT_BYTES) {
+            throw new ApiException.InvalidInput("caption_too_long", "caption", "caption is longer than 64 KB");
+        }
         validateIds(clientMessageId, replyTo);
-        OutgoingContent probe = new OutgoingContent("image", null, null, null, null, null, fingerprintSource);
-        return submit(caller, connectionId, recipient, probe, clientMessageId, replyTo, load);
+        String source = imageUrl != null ? "url:" + imageUrl
+                : "b64:" + (imageBase64 == null ? "" : fingerprint("", imageBase64, null));
+        String fp = "image\0" + source + "\0" + mimeType + "\0" + caption;
+        OutgoingContent probe = new OutgoingContent("image", null, null, null, null, null, fp);
+        return submit(caller, connectionId, recipient, probe, clientMessageId, replyTo, () -> {
+            if (!imageLoads.tryAcquire()) {
+                throw new ApiException.TooManyRequests("too_many_image_sends",
+                        "too many images are being loaded at once; retry shortly", 2);
+            }
+            try {
+                LoadedImage img = images.load(imageUrl, imageBase64, mimeType);
+                ObjectNode content = json.createObjectNode();
+                content.put("type", "image");
+                content.put("base64", img.base64());
+                content.put("mimeType", img.mimeType());
+                if (caption != null && !caption.isBlank()) {
+                    content.put("caption", caption);
+                }
+                String body = caption != null && !caption.isBlank() ? caption : "[image]";
+                return new OutgoingContent("image", body, caption, img.mimeType(), (long) img.bytes().length,
+                        content.toString(), fp);
+            } finally {
+                imageLoads.release();
+            }
+        });
     }
 
     private Result submit(Caller caller, String connectionId, Recipient to, OutgoingContent probe, String clientMessageId,

@@ -239,6 +239,49 @@ class MessagingIntegrationTest {
         assertThat(gw.post("/api/connections/" + ID + "/chats/" + chat + "/read", "{}").status()).isEqualTo(200);
     }
 
+    static final String PNG_1X1 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
+
+    @Test
+    void anImageIsSentWithItsCaptionAndStoredWithItsType() {
+        ApiClient.Response r = gw.post("/api/send-image", "{\"connection_id\":\"" + ID + "\",\"to\":\"" + PEER
+                + "\",\"image_base64\":\"" + PNG_1X1 + "\",\"mime_type\":\"image/png\",\"caption\":\"a dot\",\"client_message_id\":\"img-1\"}");
+        assertThat(r.status()).as(r.raw()).isEqualTo(200);
+        assertThat(r.json().path("status").asString()).isEqualTo("sent");
+        JsonNode m = message("img-1");
+        assertThat(m.path("type").asString()).isEqualTo("image");
+        assertThat(m.path("mime_type").asString()).isEqualTo("image/png");
+        assertThat(m.path("caption").asString()).isEqualTo("a dot");
+        assertThat(m.path("file_length").asLong()).isEqualTo(java.util.Base64.getDecoder().decode(PNG_1X1).length);
+        // the queued payload (the image bytes) is dropped once sent; the sent content is kept for getMessage
+        assertThat(gw.count("SELECT count(*) FROM messages WHERE client_message_id = 'img-1' AND outgoing IS NULL AND content IS NOT NULL")).isEqualTo(1);
+        // a repeat is answered from the database, a different image under the same id is a conflict
+        assertThat(gw.post("/api/send-image", "{\"connection_id\":\"" + ID + "\",\"to\":\"" + PEER
+                + "\",\"image_base64\":\"" + PNG_1X1 + "\",\"mime_type\":\"image/png\",\"caption\":\"a dot\",\"client_message_id\":\"img-1\"}").status()).isEqualTo(200);
+        assertThat(gw.post("/api/send-image", "{\"connection_id\":\"" + ID + "\",\"to\":\"" + PEER
+                + "\",\"image_base64\":\"" + PNG_1X1 + "\",\"caption\":\"another\",\"client_message_id\":\"img-1\"}").status()).isEqualTo(409);
+    }
+
+    @Test
+    void badImagesAreRefusedAndStoreNothing() {
+        long before = gw.count("SELECT count(*) FROM messages");
+        String gif = java.util.Base64.getEncoder().encodeToString("GIF89a-not-allowed".getBytes());
+        String[][] cases = {
+                {"\"image_url\":\"http://127.0.0.1:9/cat.png\"", "image_url", "private_network"},
+                {"\"image_url\":\"ftp://example.com/cat.png\"", "image_url", "invalid_url"},
+                {"\"image_base64\":\"" + gif + "\"", "image_base64", "unsupported_image_type"},
+                {"\"image_base64\":\"%%%\"", "image_base64", "invalid_base64"},
+                {"\"image_base64\":\"" + PNG_1X1 + "\",\"mime_type\":\"image/jpeg\"", "mime_type", "mime_type_mismatch"},
+                {"\"caption\":\"no image\"", "image_url", "invalid_image_source"},
+        };
+        for (String[] c : cases) {
+            ApiClient.Response r = gw.post("/api/send-image", "{\"connection_id\":\"" + ID + "\",\"to\":\"" + PEER + "\"," + c[0] + "}");
+            assertThat(r.status()).as(r.raw()).isEqualTo(400);
+            assertThat(r.json().path("error").path("field").asString()).as(r.raw()).isEqualTo(c[1]);
+            assertThat(r.json().path("error").path("code").asString()).as(r.raw()).isEqualTo(c[2]);
+        }
+        assertThat(gw.count("SELECT count(*) FROM messages")).isEqualTo(before);
+    }
+
     // ---- helpers ----
 
     static String body(String to, String message, String clientId) {
