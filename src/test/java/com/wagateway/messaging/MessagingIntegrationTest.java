@@ -239,6 +239,46 @@ class MessagingIntegrationTest {
         assertThat(gw.post("/api/connections/" + ID + "/chats/" + chat + "/read", "{}").status()).isEqualTo(200);
     }
 
+    /**
+     * Pairing brings a history sync of chats with 60, 12 and 5 messages: the 60-message chat keeps
+     * exactly its newest 50 (and is not asked for more), the short ones are filled up to 50 by one
+     * on-demand request each; history sends no webhooks and counts nothing as unread live.
+     */
+    @Test
+    void historySyncKeepsTheNewestFiftyPerChatAndFillsShortChats() {
+        String sql = "SELECT count(*) FROM (SELECT chat_jid FROM messages WHERE connection_id = ? AND from_history "
+                + "GROUP BY chat_jid HAVING count(*) = 50) x";
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (gw.count(sql, ID) < 3 && System.nanoTime() < deadline) {
+            GatewayHarness.sleep(200);
+        }
+        assertThat(gw.count(sql, ID)).isEqualTo(3);
+        assertThat(gw.count("SELECT count(*) FROM (SELECT chat_jid FROM messages WHERE connection_id = ? AND from_history "
+                + "GROUP BY chat_jid HAVING count(*) <> 50) x", ID)).isZero();
+        // the chat that arrived with 60: never asked for more, its stored 50 span 49 minutes up to its newest
+        String full = gw.bean(org.springframework.jdbc.core.simple.JdbcClient.class)
+                .sql("SELECT chat_jid FROM chats WHERE connection_id = ? AND history_requested_at IS NULL AND chat_jid IN "
+                        + "(SELECT chat_jid FROM messages WHERE connection_id = ? AND from_history)")
+                .params(ID, ID).query(String.class).single();
+        assertThat(gw.count("SELECT extract(epoch FROM max(wa_timestamp) - min(wa_timestamp))::bigint FROM messages "
+                + "WHERE connection_id = ? AND chat_jid = ?", ID, full)).isEqualTo(49 * 60);
+        assertThat(gw.count("SELECT count(*) FROM chats WHERE connection_id = ? AND history_requested_at IS NOT NULL", ID)).isEqualTo(2);
+        // messages typed on the phone itself are ours: outbound, from our own number, never "received"
+        assertThat(gw.count("SELECT count(*) FROM messages WHERE connection_id = ? AND from_history AND direction = 'outbound' "
+                + "AND from_phone = '923009990001' AND client_message_id IS NULL AND status IN ('sent', 'delivered', 'read')", ID))
+                .isGreaterThan(0);
+        assertThat(gw.count("SELECT count(*) FROM messages WHERE connection_id = ? AND from_history AND direction = 'inbound' "
+                + "AND status <> 'received'", ID)).isZero();
+        JsonNode page1 = gw.get("/api/connections/" + ID + "/chats/" + full + "/messages?limit=30").json();
+        assertThat(page1.path("messages").size()).isEqualTo(30);
+        JsonNode page2 = gw.get("/api/connections/" + ID + "/chats/" + full + "/messages?limit=30&before="
+                + page1.path("next_cursor").asString()).json();
+        assertThat(page2.path("messages").size()).isEqualTo(20);
+        assertThat(page2.path("next_cursor").isNull()).isTrue();
+        assertThat(Instant.parse(page2.path("messages").get(0).path("timestamp").asString()))
+                .isBefore(Instant.parse(page1.path("messages").get(29).path("timestamp").asString()));
+    }
+
     static final String PNG_1X1 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
 
     @Test
@@ -331,14 +371,6 @@ class MessagingIntegrationTest {
 
     /** How often the simulated WhatsApp server relayed this message id. */
     static int sentCount(String providerMessageId) {
-        EngineClient engine = gw.bean(EngineClient.class);
-        JsonNode log = engine.sandbox("sent", ID, engine.newArgs()).join().path("messages");
-        int n = 0;
-        for (JsonNode m : log) {
-            if (providerMessageId.equals(m.path("id").asString())) {
-                n += m.path("count").asInt();
-            }
-        }
-        return n;
+        return gw.sandboxSentCount(ID, providerMessageId);
     }
 }

@@ -172,6 +172,18 @@ public final class GatewayHarness implements AutoCloseable {
         return awaitStatus(id, "ready", Duration.ofSeconds(15));
     }
 
+    /** How often the simulated WhatsApp server relayed this message id (engine {@code sandbox.sent}). */
+    public int sandboxSentCount(String connectionId, String providerMessageId) {
+        com.wagateway.whatsapp.EngineClient engine = bean(com.wagateway.whatsapp.EngineClient.class);
+        int n = 0;
+        for (JsonNode m : engine.sandbox("sent", connectionId, engine.newArgs()).join().path("messages")) {
+            if (providerMessageId.equals(m.path("id").asString())) {
+                n += m.path("count").asInt();
+            }
+        }
+        return n;
+    }
+
     /** Runs a SQL count (tests check what was stored). */
     public long count(String sql, Object... params) {
         return bean(org.springframework.jdbc.core.simple.JdbcClient.class).sql(sql).params(params)

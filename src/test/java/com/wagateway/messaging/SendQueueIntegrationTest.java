@@ -1,0 +1,142 @@
+package com.wagateway.messaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.wagateway.support.ApiClient;
+import com.wagateway.support.GatewayHarness;
+import com.wagateway.whatsapp.EngineSupervisor;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The send queue across disconnects and restarts: messages accepted while the connection is
+ * reconnecting go out once it is ready, in order per chat; pacing queues bursts; a queued
+ * message survives a kill -9 of the engine and a restart of the service and is sent exactly once.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SendQueueIntegrationTest {
+
+    static Path dir;
+    static GatewayHarness gw;
+
+    static Map<String, String> settings() {
+        Map<String, String> s = GatewayHarness.defaults(dir);
+        s.put("gateway.lifecycle.reconnect-base", "3s");
+        s.put("gateway.lifecycle.reconnect-max", "3s");
+        s.put("gateway.messaging.send-rate-per-minute", "60");
+        s.put("gateway.messaging.send-burst", "2");
+        return s;
+    }
+
+    @BeforeAll
+    static void start() {
+        dir = GatewayHarness.tempDataDir("send-queue");
+        gw = GatewayHarness.start(settings());
+    }
+
+    @AfterAll
+    static void stop() {
+        gw.close();
+    }
+
+    @Test
+    @Order(1)
+    void queuedWhileReconnectingThenSentInOrderPerChat() {
+        String id = "q_reconnect";
+        gw.link(id, "923008880001");
+        assertThat(gw.post("/api/sandbox/" + id + "/drop", "{\"code\":428}").status()).isEqualTo(200);
+        gw.awaitStatus(id, "reconnecting", Duration.ofSeconds(5));
+        List<String> chatA = List.of("a-1", "a-2", "a-3");
+        for (String cid : chatA) {
+            ApiClient.Response r = send(id, "923001230001", "in order " + cid, cid);
+            assertThat(r.status()).as(r.raw()).isEqualTo(202);
+            assertThat(r.json().path("status").asString()).isEqualTo("queued");
+            assertThat(r.json().path("queued_reason").asString()).isEqualTo("reconnecting");
+        }
+        assertThat(send(id, "923001230002", "other chat", "b-1").status()).isEqualTo(202);
+        gw.awaitStatus(id, "ready", Duration.ofSeconds(10));
+        for (String cid : List.of("a-1", "a-2", "a-3", "b-1")) {
+            awaitMessage(id, cid, m -> !"queued".equals(m.path("status").asString()), Duration.ofSeconds(20));
+        }
+        List<String> order = gw.bean(org.springframework.jdbc.core.simple.JdbcClient.class)
+                .sql("SELECT client_message_id FROM messages WHERE connection_id = ? AND chat_jid = ? ORDER BY sent_at")
+                .params(id, "923001230001@s.whatsapp.net").query(String.class).list();
+        assertThat(order).containsExactlyElementsOf(chatA);
+        for (String cid : List.of("a-1", "a-2", "a-3", "b-1")) {
+            assertThat(sentCount(id, message(id, cid).path("provider_message_id").asString())).isEqualTo(1);
+        }
+    }
+
+    @Test
+    @Order(2)
+    void burstsBeyondThePaceAreQueuedAndSaySo() {
+        String id = "q_pacing";
+        gw.link(id, "923008880002");
+        assertThat(send(id, "923001230003", "one", "p-1").status()).isEqualTo(200);
+        assertThat(send(id, "923001230003", "two", "p-2").status()).isEqualTo(200);
+        ApiClient.Response third = send(id, "923001230003", "three", "p-3");
+        assertThat(third.status()).as(third.raw()).isEqualTo(202);
+        assertThat(third.json().path("queued_reason").asString()).isEqualTo("pacing");
+        assertThat(third.json().hasNonNull("send_after")).isTrue();
+        JsonNode sent = awaitMessage(id, "p-3", m -> !"queued".equals(m.path("status").asString()), Duration.ofSeconds(10));
+        assertThat(sent.path("status").asString()).isIn("sent", "delivered", "read");
+    }
+
+    @Test
+    @Order(3)
+    void aQueuedMessageSurvivesAnEngineKillAndAServiceRestartAndIsSentOnce() throws Exception {
+        String id = "q_restart";
+        gw.link(id, "923008880003");
+        long pid = gw.bean(EngineSupervisor.class).pid();
+        new ProcessBuilder("kill", "-9", Long.toString(pid)).start().waitFor();
+        gw.awaitStatus(id, "reconnecting", Duration.ofSeconds(5));
+        ApiClient.Response r = send(id, "923001230004", "survivor", "survivor-1");
+        assertThat(r.status()).as(r.raw()).isEqualTo(202);
+        assertThat(message(id, "survivor-1").path("status").asString()).isEqualTo("queued");
+        gw.close();
+
+        gw = GatewayHarness.start(settings());
+        gw.awaitStatus(id, "ready", Duration.ofSeconds(20));
+        JsonNode m = awaitMessage(id, "survivor-1", x -> !"queued".equals(x.path("status").asString()), Duration.ofSeconds(20));
+        assertThat(m.path("status").asString()).isIn("sent", "delivered", "read");
+        assertThat(m.path("attempts").asInt()).isEqualTo(1);
+        assertThat(sentCount(id, m.path("provider_message_id").asString())).isEqualTo(1);
+        assertThat(gw.count("SELECT count(*) FROM messages WHERE connection_id = ? AND client_message_id = 'survivor-1'", id)).isEqualTo(1);
+    }
+
+    static ApiClient.Response send(String id, String to, String text, String cid) {
+        return gw.post("/api/send-message", "{\"connection_id\":\"" + id + "\",\"to\":\"" + to + "\",\"message\":\"" + text
+                + "\",\"client_message_id\":\"" + cid + "\"}");
+    }
+
+    static JsonNode message(String id, String cid) {
+        return gw.get("/api/connections/" + id + "/messages/" + cid).json();
+    }
+
+    static JsonNode awaitMessage(String id, String cid, Predicate<JsonNode> until, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        JsonNode last = null;
+        while (System.nanoTime() < deadline) {
+            last = message(id, cid);
+            if (until.test(last)) {
+                return last;
+            }
+            GatewayHarness.sleep(50);
+        }
+        throw new AssertionError(cid + " did not reach the expected state; last: " + last);
+    }
+
+    static int sentCount(String id, String providerMessageId) {
+        return gw.sandboxSentCount(id, providerMessageId);
+    }
+}
