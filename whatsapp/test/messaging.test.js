@@ -182,6 +182,27 @@ test('sandbox.fail: the next sends fail with send_failed + statusCode, later one
   assert.equal(engine.events('messages.update').length, 0, 'receiptDelayMs 0: no automatic receipts')
 })
 
+test('sandbox.burst: count messages in upserts of batch, from rotating senders, stamped with their emission time', { timeout: 30000 }, async (t) => {
+  const fx = await engineFixture(t)
+  const { engine } = fx
+  await linkedOpen(fx, 'bu', { historyChats: 0, receiptDelayMs: 0 })
+  const before = Date.now()
+  const r = await engine.ok('sandbox.burst', { connectionId: 'bu', count: 25, batch: 10, senders: 3 })
+  assert.equal(r.emitted, 25)
+  await sleep(100)
+  const upserts = engine.events('messages.upsert').filter((e) => e.connectionId === 'bu')
+  assert.deepEqual(upserts.map((e) => e.data.messages.length), [10, 10, 5])
+  const all = upserts.flatMap((e) => e.data.messages)
+  assert.equal(new Set(all.map((m) => m.key.id)).size, 25)
+  assert.equal(new Set(all.map((m) => m.parsed.senderPhone)).size, 3)
+  for (const m of all) {
+    const [, at] = m.parsed.text.split(' ')
+    assert.ok(Number(at) >= before && Number(at) <= Date.now(), 'text carries the emission time')
+    assert.equal(m.parsed.type, 'text')
+  }
+  assert.equal((await engine.send('sandbox.burst', { connectionId: 'bu', count: 0 })).error.code, 'bad_request')
+})
+
 test('sandbox.inbound: plain, reply to our message, LID-addressed, other types', { timeout: 30000 }, async (t) => {
   const fx = await engineFixture(t)
   const { engine } = fx

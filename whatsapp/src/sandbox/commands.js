@@ -77,6 +77,14 @@ export function sandboxCommands ({ settings, registry }) {
       return { pending: controls(args.connectionId).fail(args.count, code) }
     }),
 
+    /** Benchmarks: a flood of inbound text messages (count, batch per upsert, distinct senders). */
+    'sandbox.burst': spec((args) => {
+      const count = intArg(args.count, 'count', 1, 1000000)
+      const batch = intArg(args.batch ?? 1, 'batch', 1, 1000)
+      const senders = intArg(args.senders ?? 100, 'senders', 1, 1000000)
+      return controls(args.connectionId).burst({ count, batch, senders })
+    }),
+
     /** Test-only: every message id the simulated server relayed for this session, with a count. */
     'sandbox.sent': spec((args) => controls(args.connectionId).sentLog()),
 
@@ -89,6 +97,12 @@ export function sandboxCommands ({ settings, registry }) {
       return controls(args.connectionId).retryRequest({ id, remoteJid: optionalJid(args.remoteJid) })
     })
   }
+}
+
+/** @param {unknown} v @param {string} name @param {number} min @param {number} max */
+function intArg (v, name, min, max) {
+  if (!Number.isInteger(v) || v < min || v > max) throw bad(`${name} must be an integer ${min}-${max}`)
+  return /** @type {number} */ (v)
 }
 
 /** @param {unknown} v @param {string} name */

@@ -30,6 +30,7 @@ const RECEIPT_STATUS = { delivered: WAMessageStatus.DELIVERY_ACK, read: WAMessag
  * @property {(count: number, code: number) => number} fail  returns the failures now pending
  * @property {(a: {id: string, remoteJid: string|null}) => Promise<{found: boolean, message: any}>} retryRequest
  * @property {() => {messages: {id: string, jid: string, count: number}[]}} sentLog  relayed ids with counts
+ * @property {(a: {count: number, batch: number, senders: number}) => Promise<{emitted: number, ms: number}>} burst  benchmark inbound flood
  */
 
 /**
@@ -193,6 +194,30 @@ export function createSandboxMessaging ({ ev, auth, logger, sandbox, getMessage,
       failures.left += count
       failures.code = code
       return failures.left
+    },
+
+    /**
+     * Benchmarks: `count` inbound text messages from `senders` contacts, emitted as fast as the
+     * event loop allows, `batch` per messages.upsert (yielding between batches). Each text
+     * carries its emission time (`bench <epoch ms> <seq>`) so the receiver can measure latency.
+     */
+    async burst ({ count, batch, senders }) {
+      requireOpen()
+      const started = Date.now()
+      let emitted = 0
+      while (emitted < count && isOpen()) {
+        const n = Math.min(batch, count - emitted)
+        const messages = []
+        for (let i = 0; i < n; i++) {
+          const seq = emitted + i
+          const remoteJid = `92340${String(seq % senders).padStart(7, '0')}@s.whatsapp.net`
+          messages.push(inboundMessage({ id: phoneMessageId(), remoteJid, remoteJidAlt: null, pushName: null, content: { conversation: `bench ${Date.now()} ${seq}` } }))
+        }
+        ev.emit('messages.upsert', { messages, type: 'notify' })
+        emitted += n
+        await new Promise((resolve) => setImmediate(resolve))
+      }
+      return { emitted, ms: Date.now() - started }
     },
 
     sentLog () {
