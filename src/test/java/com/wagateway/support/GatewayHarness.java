@@ -92,6 +92,16 @@ public final class GatewayHarness implements AutoCloseable {
         return seen;
     }
 
+    /** Calls {@code listener} for every application event of {@code type} published from now on. */
+    public <E> void onEvent(Class<E> type, java.util.function.Consumer<E> listener) {
+        context.addApplicationListener((org.springframework.context.ApplicationListener<
+                org.springframework.context.PayloadApplicationEvent<?>>) e -> {
+            if (type.isInstance(e.getPayload())) {
+                listener.accept(type.cast(e.getPayload()));
+            }
+        });
+    }
+
     public <T> T bean(Class<T> type) {
         return context.getBean(type);
     }

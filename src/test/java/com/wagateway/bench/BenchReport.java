@@ -1,0 +1,59 @@
+package com.wagateway.bench;
+
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The one-screen summary and the markdown table of a run (what docs/benchmarks.md records). */
+final class BenchReport {
+
+    private BenchReport() {
+    }
+
+    static String summary(Map<String, Object> results) {
+        return markdown(JsonMapper.builder().build().valueToTree(results));
+    }
+
+    static String markdown(JsonNode r) {
+        JsonNode in = r.path("inbound");
+        JsonNode send = r.path("send_api");
+        JsonNode fixed = send.path("fixed_rate");
+        JsonNode wh = r.path("webhooks");
+        JsonNode conn = r.path("connections");
+        JsonNode idem = r.path("idempotency");
+        StringBuilder b = new StringBuilder();
+        b.append("| scenario | measure | result | target |\n|---|---|---|---|\n");
+        row(b, "inbound", in.path("messages").asInt() + " msgs over " + in.path("connections").asInt()
+                + " connections: messages/s end to end", in.path("messages_per_second").asString(), ">= 10,000");
+        row(b, "inbound", "latency p50 / p99 (emission -> stored + webhook queued)",
+                in.path("latency").path("p50_ms").asString() + " / " + in.path("latency").path("p99_ms").asString() + " ms", "");
+        row(b, "inbound", "baseline: batched JDBC insert, rows/s", in.path("baseline_batched_insert_per_second").asString(), "");
+        row(b, "inbound", "ratio to baseline", in.path("ratio_to_baseline").asString(), ">= 0.5");
+        row(b, "send API", "fixed " + send.path("fixed_rate_offered_per_second").asInt() + " req/s: achieved, p50 / p99 / p999",
+                fixed.path("achieved_per_second").asString() + " req/s, " + fixed.path("latency").path("p50_ms").asString() + " / "
+                        + fixed.path("latency").path("p99_ms").asString() + " / " + fixed.path("latency").path("p999_ms").asString() + " ms",
+                "p99 <= 20 ms at 1,000 req/s");
+        row(b, "send API", "saturation (" + send.path("saturation_clients").asInt() + " clients), median req/s",
+                send.path("saturation_median_requests_per_second").asString(), ">= 3,000");
+        row(b, "send API", "baseline: trivial authenticated endpoint, median req/s",
+                send.path("baseline_median_requests_per_second").asString(), "");
+        row(b, "send API", "ratio to baseline", send.path("ratio_to_baseline").asString(), "");
+        row(b, "webhooks", wh.path("events").asInt() + " events to a loopback receiver: delivered/s",
+                wh.path("delivered_per_second").asString(), ">= 3,000");
+        row(b, "webhooks", "backlog of " + wh.path("backlog_events").asInt() + " after an outage: seconds to drain",
+                wh.path("backlog_drain_seconds").asString(), "");
+        row(b, "connections", conn.path("connections").asInt() + " ready: ramp seconds", conn.path("ramp_seconds_all_ready").asString(), "");
+        row(b, "connections", "Java heap KB / connection (after GC)", conn.path("java_heap_kb_per_connection").asString(), "small");
+        row(b, "connections", "engine RSS KB / connection", conn.path("engine_rss_kb_per_connection").asString(), "small");
+        row(b, "connections", "service restart until all ready, seconds", conn.path("restart_seconds_until_all_ready").asString(),
+                "<= 60 s for 5,000");
+        row(b, "idempotency", idem.path("clients").asInt() + " clients, one client_message_id: rows / WhatsApp sends",
+                idem.path("rows").asString() + " / " + idem.path("whatsapp_sends").asString(), "1 / 1");
+        return b.toString();
+    }
+
+    private static void row(StringBuilder b, String scenario, String measure, String result, String target) {
+        b.append("| ").append(scenario).append(" | ").append(measure).append(" | ").append(result).append(" | ")
+                .append(target).append(" |\n");
+    }
+}

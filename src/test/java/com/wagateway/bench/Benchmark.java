@@ -1,0 +1,88 @@
+package com.wagateway.bench;
+
+import com.wagateway.support.GatewayHarness;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The benchmark command ({@code bench/run}, README "Benchmarks"): starts the gateway in sandbox
+ * mode on its own embedded database (loopback only), runs every scenario at the sizes given on
+ * the command line, and writes {@code results.json} and {@code results.md} to the output folder.
+ * Each scenario is bounded and stops by itself; results are measured, never asserted.
+ */
+public final class Benchmark {
+
+    private Benchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        BenchConfig config = BenchConfig.parse(args);
+        Map<String, Object> results = run(config);
+        System.out.println(BenchReport.summary(results));
+        System.exit(0);
+    }
+
+    /** Runs all scenarios and writes the results; returns them. */
+    static Map<String, Object> run(BenchConfig c) throws Exception {
+        Path dataDir = GatewayHarness.tempDataDir("bench");
+        Map<String, String> settings = settings(dataDir);
+        GatewayHarness[] gw = {GatewayHarness.start(settings)};
+        Map<String, Object> results = new LinkedHashMap<>();
+        results.put("started_at", Instant.now().toString());
+        results.put("machine", machine());
+        results.put("config", c);
+        try {
+            results.put("inbound", InboundScenario.run(gw[0], c));
+            results.put("send_api", SendScenario.run(gw[0], c));
+            results.put("idempotency", IdempotencyScenario.run(gw[0], c));
+            results.put("webhooks", WebhookScenario.run(gw[0], c));
+            results.put("connections", ConnectionsScenario.run(gw[0], c, () -> {
+                gw[0].close();
+                gw[0] = GatewayHarness.start(settings);
+                return gw[0];
+            }));
+        } finally {
+            gw[0].close();
+        }
+        results.put("finished_at", Instant.now().toString());
+        write(c.out(), results);
+        return results;
+    }
+
+    /** Sandbox engine, pacing off, no automatic receipts or history (they would add noise), quiet logs. */
+    static Map<String, String> settings(Path dataDir) {
+        Map<String, String> s = GatewayHarness.defaults(dataDir);
+        s.put("gateway.engine.log-level", "warn");
+        s.put("gateway.messaging.send-rate-per-minute", "0");
+        s.put("gateway.messaging.sandbox-receipt-delay", "0ms");
+        s.put("gateway.messaging.sandbox-history-chats", "0");
+        s.put("gateway.lifecycle.restore-per-second", "200");
+        s.put("gateway.webhooks.allow-private-networks", "true");
+        s.put("logging.level.com.wagateway", "WARN");
+        s.put("logging.level.engine", "WARN");
+        return s;
+    }
+
+    static Map<String, Object> machine() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("cores", Runtime.getRuntime().availableProcessors());
+        m.put("max_heap_mb", Runtime.getRuntime().maxMemory() / 1024 / 1024);
+        m.put("java", System.getProperty("java.version"));
+        m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        return m;
+    }
+
+    static void write(Path out, Map<String, Object> results) throws Exception {
+        Files.createDirectories(out);
+        JsonMapper json = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+        Files.writeString(out.resolve("results.json"), json.writeValueAsString(results));
+        JsonNode tree = json.valueToTree(results);
+        Files.writeString(out.resolve("results.md"), BenchReport.markdown(tree));
+    }
+}

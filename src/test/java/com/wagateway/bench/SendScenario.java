@@ -1,0 +1,152 @@
+package com.wagateway.bench;
+
+import com.wagateway.support.GatewayHarness;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
+
+/**
+ * Scenario 2: {@code POST /api/send-message} with unique {@code client_message_id}s (pacing off),
+ * at a fixed offered load (open loop: latency counted from each request's scheduled time, so a
+ * stall is not hidden) and at saturation (closed loop, {@code sendClients} clients). Baseline in
+ * the same run: a trivial authenticated JSON endpoint of the same server
+ * ({@code GET /api/connections/{id}}).
+ */
+final class SendScenario {
+
+    private static final AtomicLong IDS = new AtomicLong();
+
+    private SendScenario() {
+    }
+
+    static Map<String, Object> run(GatewayHarness gw, BenchConfig c) {
+        String id = "bench_send";
+        gw.link(id, "923460000001");
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+        String base = gw.baseUrl();
+        IntFunction<HttpRequest> send = i -> HttpRequest.newBuilder(URI.create(base + "/api/send-message"))
+                .header("Authorization", "Bearer " + GatewayHarness.ADMIN_KEY).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"connection_id\":\"" + id + "\",\"to\":\"9234700" + String.format("%05d", i % 1000)
+                        + "\",\"message\":\"bench send " + i + "\",\"client_message_id\":\"bench-" + IDS.incrementAndGet() + "\"}"))
+                .build();
+        IntFunction<HttpRequest> trivial = i -> HttpRequest.newBuilder(URI.create(base + "/api/connections/" + id))
+                .header("Authorization", "Bearer " + GatewayHarness.ADMIN_KEY).GET().build();
+        // warm-up: JIT, connection pool, caches
+        closedLoop(http, send, c.sendClients(), 1);
+        closedLoop(http, trivial, c.sendClients(), 1);
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("fixed_rate_offered_per_second", c.sendRate());
+        r.put("fixed_rate", openLoop(http, send, c.sendRate(), c.sendSeconds()));
+        List<Double> sat = new ArrayList<>();
+        List<Double> base0 = new ArrayList<>();
+        Map<String, Object> lastSat = null;
+        Map<String, Object> lastBase = null;
+        for (int run = 0; run < c.runs(); run++) {
+            lastSat = closedLoop(http, send, c.sendClients(), c.sendSeconds());
+            sat.add((Double) lastSat.get("requests_per_second"));
+            lastBase = closedLoop(http, trivial, c.sendClients(), c.sendSeconds());
+            base0.add((Double) lastBase.get("requests_per_second"));
+        }
+        double satRate = Stats.median(sat);
+        double baseRate = Stats.median(base0);
+        r.put("saturation_clients", c.sendClients());
+        r.put("saturation", lastSat);
+        r.put("saturation_median_requests_per_second", Stats.round(satRate));
+        r.put("baseline_trivial_endpoint", lastBase);
+        r.put("baseline_median_requests_per_second", Stats.round(baseRate));
+        r.put("ratio_to_baseline", Math.round(satRate / baseRate * 100) / 100.0);
+        r.put("queued_after_run", gw.count("SELECT count(*) FROM messages WHERE connection_id = ? AND status = 'queued'", id));
+        return r;
+    }
+
+    /** Requests sent at {@code rate}/s for {@code seconds}; latency from the scheduled start. */
+    static Map<String, Object> openLoop(HttpClient http, IntFunction<HttpRequest> req, int rate, int seconds) {
+        int total = rate * seconds;
+        long[] lat = new long[total];
+        AtomicInteger ok = new AtomicInteger();
+        AtomicInteger errors = new AtomicInteger();
+        List<CompletableFuture<?>> all = new ArrayList<>(total);
+        long start = System.nanoTime();
+        long interval = 1_000_000_000L / rate;
+        for (int i = 0; i < total; i++) {
+            long due = start + i * interval;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(wait);
+            }
+            int n = i;
+            all.add(http.sendAsync(req.apply(n), HttpResponse.BodyHandlers.discarding()).handle((resp, e) -> {
+                lat[n] = System.nanoTime() - due;
+                if (e == null && resp.statusCode() < 300) {
+                    ok.incrementAndGet();
+                } else {
+                    errors.incrementAndGet();
+                }
+                return null;
+            }));
+        }
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+        double secs = (System.nanoTime() - start) / 1e9;
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("requests", total);
+        m.put("ok", ok.get());
+        m.put("errors", errors.get());
+        m.put("achieved_per_second", Stats.round(total / secs));
+        m.put("latency", Stats.latencies(lat));
+        return m;
+    }
+
+    /** {@code clients} threads sending back to back for {@code seconds}. */
+    static Map<String, Object> closedLoop(HttpClient http, IntFunction<HttpRequest> req, int clients, int seconds) {
+        ConcurrentLinkedQueue<Long> lat = new ConcurrentLinkedQueue<>();
+        AtomicInteger errors = new AtomicInteger();
+        AtomicInteger seq = new AtomicInteger();
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        long start = System.nanoTime();
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < clients; t++) {
+            Thread th = new Thread(() -> {
+                while (System.nanoTime() < end) {
+                    long s = System.nanoTime();
+                    try {
+                        HttpResponse<Void> resp = http.send(req.apply(seq.incrementAndGet()), HttpResponse.BodyHandlers.discarding());
+                        if (resp.statusCode() >= 300) {
+                            errors.incrementAndGet();
+                        }
+                    } catch (Exception e) {
+                        errors.incrementAndGet();
+                    }
+                    lat.add(System.nanoTime() - s);
+                }
+            });
+            th.start();
+            threads.add(th);
+        }
+        for (Thread th : threads) {
+            try {
+                th.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        double secs = (System.nanoTime() - start) / 1e9;
+        long[] l = lat.stream().mapToLong(Long::longValue).toArray();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("requests", l.length);
+        m.put("errors", errors.get());
+        m.put("requests_per_second", Stats.round(l.length / secs));
+        m.put("latency", Stats.latencies(l));
+        return m;
+    }
+}
