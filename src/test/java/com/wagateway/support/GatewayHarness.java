@@ -37,7 +37,7 @@ public final class GatewayHarness implements AutoCloseable {
         this.admin = ApiClient.withKey(base, ADMIN_KEY);
     }
 
-    /** Default settings for tests: sandbox engine, fast QR rotation, short backoff. */
+    /** Default settings for tests: sandbox engine, fast QR rotation, short backoff, loopback webhooks. */
     public static Map<String, String> defaults(Path dataDir) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("server.port", "0");
@@ -56,6 +56,12 @@ public final class GatewayHarness implements AutoCloseable {
         p.put("gateway.lifecycle.qr-wait", "8s");
         p.put("gateway.accounts.admin-api-key", ADMIN_KEY);
         p.put("gateway.accounts.admin-password", "admin-password-for-tests");
+        // webhook receivers in tests listen on loopback; retries are made short
+        p.put("gateway.webhooks.allow-private-networks", "true");
+        p.put("gateway.webhooks.timeout", "2s");
+        p.put("gateway.webhooks.retry-base", "100ms");
+        p.put("gateway.webhooks.retry-max", "500ms");
+        p.put("gateway.webhooks.poll-interval", "200ms");
         p.put("DOTENV_FILE", dataDir.resolve("no.env").toString());
         return p;
     }
