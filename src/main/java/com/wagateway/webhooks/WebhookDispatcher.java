@@ -123,6 +123,7 @@ public class WebhookDispatcher implements SmartLifecycle {
             try {
                 if (System.currentTimeMillis() - lastSweep > SWEEP_INTERVAL_MS) {
                     lastSweep = System.currentTimeMillis();
+                    queue.ensureEndpoints();
                     expire();
                 }
                 int want = Math.min(slots.availablePermits(), MAX_CLAIM_PER_ROUND);

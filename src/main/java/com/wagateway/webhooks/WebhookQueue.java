@@ -179,6 +179,17 @@ class WebhookQueue {
         });
     }
 
+    /**
+     * Makes sure every connection with a webhook has its endpoint row (claims start from those
+     * rows), whatever path set the URL. Idempotent; cheap enough for the periodic sweep.
+     */
+    void ensureEndpoints() {
+        jdbc.sql("""
+                INSERT INTO webhook_endpoints (connection_id)
+                SELECT connection_id FROM connections WHERE webhook_url IS NOT NULL
+                ON CONFLICT (connection_id) DO NOTHING""").update();
+    }
+
     /** Gives this instance's leases back (clean shutdown), so another instance continues at once. */
     void releaseLeases(String instance) {
         jdbc.sql("UPDATE webhook_endpoints SET leased_by = NULL, leased_until = NULL WHERE leased_by = ?")

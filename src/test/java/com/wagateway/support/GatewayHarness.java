@@ -94,6 +94,18 @@ public final class GatewayHarness implements AutoCloseable {
         return seen;
     }
 
+    /** Records every application event of {@code type} published from now on. */
+    public <T> List<T> recordEvents(Class<T> type) {
+        List<T> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        context.addApplicationListener((org.springframework.context.ApplicationListener<
+                org.springframework.context.PayloadApplicationEvent<?>>) e -> {
+            if (type.isInstance(e.getPayload())) {
+                seen.add(type.cast(e.getPayload()));
+            }
+        });
+        return seen;
+    }
+
     public <T> T bean(Class<T> type) {
         return context.getBean(type);
     }

@@ -37,6 +37,12 @@ public final class WebhookReceiver implements AutoCloseable {
         }
     }
 
+    static {
+        // the JDK server otherwise writes headers and body under Nagle's algorithm and waits ~40 ms
+        // for the client's delayed ACK on every answer; real receivers set TCP_NODELAY
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     private final int port;
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private volatile Function<Received, Answer> answer = r -> Answer.of(200);

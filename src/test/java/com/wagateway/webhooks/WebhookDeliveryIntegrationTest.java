@@ -150,10 +150,19 @@ class WebhookDeliveryIntegrationTest {
     @Test
     void a400FailsAfterOneAttempt() {
         try (WebhookReceiver rx = WebhookReceiver.up().answer(r -> new Answer(400, "bad payload", Map.of()))) {
+            List<WebhookDeliveryChanged> changes = gw.recordEvents(WebhookDeliveryChanged.class);
             create("wh_400");
             putWebhook("wh_400", rx.url(), null);
             enqueue("wh_400", 1);
             List<JsonNode> logs = awaitLogs("wh_400", l -> !l.isEmpty());
+            GatewayHarness.sleep(200);
+            WebhookDeliveryChanged change = changes.stream().filter(c -> c.connectionId().equals("wh_400")).findFirst().orElseThrow();
+            assertThat(change.state()).isEqualTo("failed");
+            assertThat(change.responseStatus()).isEqualTo(400);
+            assertThat(change.attempt()).isEqualTo(1);
+            assertThat(change.eventType()).isEqualTo("message.received");
+            assertThat(change.latencyMs()).isNotNull();
+            assertThat(change.eventId().toString()).isEqualTo(rx.received().get(0).id());
             GatewayHarness.sleep(1000);
             logs = allLogs("wh_400");
             assertThat(logs).hasSize(1);
@@ -369,6 +378,34 @@ class WebhookDeliveryIntegrationTest {
             assertThat(r.raw()).contains("webhook_deliveries_total{").contains("state=\"delivered\"")
                     .contains("webhook_delivery_latency_seconds");
             assertThat(gw.anonymous().get("/actuator/prometheus").status()).isEqualTo(401);
+        }
+    }
+
+    @Test
+    void aBacklogOfManyConnectionsIsDeliveredInOrderPerConnection() {
+        try (WebhookReceiver rx = WebhookReceiver.up()) {
+            int connections = 10;
+            int perConnection = 100;
+            for (int c = 0; c < connections; c++) {
+                create("wh_bulk_" + c);
+                putWebhook("wh_bulk_" + c, rx.url(), null);
+            }
+            long start = System.nanoTime();
+            TransactionTemplate tx = new TransactionTemplate(gw.bean(PlatformTransactionManager.class));
+            tx.executeWithoutResult(s -> gw.bean(WebhookOutbox.class).enqueue(IntStream.range(0, connections * perConnection)
+                    .mapToObj(i -> event("wh_bulk_" + (i % connections), "message.received", i / connections)).toList()));
+            rx.await(l -> l.size() >= connections * perConnection, Duration.ofSeconds(60));
+            double seconds = (System.nanoTime() - start) / 1e9;
+            System.out.printf("webhook backlog: %d events over %d connections in %.2f s (%.0f/s)%n",
+                    connections * perConnection, connections, seconds, connections * perConnection / seconds);
+            List<WebhookReceiver.Received> got = rx.received();
+            assertThat(got).hasSize(connections * perConnection);
+            for (int c = 0; c < connections; c++) {
+                String id = "wh_bulk_" + c;
+                assertThat(got.stream().filter(r -> id.equals(r.json().path("connection_id").asString()))
+                        .map(r -> r.json().path("seq").asInt()).toList()).as(id)
+                        .containsExactlyElementsOf(IntStream.range(0, perConnection).boxed().toList());
+            }
         }
     }
 
