@@ -124,6 +124,7 @@ public class WebhookDispatcher implements SmartLifecycle {
                 if (System.currentTimeMillis() - lastSweep > SWEEP_INTERVAL_MS) {
                     lastSweep = System.currentTimeMillis();
                     queue.ensureEndpoints();
+                    queue.dropOrphans();
                     expire();
                 }
                 int want = Math.min(slots.availablePermits(), MAX_CLAIM_PER_ROUND);
@@ -167,22 +168,39 @@ public class WebhookDispatcher implements SmartLifecycle {
             List<ClaimResult> batch = new ArrayList<>();
             batch.add(first);
             finished.drainTo(batch, 199);
-            boolean saved = false;
-            for (int attempt = 1; attempt <= 3 && !saved; attempt++) {
-                try {
-                    queue.record(batch);
-                    saved = true;
-                } catch (RuntimeException e) {
-                    log.warn("recording {} webhook claim(s) failed (try {}): {}", batch.size(), attempt, e.toString());
-                    sleep(500L * attempt);
-                }
-            }
+            List<ClaimResult> saved = save(batch);
             slots.release(batch.size());
-            if (saved) {
-                batch.forEach(r -> r.attempts().forEach(this::announce));
-            }
+            saved.forEach(r -> r.attempts().forEach(this::announce));
             wakeup.wake();
         }
+    }
+
+    /**
+     * Records a batch in one transaction; if that fails, claim by claim (one bad claim must not
+     * sink the others), each retried a few times. What still fails is dropped: its lease expires
+     * and its events are sent again. Returns what was recorded.
+     */
+    private List<ClaimResult> save(List<ClaimResult> batch) {
+        try {
+            queue.record(batch);
+            return batch;
+        } catch (RuntimeException e) {
+            log.warn("recording {} webhook claim(s) failed, recording them one by one: {}", batch.size(), e.toString());
+        }
+        List<ClaimResult> saved = new ArrayList<>();
+        for (ClaimResult r : batch) {
+            for (int attempt = 1; attempt <= 3; attempt++) {
+                try {
+                    queue.record(List.of(r));
+                    saved.add(r);
+                    break;
+                } catch (RuntimeException e) {
+                    log.warn("[{}] recording webhook attempts failed (try {}): {}", r.connectionId(), attempt, e.toString());
+                    sleep(200L * attempt);
+                }
+            }
+        }
+        return saved;
     }
 
     private void expire() {

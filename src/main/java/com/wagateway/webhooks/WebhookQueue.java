@@ -144,14 +144,17 @@ class WebhookQueue {
         if (attempts.isEmpty()) {
             return;
         }
+        // a connection deleted while its events were in flight takes its logs with it: skip, don't fail the batch
         template.batchUpdate("""
                 INSERT INTO webhook_logs (event_id, connection_id, event_type, url, request_payload, attempt,
                   response_status, response_body, latency_ms, error, state, next_attempt_at, test)
-                VALUES (?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?)""", attempts.stream().map(a -> new Object[] {
-                a.delivery().eventId(), a.delivery().connectionId(), a.delivery().eventType(),
+                SELECT ?::uuid, c.connection_id, ?::text, ?::text, ?::jsonb, ?::int, ?::int, ?::text, ?::int, ?::text,
+                  ?::text, ?::timestamptz, ?::boolean
+                FROM connections c WHERE c.connection_id = ?""", attempts.stream().map(a -> new Object[] {
+                a.delivery().eventId(), a.delivery().eventType(),
                 a.url() == null ? "" : a.url(), a.delivery().body(), a.attempt(), a.status(), a.responseBody(),
                 a.latencyMs() == null ? null : (int) Math.min(Integer.MAX_VALUE, a.latencyMs()), a.error(), a.state(),
-                ts(a.nextAttemptAt()), a.test()}).toList());
+                ts(a.nextAttemptAt()), a.test(), a.delivery().connectionId()}).toList());
     }
 
     /**
@@ -188,6 +191,19 @@ class WebhookQueue {
                 INSERT INTO webhook_endpoints (connection_id)
                 SELECT connection_id FROM connections WHERE webhook_url IS NOT NULL
                 ON CONFLICT (connection_id) DO NOTHING""").update();
+    }
+
+    /**
+     * Fails active events of connections whose webhook is gone (a claim in flight while the
+     * webhook was removed may have set one back to retrying). Returns how many.
+     */
+    int dropOrphans() {
+        return jdbc.sql("""
+                UPDATE webhook_deliveries d SET state = 'failed', last_error = 'webhook removed', updated_at = now()
+                WHERE d.state IN ('pending', 'retrying')
+                  AND NOT EXISTS (SELECT 1 FROM webhook_endpoints e WHERE e.connection_id = d.connection_id)
+                  AND NOT EXISTS (SELECT 1 FROM connections c WHERE c.connection_id = d.connection_id AND c.webhook_url IS NOT NULL)""")
+                .update();
     }
 
     /** Gives this instance's leases back (clean shutdown), so another instance continues at once. */

@@ -80,14 +80,18 @@ public class WebhookRepository {
                 .param(connectionId).query(String.class).optional();
     }
 
-    /** Clears URL, filter and secret; queued events fail with "webhook removed". Returns how many. */
-    public int clear(String connectionId) {
+    /** Clears URL, filter and secret; queued events fail with "webhook removed" and are returned. */
+    public List<WebhookDeliveryChanged> clear(String connectionId) {
         jdbc.sql("UPDATE connections SET webhook_url = NULL, webhook_events = NULL, webhook_secret = NULL, updated_at = now() "
                 + "WHERE connection_id = ?").param(connectionId).update();
         jdbc.sql("DELETE FROM webhook_endpoints WHERE connection_id = ?").param(connectionId).update();
         return jdbc.sql("""
                 UPDATE webhook_deliveries SET state = 'failed', last_error = 'webhook removed', updated_at = now()
-                WHERE connection_id = ? AND state IN ('pending', 'retrying')""").param(connectionId).update();
+                WHERE connection_id = ? AND state IN ('pending', 'retrying')
+                RETURNING event_id, event_type, attempts""").param(connectionId)
+                .query((rs, n) -> new WebhookDeliveryChanged(connectionId, rs.getObject(1, UUID.class), rs.getString(2),
+                        "failed", null, rs.getInt(3), null))
+                .list();
     }
 
     public Health health(String connectionId) {

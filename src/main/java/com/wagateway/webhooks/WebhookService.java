@@ -134,8 +134,9 @@ public class WebhookService {
     /** Removes URL, filter and secret; queued events of the connection fail ("webhook removed"). */
     public void remove(Caller caller, String connectionId) {
         connections.get(connectionId, caller);
-        int dropped = tx.execute(s -> repo.clear(connectionId));
-        log.info("[{}] webhook removed ({} queued event(s) dropped)", connectionId, dropped);
+        List<WebhookDeliveryChanged> dropped = tx.execute(s -> repo.clear(connectionId));
+        dropped.forEach(events::publishEvent);
+        log.info("[{}] webhook removed ({} queued event(s) dropped)", connectionId, dropped.size());
     }
 
     /** Attempts, newest first; {@code state} one of delivered/retrying/failed or null; cursor {@code before}. */

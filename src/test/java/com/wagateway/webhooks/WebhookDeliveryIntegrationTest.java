@@ -284,7 +284,11 @@ class WebhookDeliveryIntegrationTest {
         assertThat(health.path("pending").asLong() + health.path("retrying").asLong()
                 + health.path("failed").asLong() + health.path("delivered").asLong()).isEqualTo(1);
         // removing the webhook drops what is queued
+        List<WebhookDeliveryChanged> changes = gw.recordEvents(WebhookDeliveryChanged.class);
         assertThat(gw.delete("/api/connections/wh_filter/webhook").status()).isEqualTo(200);
+        GatewayHarness.sleep(300);
+        assertThat(changes.stream().filter(c -> c.connectionId().equals("wh_filter")).map(WebhookDeliveryChanged::state))
+                .last().isEqualTo("failed");
         JsonNode after = gw.get("/api/connections/wh_filter/webhook").json();
         assertThat(after.path("url").isNull()).isTrue();
         assertThat(after.path("secret_set").asBoolean()).isFalse();
