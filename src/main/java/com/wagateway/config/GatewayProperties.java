@@ -140,12 +140,36 @@ public record GatewayProperties(
     /**
      * @param allowPrivateNetworks allow URLs (webhooks, image_url) that resolve to loopback, private,
      *                             link-local or metadata addresses
-     * @param timeout              one delivery attempt's timeout
+     * @param timeout              one delivery attempt's timeout (connect and answer)
      * @param maxRetryAge          how long a failing event is retried before it is {@code failed}
+     * @param workers              threads of the delivery HTTP client (requests are asynchronous,
+     *                             so a few threads serve many requests in flight)
+     * @param maxInFlight          connections being delivered to at the same time (by this instance)
+     * @param perConnectionInFlight requests in flight per connection; 1 keeps each connection's
+     *                             events strictly in order
+     * @param batchSize            events claimed per connection at once (sent one after another)
+     * @param pollInterval         how often the queue is checked without a wake-up signal
+     * @param retryBase            first retry delay (doubles per consecutive failure, with jitter)
+     * @param retryMax             retry delay cap
+     * @param circuitBreakerThreshold consecutive failures after which a connection's endpoint is
+     *                             probed with one event at a time until it succeeds again
      */
     public record Webhooks(
             @DefaultValue("false") boolean allowPrivateNetworks,
             @DefaultValue("10s") Duration timeout,
-            @DefaultValue("24h") Duration maxRetryAge) {
+            @DefaultValue("24h") Duration maxRetryAge,
+            @DefaultValue("4") int workers,
+            @DefaultValue("256") int maxInFlight,
+            @DefaultValue("1") int perConnectionInFlight,
+            @DefaultValue("20") int batchSize,
+            @DefaultValue("1s") Duration pollInterval,
+            @DefaultValue("1s") Duration retryBase,
+            @DefaultValue("10m") Duration retryMax,
+            @DefaultValue("5") int circuitBreakerThreshold) {
+
+        /** How long a claim on a connection's queue holds before another instance may take it over. */
+        public Duration lease() {
+            return timeout.multipliedBy(2).plusSeconds(5);
+        }
     }
 }

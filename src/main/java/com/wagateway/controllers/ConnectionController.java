@@ -1,7 +1,8 @@
 package com.wagateway.controllers;
 
-import com.wagateway.controllers.dto.ConnectionIdRequest;
 import com.wagateway.controllers.dto.ConnectionView;
+import com.wagateway.controllers.dto.WebhookDtos;
+import com.wagateway.webhooks.WebhookService;
 import com.wagateway.services.ConnectionService;
 import java.util.List;
 import java.util.Map;
@@ -23,9 +24,11 @@ import org.springframework.web.bind.annotation.RestController;
 public class ConnectionController {
 
     private final ConnectionService connections;
+    private final WebhookService webhooks;
 
-    public ConnectionController(ConnectionService connections) {
+    public ConnectionController(ConnectionService connections, WebhookService webhooks) {
         this.connections = connections;
+        this.webhooks = webhooks;
     }
 
     @GetMapping
@@ -33,11 +36,16 @@ public class ConnectionController {
         return connections.list(caller).stream().map(ConnectionView::from).toList();
     }
 
-    /** Creates a stopped connection; 409 if the id is taken. */
+    /**
+     * Creates a stopped connection; 409 if the id is taken. With {@code webhook_url} (and
+     * optionally {@code webhook_events}) its webhook is set too and {@code webhook_secret} is
+     * returned this once.
+     */
     @PostMapping
     @ResponseStatus(HttpStatus.CREATED)
-    ConnectionView create(@AuthenticationPrincipal Caller caller, @RequestBody ConnectionIdRequest body) {
-        return ConnectionView.from(connections.create(body.connectionId(), caller));
+    WebhookDtos.ConnectionCreated create(@AuthenticationPrincipal Caller caller, @RequestBody WebhookDtos.CreateConnection body) {
+        WebhookService.Created c = webhooks.createConnection(caller, body.connectionId(), body.webhookUrl(), body.webhookEvents());
+        return new WebhookDtos.ConnectionCreated(ConnectionView.from(c.connection()), c.webhookSecret());
     }
 
     @GetMapping("/{id}")

@@ -28,7 +28,7 @@ public class PublicAddressGuard {
 
     private final boolean allowPrivate;
 
-    @Autowired
+    @Autowired // two constructors: Spring must be told which one to use
     public PublicAddressGuard(GatewayProperties props) {
         this(props.webhooks().allowPrivateNetworks());
     }

@@ -19,7 +19,8 @@ import org.springframework.stereotype.Service;
 
 /**
  * Turns engine signals into connection states (the state machine's "how"; {@link ConnectionPolicy}
- * is the "what"). Every change is written to the database first and then published as
+ * is the "what"). Every change is written to the database first, together with its
+ * {@code connection.status} webhook event ({@link StatusWrites}), and then published as
  * {@link ConnectionStatusChanged}.
  *
  * <p>Guarantees: events of a connection that is not wanted running (user disconnected, logged
@@ -38,10 +39,12 @@ public class ConnectionLifecycle implements EngineListener {
     private final ApplicationEventPublisher events;
     private final ConnectionPolicy policy;
     private final GatewayProperties props;
+    private final StatusWrites writes;
 
     public ConnectionLifecycle(ConnectionRepository repo, EngineClient engine, ConnectionScheduler scheduler,
-                               ApplicationEventPublisher events, GatewayProperties props) {
+                               ApplicationEventPublisher events, GatewayProperties props, StatusWrites writes) {
         this.repo = repo;
+        this.writes = writes;
         this.engine = engine;
         this.scheduler = scheduler;
         this.events = events;
@@ -77,16 +80,16 @@ public class ConnectionLifecycle implements EngineListener {
         if (event instanceof EngineEvent.Connecting) {
             if (row.status() == ConnectionStatus.DISCONNECTED || row.status() == ConnectionStatus.ERROR
                     || row.status() == ConnectionStatus.LOGGED_OUT) {
-                publish(repo.markStatus(id, ConnectionStatus.INITIALIZING, null));
+                publish(writes.write(() -> repo.markStatus(id, ConnectionStatus.INITIALIZING, null)));
             }
         } else if (event instanceof EngineEvent.QrIssued q) {
-            publish(repo.markQr(id, q.qr(), QrCodes.pngDataUrl(q.qr()), q.expiresAt()));
+            publish(writes.write(() -> repo.markQr(id, q.qr(), QrCodes.pngDataUrl(q.qr()), q.expiresAt())));
         } else if (event instanceof EngineEvent.Authenticated a) {
             log.info("[{}] authenticated as {}", id, mask(a.phone()));
-            publish(repo.markAuthenticated(id, a.jid(), a.phone(), a.name()));
+            publish(writes.write(() -> repo.markAuthenticated(id, a.jid(), a.phone(), a.name())));
         } else if (event instanceof EngineEvent.Ready r) {
             log.info("[{}] ready", id);
-            publish(repo.markReady(id, r.jid(), r.phone(), r.name()));
+            publish(writes.write(() -> repo.markReady(id, r.jid(), r.phone(), r.name())));
         } else if (event instanceof EngineEvent.Disconnected d) {
             onClose(row, d);
         }
@@ -101,18 +104,18 @@ public class ConnectionLifecycle implements EngineListener {
         switch (decision.action()) {
             case RESTART_NOW -> {
                 if (decision.status() != row.status()) {
-                    publish(repo.markStatus(id, decision.status(), decision.reason()));
+                    publish(writes.write(() -> repo.markStatus(id, decision.status(), decision.reason())));
                 }
                 startNow(id);
             }
             case RESTART_LATER -> {
                 Instant next = Instant.now().plus(decision.delay());
-                publish(repo.markReconnecting(id, decision.reason(), decision.attempt(), next));
+                publish(writes.write(() -> repo.markReconnecting(id, decision.reason(), decision.attempt(), next)));
                 scheduler.schedule(id, decision.delay(), () -> startIfWanted(id));
             }
-            case STOP -> publish(repo.markStopped(id, decision.status(), decision.reason(), false));
+            case STOP -> publish(writes.write(() -> repo.markStopped(id, decision.status(), decision.reason(), false)));
             case STOP_AND_PURGE -> {
-                publish(repo.markStopped(id, decision.status(), decision.reason(), true));
+                publish(writes.write(() -> repo.markStopped(id, decision.status(), decision.reason(), true)));
                 engine.purge(id).exceptionally(e -> {
                     log.warn("[{}] could not remove the session folder: {}", id, e.getMessage());
                     return null;
@@ -138,7 +141,7 @@ public class ConnectionLifecycle implements EngineListener {
     @Override
     public void onEngineStopped(String why) {
         scheduler.cancelAll();
-        for (ConnectionRow row : repo.markAllRunningReconnecting("engine_restart")) {
+        for (ConnectionRow row : writes.writeAll(() -> repo.markAllRunningReconnecting("engine_restart"))) {
             events.publishEvent(new ConnectionStatusChanged(row));
         }
     }

@@ -46,11 +46,13 @@ public class ConnectionService {
     private final SessionFolders folders;
     private final ApplicationEventPublisher events;
     private final GatewayProperties props;
+    private final StatusWrites writes;
 
     public ConnectionService(ConnectionRepository repo, EngineClient engine, ConnectionScheduler scheduler,
                              StatusWaiters waiters, SessionFolders folders, ApplicationEventPublisher events,
-                             GatewayProperties props) {
+                             GatewayProperties props, StatusWrites writes) {
         this.repo = repo;
+        this.writes = writes;
         this.engine = engine;
         this.scheduler = scheduler;
         this.waiters = waiters;
@@ -82,7 +84,7 @@ public class ConnectionService {
                 return row;
             }
             scheduler.cancel(id);
-            publish(repo.markStarting(id, null).orElseThrow());
+            publish(writes.write(() -> repo.markStarting(id, null)).orElseThrow());
         }
         try {
             engine.start(id).join();
@@ -90,10 +92,10 @@ public class ConnectionService {
             EngineException ee = engineError(e);
             synchronized (scheduler.lock(id)) {
                 if (ee.isUnavailable()) {
-                    publish(repo.markStatus(id, ConnectionStatus.RECONNECTING, "engine_unavailable").orElseThrow());
+                    publish(writes.write(() -> repo.markStatus(id, ConnectionStatus.RECONNECTING, "engine_unavailable")).orElseThrow());
                 } else {
                     log.warn("[{}] engine refused start: {} {}", id, ee.code(), ee.getMessage());
-                    publish(repo.markStopped(id, ConnectionStatus.ERROR, "engine_" + ee.code(), false).orElseThrow());
+                    publish(writes.write(() -> repo.markStopped(id, ConnectionStatus.ERROR, "engine_" + ee.code(), false)).orElseThrow());
                 }
             }
         }
@@ -153,7 +155,7 @@ public class ConnectionService {
         get(id, caller);
         synchronized (scheduler.lock(id)) {
             scheduler.cancel(id);
-            publish(repo.markStopped(id, status, reason, dropSession).orElseThrow());
+            publish(writes.write(() -> repo.markStopped(id, status, reason, dropSession)).orElseThrow());
         }
     }
 

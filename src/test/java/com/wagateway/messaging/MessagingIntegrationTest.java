@@ -33,7 +33,9 @@ class MessagingIntegrationTest {
 
     @BeforeAll
     static void start() {
-        gw = GatewayHarness.start(GatewayHarness.tempDataDir("messaging"));
+        java.util.Map<String, String> settings = GatewayHarness.defaults(GatewayHarness.tempDataDir("messaging"));
+        settings.put("gateway.webhooks.allow-private-networks", "false"); // image_url on loopback must be refused
+        gw = GatewayHarness.start(settings);
         gw.link(ID, "923009990001");
     }
 

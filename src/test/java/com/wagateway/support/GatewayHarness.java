@@ -37,7 +37,7 @@ public final class GatewayHarness implements AutoCloseable {
         this.admin = ApiClient.withKey(base, ADMIN_KEY);
     }
 
-    /** Default settings for tests: sandbox engine, fast QR rotation, short backoff. */
+    /** Default settings for tests: sandbox engine, fast QR rotation, short backoff, loopback webhooks. */
     public static Map<String, String> defaults(Path dataDir) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("server.port", "0");
@@ -60,6 +60,12 @@ public final class GatewayHarness implements AutoCloseable {
         p.put("gateway.messaging.send-retry-base", "100ms");
         p.put("gateway.messaging.sandbox-receipt-delay", "200ms");
         p.put("gateway.messaging.history-fetch-timeout", "5s");
+        // webhook receivers in tests listen on loopback; retries are made short
+        p.put("gateway.webhooks.allow-private-networks", "true");
+        p.put("gateway.webhooks.timeout", "2s");
+        p.put("gateway.webhooks.retry-base", "100ms");
+        p.put("gateway.webhooks.retry-max", "500ms");
+        p.put("gateway.webhooks.poll-interval", "200ms");
         p.put("DOTENV_FILE", dataDir.resolve("no.env").toString());
         return p;
     }
@@ -100,6 +106,13 @@ public final class GatewayHarness implements AutoCloseable {
                 listener.accept(type.cast(e.getPayload()));
             }
         });
+    }
+
+    /** Records every application event of {@code type} published from now on. */
+    public <T> List<T> recordEvents(Class<T> type) {
+        List<T> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        onEvent(type, seen::add);
+        return seen;
     }
 
     public <T> T bean(Class<T> type) {

@@ -1,0 +1,238 @@
+package com.wagateway.webhooks;
+
+import com.wagateway.config.GatewayProperties;
+import com.wagateway.webhooks.DeliveryRows.Attempt;
+import com.wagateway.webhooks.DeliveryRows.Claim;
+import com.wagateway.webhooks.DeliveryRows.ClaimResult;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * Delivers queued webhook events. One claimer thread takes connections with due events from the
+ * database (batched, {@code SKIP LOCKED}, leased) whenever it is woken (an enqueue committed, a
+ * claim finished) or at the latest every poll interval; each claimed connection's events are sent
+ * in order by a {@link ClaimRun} on the HTTP client's small worker pool; one recorder thread
+ * writes finished claims back in batches and then publishes {@link WebhookDeliveryChanged}.
+ *
+ * <p>Guarantees: at-least-once (an event is marked delivered only after a 2xx, and a crash
+ * between sending and recording sends it again); at most {@code maxInFlight} connections served
+ * at once, so memory and sockets stay bounded under any backlog; a connection that fails is
+ * paused (shared backoff, circuit breaker) without holding a slot, so it never blocks others.
+ */
+@Component
+public class WebhookDispatcher implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(WebhookDispatcher.class);
+    private static final int MAX_CLAIM_PER_ROUND = 100;
+    private static final long SWEEP_INTERVAL_MS = 10_000;
+
+    private final WebhookQueue queue;
+    private final WebhookSender sender;
+    private final WebhookWakeup wakeup;
+    private final WebhookMetrics metrics;
+    private final ApplicationEventPublisher events;
+    private final GatewayProperties.Webhooks cfg;
+    private final RetryPolicy policy;
+    private final String instance;
+    private final Semaphore slots;
+    private final BlockingQueue<ClaimResult> finished = new LinkedBlockingQueue<>();
+
+    private volatile boolean running;
+    private volatile boolean recording;
+    private Thread claimer;
+    private Thread recorder;
+
+    public WebhookDispatcher(WebhookQueue queue, WebhookSender sender, WebhookWakeup wakeup, WebhookMetrics metrics,
+                             ApplicationEventPublisher events, GatewayProperties props) {
+        this.queue = queue;
+        this.sender = sender;
+        this.wakeup = wakeup;
+        this.metrics = metrics;
+        this.events = events;
+        this.cfg = props.webhooks();
+        this.policy = new RetryPolicy(cfg.retryBase(), cfg.retryMax(), cfg.maxRetryAge(), RandomGenerator.getDefault());
+        this.instance = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
+        this.slots = new Semaphore(Math.max(1, cfg.maxInFlight()));
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        recording = true;
+        claimer = new Thread(this::claimLoop, "webhook-claimer");
+        recorder = new Thread(this::recordLoop, "webhook-recorder");
+        claimer.setDaemon(true);
+        recorder.setDaemon(true);
+        recorder.start();
+        claimer.start();
+        log.info("webhook dispatcher started as {}", instance);
+    }
+
+    /**
+     * Stops claiming, lets running requests finish for a few seconds, records what finished, and
+     * gives the remaining leases back so the events are sent again (by this or another instance).
+     */
+    @Override
+    public void stop() {
+        running = false;
+        if (claimer == null) {
+            return;
+        }
+        claimer.interrupt();
+        join(claimer, 2000);
+        try {
+            slots.tryAcquire(Math.max(1, cfg.maxInFlight()), 3, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        recording = false;
+        join(recorder, 5000);
+        try {
+            queue.releaseLeases(instance);
+        } catch (RuntimeException e) {
+            log.warn("could not release webhook leases (they expire by themselves): {}", e.getMessage());
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Stops before the web server and the database go away (higher phases stop first). */
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE - 100;
+    }
+
+    private void claimLoop() {
+        long lastSweep = 0;
+        while (running) {
+            try {
+                if (System.currentTimeMillis() - lastSweep > SWEEP_INTERVAL_MS) {
+                    lastSweep = System.currentTimeMillis();
+                    queue.ensureEndpoints();
+                    queue.dropOrphans();
+                    expire();
+                }
+                int want = Math.min(slots.availablePermits(), MAX_CLAIM_PER_ROUND);
+                if (want > 0) {
+                    List<Claim> claims = queue.claim(instance, want, Math.max(1, cfg.batchSize()),
+                            cfg.circuitBreakerThreshold(), cfg.lease());
+                    for (Claim c : claims) {
+                        slots.acquireUninterruptibly();
+                        new ClaimRun(c, sender, policy, cfg.perConnectionInFlight(), cfg.lease().toNanos() / 2,
+                                finished::add).start();
+                    }
+                    if (claims.size() == want) {
+                        continue; // probably more due: claim again at once
+                    }
+                }
+                wakeup.await(cfg.pollInterval().toMillis());
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                if (!running) {
+                    return;
+                }
+                log.warn("webhook claim failed: {}", e.toString());
+                sleep(cfg.pollInterval().toMillis());
+            }
+        }
+    }
+
+    /** Writes finished claims in batches; a failed write is retried, then dropped (leases expire, events resend). */
+    private void recordLoop() {
+        while (recording || !finished.isEmpty()) {
+            ClaimResult first;
+            try {
+                first = finished.poll(100, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (first == null) {
+                continue;
+            }
+            List<ClaimResult> batch = new ArrayList<>();
+            batch.add(first);
+            finished.drainTo(batch, 199);
+            List<ClaimResult> saved = save(batch);
+            slots.release(batch.size());
+            saved.forEach(r -> r.attempts().forEach(this::announce));
+            wakeup.wake();
+        }
+    }
+
+    /**
+     * Records a batch in one transaction; if that fails, claim by claim (one bad claim must not
+     * sink the others), each retried a few times. What still fails is dropped: its lease expires
+     * and its events are sent again. Returns what was recorded.
+     */
+    private List<ClaimResult> save(List<ClaimResult> batch) {
+        try {
+            queue.record(batch);
+            return batch;
+        } catch (RuntimeException e) {
+            log.warn("recording {} webhook claim(s) failed, recording them one by one: {}", batch.size(), e.toString());
+        }
+        List<ClaimResult> saved = new ArrayList<>();
+        for (ClaimResult r : batch) {
+            for (int attempt = 1; attempt <= 3; attempt++) {
+                try {
+                    queue.record(List.of(r));
+                    saved.add(r);
+                    break;
+                } catch (RuntimeException e) {
+                    log.warn("[{}] recording webhook attempts failed (try {}): {}", r.connectionId(), attempt, e.toString());
+                    sleep(200L * attempt);
+                }
+            }
+        }
+        return saved;
+    }
+
+    private void expire() {
+        for (Attempt a : queue.expire(cfg.maxRetryAge())) {
+            announce(a);
+        }
+    }
+
+    /** After commit: metrics and the application event. A listener's failure never stops delivery. */
+    private void announce(Attempt a) {
+        metrics.record(a.state(), a.latencyMs());
+        try {
+            events.publishEvent(new WebhookDeliveryChanged(a.delivery().connectionId(), a.delivery().eventId(),
+                    a.delivery().eventType(), a.state(), a.status(), a.attempt(), a.latencyMs()));
+        } catch (RuntimeException e) {
+            log.warn("[{}] a WebhookDeliveryChanged listener failed: {}", a.delivery().connectionId(), e.toString());
+        }
+    }
+
+    private static void join(Thread t, long ms) {
+        try {
+            t.join(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package com.wagateway.webhooks;
+
+import java.util.List;
+
+/** The event names a webhook can receive and filter on. */
+public final class WebhookEventTypes {
+
+    public static final String MESSAGE_RECEIVED = "message.received";
+    public static final String MESSAGE_STATUS = "message.status";
+    public static final String MESSAGE_SENT = "message.sent";
+    public static final String CONNECTION_STATUS = "connection.status";
+    /** Sent only by the test endpoint; never queued by the gateway itself, not filterable. */
+    public static final String TEST = "webhook.test";
+
+    /** Names allowed in a webhook's {@code events} filter. */
+    public static final List<String> ALL = List.of(MESSAGE_RECEIVED, MESSAGE_STATUS, MESSAGE_SENT, CONNECTION_STATUS);
+
+    private WebhookEventTypes() {
+    }
+}

@@ -1,0 +1,49 @@
+package com.wagateway.webhooks;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import org.springframework.stereotype.Component;
+
+/**
+ * Delivery metrics (Prometheus at {@code /actuator/prometheus}, admin only):
+ * {@code webhook_deliveries_total{state="delivered|retrying|failed"}} counts attempt outcomes
+ * (expiries count as failed), {@code webhook_delivery_latency_seconds} times attempts that sent
+ * a request.
+ */
+@Component
+public class WebhookMetrics {
+
+    private final Counter delivered;
+    private final Counter retrying;
+    private final Counter failed;
+    private final Timer latency;
+
+    public WebhookMetrics(MeterRegistry registry) {
+        this.delivered = counter(registry, "delivered");
+        this.retrying = counter(registry, "retrying");
+        this.failed = counter(registry, "failed");
+        this.latency = Timer.builder("webhook.delivery.latency")
+                .description("Duration of webhook delivery attempts")
+                .publishPercentileHistogram()
+                .register(registry);
+    }
+
+    private static Counter counter(MeterRegistry registry, String state) {
+        return Counter.builder("webhook.deliveries").description("Webhook delivery attempts by outcome")
+                .tag("state", state).register(registry);
+    }
+
+    /** Counts one outcome and, when a request was sent, its latency. */
+    void record(String state, Long latencyMs) {
+        switch (state) {
+            case "delivered" -> delivered.increment();
+            case "retrying" -> retrying.increment();
+            default -> failed.increment();
+        }
+        if (latencyMs != null) {
+            latency.record(Duration.ofMillis(latencyMs));
+        }
+    }
+}

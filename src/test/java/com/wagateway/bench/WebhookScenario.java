@@ -1,0 +1,83 @@
+package com.wagateway.bench;
+
+import com.wagateway.support.GatewayHarness;
+import com.wagateway.support.WebhookReceiver;
+import com.wagateway.webhooks.WebhookEvent;
+import com.wagateway.webhooks.WebhookOutbox;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Scenario 3: events queued through the real outbox are delivered to a fast loopback receiver
+ * (events/s); then a backlog queued while the receiver is down, and the time from the receiver
+ * coming back until the backlog is drained.
+ */
+final class WebhookScenario {
+
+    static final int CONNECTIONS = 20;
+
+    private WebhookScenario() {
+    }
+
+    static Map<String, Object> run(GatewayHarness gw, BenchConfig c) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        try (WebhookReceiver receiver = WebhookReceiver.up()) {
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < CONNECTIONS; i++) {
+                String id = "bench_wh_" + i;
+                gw.post("/api/connections", "{\"connection_id\":\"" + id + "\",\"webhook_url\":\"" + receiver.url() + "\"}");
+                ids.add(id);
+            }
+            int k = c.webhookEvents();
+            long start = System.nanoTime();
+            enqueue(gw, ids, k, "live");
+            await(receiver, k);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            r.put("connections", CONNECTIONS);
+            r.put("events", k);
+            r.put("delivered_per_second", Stats.round(k / seconds));
+
+            receiver.stop();
+            enqueue(gw, ids, k, "backlog");
+            GatewayHarness.sleep(1500); // attempts fail (connection refused) and back off
+            long up = System.nanoTime();
+            receiver.start();
+            await(receiver, 2 * k);
+            r.put("backlog_events", k);
+            r.put("backlog_drain_seconds", Stats.round((System.nanoTime() - up) / 1e9 * 10) / 10.0);
+            r.put("backlog_drained_per_second", Stats.round(k / ((System.nanoTime() - up) / 1e9)));
+        }
+        return r;
+    }
+
+    /** Queues {@code k} events spread over the connections, in transactions of 1000 (as producers do). */
+    private static void enqueue(GatewayHarness gw, List<String> ids, int k, String tag) {
+        WebhookOutbox outbox = gw.bean(WebhookOutbox.class);
+        TransactionTemplate tx = gw.bean(TransactionTemplate.class);
+        List<WebhookEvent> batch = new ArrayList<>();
+        for (int i = 0; i < k; i++) {
+            String id = ids.get(i % ids.size());
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("event", "message.status");
+            p.put("connection_id", id);
+            p.put("bench", tag);
+            p.put("seq", i);
+            batch.add(new WebhookEvent(id, "message.status", p));
+            if (batch.size() == 1000 || i == k - 1) {
+                List<WebhookEvent> now = List.copyOf(batch);
+                tx.executeWithoutResult(s -> outbox.enqueue(now));
+                batch.clear();
+            }
+        }
+    }
+
+    private static void await(WebhookReceiver receiver, int total) {
+        long deadline = System.nanoTime() + 300_000_000_000L;
+        while (receiver.accepted().size() < total && System.nanoTime() < deadline) {
+            GatewayHarness.sleep(20);
+        }
+    }
+}
