@@ -25,7 +25,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
@@ -53,7 +52,7 @@ public class HistorySync {
     private final LidRepository lids;
     private final EngineClient engine;
     private final TransactionTemplate tx;
-    private final ApplicationEventPublisher events;
+    private final Publisher events;
     private final int keep;
     private final Duration fetchTimeout;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -66,7 +65,7 @@ public class HistorySync {
     private final Map<String, String> outstanding = new HashMap<>();
 
     public HistorySync(MessageRepository messages, ChatRepository chats, LidRepository lids, EngineClient engine,
-                       TransactionTemplate tx, ApplicationEventPublisher events, GatewayProperties props) {
+                       TransactionTemplate tx, Publisher events, GatewayProperties props) {
         this.messages = messages;
         this.chats = chats;
         this.lids = lids;
@@ -114,7 +113,7 @@ public class HistorySync {
         log.info("[{}] history chunk (sync type {}): {} chats, {} messages stored", connectionId,
                 data.path("syncType").asInt(-1), touches.size(), stored.size());
         if (!stored.isEmpty()) {
-            events.publishEvent(new MessageEvents.Stored(connectionId, stored, false));
+            events.publish(new MessageEvents.Stored(connectionId, stored, false));
         }
         boolean onDemand = data.path("syncType").asInt(-1) == ON_DEMAND;
         if (onDemand) {

@@ -20,7 +20,6 @@ import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
@@ -46,11 +45,11 @@ public class InboundMessages implements EngineListener {
     private final LidRepository lids;
     private final WebhookOutbox outbox;
     private final TransactionTemplate tx;
-    private final ApplicationEventPublisher events;
+    private final Publisher events;
     private final HistorySync history;
 
     public InboundMessages(MessageRepository messages, ChatRepository chats, LidRepository lids, WebhookOutbox outbox,
-                           TransactionTemplate tx, ApplicationEventPublisher events, HistorySync history) {
+                           TransactionTemplate tx, Publisher events, HistorySync history) {
         this.messages = messages;
         this.chats = chats;
         this.lids = lids;
@@ -112,7 +111,7 @@ public class InboundMessages implements EngineListener {
             outbox.enqueue(webhooks(stored));
         });
         if (!stored.isEmpty()) {
-            events.publishEvent(new MessageEvents.Stored(connectionId, stored, true));
+            events.publish(new MessageEvents.Stored(connectionId, stored, true));
         }
     }
 
@@ -154,10 +153,10 @@ public class InboundMessages implements EngineListener {
             outbox.enqueue(changed.stream().map(WebhookPayloads::status).toList());
         });
         for (MessageRow m : changed) {
-            events.publishEvent(new MessageEvents.StatusChanged(connectionId, m));
+            events.publish(new MessageEvents.StatusChanged(connectionId, m));
         }
         if (!edited.isEmpty()) {
-            events.publishEvent(new MessageEvents.Stored(connectionId, edited, true));
+            events.publish(new MessageEvents.Stored(connectionId, edited, true));
         }
     }
 

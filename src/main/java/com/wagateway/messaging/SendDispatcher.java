@@ -33,7 +33,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -73,7 +72,7 @@ public class SendDispatcher {
     private final EngineClient engine;
     private final WebhookOutbox outbox;
     private final TransactionTemplate tx;
-    private final ApplicationEventPublisher events;
+    private final Publisher events;
     private final GatewayProperties.Messaging settings;
     private final SendPacer pacer;
     private final JsonMapper json = JsonMapper.builder().build();
@@ -92,7 +91,7 @@ public class SendDispatcher {
     }
 
     public SendDispatcher(MessageRepository messages, ConnectionRepository connections, EngineClient engine,
-                          WebhookOutbox outbox, TransactionTemplate tx, ApplicationEventPublisher events,
+                          WebhookOutbox outbox, TransactionTemplate tx, Publisher events,
                           GatewayProperties props) {
         this.messages = messages;
         this.connections = connections;
@@ -328,7 +327,7 @@ public class SendDispatcher {
     }
 
     private void finished(String connectionId, MessageRow row) {
-        events.publishEvent(new MessageEvents.StatusChanged(connectionId, row));
+        events.publish(new MessageEvents.StatusChanged(connectionId, row));
         Waiter w = waiters.remove(row.id());
         if (w != null) {
             w.future().complete(SendOutcome.done(row));

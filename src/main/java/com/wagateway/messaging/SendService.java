@@ -24,7 +24,6 @@ import java.util.concurrent.Semaphore;
 import java.util.regex.Pattern;
 import com.wagateway.media.ImageLoader;
 import com.wagateway.media.LoadedImage;
-import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -48,7 +47,7 @@ public class SendService {
     private final ConnectionService connections;
     private final MessageRepository messages;
     private final SendDispatcher dispatcher;
-    private final ApplicationEventPublisher events;
+    private final Publisher events;
     private final GatewayProperties.Messaging settings;
     static final int IMAGE_LOADS = 4;
 
@@ -57,7 +56,7 @@ public class SendService {
     private final Semaphore imageLoads = new Semaphore(IMAGE_LOADS);
 
     public SendService(ConnectionService connections, MessageRepository messages, SendDispatcher dispatcher,
-                       ApplicationEventPublisher events, GatewayProperties props, ImageLoader images) {
+                       Publisher events, GatewayProperties props, ImageLoader images) {
         this.images = images;
         this.connections = connections;
         this.messages = messages;
@@ -148,26 +147,33 @@ public class SendService {
         }
         OutgoingContent out = load.get();
         UUID id = UUID.randomUUID();
+        // watch before the row exists: a drain started by another request may send it at once
+        CompletableFuture<SendOutcome> outcome = dispatcher.watch(connectionId, id);
         boolean inserted = messages.insertQueued(id, connectionId, to.jid(), to.jid(), to.phone(), out.body(), out.type(),
                 out.caption(), out.mimeType(), out.fileLength(), clientId, WhatsappIds.newMessageId(),
                 quoted == null ? null : quoted.id(), quoted == null ? null : quoted.providerMessageId(),
                 out.outgoingJson(), hash, Instant.now().plus(settings.sendQueueTtl()));
         if (!inserted) {
+            dispatcher.unwatch(id);
             // a concurrent request with the same client_message_id won the unique index
             MessageRow winner = messages.findByClientId(connectionId, clientId)
                     .orElseThrow(() -> new ApiException.NotFound("connection_not_found", "connection was deleted"));
             return replay(winner, hash, conn);
         }
         MessageRow row = messages.findById(id).orElseThrow();
-        events.publishEvent(new MessageEvents.Stored(connectionId, java.util.List.of(row), true));
-        return awaitFirstAttempt(conn, row);
+        events.publish(new MessageEvents.Stored(connectionId, java.util.List.of(row), true));
+        try {
+            return awaitFirstAttempt(conn, row, outcome);
+        } finally {
+            dispatcher.unwatch(id);
+        }
     }
 
     /**
      * Waits up to {@code SEND_WAIT} for WhatsApp when the message can go out now; otherwise (or
      * on timeout) answers 202 with why it is queued.
      */
-    private Result awaitFirstAttempt(ConnectionRow conn, MessageRow row) {
+    private Result awaitFirstAttempt(ConnectionRow conn, MessageRow row, CompletableFuture<SendOutcome> outcome) {
         String id = conn.connectionId();
         if (conn.status() != ConnectionStatus.READY) {
             return queued(row, conn.status().wire(), null);
@@ -177,20 +183,16 @@ public class SendService {
             dispatcher.trigger(id);
             return queued(row, "pacing", Instant.now().plusMillis(pacing));
         }
-        CompletableFuture<SendOutcome> outcome = dispatcher.watch(id, row.id());
         dispatcher.trigger(id);
         try {
             SendOutcome o = outcome.get(settings.sendWait().toMillis(), TimeUnit.MILLISECONDS);
             return o.row() != null ? answer(o.row()) : queued(row, o.queuedReason(), null);
-        } catch (TimeoutException e) {
-            return queued(row, "sending", null);
+        } catch (TimeoutException | ExecutionException e) {
+            // the database is the truth: report what it says now
+            return answer(messages.findById(row.id()).orElse(row));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return queued(row, "sending", null);
-        } catch (ExecutionException e) {
-            return queued(row, "sending", null);
-        } finally {
-            dispatcher.unwatch(row.id());
         }
     }
 

@@ -26,7 +26,10 @@ record BenchConfig(int connections, int inbound, int inboundBatch, int sendRate,
 
     static BenchConfig parse(String[] args) {
         Map<String, String> a = new HashMap<>();
-        for (String arg : args) {
+        for (String arg : String.join(" ", args).trim().split("\\s+")) {
+            if (arg.isEmpty()) {
+                continue;
+            }
             if (!arg.startsWith("--") || !arg.contains("=")) {
                 throw new IllegalArgumentException("arguments look like --inbound=50000, not " + arg);
             }

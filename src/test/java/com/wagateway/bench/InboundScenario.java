@@ -22,6 +22,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 final class InboundScenario {
 
+    /** What the engine's sandbox.burst writes: {@code bench <emission epoch ms> <seq>}. */
+    private static final java.util.regex.Pattern STAMP = java.util.regex.Pattern.compile("^bench (\\d{13}) \\d+$");
+
     private InboundScenario() {
     }
 
@@ -40,11 +43,11 @@ final class InboundScenario {
         gw.onEvent(MessageEvents.Stored.class, e -> {
             long nowMs = System.currentTimeMillis();
             for (MessageRow m : e.messages()) {
-                String body = m.body();
-                if (body == null || !body.startsWith("bench ")) {
+                java.util.regex.Matcher b = m.body() == null ? null : STAMP.matcher(m.body());
+                if (b == null || !b.matches()) {
                     continue;
                 }
-                long emitted = Long.parseLong(body.substring(6, body.indexOf(' ', 6)));
+                long emitted = Long.parseLong(b.group(1));
                 int i = seen.getAndIncrement();
                 if (i < latencies.length) {
                     latencies[i] = (nowMs - emitted) * 1_000_000L;

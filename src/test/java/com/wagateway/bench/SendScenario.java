@@ -76,6 +76,7 @@ final class SendScenario {
         long[] lat = new long[total];
         AtomicInteger ok = new AtomicInteger();
         AtomicInteger errors = new AtomicInteger();
+        Map<String, Integer> failures = new java.util.concurrent.ConcurrentHashMap<>();
         List<CompletableFuture<?>> all = new ArrayList<>(total);
         long start = System.nanoTime();
         long interval = 1_000_000_000L / rate;
@@ -92,6 +93,7 @@ final class SendScenario {
                     ok.incrementAndGet();
                 } else {
                     errors.incrementAndGet();
+                    failures.merge(e != null ? e.getClass().getSimpleName() : Integer.toString(resp.statusCode()), 1, Integer::sum);
                 }
                 return null;
             }));
@@ -102,6 +104,7 @@ final class SendScenario {
         m.put("requests", total);
         m.put("ok", ok.get());
         m.put("errors", errors.get());
+        m.put("error_kinds", failures);
         m.put("achieved_per_second", Stats.round(total / secs));
         m.put("latency", Stats.latencies(lat));
         return m;

@@ -1,0 +1,36 @@
+package com.wagateway.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The benchmark at tiny sizes, so the command cannot rot. It checks that every scenario ran and
+ * counted what it should (all messages stored, one send for one id, every event delivered, every
+ * connection back after the restart) — never how fast: speed is measured by bench/run, not asserted.
+ */
+class BenchmarkSmokeTest {
+
+    @Test
+    void everyScenarioRunsAndWritesItsResults() throws Exception {
+        BenchConfig c = BenchConfig.smoke();
+        Map<String, Object> results = Benchmark.run(c);
+        JsonNode r = JsonMapper.builder().build().readTree(Files.readString(c.out().resolve("results.json")));
+        assertThat(Files.readString(c.out().resolve("results.md"))).contains("| inbound |", "| send API |", "| webhooks |");
+        assertThat(r.path("inbound").path("stored").asInt()).isEqualTo(r.path("inbound").path("messages").asInt());
+        assertThat(r.path("inbound").path("baseline_batched_insert_per_second").asDouble()).isPositive();
+        assertThat(r.path("send_api").path("fixed_rate").path("ok").asInt()).isEqualTo(r.path("send_api").path("fixed_rate").path("requests").asInt());
+        assertThat(r.path("send_api").path("saturation").path("errors").asInt()).isZero();
+        assertThat(r.path("idempotency").path("rows").asInt()).isEqualTo(1);
+        assertThat(r.path("idempotency").path("whatsapp_sends").asInt()).isEqualTo(1);
+        assertThat(r.path("webhooks").path("delivered_per_second").asDouble()).isPositive();
+        assertThat(r.path("webhooks").path("backlog_drain_seconds").asDouble()).isPositive();
+        assertThat(r.path("connections").path("ready_after_restart").asLong())
+                .isEqualTo(r.path("connections").path("ready_connections_before_restart").asLong());
+        assertThat(results).containsKeys("machine", "config");
+    }
+}
