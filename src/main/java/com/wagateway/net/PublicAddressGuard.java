@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.util.Locale;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -27,6 +28,7 @@ public class PublicAddressGuard {
 
     private final boolean allowPrivate;
 
+    @Autowired // two constructors: Spring must be told which one to use
     public PublicAddressGuard(GatewayProperties props) {
         this(props.webhooks().allowPrivateNetworks());
     }

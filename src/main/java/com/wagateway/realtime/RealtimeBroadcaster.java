@@ -5,7 +5,6 @@ import com.corundumstudio.socketio.SocketIONamespace;
 import com.wagateway.database.ConnectionRepository;
 import com.wagateway.database.ConnectionRow;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,6 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -34,6 +36,8 @@ import tools.jackson.databind.json.JsonMapper;
 public class RealtimeBroadcaster {
 
     private static final Logger log = LoggerFactory.getLogger(RealtimeBroadcaster.class);
+    /** Jackson 2 (netty-socketio's), only to hold already-serialized JSON as a tree. */
+    private static final ObjectMapper JACKSON2 = new ObjectMapper();
 
     private final RealtimeServer server;
     private final ConnectionRepository connections;
@@ -94,18 +98,21 @@ public class RealtimeBroadcaster {
     }
 
     /**
-     * The payload as plain maps, lists and scalars, produced by the API's Jackson 3 mapper (so
-     * records, Instants and naming match the HTTP API) and safe for netty-socketio's Jackson 2.
+     * The payload as a Jackson 2 tree (what netty-socketio writes), produced from the API's
+     * Jackson 3 mapper, so records, Instants, naming and explicit nulls match the HTTP API.
      */
-    @SuppressWarnings("unchecked")
     Object wire(String connectionId, Object payload) {
-        Object tree = json.readValue(json.writeValueAsBytes(payload), Object.class);
-        if (tree instanceof Map && !((Map<String, Object>) tree).containsKey("connection_id")) {
-            Map<String, Object> withId = new LinkedHashMap<>();
-            withId.put("connection_id", connectionId);
-            withId.putAll((Map<String, Object>) tree);
-            return withId;
+        try {
+            JsonNode tree = JACKSON2.readTree(json.writeValueAsBytes(payload));
+            if (tree instanceof ObjectNode && !tree.has("connection_id")) {
+                ObjectNode withId = JACKSON2.createObjectNode();
+                withId.put("connection_id", connectionId);
+                withId.setAll((ObjectNode) tree);
+                return withId;
+            }
+            return tree;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot convert realtime payload", e);
         }
-        return tree;
     }
 }
