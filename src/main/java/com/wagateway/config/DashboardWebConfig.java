@@ -25,6 +25,8 @@ public class DashboardWebConfig implements WebMvcConfigurer {
     public void addViewControllers(ViewControllerRegistry registry) {
         registry.addRedirectViewController("/", "/dashboard/");
         registry.addRedirectViewController("/dashboard", "/dashboard/");
+        // the resource handler refuses an empty path, so the root itself is forwarded
+        registry.addViewController("/dashboard/").setViewName("forward:/dashboard/index.html");
     }
 
     @Override
