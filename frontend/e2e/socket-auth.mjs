@@ -120,4 +120,25 @@ await check('an admin may subscribe to any connection; a user only to their own'
   }
 });
 
+await check('a disabled user\'s socket is dropped and cannot reconnect', async () => {
+  const a = await listener(KEY_A);
+  let disconnected = false;
+  a.socket.on('disconnect', () => {
+    disconnected = true;
+  });
+  const t = await token(KEY_A);
+  const users = await call(BASE, KEY_ADMIN, 'GET', '/api/users');
+  const alice = users.find((u) => u.email === env('EMAIL_A'));
+  await call(BASE, KEY_ADMIN, 'POST', `/api/users/${alice.id}/disable`);
+  try {
+    await waitFor('the socket to be dropped', () => disconnected, 5000);
+    const again = await connect({ token: t });
+    again.socket.close();
+    assert(again.outcome instanceof Error, `token issued before disabling: ${again.outcome}`);
+  } finally {
+    a.socket.close();
+    await call(BASE, KEY_ADMIN, 'POST', `/api/users/${alice.id}/enable`);
+  }
+});
+
 finish();

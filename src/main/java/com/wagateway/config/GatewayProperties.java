@@ -159,6 +159,8 @@ public record GatewayProperties(
      *                  "the dashboard's host name with {@code port}"
      * @param tokenTtl  lifetime of a handshake token from {@code POST /api/realtime/token}
      * @param origin    allowed CORS origin of the handshake; blank = any (the token is the credential)
+     * @param recheck   how often connected sockets' users are re-read: disabled users are dropped,
+     *                  a changed role takes effect
      */
     public record Realtime(
             @DefaultValue("true") boolean enabled,
@@ -166,6 +168,7 @@ public record GatewayProperties(
             @DefaultValue("8082") int port,
             @DefaultValue("") String publicUrl,
             @DefaultValue("60s") Duration tokenTtl,
-            @DefaultValue("") String origin) {
+            @DefaultValue("") String origin,
+            @DefaultValue("30s") Duration recheck) {
     }
 }

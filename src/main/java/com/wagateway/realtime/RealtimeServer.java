@@ -46,6 +46,7 @@ public class RealtimeServer implements SmartLifecycle {
     private final ConnectionRepository connections;
     private volatile SocketIOServer server;
     private volatile SocketIONamespace namespace;
+    private java.util.concurrent.ScheduledExecutorService rechecks;
 
     public RealtimeServer(GatewayProperties props, RealtimeTokens tokens, UserService users,
                           ConnectionRepository connections) {
@@ -115,6 +116,19 @@ public class RealtimeServer implements SmartLifecycle {
         s.start();
         server = s;
         namespace = ns;
+        long every = Math.max(100, cfg.recheck().toMillis());
+        rechecks = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "realtime-recheck");
+            t.setDaemon(true);
+            return t;
+        });
+        rechecks.scheduleWithFixedDelay(() -> {
+            try {
+                recheckUsers();
+            } catch (RuntimeException e) {
+                log.warn("realtime user re-check failed: {}", e.toString());
+            }
+        }, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
         log.info("Socket.IO server listening on {}:{} (namespace {})", cfg.host(), cfg.port(), NAMESPACE);
     }
 
@@ -169,11 +183,51 @@ public class RealtimeServer implements SmartLifecycle {
         return Map.of("subscribed", true, "connection_id", id);
     }
 
+    /**
+     * Re-reads the users behind connected sockets (one query per distinct user): a disabled or
+     * deleted user's sockets are disconnected, and a role change applies (a demoted admin leaves
+     * the connections it watched). Sessions and API keys already act on the next request; this
+     * gives sockets the same guarantee within {@code SOCKETIO_RECHECK}.
+     */
+    void recheckUsers() {
+        SocketIONamespace ns = namespace;
+        if (ns == null) {
+            return;
+        }
+        Map<String, Optional<UserRow>> seen = new java.util.HashMap<>();
+        for (SocketIOClient client : ns.getAllClients()) {
+            String userId = client.get(USER_ID);
+            if (userId == null) {
+                continue;
+            }
+            Optional<UserRow> user = seen.computeIfAbsent(userId, id -> users.active(UUID.fromString(id)));
+            if (user.isEmpty()) {
+                client.disconnect();
+                continue;
+            }
+            boolean admin = user.get().caller().isAdmin();
+            if (!admin && Boolean.TRUE.equals(client.get(ADMIN))) {
+                client.set(ADMIN, false);
+                for (String room : client.getAllRooms()) {
+                    if (room.startsWith("watch:")) {
+                        client.leaveRoom(room);
+                    }
+                }
+            } else if (admin) {
+                client.set(ADMIN, true);
+            }
+        }
+    }
+
     @Override
     public synchronized void stop() {
         SocketIOServer s = server;
         server = null;
         namespace = null;
+        if (rechecks != null) {
+            rechecks.shutdownNow();
+            rechecks = null;
+        }
         if (s != null) {
             s.stop();
             log.info("Socket.IO server stopped");

@@ -24,7 +24,9 @@ class RealtimeIntegrationTest {
 
     @BeforeAll
     static void start() {
-        gw = GatewayHarness.start(GatewayHarness.tempDataDir("realtime"));
+        Map<String, String> settings = GatewayHarness.defaults(GatewayHarness.tempDataDir("realtime"));
+        settings.put("gateway.realtime.recheck", "300ms");
+        gw = GatewayHarness.start(settings);
     }
 
     @AfterAll
@@ -79,7 +81,8 @@ class RealtimeIntegrationTest {
                 "RT_URL", "http://127.0.0.1:" + gw.realtimePort(),
                 "KEY_A", keyA,
                 "KEY_B", keyB,
-                "KEY_ADMIN", GatewayHarness.ADMIN_KEY), Duration.ofMinutes(2));
+                "KEY_ADMIN", GatewayHarness.ADMIN_KEY,
+                "EMAIL_A", "alice@example.com"), Duration.ofMinutes(2));
         assertThat(r.exitCode()).as(r.output()).isZero();
         assertThat(r.output()).contains("0 failed");
     }
