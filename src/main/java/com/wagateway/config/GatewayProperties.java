@@ -18,6 +18,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param accounts     first admin, sign-up, login rate limits
  * @param messaging    send queue, pacing, retries, history sync
  * @param webhooks     webhook delivery and the private-network guard
+ * @param realtime     the Socket.IO server of the live dashboard
  */
 @ConfigurationProperties("gateway")
 public record GatewayProperties(
@@ -28,7 +29,8 @@ public record GatewayProperties(
         @DefaultValue Lifecycle lifecycle,
         @DefaultValue Accounts accounts,
         @DefaultValue Messaging messaging,
-        @DefaultValue Webhooks webhooks) {
+        @DefaultValue Webhooks webhooks,
+        @DefaultValue Realtime realtime) {
 
     /** The sessions folder, defaulting to {@code DATA_DIR/sessions}. Always absolute. */
     public Path sessionsPath() {
@@ -171,5 +173,26 @@ public record GatewayProperties(
         public Duration lease() {
             return timeout.multipliedBy(2).plusSeconds(5);
         }
+    }
+
+    /**
+     * @param enabled   start the Socket.IO server (off: the dashboard falls back to polling)
+     * @param host      interface it binds to
+     * @param port      its TCP port ({@code SOCKETIO_PORT}); separate from the HTTP port
+     * @param publicUrl the URL browsers reach it at, when a proxy puts it elsewhere; blank means
+     *                  "the dashboard's host name with {@code port}"
+     * @param tokenTtl  lifetime of a handshake token from {@code POST /api/realtime/token}
+     * @param origin    allowed CORS origin of the handshake; blank = any (the token is the credential)
+     * @param recheck   how often connected sockets' users are re-read: disabled users are dropped,
+     *                  a changed role takes effect
+     */
+    public record Realtime(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("0.0.0.0") String host,
+            @DefaultValue("8082") int port,
+            @DefaultValue("") String publicUrl,
+            @DefaultValue("60s") Duration tokenTtl,
+            @DefaultValue("") String origin,
+            @DefaultValue("30s") Duration recheck) {
     }
 }

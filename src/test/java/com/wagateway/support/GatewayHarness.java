@@ -67,6 +67,8 @@ public final class GatewayHarness implements AutoCloseable {
         p.put("gateway.webhooks.retry-max", "500ms");
         p.put("gateway.webhooks.poll-interval", "200ms");
         p.put("DOTENV_FILE", dataDir.resolve("no.env").toString());
+        // every harness gets its own Socket.IO port: several gateways may run on this machine at once
+        p.put("gateway.realtime.port", String.valueOf(freePort()));
         return p;
     }
 
@@ -129,6 +131,21 @@ public final class GatewayHarness implements AutoCloseable {
 
     public String baseUrl() {
         return base;
+    }
+
+    /** The port of this gateway's Socket.IO server. */
+    public int realtimePort() {
+        return Integer.parseInt(context.getEnvironment().getProperty("gateway.realtime.port"));
+    }
+
+    /** A TCP port that was free a moment ago (the OS picks it; tiny race, fine for tests). */
+    public static int freePort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The admin API key every harness is started with ({@code ADMIN_API_KEY}). */

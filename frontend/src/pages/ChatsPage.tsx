@@ -1,0 +1,272 @@
+// Chats of one connection: chat list, message bubbles with ticks, infinite scroll back, a composer
+// whose message goes queued → sent → delivered → read live, incoming messages live, and a notice
+// when a message arrives in another chat. Merging rules live in lib/messages.ts (unit-tested).
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { useParams, useSearchParams } from 'react-router';
+import { ApiError, errorText, get, post, seg } from '../api/client';
+import type { Chat, Message, MessageStatusUpdate } from '../api/types';
+import { useAuth } from '../auth/AuthContext';
+import ConnectionPicker from '../components/ConnectionPicker';
+import { Button, Card, Empty, ErrorBox, inputClass, Loading, Notice, PageTitle } from '../components/ui';
+import { formatPhone, formatTime, randomId } from '../lib/format';
+import { applyStatus, chatJidFor, chatsAfterMessage, mergeOlder, optimisticMessage, ticks, upsertMessage } from '../lib/messages';
+import { useConnectionSubscription, useRealtimeEvent } from '../realtime/RealtimeProvider';
+
+interface ChatPage { chats: Chat[]; next_cursor: string | null }
+interface MessagePage { messages: Message[]; next_cursor: string | null }
+
+function notAvailable(e: unknown) {
+  return e instanceof ApiError && e.status === 404 && e.code !== 'connection_not_found';
+}
+
+export default function ChatsPage() {
+  const { id } = useParams();
+  return (
+    <div className="space-y-4">
+      <PageTitle right={<ConnectionPicker base="/chats" current={id} />}>Chats</PageTitle>
+      {id ? <ChatsOf key={id} connectionId={id} /> : <Card><Empty>Choose a connection to see its chats.</Empty></Card>}
+    </div>
+  );
+}
+
+function chatTitle(c: Pick<Chat, 'name' | 'phone' | 'chat_jid'>) {
+  return c.name || formatPhone(c.phone) || c.chat_jid;
+}
+
+function ChatsOf({ connectionId }: { connectionId: string }) {
+  const { me } = useAuth();
+  const [params, setParams] = useSearchParams();
+  const open = params.get('chat');
+  const [chats, setChats] = useState<Chat[] | null>(null);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [notice, setNotice] = useState<{ jid: string; text: string } | null>(null);
+  const [newTo, setNewTo] = useState('');
+  const openRef = useRef(open);
+  openRef.current = open;
+
+  useConnectionSubscription(connectionId, me?.role === 'admin');
+
+  const load = useCallback(async (before: string | null) => {
+    try {
+      const q = new URLSearchParams({ limit: '50' });
+      if (before) q.set('before', before);
+      const page = await get<ChatPage>(`/api/connections/${seg(connectionId)}/chats?${q}`);
+      setChats((old) => {
+        const known = new Set((before ? old ?? [] : []).map((c) => c.chat_jid));
+        return [...(before ? old ?? [] : []), ...page.chats.filter((c) => !known.has(c.chat_jid))];
+      });
+      setCursor(page.next_cursor);
+      setError(null);
+    } catch (e) {
+      setError(e);
+    }
+  }, [connectionId]);
+
+  useEffect(() => {
+    void load(null);
+  }, [load]);
+
+  useRealtimeEvent<Message>('message.new', connectionId, (m) => {
+    setChats((old) => chatsAfterMessage(old ?? [], m, openRef.current));
+    if (m.direction === 'inbound' && m.chat_jid !== openRef.current) {
+      setNotice({ jid: m.chat_jid, text: `New message from ${m.push_name || formatPhone(m.from) || m.chat_jid}: ${m.body ?? `[${m.type}]`}` });
+    }
+  });
+
+  function openChat(jid: string) {
+    setParams({ chat: jid });
+    setChats((old) => old?.map((c) => (c.chat_jid === jid ? { ...c, unread_count: 0 } : c)) ?? old);
+    if (notice?.jid === jid) setNotice(null);
+  }
+
+  function startChat(e: FormEvent) {
+    e.preventDefault();
+    const jid = chatJidFor(newTo);
+    if (jid) {
+      openChat(jid);
+      setNewTo('');
+    }
+  }
+
+  if (notAvailable(error)) {
+    return <Notice>Chats are not available on this gateway yet (the messaging feature is not installed).</Notice>;
+  }
+
+  const current = chats?.find((c) => c.chat_jid === open) ?? (open ? { chat_jid: open, name: null, phone: open.split('@')[0], is_group: open.endsWith('@g.us'), last_message_body: null, last_message_at: null, unread_count: 0 } : null);
+
+  return (
+    <div className="space-y-3">
+      {notice && (
+        <div role="status" className="flex flex-wrap items-center justify-between gap-2 rounded-lg border border-emerald-200 bg-emerald-50 p-3 text-sm" data-testid="other-chat-notice">
+          <span className="min-w-0 truncate">{notice.text}</span>
+          <span className="flex gap-2">
+            <Button onClick={() => openChat(notice.jid)}>Open</Button>
+            <Button onClick={() => setNotice(null)} aria-label="Dismiss">×</Button>
+          </span>
+        </div>
+      )}
+      <div className="grid gap-4 md:grid-cols-[18rem_1fr]">
+        <Card title="Conversations" className={open ? 'hidden md:block' : ''}>
+          <form onSubmit={startChat} className="mb-3 flex gap-2" aria-label="New chat">
+            <input className={inputClass} name="new_chat" placeholder="New chat: phone number" value={newTo} onChange={(e) => setNewTo(e.target.value)} />
+            <Button type="submit" disabled={!chatJidFor(newTo)}>Open</Button>
+          </form>
+          {error !== null && <ErrorBox error={errorText(error)} onRetry={() => void load(null)} />}
+          {!chats && error === null && <Loading what="Loading chats" />}
+          {chats && chats.length === 0 && <Empty>No chats yet.</Empty>}
+          {chats && chats.length > 0 && (
+            <ul className="max-h-[70vh] divide-y divide-slate-100 overflow-y-auto" aria-label="Chats">
+              {chats.map((c) => (
+                <li key={c.chat_jid}>
+                  <button type="button" onClick={() => openChat(c.chat_jid)} aria-current={c.chat_jid === open}
+                    className={`flex w-full items-start gap-2 px-2 py-2 text-left hover:bg-slate-50 ${c.chat_jid === open ? 'bg-emerald-50' : ''}`}>
+                    <span className="min-w-0 flex-1">
+                      <span className="block truncate text-sm font-medium">{chatTitle(c)}</span>
+                      <span className="block truncate text-xs text-slate-500">{c.last_message_body ?? ''}</span>
+                    </span>
+                    <span className="flex shrink-0 flex-col items-end gap-1">
+                      <span className="text-xs text-slate-400">{formatTime(c.last_message_at)}</span>
+                      {c.unread_count > 0 && <span className="rounded-full bg-emerald-600 px-1.5 text-xs text-white" aria-label={`${c.unread_count} unread`}>{c.unread_count}</span>}
+                    </span>
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+          {cursor && <Button className="mt-2 w-full" onClick={() => void load(cursor)}>Load more chats</Button>}
+        </Card>
+        {current ? (
+          <Conversation key={current.chat_jid} connectionId={connectionId} chat={current} onBack={() => setParams({})} />
+        ) : (
+          <Card className="hidden md:block"><Empty>Choose a chat, or start a new one with a phone number.</Empty></Card>
+        )}
+      </div>
+    </div>
+  );
+}
+
+function Conversation({ connectionId, chat, onBack }: { connectionId: string; chat: Chat; onBack: () => void }) {
+  const [messages, setMessages] = useState<Message[]>([]);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [loadingOlder, setLoadingOlder] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [text, setText] = useState('');
+  const [sendError, setSendError] = useState<string | null>(null);
+  const scroller = useRef<HTMLDivElement>(null);
+  const stickToBottom = useRef(true);
+  const base = `/api/connections/${seg(connectionId)}/chats/${seg(chat.chat_jid)}/messages`;
+
+  const loadPage = useCallback(async (before: string | null) => {
+    const q = new URLSearchParams({ limit: '30' });
+    if (before) q.set('before', before);
+    const page = await get<MessagePage>(`${base}?${q}`);
+    setMessages((old) => mergeOlder(old, page.messages));
+    setCursor(page.next_cursor);
+  }, [base]);
+
+  useEffect(() => {
+    setLoading(true);
+    loadPage(null).then(() => setError(null)).catch(setError).finally(() => setLoading(false));
+  }, [loadPage]);
+
+  useRealtimeEvent<Message>('message.new', connectionId, (m) => {
+    if (m.chat_jid === chat.chat_jid) setMessages((old) => upsertMessage(old, m));
+  });
+  useRealtimeEvent<MessageStatusUpdate>('message.status', connectionId, (u) => setMessages((old) => applyStatus(old, u)));
+
+  // keep the view at the newest message unless the person scrolled up to read history
+  useEffect(() => {
+    const el = scroller.current;
+    if (el && stickToBottom.current) el.scrollTop = el.scrollHeight;
+  }, [messages]);
+
+  async function older() {
+    if (!cursor || loadingOlder) return;
+    const el = scroller.current;
+    const fromBottom = el ? el.scrollHeight - el.scrollTop : 0;
+    setLoadingOlder(true);
+    try {
+      await loadPage(cursor);
+      requestAnimationFrame(() => {
+        if (el) el.scrollTop = el.scrollHeight - fromBottom;
+      });
+    } catch (e) {
+      setError(e);
+    } finally {
+      setLoadingOlder(false);
+    }
+  }
+
+  function onScroll() {
+    const el = scroller.current;
+    if (!el) return;
+    stickToBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
+    if (el.scrollTop < 40) void older();
+  }
+
+  async function send(e: FormEvent) {
+    e.preventDefault();
+    const body = text.trim();
+    if (!body) return;
+    const clientId = randomId();
+    const local = optimisticMessage(connectionId, chat.chat_jid, body, clientId);
+    stickToBottom.current = true;
+    setMessages((old) => upsertMessage(old, local));
+    setText('');
+    setSendError(null);
+    try {
+      const res = await post<{ status: Message['status']; message_id?: string; provider_message_id?: string | null }>('/api/send-message', {
+        connection_id: connectionId, to: chat.chat_jid, message: body, client_message_id: clientId,
+      });
+      setMessages((old) => upsertMessage(old, { ...local, message_id: res.message_id ?? local.message_id, status: res.status ?? 'queued', provider_message_id: res.provider_message_id ?? null }));
+    } catch (err) {
+      setSendError(errorText(err));
+      setMessages((old) => upsertMessage(old, { ...local, status: 'failed', error: errorText(err) }));
+    }
+  }
+
+  const shown = [...messages].reverse();
+  return (
+    <Card title={<span className="flex items-center gap-2"><button type="button" className="md:hidden" onClick={onBack} aria-label="Back to chats">←</button>{chatTitle(chat)}</span>}>
+      {notAvailable(error) ? (
+        <Notice>Messages are not available on this gateway yet (the messaging feature is not installed).</Notice>
+      ) : (
+        <>
+          {error !== null && <ErrorBox error={errorText(error)} />}
+          <div ref={scroller} onScroll={onScroll} className="h-[60vh] space-y-2 overflow-y-auto rounded-lg bg-slate-50 p-3" aria-label="Messages" role="log" tabIndex={0}>
+            {cursor && <div className="text-center"><Button onClick={() => void older()} disabled={loadingOlder}>{loadingOlder ? 'Loading…' : 'Load older messages'}</Button></div>}
+            {loading && <Loading what="Loading messages" />}
+            {!loading && shown.length === 0 && <Empty>No messages yet. Say hello!</Empty>}
+            {shown.map((m) => <Bubble key={m.message_id} m={m} />)}
+          </div>
+          <form onSubmit={send} className="mt-3 flex gap-2" aria-label="Send a message">
+            <input className={inputClass} name="message" placeholder="Type a message" value={text} onChange={(e) => setText(e.target.value)} maxLength={4096} />
+            <Button type="submit" variant="primary" disabled={!text.trim()}>Send</Button>
+          </form>
+          {sendError && <div className="mt-2"><ErrorBox error={`Not sent: ${sendError}`} /></div>}
+        </>
+      )}
+    </Card>
+  );
+}
+
+function Bubble({ m }: { m: Message }) {
+  const out = m.direction === 'outbound';
+  const t = ticks(m.status);
+  return (
+    <div className={`flex ${out ? 'justify-end' : 'justify-start'}`} data-testid="message" data-status={m.status} data-direction={m.direction}>
+      <div className={`max-w-[80%] rounded-lg px-3 py-2 text-sm shadow-sm ${out ? 'bg-emerald-100' : 'bg-white'}`}>
+        {!out && m.push_name && <div className="text-xs font-semibold text-emerald-700">{m.push_name}</div>}
+        <div className="whitespace-pre-wrap break-words">{m.body ?? <em className="text-slate-500">[{m.type}]</em>}</div>
+        <div className="mt-1 flex items-center justify-end gap-1 text-[11px] text-slate-500">
+          <span>{formatTime(m.timestamp ?? m.created_at)}</span>
+          {out && t.text && (
+            <span className={m.status === 'failed' ? 'font-bold text-red-600' : t.blue ? 'text-sky-500' : ''} title={m.error ? `${t.label}: ${m.error}` : t.label} aria-label={t.label}>{t.text}</span>
+          )}
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,104 @@
+// "WhatsApp Web": the caller's connections with live status dots, and a form to create one.
+import { useState, type FormEvent } from 'react';
+import { Link, useNavigate } from 'react-router';
+import { errorText, get, post, put } from '../api/client';
+import type { Connection } from '../api/types';
+import { Button, Card, Empty, ErrorBox, Field, inputClass, Loading, PageTitle, StatusDot } from '../components/ui';
+import { useLoad } from '../hooks/useLoad';
+import { formatDateTime, formatPhone } from '../lib/format';
+import { useRealtimeEvent } from '../realtime/RealtimeProvider';
+
+const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
+export default function ConnectionsPage() {
+  const list = useLoad(() => get<Connection[]>('/api/connections'), [], 10_000);
+  useRealtimeEvent<Connection>('connection.status', null, (c) =>
+    list.setData((old) => {
+      if (!old) return old;
+      const i = old.findIndex((x) => x.connection_id === c.connection_id);
+      if (i < 0) return [...old, c];
+      const next = [...old];
+      next[i] = c;
+      return next;
+    }));
+
+  return (
+    <div className="space-y-4">
+      <PageTitle>WhatsApp Web</PageTitle>
+      <CreateConnection onCreated={() => void list.reload()} />
+      <Card title="Connections">
+        {list.loading && !list.data && <Loading what="Loading connections" />}
+        {list.error && <ErrorBox error={list.error} onRetry={() => void list.reload()} />}
+        {list.data && list.data.length === 0 && <Empty>No connections yet. Create one above to link a WhatsApp account.</Empty>}
+        {list.data && list.data.length > 0 && (
+          <ul className="divide-y divide-slate-100" aria-label="Connections">
+            {list.data.map((c) => (
+              <li key={c.connection_id} data-testid={`connection-${c.connection_id}`}>
+                <Link to={`/connections/${encodeURIComponent(c.connection_id)}`} className="flex flex-wrap items-center justify-between gap-2 rounded-lg px-2 py-3 hover:bg-slate-50">
+                  <span className="min-w-0">
+                    <span className="block truncate font-medium">{c.connection_id}</span>
+                    <span className="block text-xs text-slate-500">{formatPhone(c.phone)} · since {formatDateTime(c.connected_at ?? c.created_at)}</span>
+                  </span>
+                  <span className="text-sm"><StatusDot status={c.status} reason={c.reason} /></span>
+                </Link>
+              </li>
+            ))}
+          </ul>
+        )}
+      </Card>
+    </div>
+  );
+}
+
+function CreateConnection({ onCreated }: { onCreated: () => void }) {
+  const nav = useNavigate();
+  const [id, setId] = useState('');
+  const [webhook, setWebhook] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const valid = ID_PATTERN.test(id);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (!valid) {
+      setError('Use 1 to 64 letters, digits, _ or -.');
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      await post('/api/connections', { connection_id: id });
+      if (webhook.trim()) {
+        try {
+          await put(`/api/connections/${encodeURIComponent(id)}/webhook`, { url: webhook.trim() });
+        } catch (err) {
+          setError(`Connection created, but the webhook was not saved: ${errorText(err)}`);
+          onCreated();
+          return;
+        }
+      }
+      onCreated();
+      nav(`/connections/${encodeURIComponent(id)}`);
+    } catch (err) {
+      setError(errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Card title="New connection">
+      <form onSubmit={submit} className="grid gap-3 sm:grid-cols-[1fr_1fr_auto] sm:items-end" aria-label="New connection">
+        <Field label="Connection ID" hint="Letters, digits, _ and -, up to 64">
+          <input className={inputClass} name="connection_id" value={id} onChange={(e) => setId(e.target.value)} required maxLength={64}
+            aria-invalid={id !== '' && !valid} pattern="[A-Za-z0-9_\-]{1,64}" placeholder="sales_team" />
+        </Field>
+        <Field label="Webhook URL (optional)" hint="Incoming messages are POSTed here">
+          <input className={inputClass} name="webhook_url" type="url" value={webhook} onChange={(e) => setWebhook(e.target.value)} placeholder="https://example.com/hook" />
+        </Field>
+        <Button type="submit" variant="primary" disabled={busy}>{busy ? 'Creating…' : 'Create'}</Button>
+      </form>
+      {error && <div className="mt-3"><ErrorBox error={error} /></div>}
+    </Card>
+  );
+}

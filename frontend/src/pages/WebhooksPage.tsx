@@ -1,0 +1,230 @@
+// Webhook of one connection: URL and events, secret shown once (on save and rotation), a test
+// delivery, and the delivery log with redelivery; new deliveries appear live (webhook.delivery).
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useParams } from 'react-router';
+import { ApiError, del, errorText, get, post, put, seg } from '../api/client';
+import type { Webhook, WebhookLog } from '../api/types';
+import { useAuth } from '../auth/AuthContext';
+import ConnectionPicker from '../components/ConnectionPicker';
+import { Button, Card, Empty, ErrorBox, Field, inputClass, Loading, Notice, PageTitle } from '../components/ui';
+import { formatDateTime } from '../lib/format';
+import { useConnectionSubscription, useRealtimeEvent } from '../realtime/RealtimeProvider';
+
+function notAvailable(e: unknown) {
+  return e instanceof ApiError && e.status === 404 && e.code !== 'connection_not_found' && e.code !== 'webhook_not_found';
+}
+
+/** The log endpoint's rows, whether it answers a list or an object holding one. */
+function rowsOf(data: unknown): { rows: WebhookLog[]; next: string | null } {
+  if (Array.isArray(data)) return { rows: data as WebhookLog[], next: null };
+  const o = (data ?? {}) as Record<string, unknown>;
+  const rows = (o.logs ?? o.webhook_logs ?? o.items ?? o.deliveries ?? []) as WebhookLog[];
+  return { rows, next: (o.next_cursor as string | null) ?? null };
+}
+
+export default function WebhooksPage() {
+  const { id } = useParams();
+  return (
+    <div className="space-y-4">
+      <PageTitle right={<ConnectionPicker base="/webhooks" current={id} />}>Webhooks</PageTitle>
+      {id ? <WebhookOf key={id} connectionId={id} /> : <Card><Empty>Choose a connection to manage its webhook.</Empty></Card>}
+    </div>
+  );
+}
+
+function WebhookOf({ connectionId }: { connectionId: string }) {
+  const { me } = useAuth();
+  const path = `/api/connections/${seg(connectionId)}/webhook`;
+  const [hook, setHook] = useState<Webhook | null>(null);
+  const [url, setUrl] = useState('');
+  const [events, setEvents] = useState('');
+  const [loadError, setLoadError] = useState<unknown>(null);
+  const [loading, setLoading] = useState(true);
+  const [secret, setSecret] = useState<string | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useConnectionSubscription(connectionId, me?.role === 'admin');
+
+  useEffect(() => {
+    get<Webhook>(path)
+      .then((h) => {
+        setHook(h);
+        setUrl(h.url ?? '');
+        setEvents((h.events ?? []).join(', '));
+        setLoadError(null);
+      })
+      .catch((e) => (e instanceof ApiError && e.code === 'webhook_not_found' ? setHook({ url: null, events: [] }) : setLoadError(e)))
+      .finally(() => setLoading(false));
+  }, [path]);
+
+  async function run(fn: () => Promise<void>) {
+    setBusy(true);
+    setError(null);
+    setMessage(null);
+    try {
+      await fn();
+    } catch (e) {
+      setError(errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  function save(e: FormEvent) {
+    e.preventDefault();
+    const list = events.split(',').map((s) => s.trim()).filter(Boolean);
+    void run(async () => {
+      const h = await put<Webhook>(path, list.length ? { url: url.trim(), events: list } : { url: url.trim() });
+      setHook(h);
+      if (h.secret) setSecret(h.secret);
+      setMessage('Webhook saved.');
+    });
+  }
+
+  if (loading) return <Loading what="Loading webhook" />;
+  if (notAvailable(loadError)) return <Notice>Webhooks are not available on this gateway yet (the webhooks feature is not installed).</Notice>;
+  if (loadError) return <ErrorBox error={errorText(loadError)} />;
+
+  return (
+    <>
+      <Card title="Webhook">
+        <form onSubmit={save} className="space-y-3" aria-label="Webhook settings">
+          <Field label="URL" hint="Incoming messages and events are POSTed here, signed with the secret (X-Webhook-Signature)">
+            <input className={inputClass} type="url" name="webhook_url" value={url} onChange={(e) => setUrl(e.target.value)} required placeholder="https://example.com/hook" />
+          </Field>
+          <Field label="Events" hint="Comma-separated; empty = the gateway's default set">
+            <input className={inputClass} name="webhook_events" value={events} onChange={(e) => setEvents(e.target.value)} />
+          </Field>
+          <div className="flex flex-wrap gap-2">
+            <Button type="submit" variant="primary" disabled={busy}>Save</Button>
+            {hook?.url && <Button disabled={busy} onClick={() => void run(async () => {
+              const r = await post<{ secret?: string }>(`${path}/rotate-secret`);
+              if (r.secret) setSecret(r.secret);
+              setMessage('Secret rotated.');
+            })}>Rotate secret</Button>}
+            {hook?.url && <Button disabled={busy} onClick={() => void run(async () => {
+              await post(`${path}/test`);
+              setMessage('Test event queued; see the log below.');
+            })}>Send test</Button>}
+            {hook?.url && <Button variant="danger" disabled={busy} onClick={() => {
+              if (window.confirm('Remove this webhook?')) {
+                void run(async () => {
+                  await del(path);
+                  setHook({ url: null, events: [] });
+                  setUrl('');
+                  setMessage('Webhook removed.');
+                });
+              }
+            }}>Remove</Button>}
+          </div>
+        </form>
+        {secret && (
+          <div className="mt-3 space-y-2">
+            <Notice>Signing secret — shown <strong>once</strong>; store it with your receiver.</Notice>
+            <div className="flex flex-wrap items-center gap-2">
+              <code className="min-w-0 flex-1 break-all rounded bg-slate-100 px-2 py-1 text-sm">{secret}</code>
+              <Button onClick={() => void navigator.clipboard?.writeText(secret)}>Copy</Button>
+              <Button onClick={() => setSecret(null)}>Done</Button>
+            </div>
+          </div>
+        )}
+        <div className="mt-3 space-y-2" aria-live="polite">
+          {message && <Notice>{message}</Notice>}
+          {error && <ErrorBox error={error} />}
+        </div>
+      </Card>
+      <DeliveryLog connectionId={connectionId} />
+    </>
+  );
+}
+
+function DeliveryLog({ connectionId }: { connectionId: string }) {
+  const [rows, setRows] = useState<WebhookLog[] | null>(null);
+  const [next, setNext] = useState<string | null>(null);
+  const [filter, setFilter] = useState('');
+  const [error, setError] = useState<unknown>(null);
+
+  const load = useCallback(async (before: string | null) => {
+    try {
+      const q = new URLSearchParams();
+      if (filter) q.set('status', filter);
+      if (before) q.set('before', before);
+      const page = rowsOf(await get<unknown>(`/api/connections/${seg(connectionId)}/webhook-logs?${q}`));
+      setRows((old) => (before ? [...(old ?? []), ...page.rows] : page.rows));
+      setNext(page.next);
+      setError(null);
+    } catch (e) {
+      setError(e);
+    }
+  }, [connectionId, filter]);
+
+  useEffect(() => {
+    setRows(null);
+    void load(null);
+  }, [load]);
+
+  useRealtimeEvent<WebhookLog & { connection_id: string }>('webhook.delivery', connectionId, (row) => {
+    setRows((old) => {
+      const list = old ?? [];
+      const i = list.findIndex((r) => r.event_id === row.event_id);
+      if (i < 0) return [row, ...list];
+      const copy = [...list];
+      copy[i] = { ...copy[i], ...row };
+      return copy;
+    });
+  });
+
+  async function redeliver(eventId: string) {
+    try {
+      await post(`/api/webhook-logs/${seg(eventId)}/redeliver`);
+      await load(null);
+    } catch (e) {
+      setError(e);
+    }
+  }
+
+  return (
+    <Card title="Delivery log" actions={
+      <label className="flex items-center gap-2 text-sm">
+        <span>State</span>
+        <select className={`${inputClass} w-auto`} value={filter} onChange={(e) => setFilter(e.target.value)} name="log_state">
+          <option value="">all</option>
+          <option value="pending">pending</option>
+          <option value="delivered">delivered</option>
+          <option value="retrying">retrying</option>
+          <option value="failed">failed</option>
+        </select>
+      </label>
+    }>
+      {notAvailable(error) ? <Notice>The delivery log is not available on this gateway yet.</Notice> : error !== null && <ErrorBox error={errorText(error)} onRetry={() => void load(null)} />}
+      {rows === null && error === null && <Loading what="Loading deliveries" />}
+      {rows && rows.length === 0 && <Empty>No deliveries yet.</Empty>}
+      {rows && rows.length > 0 && (
+        <div className="overflow-x-auto">
+          <table className="w-full text-left text-sm">
+            <thead className="text-xs uppercase text-slate-500">
+              <tr><th className="py-2 pr-3">Time</th><th className="pr-3">Event</th><th className="pr-3">State</th><th className="pr-3">Attempt</th><th className="pr-3">HTTP</th><th className="pr-3">Latency</th><th className="pr-3">Error</th><th><span className="sr-only">Actions</span></th></tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {rows.map((r) => (
+                <tr key={r.event_id}>
+                  <td className="py-2 pr-3 whitespace-nowrap">{formatDateTime(r.created_at)}</td>
+                  <td className="pr-3">{r.event_type}</td>
+                  <td className="pr-3">{r.state}</td>
+                  <td className="pr-3">{r.attempt}</td>
+                  <td className="pr-3">{r.response_status ?? '—'}</td>
+                  <td className="pr-3">{r.latency_ms != null ? `${r.latency_ms} ms` : '—'}</td>
+                  <td className="pr-3 max-w-48 truncate" title={r.error ?? ''}>{r.error ?? ''}</td>
+                  <td className="text-right"><Button onClick={() => void redeliver(r.event_id)}>Redeliver</Button></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {next && <Button className="mt-2" onClick={() => void load(next)}>Load older</Button>}
+    </Card>
+  );
+}

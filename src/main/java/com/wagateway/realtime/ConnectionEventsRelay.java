@@ -1,0 +1,44 @@
+package com.wagateway.realtime;
+
+import com.wagateway.controllers.dto.ConnectionView;
+import com.wagateway.controllers.dto.QrResponse;
+import com.wagateway.database.ConnectionRow;
+import com.wagateway.services.ConnectionStatus;
+import com.wagateway.services.ConnectionStatusChanged;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Turns committed connection changes into dashboard events: {@code connection.status} (the same
+ * body as {@code GET /api/whatsapp-web/status/{id}}) for every change, and {@code connection.qr}
+ * (the same body as {@code GET /api/whatsapp-web/qr/{id}}) whenever a QR is showing, so the
+ * dashboard redraws a rotated QR without polling.
+ * <p>
+ * {@link ConnectionStatusChanged} is published after the row is stored, so a plain listener
+ * already emits after commit.
+ */
+@Component
+public class ConnectionEventsRelay {
+
+    public static final String STATUS = "connection.status";
+    public static final String QR = "connection.qr";
+
+    private final RealtimeBroadcaster broadcaster;
+
+    public ConnectionEventsRelay(RealtimeBroadcaster broadcaster) {
+        this.broadcaster = broadcaster;
+    }
+
+    @EventListener
+    public void onStatus(ConnectionStatusChanged change) {
+        ConnectionRow row = change.connection();
+        broadcaster.rememberOwner(row.connectionId(), row.ownerId());
+        broadcaster.emit(row.connectionId(), STATUS, ConnectionView.from(row));
+        if (row.status() == ConnectionStatus.QR_READY && row.qr() != null) {
+            broadcaster.emit(row.connectionId(), QR, QrResponse.from(row));
+        }
+        if ("deleted".equals(row.reason())) {
+            broadcaster.forgetOwner(row.connectionId());
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package com.wagateway.realtime;
+
+import com.corundumstudio.socketio.SocketIOClient;
+import com.corundumstudio.socketio.SocketIONamespace;
+import com.wagateway.database.ConnectionRepository;
+import com.wagateway.database.ConnectionRow;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The one way to push something to dashboards: {@code emit(connectionId, event, payload)}.
+ * <p>
+ * Guarantees: the event reaches every socket of the connection's owner and every socket that
+ * subscribed to that connection (admins), each socket once, and nobody else. The payload is
+ * written with the HTTP API's JSON settings (snake_case, ISO-8601 UTC) and always carries
+ * {@code connection_id}. Callers emit only after their data is committed (listeners of events
+ * published after commit, or {@code @TransactionalEventListener}), so a dashboard that reloads
+ * on an event reads what the event announced. Never throws: a failed push is logged.
+ * <p>
+ * The owner of each connection is cached (owners never change while a connection exists); a
+ * miss reads the {@code connections} row once.
+ */
+@Component
+public class RealtimeBroadcaster {
+
+    private static final Logger log = LoggerFactory.getLogger(RealtimeBroadcaster.class);
+    /** Jackson 2 (netty-socketio's), only to hold already-serialized JSON as a tree. */
+    private static final ObjectMapper JACKSON2 = new ObjectMapper();
+
+    private final RealtimeServer server;
+    private final ConnectionRepository connections;
+    private final JsonMapper json;
+    private final Map<String, UUID> owners = new ConcurrentHashMap<>();
+
+    public RealtimeBroadcaster(RealtimeServer server, ConnectionRepository connections, JsonMapper json) {
+        this.server = server;
+        this.connections = connections;
+        this.json = json;
+    }
+
+    /** Pushes {@code event} with {@code payload} to the owner's sockets and the connection's watchers. */
+    public void emit(String connectionId, String event, Object payload) {
+        SocketIONamespace ns = server.namespace();
+        if (ns == null || connectionId == null) {
+            return;
+        }
+        try {
+            Optional<UUID> owner = owner(connectionId);
+            if (owner.isEmpty()) {
+                return;
+            }
+            Object body = wire(connectionId, payload);
+            Set<UUID> sent = new HashSet<>();
+            for (String room : List.of(RealtimeServer.userRoom(owner.get()), RealtimeServer.watchRoom(connectionId))) {
+                for (SocketIOClient c : ns.getRoomOperations(room).getClients()) {
+                    if (sent.add(c.getSessionId())) {
+                        c.sendEvent(event, body);
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("[{}] could not push {}: {}", connectionId, event, e.toString());
+        }
+    }
+
+    /** Records who owns a connection (the status relay passes every committed row through here). */
+    public void rememberOwner(String connectionId, UUID owner) {
+        if (owner != null) {
+            owners.put(connectionId, owner);
+        }
+    }
+
+    /** Forgets a deleted connection, so an id created again by someone else is looked up afresh. */
+    public void forgetOwner(String connectionId) {
+        owners.remove(connectionId);
+    }
+
+    private Optional<UUID> owner(String connectionId) {
+        UUID cached = owners.get(connectionId);
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        Optional<UUID> found = connections.find(connectionId).map(ConnectionRow::ownerId);
+        found.ifPresent(o -> owners.put(connectionId, o));
+        return found;
+    }
+
+    /**
+     * The payload as a Jackson 2 tree (what netty-socketio writes), produced from the API's
+     * Jackson 3 mapper, so records, Instants, naming and explicit nulls match the HTTP API.
+     */
+    Object wire(String connectionId, Object payload) {
+        try {
+            JsonNode tree = JACKSON2.readTree(json.writeValueAsBytes(payload));
+            if (tree instanceof ObjectNode && !tree.has("connection_id")) {
+                ObjectNode withId = JACKSON2.createObjectNode();
+                withId.put("connection_id", connectionId);
+                withId.setAll((ObjectNode) tree);
+                return withId;
+            }
+            return tree;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot convert realtime payload", e);
+        }
+    }
+}
