@@ -134,7 +134,10 @@ class WebhookQueue {
                 UPDATE webhook_deliveries SET state = ?, attempts = greatest(attempts, ?), next_attempt_at = coalesce(?, next_attempt_at),
                   last_status = ?, last_error = ?, last_attempt_at = now(),
                   delivered_at = CASE WHEN ? = 'delivered' THEN now() ELSE delivered_at END, updated_at = now()
-                WHERE id = ?""", attempts.stream().map(a -> new Object[] {a.state(), a.attempt(), ts(a.nextAttemptAt()),
+                WHERE id = ?""", attempts.stream()
+                // rows are locked in id order, like every other multi-row writer: no deadlocks
+                .sorted(java.util.Comparator.comparingLong(a -> a.delivery().id()))
+                .map(a -> new Object[] {a.state(), a.attempt(), ts(a.nextAttemptAt()),
                 a.status(), a.error(), a.state(), a.delivery().id()}).toList());
         logAttempts(attempts);
     }

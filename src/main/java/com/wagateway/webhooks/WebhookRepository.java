@@ -81,13 +81,18 @@ public class WebhookRepository {
     }
 
     /** Clears URL, filter and secret; queued events fail with "webhook removed" and are returned. */
+    /**
+     * Clears the webhook and fails its queued events. The events are locked in id order, the order
+     * the dispatcher's batch updates use, so this never deadlocks with a delivery being recorded.
+     */
     public List<WebhookDeliveryChanged> clear(String connectionId) {
         jdbc.sql("UPDATE connections SET webhook_url = NULL, webhook_events = NULL, webhook_secret = NULL, updated_at = now() "
                 + "WHERE connection_id = ?").param(connectionId).update();
         jdbc.sql("DELETE FROM webhook_endpoints WHERE connection_id = ?").param(connectionId).update();
         return jdbc.sql("""
                 UPDATE webhook_deliveries SET state = 'failed', last_error = 'webhook removed', updated_at = now()
-                WHERE connection_id = ? AND state IN ('pending', 'retrying')
+                WHERE id IN (SELECT id FROM webhook_deliveries WHERE connection_id = ? AND state IN ('pending', 'retrying')
+                             ORDER BY id FOR UPDATE)
                 RETURNING event_id, event_type, attempts""").param(connectionId)
                 .query((rs, n) -> new WebhookDeliveryChanged(connectionId, rs.getObject(1, UUID.class), rs.getString(2),
                         "failed", null, rs.getInt(3), null))

@@ -134,7 +134,13 @@ public class WebhookService {
     /** Removes URL, filter and secret; queued events of the connection fail ("webhook removed"). */
     public void remove(Caller caller, String connectionId) {
         connections.get(connectionId, caller);
-        List<WebhookDeliveryChanged> dropped = tx.execute(s -> repo.clear(connectionId));
+        List<WebhookDeliveryChanged> dropped;
+        try {
+            dropped = tx.execute(s -> repo.clear(connectionId));
+        } catch (org.springframework.dao.PessimisticLockingFailureException e) {
+            // a delivery was being recorded at the same moment; PostgreSQL chose us as the victim
+            dropped = tx.execute(s -> repo.clear(connectionId));
+        }
         dropped.forEach(events::publishEvent);
         log.info("[{}] webhook removed ({} queued event(s) dropped)", connectionId, dropped.size());
     }
