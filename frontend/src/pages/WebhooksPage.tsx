@@ -89,7 +89,7 @@ function WebhookOf({ connectionId }: { connectionId: string }) {
           <Field label="URL" hint="Incoming messages and events are POSTed here, signed with the secret (X-Webhook-Signature)">
             <input className={inputClass} type="url" name="webhook_url" value={url} onChange={(e) => setUrl(e.target.value)} required placeholder="https://example.com/hook" />
           </Field>
-          <Field label="Events" hint="Comma-separated; empty = the gateway's default set">
+          <Field label="Events" hint="Comma-separated (message.received, message.sent, message.status, connection.status); empty = every event">
             <input className={inputClass} name="webhook_events" value={events} onChange={(e) => setEvents(e.target.value)} />
           </Field>
           <div className="flex flex-wrap gap-2">
