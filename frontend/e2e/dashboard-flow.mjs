@@ -41,11 +41,16 @@ const contactSays = (text) => call(BASE, ADMIN_KEY, 'POST', `/api/sandbox/${CONN
 const markPage = (page) => page.evaluate(() => { window.__e2eMark = true; });
 const stillSamePage = (page) => page.evaluate(() => window.__e2eMark === true);
 
-/** Opens a page of the sidebar (`link`, at /dashboard/`path`) and picks the connection in its select. */
+/**
+ * Opens a page of the sidebar (`link`, at /dashboard/`path`) and picks the connection in its
+ * select. The URL changes before the page renders (router transitions), so it waits for the new
+ * page's own heading before it touches the select.
+ */
 async function openFor(page, link, path, connectionId) {
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: link }).click();
   await page.waitForURL(`**/dashboard/${path}`);
-  await page.getByLabel('Connection').selectOption(connectionId);
+  await page.getByRole('heading', { level: 1, name: link, exact: true }).waitFor();
+  await page.locator('select[name=connection]').selectOption(connectionId);
   await page.waitForURL(`**/dashboard/${path}/${connectionId}`);
 }
 
@@ -257,7 +262,9 @@ try {
     await page.locator('text=/Conversations|not available on this gateway yet/').first().waitFor();
     await shot(page, 'chats');
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Webhooks' }).click();
-    await page.waitForURL('**/dashboard/webhooks'); // else the select may still be the Chats page's
+    await page.waitForURL('**/dashboard/webhooks');
+    // the URL changes before the page renders: else the select may still be the Chats page's
+    await page.getByRole('heading', { level: 1, name: 'Webhooks', exact: true }).waitFor();
     await page.getByLabel('Connection').selectOption(CONN);
     await page.waitForURL(`**/dashboard/webhooks/${CONN}`);
     await page.locator('text=/Delivery log|not available on this gateway yet/').first().waitFor();
