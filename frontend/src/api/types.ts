@@ -120,19 +120,63 @@ export interface Page<T> {
   next_cursor: string | null;
 }
 
+/** `GET/PUT /api/connections/{id}/webhook`; `events` lists every type when not `filtered`. */
 export interface Webhook {
   url: string | null;
   events: string[];
+  filtered?: boolean;
+  secret_set?: boolean;
+  health?: WebhookHealth;
+  /** only in the answer that made it */
   secret?: string | null;
 }
 
+export interface WebhookHealth {
+  pending: number;
+  retrying: number;
+  failed: number;
+  delivered: number;
+  last_success_at: string | null;
+  last_failure_at: string | null;
+  consecutive_failures: number;
+  paused_until: string | null;
+}
+
+/**
+ * One delivery attempt: a row of `GET …/webhook-logs` (all fields) or a realtime
+ * `webhook.delivery` (no `id`, `url`, bodies); `state` is the attempt's outcome.
+ */
 export interface WebhookLog {
+  id?: number;
   event_id: string;
   event_type: string;
+  url?: string;
   state: string;
+  event_state?: string;
   attempt: number;
   response_status: number | null;
+  response_body?: string | null;
   latency_ms: number | null;
   error: string | null;
+  next_attempt_at?: string | null;
+  test?: boolean;
   created_at: string;
+}
+
+/** `GET …/webhook-logs`: newest first; `next_before` is the `before` of the next, older page. */
+export interface WebhookLogPage {
+  connection_id: string;
+  logs: WebhookLog[];
+  next_before: string | null;
+}
+
+/** `POST …/webhook/test`: the receiver's answer. */
+export interface WebhookTestAnswer {
+  event_id: string;
+  url: string;
+  delivered: boolean;
+  response_status: number | null;
+  response_body: string | null;
+  latency_ms: number;
+  error: string | null;
 }

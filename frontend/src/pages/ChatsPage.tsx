@@ -118,7 +118,7 @@ function ChatsOf({ connectionId }: { connectionId: string }) {
           {chats && chats.length > 0 && (
             <ul className="max-h-[70vh] divide-y divide-slate-100 overflow-y-auto" aria-label="Chats">
               {chats.map((c) => (
-                <li key={c.chat_jid}>
+                <li key={c.chat_jid} data-testid="chat" data-chat-jid={c.chat_jid}>
                   <button type="button" onClick={() => openChat(c.chat_jid)} aria-current={c.chat_jid === open}
                     className={`flex w-full items-start gap-2 px-2 py-2 text-left hover:bg-slate-50 ${c.chat_jid === open ? 'bg-emerald-50' : ''}`}>
                     <span className="min-w-0 flex-1">
@@ -171,8 +171,18 @@ function Conversation({ connectionId, chat, onBack }: { connectionId: string; ch
     loadPage(null).then(() => setError(null)).catch(setError).finally(() => setLoading(false));
   }, [loadPage]);
 
+  // the chat is on screen: its unread count goes back to zero on the server too (a chat that has
+  // no message yet answers 404, which changes nothing)
+  const markRead = useCallback(() => {
+    post(`/api/connections/${seg(connectionId)}/chats/${seg(chat.chat_jid)}/read`).catch(() => undefined);
+  }, [connectionId, chat.chat_jid]);
+
+  useEffect(markRead, [markRead]);
+
   useRealtimeEvent<Message>('message.new', connectionId, (m) => {
-    if (m.chat_jid === chat.chat_jid) setMessages((old) => upsertMessage(old, m));
+    if (m.chat_jid !== chat.chat_jid) return;
+    setMessages((old) => upsertMessage(old, m));
+    if (m.direction === 'inbound') markRead();
   });
   useRealtimeEvent<MessageStatusUpdate>('message.status', connectionId, (u) => setMessages((old) => applyStatus(old, u)));
 
@@ -263,7 +273,7 @@ function Bubble({ m }: { m: Message }) {
         <div className="mt-1 flex items-center justify-end gap-1 text-[11px] text-slate-500">
           <span>{formatTime(m.timestamp ?? m.created_at)}</span>
           {out && t.text && (
-            <span className={m.status === 'failed' ? 'font-bold text-red-600' : t.blue ? 'text-sky-500' : ''} title={m.error ? `${t.label}: ${m.error}` : t.label} aria-label={t.label}>{t.text}</span>
+            <span className={m.status === 'failed' ? 'font-bold text-red-600' : t.blue ? 'text-sky-500' : ''} title={m.error ? `${t.label}: ${m.error}` : t.label} aria-label={t.label} data-testid="ticks" data-status={m.status}>{t.text}</span>
           )}
         </div>
       </div>

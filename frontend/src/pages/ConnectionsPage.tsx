@@ -1,12 +1,15 @@
 // "WhatsApp Web": the caller's connections with live status dots, and a form to create one.
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { errorText, get, post, put } from '../api/client';
+import { errorText, get, post } from '../api/client';
 import type { Connection } from '../api/types';
-import { Button, Card, Empty, ErrorBox, Field, inputClass, Loading, PageTitle, StatusDot } from '../components/ui';
+import { Button, Card, Empty, ErrorBox, Field, inputClass, Loading, Notice, PageTitle, StatusDot } from '../components/ui';
 import { useLoad } from '../hooks/useLoad';
 import { formatDateTime, formatPhone } from '../lib/format';
 import { useRealtimeEvent } from '../realtime/RealtimeProvider';
+
+/** The creation answer: the connection, plus the webhook's signing secret once when one was set. */
+type CreatedConnection = Connection & { webhook_secret?: string };
 
 const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -50,13 +53,19 @@ export default function ConnectionsPage() {
   );
 }
 
+/**
+ * The create form. With a webhook URL the connection and its webhook are made in one request (a
+ * bad URL creates nothing) and the signing secret, answered this once, is shown before moving on.
+ */
 function CreateConnection({ onCreated }: { onCreated: () => void }) {
   const nav = useNavigate();
   const [id, setId] = useState('');
   const [webhook, setWebhook] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [made, setMade] = useState<{ id: string; secret: string } | null>(null);
   const valid = ID_PATTERN.test(id);
+  const open = (cid: string) => nav(`/connections/${encodeURIComponent(cid)}`);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -66,19 +75,18 @@ function CreateConnection({ onCreated }: { onCreated: () => void }) {
     }
     setBusy(true);
     setError(null);
+    setMade(null);
     try {
-      await post('/api/connections', { connection_id: id });
-      if (webhook.trim()) {
-        try {
-          await put(`/api/connections/${encodeURIComponent(id)}/webhook`, { url: webhook.trim() });
-        } catch (err) {
-          setError(`Connection created, but the webhook was not saved: ${errorText(err)}`);
-          onCreated();
-          return;
-        }
-      }
+      const url = webhook.trim();
+      const res = await post<CreatedConnection>('/api/connections', url ? { connection_id: id, webhook_url: url } : { connection_id: id });
       onCreated();
-      nav(`/connections/${encodeURIComponent(id)}`);
+      if (res.webhook_secret) {
+        setMade({ id, secret: res.webhook_secret });
+        setId('');
+        setWebhook('');
+      } else {
+        open(id);
+      }
     } catch (err) {
       setError(errorText(err));
     } finally {
@@ -99,6 +107,16 @@ function CreateConnection({ onCreated }: { onCreated: () => void }) {
         <Button type="submit" variant="primary" disabled={busy}>{busy ? 'Creating…' : 'Create'}</Button>
       </form>
       {error && <div className="mt-3"><ErrorBox error={error} /></div>}
+      {made && (
+        <div className="mt-3 space-y-2" data-testid="created-webhook">
+          <Notice>Connection <strong>{made.id}</strong> created with its webhook. Signing secret — shown <strong>once</strong>; store it with your receiver.</Notice>
+          <div className="flex flex-wrap items-center gap-2">
+            <code className="min-w-0 flex-1 break-all rounded bg-slate-100 px-2 py-1 text-sm" data-testid="created-webhook-secret">{made.secret}</code>
+            <Button onClick={() => void navigator.clipboard?.writeText(made.secret)}>Copy</Button>
+            <Button variant="primary" onClick={() => open(made.id)}>Open connection</Button>
+          </div>
+        </div>
+      )}
     </Card>
   );
 }

@@ -3,23 +3,16 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useParams } from 'react-router';
 import { ApiError, del, errorText, get, post, put, seg } from '../api/client';
-import type { Webhook, WebhookLog } from '../api/types';
+import type { Webhook, WebhookLog, WebhookLogPage, WebhookTestAnswer } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
 import ConnectionPicker from '../components/ConnectionPicker';
 import { Button, Card, Empty, ErrorBox, Field, inputClass, Loading, Notice, PageTitle } from '../components/ui';
 import { formatDateTime } from '../lib/format';
+import { LOG_STATES, logAfterDelivery, logKey } from '../lib/webhookLog';
 import { useConnectionSubscription, useRealtimeEvent } from '../realtime/RealtimeProvider';
 
 function notAvailable(e: unknown) {
   return e instanceof ApiError && e.status === 404 && e.code !== 'connection_not_found' && e.code !== 'webhook_not_found';
-}
-
-/** The log endpoint's rows, whether it answers a list or an object holding one. */
-function rowsOf(data: unknown): { rows: WebhookLog[]; next: string | null } {
-  if (Array.isArray(data)) return { rows: data as WebhookLog[], next: null };
-  const o = (data ?? {}) as Record<string, unknown>;
-  const rows = (o.logs ?? o.webhook_logs ?? o.items ?? o.deliveries ?? []) as WebhookLog[];
-  return { rows, next: (o.next_cursor as string | null) ?? null };
 }
 
 export default function WebhooksPage() {
@@ -52,7 +45,8 @@ function WebhookOf({ connectionId }: { connectionId: string }) {
       .then((h) => {
         setHook(h);
         setUrl(h.url ?? '');
-        setEvents((h.events ?? []).join(', '));
+        // without a filter the gateway lists every type; saving that list back would turn it into a filter
+        setEvents(h.filtered ? (h.events ?? []).join(', ') : '');
         setLoadError(null);
       })
       .catch((e) => (e instanceof ApiError && e.code === 'webhook_not_found' ? setHook({ url: null, events: [] }) : setLoadError(e)))
@@ -78,6 +72,7 @@ function WebhookOf({ connectionId }: { connectionId: string }) {
     void run(async () => {
       const h = await put<Webhook>(path, list.length ? { url: url.trim(), events: list } : { url: url.trim() });
       setHook(h);
+      setEvents(h.filtered ? h.events.join(', ') : '');
       if (h.secret) setSecret(h.secret);
       setMessage('Webhook saved.');
     });
@@ -94,7 +89,7 @@ function WebhookOf({ connectionId }: { connectionId: string }) {
           <Field label="URL" hint="Incoming messages and events are POSTed here, signed with the secret (X-Webhook-Signature)">
             <input className={inputClass} type="url" name="webhook_url" value={url} onChange={(e) => setUrl(e.target.value)} required placeholder="https://example.com/hook" />
           </Field>
-          <Field label="Events" hint="Comma-separated; empty = the gateway's default set">
+          <Field label="Events" hint="Comma-separated (message.received, message.sent, message.status, connection.status); empty = every event">
             <input className={inputClass} name="webhook_events" value={events} onChange={(e) => setEvents(e.target.value)} />
           </Field>
           <div className="flex flex-wrap gap-2">
@@ -105,8 +100,9 @@ function WebhookOf({ connectionId }: { connectionId: string }) {
               setMessage('Secret rotated.');
             })}>Rotate secret</Button>}
             {hook?.url && <Button disabled={busy} onClick={() => void run(async () => {
-              await post(`${path}/test`);
-              setMessage('Test event queued; see the log below.');
+              const r = await post<WebhookTestAnswer>(`${path}/test`);
+              if (!r.delivered) throw new Error(`Test not delivered: ${r.response_status != null ? `HTTP ${r.response_status}` : r.error ?? 'no answer'}`);
+              setMessage(`Test delivered: HTTP ${r.response_status} in ${r.latency_ms} ms.`);
             })}>Send test</Button>}
             {hook?.url && <Button variant="danger" disabled={busy} onClick={() => {
               if (window.confirm('Remove this webhook?')) {
@@ -124,7 +120,7 @@ function WebhookOf({ connectionId }: { connectionId: string }) {
           <div className="mt-3 space-y-2">
             <Notice>Signing secret — shown <strong>once</strong>; store it with your receiver.</Notice>
             <div className="flex flex-wrap items-center gap-2">
-              <code className="min-w-0 flex-1 break-all rounded bg-slate-100 px-2 py-1 text-sm">{secret}</code>
+              <code className="min-w-0 flex-1 break-all rounded bg-slate-100 px-2 py-1 text-sm" data-testid="webhook-secret">{secret}</code>
               <Button onClick={() => void navigator.clipboard?.writeText(secret)}>Copy</Button>
               <Button onClick={() => setSecret(null)}>Done</Button>
             </div>
@@ -151,9 +147,9 @@ function DeliveryLog({ connectionId }: { connectionId: string }) {
       const q = new URLSearchParams();
       if (filter) q.set('status', filter);
       if (before) q.set('before', before);
-      const page = rowsOf(await get<unknown>(`/api/connections/${seg(connectionId)}/webhook-logs?${q}`));
-      setRows((old) => (before ? [...(old ?? []), ...page.rows] : page.rows));
-      setNext(page.next);
+      const page = await get<WebhookLogPage>(`/api/connections/${seg(connectionId)}/webhook-logs?${q}`);
+      setRows((old) => (before ? [...(old ?? []), ...page.logs] : page.logs));
+      setNext(page.next_before);
       setError(null);
     } catch (e) {
       setError(e);
@@ -166,14 +162,7 @@ function DeliveryLog({ connectionId }: { connectionId: string }) {
   }, [load]);
 
   useRealtimeEvent<WebhookLog & { connection_id: string }>('webhook.delivery', connectionId, (row) => {
-    setRows((old) => {
-      const list = old ?? [];
-      const i = list.findIndex((r) => r.event_id === row.event_id);
-      if (i < 0) return [row, ...list];
-      const copy = [...list];
-      copy[i] = { ...copy[i], ...row };
-      return copy;
-    });
+    setRows((old) => logAfterDelivery(old ?? [], row, filter));
   });
 
   async function redeliver(eventId: string) {
@@ -191,10 +180,7 @@ function DeliveryLog({ connectionId }: { connectionId: string }) {
         <span>State</span>
         <select className={`${inputClass} w-auto`} value={filter} onChange={(e) => setFilter(e.target.value)} name="log_state">
           <option value="">all</option>
-          <option value="pending">pending</option>
-          <option value="delivered">delivered</option>
-          <option value="retrying">retrying</option>
-          <option value="failed">failed</option>
+          {LOG_STATES.map((st) => <option key={st} value={st}>{st}</option>)}
         </select>
       </label>
     }>
@@ -209,15 +195,15 @@ function DeliveryLog({ connectionId }: { connectionId: string }) {
             </thead>
             <tbody className="divide-y divide-slate-100">
               {rows.map((r) => (
-                <tr key={r.event_id}>
+                <tr key={logKey(r)} data-testid="delivery" data-event-type={r.event_type} data-state={r.state}>
                   <td className="py-2 pr-3 whitespace-nowrap">{formatDateTime(r.created_at)}</td>
                   <td className="pr-3">{r.event_type}</td>
                   <td className="pr-3">{r.state}</td>
-                  <td className="pr-3">{r.attempt}</td>
-                  <td className="pr-3">{r.response_status ?? '—'}</td>
-                  <td className="pr-3">{r.latency_ms != null ? `${r.latency_ms} ms` : '—'}</td>
+                  <td className="pr-3" data-testid="delivery-attempt">{r.attempt}</td>
+                  <td className="pr-3" data-testid="delivery-http">{r.response_status ?? '—'}</td>
+                  <td className="pr-3" data-testid="delivery-latency">{r.latency_ms != null ? `${r.latency_ms} ms` : '—'}</td>
                   <td className="pr-3 max-w-48 truncate" title={r.error ?? ''}>{r.error ?? ''}</td>
-                  <td className="text-right"><Button onClick={() => void redeliver(r.event_id)}>Redeliver</Button></td>
+                  <td className="text-right"><Button onClick={() => void redeliver(r.event_id)} aria-label={`Redeliver ${r.event_type} ${r.event_id}`}>Redeliver</Button></td>
                 </tr>
               ))}
             </tbody>

@@ -6,21 +6,33 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.wagateway.support.ApiClient;
 import com.wagateway.support.GatewayHarness;
 import com.wagateway.support.NodeScript;
+import com.wagateway.support.WebhookReceiver;
+import com.wagateway.webhooks.WebhookSignature;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The dashboard as a person uses it: the real gateway (sandbox engine, its own database and
  * Socket.IO port) driven by Debian's chromium through playwright-core
- * ({@code frontend/e2e/dashboard-flow.mjs}). Screenshots land in {@code target/e2e-screenshots/}.
+ * ({@code frontend/e2e/dashboard-flow.mjs}), with a real webhook receiver on loopback. Screenshots
+ * land in {@code target/e2e-screenshots/}.
  * Skipped only when no chromium binary exists.
  */
 class DashboardE2EIntegrationTest {
+
+    static final String CONN = "e2e_phone";
+    static final String CONTACT = "923451112233"; // not a 92300… number the sandbox history makes up
+    static final String INBOUND = "Salaam! Is my order ready?";
+    static final String INBOUND_2 = "Thanks, one more question";
+    static final String REPLY = "Yes, it ships today.";
 
     static GatewayHarness gw;
 
@@ -60,21 +72,71 @@ class DashboardE2EIntegrationTest {
     }
 
     @Test
-    void aPersonLinksAPhoneAndManagesKeysInTheBrowser() {
+    void aPersonLinksAPhoneChatsWithWebhooksAndManagesKeysInTheBrowser() {
         String chromium = chromium();
         assumeTrue(chromium != null, "no chromium binary");
         assertThat(NodeScript.packagesInstalled()).as("frontend npm packages (the Maven build installs them)").isTrue();
         assertThat(gw.post("/api/users", "{\"email\":\"dora@example.com\",\"password\":\"dora-password-123\",\"role\":\"user\"}").status())
                 .isEqualTo(201);
-        NodeScript.Result r = NodeScript.run("e2e/dashboard-flow.mjs", Map.of(
-                "BASE_URL", gw.baseUrl(),
-                "ADMIN_EMAIL", "admin@localhost",
-                "ADMIN_PASSWORD", "admin-password-for-tests",
-                "USER_EMAIL", "dora@example.com",
-                "USER_PASSWORD", "dora-password-123",
-                "SCREENSHOT_DIR", Path.of("target", "e2e-screenshots").toAbsolutePath().toString(),
-                "CHROMIUM", chromium), Duration.ofMinutes(4));
-        assertThat(r.exitCode()).as(r.output()).isZero();
-        assertThat(r.output()).contains(" 0 failed");
+        Path secretFile = GatewayHarness.tempDataDir("dashboard-secret").resolve("webhook-secret");
+        try (WebhookReceiver receiver = WebhookReceiver.up()) {
+            NodeScript.Result r = NodeScript.run("e2e/dashboard-flow.mjs", Map.ofEntries(
+                    Map.entry("BASE_URL", gw.baseUrl()),
+                    Map.entry("ADMIN_EMAIL", "admin@localhost"),
+                    Map.entry("ADMIN_PASSWORD", "admin-password-for-tests"),
+                    Map.entry("ADMIN_API_KEY", GatewayHarness.ADMIN_KEY),
+                    Map.entry("USER_EMAIL", "dora@example.com"),
+                    Map.entry("USER_PASSWORD", "dora-password-123"),
+                    Map.entry("WEBHOOK_URL", receiver.url()),
+                    Map.entry("WEBHOOK_SECRET_FILE", secretFile.toString()),
+                    Map.entry("CONTACT_PHONE", CONTACT),
+                    Map.entry("INBOUND_TEXT", INBOUND),
+                    Map.entry("INBOUND_TEXT_2", INBOUND_2),
+                    Map.entry("REPLY_TEXT", REPLY),
+                    Map.entry("SCREENSHOT_DIR", Path.of("target", "e2e-screenshots").toAbsolutePath().toString()),
+                    Map.entry("CHROMIUM", chromium)), Duration.ofMinutes(4));
+            assertThat(r.exitCode()).as(r.output()).isZero();
+            assertThat(r.output()).contains(" 0 failed");
+            receiverGotTheFlowsEvents(receiver, readSecret(secretFile));
+        }
+    }
+
+    /**
+     * What the browser did reached the webhook receiver, signed with the secret the page showed:
+     * the contact's two messages, the typed reply, its delivered and read statuses, the test.
+     */
+    private static void receiverGotTheFlowsEvents(WebhookReceiver receiver, String secret) {
+        List<WebhookReceiver.Received> got = receiver.await(all -> all.stream()
+                .filter(x -> "message.status".equals(x.event())).count() >= 2, Duration.ofSeconds(10));
+        assertThat(got).allSatisfy(x -> assertThat(x.signature())
+                .isEqualTo(WebhookSignature.sign(secret, Long.parseLong(x.timestamp()), x.body())));
+        assertThat(got).allSatisfy(x -> assertThat(x.json().path("connection_id").asString()).isEqualTo(CONN));
+        List<JsonNode> received = bodies(got, "message.received");
+        assertThat(received).extracting(j -> j.path("message").asString()).containsExactlyInAnyOrder(INBOUND, INBOUND_2);
+        assertThat(received).allSatisfy(j -> {
+            assertThat(j.path("from").asString()).isEqualTo(CONTACT);
+            assertThat(j.path("push_name").asString()).isEqualTo("Ali Khan");
+        });
+        List<JsonNode> sent = bodies(got, "message.sent");
+        assertThat(sent).hasSize(1);
+        assertThat(sent.get(0).path("message").asString()).isEqualTo(REPLY);
+        assertThat(sent.get(0).path("to").asString()).isEqualTo(CONTACT);
+        String clientId = sent.get(0).path("client_message_id").asString();
+        assertThat(clientId).isNotBlank();
+        assertThat(bodies(got, "message.status")).allSatisfy(j -> assertThat(j.path("client_message_id").asString()).isEqualTo(clientId))
+                .extracting(j -> j.path("status").asString()).containsExactlyInAnyOrder("delivered", "read");
+        assertThat(bodies(got, "webhook.test")).hasSize(1);
+    }
+
+    private static List<JsonNode> bodies(List<WebhookReceiver.Received> got, String event) {
+        return got.stream().filter(x -> event.equals(x.event())).map(WebhookReceiver.Received::json).toList();
+    }
+
+    private static String readSecret(Path file) {
+        try {
+            return Files.readString(file).trim();
+        } catch (IOException e) {
+            throw new AssertionError("the flow wrote no webhook secret to " + file, e);
+        }
     }
 }
