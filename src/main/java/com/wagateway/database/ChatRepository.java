@@ -49,9 +49,8 @@ public class ChatRepository {
             }
             i++;
         }
-        List<Object> params = new ArrayList<>();
+        List<Object> params = new ArrayList<>(List.of((Object[]) c)); // the CTE's arrays come first in the SQL
         params.add(connectionId);
-        params.addAll(List.of((Object[]) c));
         jdbc.sql("""
                 WITH x AS (
                   SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
@@ -74,14 +73,7 @@ public class ChatRepository {
                     updated_at = now()"""
                 .replace("newer", "(excluded.last_message_id IS NOT NULL AND excluded.last_message_at "
                         + ">= coalesce(ch.last_message_at, '-infinity'::timestamptz))"))
-                .params(reorder(params)).update();
-    }
-
-    /** The CTE's arrays come first in the SQL, the connection id after them. */
-    private static List<Object> reorder(List<Object> params) {
-        List<Object> out = new ArrayList<>(params.subList(1, params.size()));
-        out.add(params.get(0));
-        return out;
+                .params(params).update();
     }
 
     /** One page of chats, most recent first, strictly after the cursor when one is given. */

@@ -1,9 +1,9 @@
 package com.wagateway.database;
 
+import static com.wagateway.database.Sql.instant;
+import static com.wagateway.database.Sql.ts;
+
 import com.wagateway.services.ConnectionStatus;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -148,15 +148,6 @@ public class ConnectionRepository {
         return jdbc.sql("UPDATE connections SET " + set + ", updated_at = now(), status_changed_at = now() "
                         + "WHERE connection_id = ? RETURNING " + COLUMNS)
                 .params(all).query(MAPPER).optional();
-    }
-
-    private static Timestamp ts(Instant i) {
-        return i == null ? null : Timestamp.from(i);
-    }
-
-    private static Instant instant(ResultSet rs, String col) throws SQLException {
-        Timestamp t = rs.getTimestamp(col);
-        return t == null ? null : t.toInstant();
     }
 
     static final RowMapper<ConnectionRow> MAPPER = (rs, n) -> new ConnectionRow(

@@ -64,15 +64,6 @@ public class MessageRepository {
         return jdbc.sql("SELECT " + COLUMNS + FROM + "WHERE m.id = ?").param(id).query(MAPPER).optional();
     }
 
-    /** Rows for these ids, in no particular order. */
-    public List<MessageRow> findByIds(List<UUID> ids) {
-        if (ids.isEmpty()) {
-            return List.of();
-        }
-        return jdbc.sql("SELECT " + COLUMNS + FROM + "WHERE m.id = ANY(?::uuid[])")
-                .param(ids.stream().map(UUID::toString).toArray(String[]::new)).query(MAPPER).list();
-    }
-
     /**
      * The message a {@code reply_to} names in this chat: by {@code client_message_id} first, else
      * by WhatsApp id.
@@ -217,9 +208,9 @@ public class MessageRepository {
      * direction and WhatsApp id) is left alone, except that an {@code undecryptable} placeholder
      * is replaced once WhatsApp delivers the content. Reply links are resolved in the same
      * statement; our own phone fills the missing side (sender of outbound, recipient of inbound).
-     * Returns the ids of rows inserted or replaced.
+     * Returns the rows inserted or replaced, as stored (no second query).
      */
-    public List<UUID> insertBatch(String connectionId, List<NewMessage> batch) {
+    public List<MessageRow> insertBatch(String connectionId, List<NewMessage> batch) {
         if (batch.isEmpty()) {
             return List.of();
         }
@@ -263,9 +254,8 @@ public class MessageRepository {
                     caption = excluded.caption, mime_type = excluded.mime_type, file_length = excluded.file_length,
                     file_name = excluded.file_name, quoted_provider_id = excluded.quoted_provider_id,
                     quoted_message_id = excluded.quoted_message_id, updated_at = now()
-                  WHERE m.type = 'undecryptable' AND excluded.type <> 'undecryptable'
-                RETURNING m.id""")
-                .params(params).query(UUID.class).list();
+                  WHERE m.type = 'undecryptable' AND excluded.type <> 'undecryptable'""" + RETURNING)
+                .params(params).query(MAPPER).list();
     }
 
     /** An edit: the target (by WhatsApp id) now reads {@code text}. Returns the edited row. */

@@ -103,7 +103,7 @@ public class HistorySync {
         List<MessageRow> stored = new ArrayList<>();
         tx.executeWithoutResult(s -> {
             lids.upsert(connectionId, lidPairs);
-            stored.addAll(messages.findByIds(messages.insertBatch(connectionId, rows)));
+            stored.addAll(messages.insertBatch(connectionId, rows));
             messages.pruneHistory(connectionId, chatJids, keep);
             for (ChatTouch t : InboundMessages.touches(stored, false)) {
                 touches.merge(t.chatJid(), t, ChatTouch::merge);

@@ -17,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -99,8 +98,7 @@ public class InboundMessages implements EngineListener {
         List<MessageRow> stored = new ArrayList<>();
         tx.executeWithoutResult(s -> {
             lids.upsert(connectionId, lidPairs);
-            List<UUID> ids = messages.insertBatch(connectionId, rows);
-            stored.addAll(messages.findByIds(ids));
+            stored.addAll(messages.insertBatch(connectionId, rows));
             for (EngineMessage c : changes) {
                 Optional<MessageRow> changed = c.action() == EngineMessage.Action.EDIT
                         ? messages.applyEdit(connectionId, c.targetId(), c.editText(), null)

@@ -143,19 +143,10 @@ public class SandboxPhone {
         return Map.of("connection_id", id, "pending_failures", r.path("pending").asInt());
     }
 
+    /** Runs an engine call; engine refusals become API errors (503 no engine, 400 bad argument, 409 otherwise). */
     private static <T> T call(java.util.function.Supplier<T> s) {
-        Object[] out = new Object[1];
-        call(() -> {
-            out[0] = s.get();
-        });
-        @SuppressWarnings("unchecked")
-        T t = (T) out[0];
-        return t;
-    }
-
-    private static void call(Runnable r) {
         try {
-            r.run();
+            return s.get();
         } catch (CompletionException e) {
             if (e.getCause() instanceof EngineException ee) {
                 if (ee.isUnavailable()) {
