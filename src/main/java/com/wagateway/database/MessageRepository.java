@@ -240,8 +240,9 @@ public class MessageRepository {
                     coalesce(x.to_phone, CASE WHEN x.direction = 'inbound' THEN c.phone END), x.body, x.type,
                     x.pid, x.quoted, x.status, x.ts::timestamptz, x.push_name, x.caption, x.mime_type, x.file_length::bigint,
                     x.file_name, x.content::jsonb, x.hist::boolean, c.connection_id,
-                    (SELECT q.id FROM messages q WHERE q.connection_id = c.connection_id AND q.provider_message_id = x.quoted
-                     ORDER BY q.created_at LIMIT 1),
+                    CASE WHEN x.quoted IS NOT NULL THEN
+                      (SELECT q.id FROM messages q WHERE q.connection_id = c.connection_id AND q.provider_message_id = x.quoted
+                       ORDER BY q.created_at LIMIT 1) END,
                     coalesce(x.ts::timestamptz, now())
                 FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
                             ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],

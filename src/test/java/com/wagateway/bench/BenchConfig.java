@@ -3,6 +3,7 @@ package com.wagateway.bench;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Sizes of one benchmark run, from {@code --name=value} arguments. The defaults are the full run
@@ -20,9 +21,17 @@ import java.util.Map;
  * @param idemClients      clients sending the same client_message_id at once
  * @param runs             repetitions of the cheap scenarios (the median is reported)
  * @param out              output folder
+ * @param only             scenarios to run (inbound, send, idempotency, webhooks, connections); empty = all
  */
 record BenchConfig(int connections, int inbound, int inboundBatch, int sendRate, int sendSeconds, int sendClients,
-                   int webhookEvents, int rampConnections, int idemClients, int runs, Path out) {
+                   int webhookEvents, int rampConnections, int idemClients, int runs, Path out, Set<String> only) {
+
+    static final Set<String> SCENARIOS = Set.of("inbound", "send", "idempotency", "webhooks", "connections");
+
+    /** Whether this run includes the named scenario. */
+    boolean includes(String scenario) {
+        return only.isEmpty() || only.contains(scenario);
+    }
 
     static BenchConfig parse(String[] args) {
         Map<String, String> a = new HashMap<>();
@@ -40,15 +49,28 @@ record BenchConfig(int connections, int inbound, int inboundBatch, int sendRate,
                 i(a, "inbound-batch", d.inboundBatch), i(a, "send-rate", d.sendRate), i(a, "send-seconds", d.sendSeconds),
                 i(a, "send-clients", d.sendClients), i(a, "webhook-events", d.webhookEvents),
                 i(a, "ramp-connections", d.rampConnections), i(a, "idem-clients", d.idemClients), i(a, "runs", d.runs),
-                Path.of(a.getOrDefault("out", d.out.toString())));
+                Path.of(a.getOrDefault("out", d.out.toString())), only(a.get("only")));
+    }
+
+    private static Set<String> only(String list) {
+        if (list == null || list.isBlank()) {
+            return Set.of();
+        }
+        Set<String> names = Set.of(list.split(","));
+        for (String n : names) {
+            if (!SCENARIOS.contains(n)) {
+                throw new IllegalArgumentException("--only names scenarios from " + SCENARIOS + ", not " + n);
+            }
+        }
+        return names;
     }
 
     static BenchConfig full() {
-        return new BenchConfig(10, 50_000, 50, 1000, 10, 32, 20_000, 500, 100, 3, Path.of("target", "bench"));
+        return new BenchConfig(10, 50_000, 50, 1000, 10, 32, 20_000, 500, 100, 3, Path.of("target", "bench"), Set.of());
     }
 
     static BenchConfig smoke() {
-        return new BenchConfig(2, 400, 20, 50, 1, 4, 200, 4, 10, 1, Path.of("target", "bench-smoke"));
+        return new BenchConfig(2, 400, 20, 50, 1, 4, 200, 4, 10, 1, Path.of("target", "bench-smoke"), Set.of());
     }
 
     private static int i(Map<String, String> a, String k, int dflt) {
