@@ -8,7 +8,11 @@ import static com.wagateway.database.Sql.uuid;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.RowMapper;
@@ -211,25 +215,34 @@ public class MessageRepository {
      * Returns the rows inserted or replaced, as stored (no second query).
      */
     public List<MessageRow> insertBatch(String connectionId, List<NewMessage> batch) {
+        return insertBatch(Collections.nCopies(batch.size(), connectionId), batch);
+    }
+
+    /**
+     * {@link #insertBatch(String, List)} for messages of several connections at once
+     * ({@code connectionIds.get(i)} owns {@code batch.get(i)}): the inbound group commit stores a
+     * whole flood of engine events with one statement. The same message twice in one batch makes
+     * the statement fail (PostgreSQL cannot change a row twice in one command); callers then fall
+     * back to smaller batches. The returned rows are in the order of {@code batch}.
+     */
+    public List<MessageRow> insertBatch(List<String> connectionIds, List<NewMessage> batch) {
         if (batch.isEmpty()) {
             return List.of();
         }
         int n = batch.size();
-        String[][] cols = new String[20][n];
+        String[][] cols = new String[21][n];
         for (int i = 0; i < n; i++) {
             NewMessage m = batch.get(i);
             String[] v = {m.id().toString(), m.direction(), m.chatJid(), m.fromJid(), m.toJid(), m.fromPhone(),
                     m.toPhone(), m.body(), m.type(), m.providerMessageId(), m.quotedProviderId(), m.status(),
                     text(m.waTimestamp()), m.pushName(), m.caption(), m.mimeType(),
                     m.fileLength() == null ? null : m.fileLength().toString(), m.fileName(), m.contentJson(),
-                    Boolean.toString(m.fromHistory())};
+                    Boolean.toString(m.fromHistory()), connectionIds.get(i)};
             for (int c = 0; c < v.length; c++) {
                 cols[c][i] = v[c];
             }
         }
-        List<Object> params = new ArrayList<>(List.of((Object[]) cols));
-        params.add(connectionId);
-        return jdbc.sql("""
+        List<MessageRow> stored = jdbc.sql("""
                 INSERT INTO messages AS m (id, direction, chat_jid, from_jid, to_jid, from_phone, to_phone, body, type,
                     provider_message_id, quoted_provider_id, status, wa_timestamp, push_name, caption, mime_type,
                     file_length, file_name, content, from_history, connection_id, quoted_message_id, sort_at)
@@ -246,17 +259,38 @@ public class MessageRepository {
                     coalesce(x.ts::timestamptz, now())
                 FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
                             ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
-                            ?::text[], ?::text[], ?::text[], ?::text[])
+                            ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
                      AS x(id, direction, chat_jid, from_jid, to_jid, from_phone, to_phone, body, type, pid, quoted, status,
-                          ts, push_name, caption, mime_type, file_length, file_name, content, hist)
-                JOIN connections c ON c.connection_id = ?
+                          ts, push_name, caption, mime_type, file_length, file_name, content, hist, conn)
+                JOIN connections c ON c.connection_id = x.conn
                 ON CONFLICT (connection_id, chat_jid, direction, provider_message_id) WHERE provider_message_id IS NOT NULL
                 DO UPDATE SET body = excluded.body, type = excluded.type, content = excluded.content,
                     caption = excluded.caption, mime_type = excluded.mime_type, file_length = excluded.file_length,
                     file_name = excluded.file_name, quoted_provider_id = excluded.quoted_provider_id,
                     quoted_message_id = excluded.quoted_message_id, updated_at = now()
                   WHERE m.type = 'undecryptable' AND excluded.type <> 'undecryptable'""" + RETURNING)
-                .params(params).query(MAPPER).list();
+                .params((Object[]) cols).query(MAPPER).list();
+        return inInputOrder(stored, connectionIds, batch);
+    }
+
+    /** RETURNING promises no order: sort the stored rows back into the order they were given in. */
+    private static List<MessageRow> inInputOrder(List<MessageRow> stored, List<String> connectionIds, List<NewMessage> batch) {
+        if (stored.size() < 2) {
+            return stored;
+        }
+        Map<String, Integer> position = new HashMap<>();
+        for (int i = 0; i < batch.size(); i++) {
+            NewMessage m = batch.get(i);
+            position.putIfAbsent(key(connectionIds.get(i), m.chatJid(), m.direction(), m.providerMessageId()), i);
+        }
+        List<MessageRow> sorted = new ArrayList<>(stored);
+        sorted.sort(Comparator.comparingInt(r -> position.getOrDefault(
+                key(r.connectionId(), r.chatJid(), r.direction(), r.providerMessageId()), Integer.MAX_VALUE)));
+        return sorted;
+    }
+
+    private static String key(String connectionId, String chatJid, String direction, String providerMessageId) {
+        return connectionId + '\u0000' + chatJid + '\u0000' + direction + '\u0000' + providerMessageId;
     }
 
     /** An edit: the target (by WhatsApp id) now reads {@code text}. Returns the edited row. */

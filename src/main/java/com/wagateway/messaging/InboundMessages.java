@@ -16,7 +16,9 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -28,9 +30,10 @@ import tools.jackson.databind.JsonNode;
  * deletes ({@code messages.update}), LID pairs ({@code contacts.lid}); history chunks go to
  * {@link HistorySync}.
  *
- * <p>Guarantees: each engine event is one database transaction in which the messages, the chats
- * view and the webhook events describing them are written together — so a crash either loses
- * nothing or repeats nothing (the engine event is simply not applied). A message is stored once
+ * <p>Guarantees: each engine event is applied in one database transaction in which the messages,
+ * the chats view and the webhook events describing them are written together — so a crash either
+ * loses nothing or repeats nothing (the engine event is simply not applied). Under load, events
+ * that queued up together share one transaction ({@link #onEvents}: group commit). A message is stored once
  * (dedupe on WhatsApp's key; our own sends echoed back by Baileys are recognised by their id).
  * Statuses never move backwards. Application events are published only after the commit.
  */
@@ -60,64 +63,159 @@ public class InboundMessages implements EngineListener {
 
     @Override
     public void onEvent(EngineEvent event) {
-        if (!(event instanceof EngineEvent.MessageEvent)) {
-            return;
-        }
-        try {
-            if (event instanceof EngineEvent.MessagesUpserted u) {
-                onUpsert(u.connectionId(), u.data().path("messages"));
-            } else if (event instanceof EngineEvent.MessagesUpdated u) {
-                onUpdate(u.connectionId(), u.data().path("updates"));
-            } else if (event instanceof EngineEvent.HistoryChunk h) {
+        if (event instanceof EngineEvent.HistoryChunk h) {
+            try {
                 history.onChunk(h.connectionId(), h.data());
-            } else if (event instanceof EngineEvent.LidMappings l) {
-                onLids(l.connectionId(), l.data().path("mappings"));
+            } catch (RuntimeException e) {
+                log.warn("[{}] could not store a history chunk: {}", h.connectionId(), e.getMessage());
             }
-        } catch (RuntimeException e) {
-            // e.g. the connection was deleted meanwhile (foreign key); the event cannot be applied
-            log.warn("[{}] could not store {}: {}", event.connectionId(), event.getClass().getSimpleName(), e.getMessage());
-        }
-    }
-
-    /** New messages, live ({@code notify}) or echoed/offline ({@code append}). */
-    void onUpsert(String connectionId, JsonNode list) {
-        List<NewMessage> rows = new ArrayList<>();
-        List<EngineMessage> changes = new ArrayList<>();
-        Map<String, String> lidPairs = new LinkedHashMap<>();
-        for (JsonNode m : list) {
-            EngineMessage em = EngineMessage.read(m, false);
-            if (em.lid() != null) {
-                lidPairs.put(em.lid(), em.lidPn());
+        } else if (event instanceof EngineEvent.MessageEvent) {
+            try {
+                List<Object> after = new ArrayList<>();
+                tx.executeWithoutResult(s -> after.addAll(apply(event)));
+                after.forEach(events::publish);
+            } catch (RuntimeException e) {
+                // e.g. the connection was deleted meanwhile (foreign key); the event cannot be applied
+                log.warn("[{}] could not store {}: {}", event.connectionId(), event.getClass().getSimpleName(), e.getMessage());
             }
-            if (em.action() == EngineMessage.Action.STORE) {
-                rows.add(em.row());
-            } else if (em.action() != EngineMessage.Action.SKIP) {
-                changes.add(em);
-            }
-        }
-        List<MessageRow> stored = new ArrayList<>();
-        tx.executeWithoutResult(s -> {
-            lids.upsert(connectionId, lidPairs);
-            stored.addAll(messages.insertBatch(connectionId, rows));
-            for (EngineMessage c : changes) {
-                Optional<MessageRow> changed = c.action() == EngineMessage.Action.EDIT
-                        ? messages.applyEdit(connectionId, c.targetId(), c.editText(), null)
-                        : messages.applyRevoke(connectionId, c.targetId());
-                changed.ifPresent(stored::add);
-            }
-            chats.upsert(connectionId, touches(stored, true));
-            outbox.enqueue(webhooks(stored));
-        });
-        if (!stored.isEmpty()) {
-            events.publish(new MessageEvents.Stored(connectionId, stored, true));
         }
     }
 
     /**
-     * Receipts and content changes. Per message only the highest status of the batch is applied
-     * (the rank rule in SQL rejects anything lower than what is stored).
+     * Group commit: message events that queued up together (engine order) are applied in one
+     * transaction, so a flood costs one commit per group instead of one per event. History chunks
+     * keep their own path (they may ask the engine for more). If the group fails as a whole (one
+     * event cannot be applied, e.g. its connection was just deleted), each event is applied alone,
+     * so the others still land — nothing is applied twice, because the failed group left nothing.
      */
-    void onUpdate(String connectionId, JsonNode updates) {
+    @Override
+    public void onEvents(List<EngineEvent> group) {
+        List<EngineEvent> run = new ArrayList<>();
+        for (EngineEvent e : group) {
+            if (e instanceof EngineEvent.HistoryChunk) {
+                applyTogether(run);
+                run.clear();
+                onEvent(e);
+            } else if (e instanceof EngineEvent.MessageEvent) {
+                run.add(e);
+            }
+        }
+        applyTogether(run);
+    }
+
+    private void applyTogether(List<EngineEvent> run) {
+        if (run.size() <= 1) {
+            run.forEach(this::onEvent);
+            return;
+        }
+        List<Object> after = new ArrayList<>();
+        try {
+            tx.executeWithoutResult(s -> {
+                List<EngineEvent.MessagesUpserted> upserts = new ArrayList<>();
+                for (EngineEvent e : run) {
+                    if (e instanceof EngineEvent.MessagesUpserted u) {
+                        upserts.add(u);
+                        continue;
+                    }
+                    after.addAll(applyUpserts(upserts));
+                    upserts.clear();
+                    after.addAll(apply(e));
+                }
+                after.addAll(applyUpserts(upserts));
+            });
+        } catch (RuntimeException e) {
+            log.debug("a group of {} engine events failed ({}); applying them one by one", run.size(), e.getMessage());
+            run.forEach(this::onEvent);
+            return;
+        }
+        after.forEach(events::publish);
+    }
+
+    /** Applies one message event inside the caller's transaction; returns what to publish after the commit. */
+    private List<Object> apply(EngineEvent event) {
+        if (event instanceof EngineEvent.MessagesUpserted u) {
+            return applyUpserts(List.of(u));
+        } else if (event instanceof EngineEvent.MessagesUpdated u) {
+            return applyUpdate(u.connectionId(), u.data().path("updates"));
+        } else if (event instanceof EngineEvent.LidMappings l) {
+            applyLids(l.connectionId(), l.data().path("mappings"));
+        }
+        return List.of();
+    }
+
+    /**
+     * New messages, live ({@code notify}) or echoed/offline ({@code append}), of consecutive
+     * upsert events of any connections: one insert statement for all of them (a message that
+     * appears twice starts a second statement, so the second copy meets the stored first one as
+     * it always did), then edits/deletes in engine order, one chats update per connection and one
+     * webhook insert. Runs inside a transaction; returns what to publish after the commit.
+     */
+    private List<Object> applyUpserts(List<EngineEvent.MessagesUpserted> upserts) {
+        if (upserts.isEmpty()) {
+            return List.of();
+        }
+        List<String> owners = new ArrayList<>();
+        List<NewMessage> rows = new ArrayList<>();
+        List<Map.Entry<String, EngineMessage>> changes = new ArrayList<>();
+        Map<String, Map<String, String>> lidPairs = new LinkedHashMap<>();
+        for (EngineEvent.MessagesUpserted u : upserts) {
+            for (JsonNode m : u.data().path("messages")) {
+                EngineMessage em = EngineMessage.read(m, false);
+                if (em.lid() != null) {
+                    lidPairs.computeIfAbsent(u.connectionId(), k -> new LinkedHashMap<>()).put(em.lid(), em.lidPn());
+                }
+                if (em.action() == EngineMessage.Action.STORE) {
+                    owners.add(u.connectionId());
+                    rows.add(em.row());
+                } else if (em.action() != EngineMessage.Action.SKIP) {
+                    changes.add(Map.entry(u.connectionId(), em));
+                }
+            }
+        }
+        lidPairs.forEach(lids::upsert);
+        List<MessageRow> stored = insertDistinct(owners, rows);
+        for (Map.Entry<String, EngineMessage> change : changes) {
+            EngineMessage c = change.getValue();
+            Optional<MessageRow> changed = c.action() == EngineMessage.Action.EDIT
+                    ? messages.applyEdit(change.getKey(), c.targetId(), c.editText(), null)
+                    : messages.applyRevoke(change.getKey(), c.targetId());
+            changed.ifPresent(stored::add);
+        }
+        Map<String, List<MessageRow>> byConnection = new LinkedHashMap<>();
+        for (MessageRow m : stored) {
+            byConnection.computeIfAbsent(m.connectionId(), k -> new ArrayList<>()).add(m);
+        }
+        byConnection.forEach((connectionId, list) -> chats.upsert(connectionId, touches(list, true)));
+        outbox.enqueue(webhooks(stored));
+        List<Object> after = new ArrayList<>();
+        byConnection.forEach((connectionId, list) -> after.add(new MessageEvents.Stored(connectionId, list, true)));
+        return after;
+    }
+
+    /** Inserts in as few statements as possible, none holding the same message twice; rows in input order. */
+    private List<MessageRow> insertDistinct(List<String> owners, List<NewMessage> rows) {
+        List<MessageRow> stored = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        int from = 0;
+        for (int i = 0; i < rows.size(); i++) {
+            NewMessage m = rows.get(i);
+            String key = owners.get(i) + '\u0000' + m.chatJid() + '\u0000' + m.direction() + '\u0000' + m.providerMessageId();
+            if (m.providerMessageId() != null && !seen.add(key)) {
+                stored.addAll(messages.insertBatch(owners.subList(from, i), rows.subList(from, i)));
+                seen.clear();
+                seen.add(key);
+                from = i;
+            }
+        }
+        stored.addAll(messages.insertBatch(owners.subList(from, rows.size()), rows.subList(from, rows.size())));
+        return stored;
+    }
+
+    /**
+     * Receipts and content changes. Per message only the highest status of the batch is applied
+     * (the rank rule in SQL rejects anything lower than what is stored). Runs inside a transaction.
+     */
+    private List<Object> applyUpdate(String connectionId, JsonNode updates) {
         Map<String, StatusUpdate> statuses = new LinkedHashMap<>();
         List<JsonNode> contentChanges = new ArrayList<>();
         for (JsonNode u : updates) {
@@ -136,30 +234,29 @@ public class InboundMessages implements EngineListener {
             StatusUpdate next = new StatusUpdate(id, status, "failed".equals(status) ? EngineMessage.text(u, "error") : null);
             statuses.merge(id, next, (a, b) -> MessageStatuses.rank(b.status()) > MessageStatuses.rank(a.status()) ? b : a);
         }
-        List<MessageRow> changed = new ArrayList<>();
+        List<MessageRow> changed = messages.applyStatuses(connectionId, List.copyOf(statuses.values()));
         List<MessageRow> edited = new ArrayList<>();
-        tx.executeWithoutResult(s -> {
-            changed.addAll(messages.applyStatuses(connectionId, List.copyOf(statuses.values())));
-            for (JsonNode u : contentChanges) {
-                String id = EngineMessage.text(u.path("key"), "id");
-                Optional<MessageRow> row = u.hasNonNull("edit")
-                        ? messages.applyEdit(connectionId, id, EngineMessage.text(u.path("edit"), "text"),
-                                u.path("edit").hasNonNull("message") ? u.path("edit").get("message").toString() : null)
-                        : messages.applyRevoke(connectionId, id);
-                row.ifPresent(edited::add);
-            }
-            outbox.enqueue(changed.stream().map(WebhookPayloads::status).toList());
-        });
+        for (JsonNode u : contentChanges) {
+            String id = EngineMessage.text(u.path("key"), "id");
+            Optional<MessageRow> row = u.hasNonNull("edit")
+                    ? messages.applyEdit(connectionId, id, EngineMessage.text(u.path("edit"), "text"),
+                            u.path("edit").hasNonNull("message") ? u.path("edit").get("message").toString() : null)
+                    : messages.applyRevoke(connectionId, id);
+            row.ifPresent(edited::add);
+        }
+        outbox.enqueue(changed.stream().map(WebhookPayloads::status).toList());
+        List<Object> after = new ArrayList<>();
         for (MessageRow m : changed) {
-            events.publish(new MessageEvents.StatusChanged(connectionId, m));
+            after.add(new MessageEvents.StatusChanged(connectionId, m));
         }
         if (!edited.isEmpty()) {
-            events.publish(new MessageEvents.Stored(connectionId, edited, true));
+            after.add(new MessageEvents.Stored(connectionId, edited, true));
         }
+        return after;
     }
 
     /** {@code contacts.lid}: remember LID → phone pairs. */
-    void onLids(String connectionId, JsonNode mappings) {
+    private void applyLids(String connectionId, JsonNode mappings) {
         Map<String, String> pairs = new LinkedHashMap<>();
         for (JsonNode m : mappings) {
             String lid = EngineMessage.text(m, "lid");

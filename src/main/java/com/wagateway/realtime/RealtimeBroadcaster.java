@@ -4,11 +4,10 @@ import com.corundumstudio.socketio.SocketIOClient;
 import com.corundumstudio.socketio.SocketIONamespace;
 import com.wagateway.database.ConnectionRepository;
 import com.wagateway.database.ConnectionRow;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -61,14 +60,18 @@ public class RealtimeBroadcaster {
             if (owner.isEmpty()) {
                 return;
             }
-            Object body = wire(connectionId, payload);
-            Set<UUID> sent = new HashSet<>();
+            Map<UUID, SocketIOClient> receivers = new LinkedHashMap<>();
             for (String room : List.of(RealtimeServer.userRoom(owner.get()), RealtimeServer.watchRoom(connectionId))) {
                 for (SocketIOClient c : ns.getRoomOperations(room).getClients()) {
-                    if (sent.add(c.getSessionId())) {
-                        c.sendEvent(event, body);
-                    }
+                    receivers.putIfAbsent(c.getSessionId(), c);
                 }
+            }
+            if (receivers.isEmpty()) {
+                return; // nobody is watching: the payload is not even serialized (hot inbound path)
+            }
+            Object body = wire(connectionId, payload);
+            for (SocketIOClient c : receivers.values()) {
+                c.sendEvent(event, body);
             }
         } catch (RuntimeException e) {
             log.warn("[{}] could not push {}: {}", connectionId, event, e.toString());

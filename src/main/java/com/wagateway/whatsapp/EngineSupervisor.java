@@ -5,12 +5,15 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -28,13 +31,16 @@ import tools.jackson.databind.node.ObjectNode;
  * application runs, listeners hear {@code onEngineStopped}, and a new process is started with
  * exponential backoff (1 s doubling to {@code restartMaxBackoff}, reset after a minute of
  * uptime); after its handshake listeners hear {@code onEngineStarted(true)} and resume their
- * connections. Events are delivered on a single dispatcher thread in engine order.
+ * connections. Events are delivered on a single dispatcher thread in engine order; consecutive
+ * message events that queued up meanwhile are handed over together (see {@link #drainEvents}).
  */
 @Component
 public class EngineSupervisor implements EngineClient, SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(EngineSupervisor.class);
     static final int PROTOCOL_VERSION = 1;
+    /** Upper bound of one dispatcher drain: bounds one group commit's size and latency. */
+    static final int MAX_EVENTS_PER_DRAIN = 100;
 
     private final GatewayProperties props;
     private final ObjectProvider<EngineListener> listeners;
@@ -42,6 +48,8 @@ public class EngineSupervisor implements EngineClient, SmartLifecycle {
     private final ExecutorService requests = Executors.newFixedThreadPool(2, r -> daemon(r, "engine-requests"));
     private final JsonMapper json = JsonMapper.builder().build();
     private final ExecutorService dispatcher = Executors.newSingleThreadExecutor(r -> daemon(r, "engine-events"));
+    private final ConcurrentLinkedQueue<JsonNode> pendingEvents = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final ScheduledExecutorService restarts = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "engine-supervisor"));
 
     private volatile EngineProcess current;
@@ -192,11 +200,61 @@ public class EngineSupervisor implements EngineClient, SmartLifecycle {
         return a;
     }
 
+    /** Queues an engine line for the dispatcher thread (the engine's reader never waits for Java's work). */
     private void submitEvent(JsonNode line) {
-        try {
-            dispatcher.execute(() -> dispatch(line));
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            log.debug("dropping engine event during shutdown");
+        pendingEvents.add(line);
+        scheduleDrain();
+    }
+
+    private void scheduleDrain() {
+        if (drainScheduled.compareAndSet(false, true)) {
+            try {
+                dispatcher.execute(this::drainEvents);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                log.debug("dropping engine events during shutdown");
+            }
+        }
+    }
+
+    /**
+     * Takes what has queued up since the last drain (at most {@link #MAX_EVENTS_PER_DRAIN} lines)
+     * and delivers it in engine order. Consecutive message events go to listeners together, so
+     * the inbound pipeline can commit them in one transaction: the busier the engine, the larger
+     * the groups (group commit) — while an idle engine's single event is delivered at once. A
+     * further drain is queued behind other dispatcher work (lifecycle calls keep their place).
+     */
+    private void drainEvents() {
+        drainScheduled.set(false);
+        List<EngineEvent> batch = new ArrayList<>();
+        JsonNode line;
+        while (batch.size() < MAX_EVENTS_PER_DRAIN && (line = pendingEvents.poll()) != null) {
+            EngineEvents.parse(line).ifPresent(batch::add);
+        }
+        deliver(batch);
+        if (!pendingEvents.isEmpty()) {
+            scheduleDrain();
+        }
+    }
+
+    /** Single events go to {@code onEvent}; a run of consecutive message events to {@code onEvents}. */
+    private void deliver(List<EngineEvent> batch) {
+        int i = 0;
+        while (i < batch.size()) {
+            int j = i + 1;
+            if (batch.get(i) instanceof EngineEvent.MessageEvent) {
+                while (j < batch.size() && batch.get(j) instanceof EngineEvent.MessageEvent) {
+                    j++;
+                }
+            }
+            List<EngineEvent> run = batch.subList(i, j);
+            listeners.orderedStream().forEach(l -> safely(() -> {
+                if (run.size() == 1) {
+                    l.onEvent(run.get(0));
+                } else {
+                    l.onEvents(run);
+                }
+            }));
+            i = j;
         }
     }
 
@@ -231,11 +289,6 @@ public class EngineSupervisor implements EngineClient, SmartLifecycle {
         } catch (java.util.concurrent.RejectedExecutionException e) {
             log.debug("dropping engine request during shutdown");
         }
-    }
-
-    private void dispatch(JsonNode line) {
-        EngineEvents.parse(line).ifPresent(event ->
-                listeners.orderedStream().forEach(l -> safely(() -> l.onEvent(event))));
     }
 
     // ---- EngineClient ----

@@ -27,6 +27,8 @@ final class BenchReport {
                 + " connections: messages/s end to end", in.path("messages_per_second").asString(), ">= 10,000");
         row(b, "inbound", "latency p50 / p99 (emission -> stored + webhook queued)",
                 in.path("latency").path("p50_ms").asString() + " / " + in.path("latency").path("p99_ms").asString() + " ms", "");
+        row(b, "inbound", "webhooks received by a loopback receiver: count, seconds from first emission",
+                in.path("webhooks_delivered").asString() + ", " + in.path("webhooks_all_delivered_seconds").asString() + " s", "");
         row(b, "inbound", "baseline: batched JDBC insert, rows/s", in.path("baseline_batched_insert_per_second").asString(), "");
         row(b, "inbound", "ratio to baseline", in.path("ratio_to_baseline").asString(), ">= 0.5");
         row(b, "send API", "fixed " + send.path("fixed_rate_offered_per_second").asInt() + " req/s: achieved, p50 / p99 / p999",

@@ -1,5 +1,6 @@
 package com.wagateway.bench;
 
+import com.wagateway.GatewayApplication;
 import com.wagateway.support.GatewayHarness;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +23,7 @@ public final class Benchmark {
     }
 
     public static void main(String[] args) throws Exception {
+        GatewayApplication.commonPoolOfAtLeastTwo();
         BenchConfig config = BenchConfig.parse(args);
         Map<String, Object> results = run(config);
         System.out.println(BenchReport.summary(results));

@@ -2,7 +2,9 @@ package com.wagateway.bench;
 
 import com.wagateway.database.MessageRow;
 import com.wagateway.messaging.MessageEvents;
+import com.wagateway.support.ApiClient;
 import com.wagateway.support.GatewayHarness;
+import com.wagateway.support.WebhookReceiver;
 import com.wagateway.whatsapp.EngineClient;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,10 +17,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * Scenario 1: ready sandbox connections flood the gateway with inbound messages; measured from
- * the engine's emission (stamped in the text) to the after-commit event that follows storage
- * and webhook queueing. Baseline: a plain batched JDBC insert of the same number of rows into
- * the same table and database.
+ * Scenario 1: ready sandbox connections, each with a webhook to a live loopback receiver, flood
+ * the gateway with inbound messages; measured from the engine's emission (stamped in the text) to
+ * the after-commit event that follows storage and webhook queueing (the realtime relay emits on
+ * that same event). Also reported: when the receiver had every message.received webhook.
+ * Baseline: a plain batched JDBC insert of the same number of rows into the same table and database.
  */
 final class InboundScenario {
 
@@ -29,10 +32,21 @@ final class InboundScenario {
     }
 
     static Map<String, Object> run(GatewayHarness gw, BenchConfig c) {
+        try (WebhookReceiver receiver = WebhookReceiver.up()) {
+            return run(gw, c, receiver);
+        }
+    }
+
+    private static Map<String, Object> run(GatewayHarness gw, BenchConfig c, WebhookReceiver receiver) {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < c.connections(); i++) {
             String id = "bench_in_" + i;
             gw.link(id, "92345" + String.format("%07d", i));
+            ApiClient.Response hook = gw.admin().put("/api/connections/" + id + "/webhook",
+                    "{\"url\":\"" + receiver.url() + "\",\"events\":[\"message.received\"]}");
+            if (hook.status() != 200) {
+                throw new IllegalStateException("webhook not set: " + hook.raw());
+            }
             ids.add(id);
         }
         int perConnection = Math.max(1, c.inbound() / c.connections());
@@ -73,6 +87,10 @@ final class InboundScenario {
         }
         double seconds = (lastNanos.get() - start) / 1e9;
         double rate = seen.get() / seconds;
+        while (receiver.accepted().size() < total && System.nanoTime() < deadline) {
+            GatewayHarness.sleep(20);
+        }
+        double webhookSeconds = (System.nanoTime() - start) / 1e9;
         double baseline = baseline(gw, ids.get(0), total);
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("connections", c.connections());
@@ -82,6 +100,8 @@ final class InboundScenario {
         r.put("emit_seconds", Stats.round((emittedAt - start) / 1e9));
         r.put("messages_per_second", Stats.round(rate));
         r.put("latency", Stats.latencies(java.util.Arrays.copyOf(latencies, Math.min(seen.get(), total))));
+        r.put("webhooks_delivered", receiver.accepted().size());
+        r.put("webhooks_all_delivered_seconds", Stats.round(webhookSeconds));
         r.put("baseline_batched_insert_per_second", Stats.round(baseline));
         r.put("ratio_to_baseline", Math.round(rate / baseline * 100) / 100.0);
         return r;
