@@ -11,9 +11,11 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -53,6 +55,14 @@ public class MessageRepository {
             (message_status_rank(%1$s) > message_status_rank(m.status)
              OR (%1$s = 'failed' AND m.status IN ('queued', 'sent')))""";
 
+    /**
+     * Locks the matching message rows in id order (the end of a CTE named {@code locked}). Every
+     * statement that updates several messages at once takes its locks this way, so two of them
+     * (the send dispatcher recording a pass, the inbound pipeline applying receipts) can wait for
+     * each other but never deadlock.
+     */
+    private static final String LOCK_IN_ID_ORDER = "SELECT id FROM messages WHERE %s ORDER BY id FOR UPDATE)\n";
+
     private final JdbcClient jdbc;
 
     public MessageRepository(JdbcClient jdbc) {
@@ -80,27 +90,27 @@ public class MessageRepository {
     }
 
     /**
-     * Stores a message accepted by the send API as {@code queued}. Returns false (and changes
-     * nothing) when this connection already has that {@code client_message_id}: the caller then
-     * answers with the existing message (idempotency holds under any concurrency, because the
-     * unique index decides).
+     * Stores a message accepted by the send API as {@code queued} and returns it as stored.
+     * Returns empty (and changes nothing) when this connection already has that
+     * {@code client_message_id}: the caller then answers with the existing message (idempotency
+     * holds under any concurrency, because the unique index decides).
      */
-    public boolean insertQueued(UUID id, String connectionId, String chatJid, String toJid, String toPhone,
+    public Optional<MessageRow> insertQueued(UUID id, String connectionId, String chatJid, String toJid, String toPhone,
                                 String body, String type, String caption, String mimeType, Long fileLength,
                                 String clientMessageId, String providerMessageId, UUID quotedId, String quotedProviderId,
                                 String outgoingJson, String requestHash, Instant expiresAt) {
         return jdbc.sql("""
-                INSERT INTO messages (id, connection_id, direction, chat_jid, from_jid, from_phone, to_jid, to_phone,
+                INSERT INTO messages AS m (id, connection_id, direction, chat_jid, from_jid, from_phone, to_jid, to_phone,
                     body, type, caption, mime_type, file_length, client_message_id, provider_message_id,
                     quoted_message_id, quoted_provider_id, status, outgoing, request_hash, expires_at)
                 SELECT ?::uuid, c.connection_id, 'outbound', ?::text, c.jid, c.phone, ?::text, ?::text, ?::text, ?::text,
                     ?::text, ?::text, ?::bigint, ?::text, ?::text, ?::uuid, ?::text, 'queued', ?::jsonb, ?::text, ?::timestamptz
                 FROM connections c WHERE c.connection_id = ?
-                ON CONFLICT (connection_id, client_message_id) WHERE client_message_id IS NOT NULL DO NOTHING""")
+                ON CONFLICT (connection_id, client_message_id) WHERE client_message_id IS NOT NULL DO NOTHING""" + RETURNING)
                 .params(id, chatJid, toJid, toPhone, body, type, caption, mimeType, fileLength, clientMessageId,
                         providerMessageId, quotedId, quotedProviderId, outgoingJson, requestHash, ts(expiresAt),
                         connectionId)
-                .update() == 1;
+                .query(MAPPER).optional();
     }
 
     /** Queued outbound messages of a connection in arrival order (the send queue's head). */
@@ -116,10 +126,18 @@ public class MessageRepository {
                 .list();
     }
 
-    /** What to send for a queued message (the JSON stored at acceptance), or empty once sent. */
-    public Optional<String> findOutgoing(UUID id) {
-        return jdbc.sql("SELECT outgoing::text FROM messages WHERE id = ? AND status = 'queued'")
-                .param(id).query(String.class).optional();
+    /** What to send for each of these queued messages (by id); messages no longer queued are absent. */
+    public Map<UUID, String> findOutgoing(List<UUID> ids) {
+        Map<UUID, String> out = new HashMap<>();
+        if (ids.isEmpty()) {
+            return out;
+        }
+        jdbc.sql("SELECT id, outgoing::text AS outgoing FROM messages WHERE id = ANY(?::uuid[]) AND status = 'queued'")
+                .param(ids.toArray(UUID[]::new))
+                .query(rs -> {
+                    out.put(uuid(rs, "id"), rs.getString("outgoing"));
+                });
+        return out;
     }
 
     /** The quoted message's key parts and stored content, for a quoted send. */
@@ -134,17 +152,33 @@ public class MessageRepository {
     }
 
     /**
-     * WhatsApp accepted the send: status {@code sent} (unless a receipt already moved it further),
-     * the sent content kept for getMessage, the pending payload dropped. A message the TTL sweep
-     * failed meanwhile becomes {@code sent} too: WhatsApp has it, so that is the truth.
+     * WhatsApp accepted these sends (the results of one dispatcher pass, one statement): status
+     * {@code sent} (unless a receipt already moved a message further), the sent content kept for
+     * getMessage, the pending payload dropped. A message the TTL sweep failed meanwhile becomes
+     * {@code sent} too: WhatsApp has it, so that is the truth. Returns the changed rows.
      */
-    public Optional<MessageRow> markSent(UUID id, String contentJson, Instant waTimestamp) {
+    public List<MessageRow> markSent(List<SentUpdate> sent) {
+        if (sent.isEmpty()) {
+            return List.of();
+        }
+        int n = sent.size();
+        UUID[] ids = new UUID[n];
+        String[] contents = new String[n];
+        String[] stamps = new String[n];
+        for (int i = 0; i < n; i++) {
+            ids[i] = sent.get(i).id();
+            contents[i] = sent.get(i).contentJson();
+            stamps[i] = text(sent.get(i).waTimestamp());
+        }
         return jdbc.sql("""
+                WITH x AS (SELECT * FROM unnest(?::uuid[], ?::text[], ?::text[]) AS x(id, content, ts)),
+                     locked AS (""" + LOCK_IN_ID_ORDER.formatted("id IN (SELECT id FROM x)") + """
                 UPDATE messages m SET status = CASE WHEN m.status IN ('queued', 'failed') THEN 'sent' ELSE m.status END,
-                  content = ?::jsonb, outgoing = NULL, error = NULL, next_attempt_at = NULL, attempts = m.attempts + 1,
-                  sent_at = now(), wa_timestamp = coalesce(?::timestamptz, m.wa_timestamp, now()), updated_at = now()
-                WHERE m.id = ?""" + RETURNING)
-                .params(contentJson, ts(waTimestamp), id).query(MAPPER).optional();
+                  content = x.content::jsonb, outgoing = NULL, error = NULL, next_attempt_at = NULL, attempts = m.attempts + 1,
+                  sent_at = now(), wa_timestamp = coalesce(x.ts::timestamptz, m.wa_timestamp, now()), updated_at = now()
+                FROM x JOIN locked l ON l.id = x.id
+                WHERE m.id = x.id""" + RETURNING)
+                .params(ids, contents, stamps).query(MAPPER).list();
     }
 
     /** A send attempt failed transiently: count it and wait until {@code nextAttemptAt}. */
@@ -199,10 +233,13 @@ public class MessageRepository {
             errors[i] = updates.get(i).error();
         }
         return jdbc.sql("""
+                WITH x AS (SELECT * FROM unnest(?::text[], ?::text[], ?::text[]) AS x(pid, status, error)),
+                     locked AS (""" + LOCK_IN_ID_ORDER.formatted(
+                        "connection_id = ? AND direction = 'outbound' AND provider_message_id IN (SELECT pid FROM x)") + """
                 UPDATE messages m SET status = x.status, updated_at = now(),
                   error = CASE WHEN x.status = 'failed' THEN coalesce(x.error, 'failed') ELSE NULL END
-                FROM unnest(?::text[], ?::text[], ?::text[]) AS x(pid, status, error)
-                WHERE m.connection_id = ? AND m.provider_message_id = x.pid AND m.direction = 'outbound'
+                FROM x, locked l
+                WHERE m.id = l.id AND m.provider_message_id = x.pid
                   AND """ + ADVANCES.formatted("x.status") + RETURNING)
                 .params(ids, statuses, errors, connectionId).query(MAPPER).list();
     }
@@ -210,7 +247,8 @@ public class MessageRepository {
     /**
      * Inserts engine messages in one statement; a message already stored (same connection, chat,
      * direction and WhatsApp id) is left alone, except that an {@code undecryptable} placeholder
-     * is replaced once WhatsApp delivers the content. Reply links are resolved in the same
+     * is replaced once WhatsApp delivers the content (a second statement, only when some rows
+     * were already stored). Reply links are resolved in the same
      * statement; our own phone fills the missing side (sender of outbound, recipient of inbound).
      * Returns the rows inserted or replaced, as stored (no second query).
      */
@@ -264,13 +302,58 @@ public class MessageRepository {
                           ts, push_name, caption, mime_type, file_length, file_name, content, hist, conn)
                 JOIN connections c ON c.connection_id = x.conn
                 ON CONFLICT (connection_id, chat_jid, direction, provider_message_id) WHERE provider_message_id IS NOT NULL
-                DO UPDATE SET body = excluded.body, type = excluded.type, content = excluded.content,
-                    caption = excluded.caption, mime_type = excluded.mime_type, file_length = excluded.file_length,
-                    file_name = excluded.file_name, quoted_provider_id = excluded.quoted_provider_id,
-                    quoted_message_id = excluded.quoted_message_id, updated_at = now()
-                  WHERE m.type = 'undecryptable' AND excluded.type <> 'undecryptable'""" + RETURNING)
+                DO NOTHING""" + RETURNING)
                 .params((Object[]) cols).query(MAPPER).list();
+        stored = new ArrayList<>(stored);
+        stored.addAll(replaceUndecryptable(connectionIds, batch, stored));
         return inInputOrder(stored, connectionIds, batch);
+    }
+
+    /**
+     * The rows of {@code batch} that were already stored ({@code inserted} lacks them) and carry
+     * real content replace a stored {@code undecryptable} placeholder. A separate UPDATE rather than
+     * {@code ON CONFLICT DO UPDATE ... WHERE}, because that form locks every conflicting row even
+     * when it changes nothing — and an echo of our own send conflicts while the send dispatcher
+     * updates the same row: two transactions locking rows in different orders deadlock.
+     */
+    private List<MessageRow> replaceUndecryptable(List<String> connectionIds, List<NewMessage> batch, List<MessageRow> inserted) {
+        Set<String> done = new HashSet<>();
+        for (MessageRow r : inserted) {
+            done.add(key(r.connectionId(), r.chatJid(), r.direction(), r.providerMessageId()));
+        }
+        List<String[]> rows = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            NewMessage m = batch.get(i);
+            if (m.providerMessageId() == null || "undecryptable".equals(m.type())
+                    || done.contains(key(connectionIds.get(i), m.chatJid(), m.direction(), m.providerMessageId()))) {
+                continue;
+            }
+            rows.add(new String[] {connectionIds.get(i), m.chatJid(), m.direction(), m.providerMessageId(), m.body(), m.type(),
+                    m.contentJson(), m.caption(), m.mimeType(), m.fileLength() == null ? null : m.fileLength().toString(),
+                    m.fileName(), m.quotedProviderId()});
+        }
+        if (rows.isEmpty()) {
+            return List.of();
+        }
+        String[][] cols = new String[12][rows.size()];
+        for (int i = 0; i < rows.size(); i++) {
+            for (int c = 0; c < 12; c++) {
+                cols[c][i] = rows.get(i)[c];
+            }
+        }
+        return jdbc.sql("""
+                UPDATE messages m SET body = x.body, type = x.type, content = x.content::jsonb, caption = x.caption,
+                    mime_type = x.mime_type, file_length = x.file_length::bigint, file_name = x.file_name,
+                    quoted_provider_id = x.quoted, updated_at = now(),
+                    quoted_message_id = CASE WHEN x.quoted IS NOT NULL THEN
+                      (SELECT q.id FROM messages q WHERE q.connection_id = x.conn AND q.provider_message_id = x.quoted
+                       ORDER BY q.created_at LIMIT 1) END
+                FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+                            ?::text[], ?::text[], ?::text[], ?::text[])
+                     AS x(conn, chat_jid, direction, pid, body, type, content, caption, mime_type, file_length, file_name, quoted)
+                WHERE m.connection_id = x.conn AND m.chat_jid = x.chat_jid AND m.direction = x.direction
+                  AND m.provider_message_id = x.pid AND m.type = 'undecryptable'""" + RETURNING)
+                .params((Object[]) cols).query(MAPPER).list();
     }
 
     /** RETURNING promises no order: sort the stored rows back into the order they were given in. */
@@ -383,6 +466,10 @@ public class MessageRepository {
 
     /** Key parts and content of a message being quoted. */
     public record QuotedKey(String providerMessageId, String chatJid, boolean fromMe, String senderJid, String contentJson) {
+    }
+
+    /** WhatsApp accepted a send: the content as sent and WhatsApp's timestamp (may be null). */
+    public record SentUpdate(UUID id, String contentJson, Instant waTimestamp) {
     }
 
     /** A receipt for one of our messages. */

@@ -5,6 +5,7 @@ import com.wagateway.database.ConnectionRepository;
 import com.wagateway.database.ConnectionRow;
 import com.wagateway.database.MessageRepository;
 import com.wagateway.database.MessageRepository.QueuedMessage;
+import com.wagateway.database.MessageRepository.SentUpdate;
 import com.wagateway.database.MessageRow;
 import com.wagateway.services.ConnectionStatus;
 import com.wagateway.services.ConnectionStatusChanged;
@@ -65,7 +66,7 @@ public class SendDispatcher {
 
     private static final Logger log = LoggerFactory.getLogger(SendDispatcher.class);
     private static final int SCAN = 200;
-    private static final int IN_FLIGHT_CHATS = 16;
+    private static final int IN_FLIGHT_CHATS = 32;
 
     private final MessageRepository messages;
     private final ConnectionRepository connections;
@@ -210,33 +211,40 @@ public class SendDispatcher {
             allowed.add(m);
         }
         // all sends of this pass go out concurrently; their results are recorded here, on the
-        // lane's thread (never on the engine's reader thread)
-        List<CompletableFuture<JsonNode>> inFlight = allowed.stream().map(m -> sendOne(connectionId, m)).toList();
+        // lane's thread (never on the engine's reader thread), all successes in one transaction
+        Map<UUID, String> outgoing = messages.findOutgoing(allowed.stream().map(QueuedMessage::id).toList());
+        List<CompletableFuture<JsonNode>> inFlight = allowed.stream()
+                .map(m -> sendOne(connectionId, m, outgoing.get(m.id()))).toList();
         boolean progressed = false;
+        List<SentUpdate> sent = new ArrayList<>();
         for (int i = 0; i < allowed.size(); i++) {
             QueuedMessage m = allowed.get(i);
             try {
                 JsonNode result = inFlight.get(i).join();
-                progressed |= result == null || onSent(connectionId, m, result);
+                if (result == null) {
+                    progressed = true; // expired or handled meanwhile
+                } else {
+                    sent.add(sentUpdate(m, result));
+                }
             } catch (CompletionException e) {
                 progressed |= onError(connectionId, m, unwrap(e));
             } catch (RuntimeException e) {
                 log.warn("[{}] could not record the send result of {}: {}", connectionId, m.id(), e.toString());
             }
         }
+        progressed |= recordSent(connectionId, sent);
         return progressed && queue.size() > allowed.size();
     }
 
     /** Sends one queued message; completes with null when there was nothing left to send. */
-    private CompletableFuture<JsonNode> sendOne(String connectionId, QueuedMessage m) {
-        Optional<String> outgoing = messages.findOutgoing(m.id());
-        if (outgoing.isEmpty()) {
+    private CompletableFuture<JsonNode> sendOne(String connectionId, QueuedMessage m, String outgoing) {
+        if (outgoing == null) {
             return CompletableFuture.completedFuture(null); // expired or handled meanwhile
         }
         ObjectNode args = engine.newArgs();
         args.put("messageId", m.providerMessageId());
         args.put("jid", m.toJid());
-        args.set("content", json.readTree(outgoing.get()));
+        args.set("content", json.readTree(outgoing));
         if (m.quotedMessageId() != null) {
             messages.findQuotedKey(m.quotedMessageId()).ifPresent(q -> {
                 ObjectNode quoted = args.putObject("quoted");
@@ -251,15 +259,30 @@ public class SendDispatcher {
         return engine.send(connectionId, args);
     }
 
-    private boolean onSent(String connectionId, QueuedMessage m, JsonNode result) {
+    private static SentUpdate sentUpdate(QueuedMessage m, JsonNode result) {
         JsonNode content = result.path("message");
         Instant at = result.hasNonNull("timestamp") ? Instant.ofEpochSecond(result.get("timestamp").asLong()) : null;
-        Optional<MessageRow> row = tx.execute(s -> {
-            Optional<MessageRow> r = messages.markSent(m.id(), content.isMissingNode() ? null : content.toString(), at);
-            r.ifPresent(x -> outbox.enqueue(List.of(WebhookPayloads.sent(x))));
-            return r;
-        });
-        row.ifPresent(r -> finished(connectionId, r));
+        return new SentUpdate(m.id(), content.isMissingNode() ? null : content.toString(), at);
+    }
+
+    /**
+     * WhatsApp accepted these: {@code sent} with their {@code message.sent} webhooks, one
+     * statement each and one commit for the whole pass, then the waiting API calls are answered.
+     */
+    private boolean recordSent(String connectionId, List<SentUpdate> sent) {
+        if (sent.isEmpty()) {
+            return false;
+        }
+        try {
+            List<MessageRow> rows = tx.execute(s -> {
+                List<MessageRow> r = messages.markSent(sent);
+                outbox.enqueue(r.stream().map(WebhookPayloads::sent).toList());
+                return r;
+            });
+            rows.forEach(r -> finished(connectionId, r));
+        } catch (RuntimeException e) {
+            log.warn("[{}] could not record {} sent messages: {}", connectionId, sent.size(), e.toString());
+        }
         return true;
     }
 

@@ -149,18 +149,18 @@ public class SendService {
         UUID id = UUID.randomUUID();
         // watch before the row exists: a drain started by another request may send it at once
         CompletableFuture<SendOutcome> outcome = dispatcher.watch(connectionId, id);
-        boolean inserted = messages.insertQueued(id, connectionId, to.jid(), to.jid(), to.phone(), out.body(), out.type(),
+        Optional<MessageRow> inserted = messages.insertQueued(id, connectionId, to.jid(), to.jid(), to.phone(), out.body(), out.type(),
                 out.caption(), out.mimeType(), out.fileLength(), clientId, WhatsappIds.newMessageId(),
                 quoted == null ? null : quoted.id(), quoted == null ? null : quoted.providerMessageId(),
                 out.outgoingJson(), hash, Instant.now().plus(settings.sendQueueTtl()));
-        if (!inserted) {
+        if (inserted.isEmpty()) {
             dispatcher.unwatch(id);
             // a concurrent request with the same client_message_id won the unique index
             MessageRow winner = messages.findByClientId(connectionId, clientId)
                     .orElseThrow(() -> new ApiException.NotFound("connection_not_found", "connection was deleted"));
             return replay(winner, hash, conn);
         }
-        MessageRow row = messages.findById(id).orElseThrow();
+        MessageRow row = inserted.get();
         events.publish(new MessageEvents.Stored(connectionId, java.util.List.of(row), true));
         try {
             return awaitFirstAttempt(conn, row, outcome);
