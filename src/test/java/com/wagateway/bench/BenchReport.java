@@ -24,11 +24,16 @@ final class BenchReport {
         StringBuilder b = new StringBuilder();
         b.append("| scenario | measure | result | target |\n|---|---|---|---|\n");
         row(b, "inbound", in.path("messages").asInt() + " msgs over " + in.path("connections").asInt()
-                + " connections: messages/s end to end", in.path("messages_per_second").asString(), ">= 10,000");
+                + " connections, webhooks delivered meanwhile: messages/s end to end", in.path("messages_per_second").asString(), ">= 10,000");
         row(b, "inbound", "latency p50 / p99 (emission -> stored + webhook queued)",
                 in.path("latency").path("p50_ms").asString() + " / " + in.path("latency").path("p99_ms").asString() + " ms", "");
         row(b, "inbound", "webhooks received by a loopback receiver: count, seconds from first emission",
                 in.path("webhooks_delivered").asString() + ", " + in.path("webhooks_all_delivered_seconds").asString() + " s", "");
+        row(b, "inbound", "without webhooks (pipeline alone): messages/s, p50 / p99 ms, ratio to baseline",
+                in.path("without_webhooks_messages_per_second").asString() + ", "
+                        + in.path("without_webhooks_latency").path("p50_ms").asString() + " / "
+                        + in.path("without_webhooks_latency").path("p99_ms").asString() + " ms, "
+                        + in.path("without_webhooks_ratio_to_baseline").asString(), "");
         row(b, "inbound", "baseline: batched JDBC insert, rows/s", in.path("baseline_batched_insert_per_second").asString(), "");
         row(b, "inbound", "ratio to baseline", in.path("ratio_to_baseline").asString(), ">= 0.5");
         row(b, "send API", "fixed " + send.path("fixed_rate_offered_per_second").asInt() + " req/s: achieved, p50 / p99 / p999",
@@ -47,7 +52,8 @@ final class BenchReport {
         row(b, "connections", conn.path("connections").asInt() + " ready: ramp seconds", conn.path("ramp_seconds_all_ready").asString(), "");
         row(b, "connections", "Java heap KB / connection (after GC)", conn.path("java_heap_kb_per_connection").asString(), "small");
         row(b, "connections", "engine RSS KB / connection", conn.path("engine_rss_kb_per_connection").asString(), "small");
-        row(b, "connections", "service restart until all ready, seconds", conn.path("restart_seconds_until_all_ready").asString(),
+        row(b, "connections", "service restart until all ready (RESTORE_PER_SECOND=" + conn.path("restore_per_second").asString()
+                + "), seconds", conn.path("restart_seconds_until_all_ready").asString(),
                 "<= 60 s for 5,000");
         row(b, "idempotency", idem.path("clients").asInt() + " clients, one client_message_id: rows / WhatsApp sends",
                 idem.path("rows").asString() + " / " + idem.path("whatsapp_sends").asString(), "1 / 1");

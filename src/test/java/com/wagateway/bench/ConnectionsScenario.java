@@ -60,6 +60,7 @@ final class ConnectionsScenario {
         }
         r.put("restart_service_start_seconds", Stats.round(contextSeconds));
         r.put("restart_seconds_until_all_ready", Stats.round((System.nanoTime() - restartStart) / 1e9));
+        r.put("restore_per_second", next.bean(com.wagateway.config.GatewayProperties.class).lifecycle().restorePerSecond());
         r.put("ready_after_restart", ready(next));
         r.put("connections_before_ramp", readyBefore);
         return r;
