@@ -66,7 +66,7 @@ record BenchConfig(int connections, int inbound, int inboundBatch, int sendRate,
     }
 
     static BenchConfig full() {
-        return new BenchConfig(10, 50_000, 50, 1000, 10, 32, 20_000, 500, 100, 3, Path.of("target", "bench"), Set.of());
+        return new BenchConfig(10, 50_000, 50, 1000, 10, 32, 20_000, 5_000, 100, 3, Path.of("target", "bench"), Set.of());
     }
 
     static BenchConfig smoke() {
