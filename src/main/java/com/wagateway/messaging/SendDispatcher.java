@@ -266,22 +266,28 @@ public class SendDispatcher {
     }
 
     /**
-     * WhatsApp accepted these: {@code sent} with their {@code message.sent} webhooks, one
-     * statement each and one commit for the whole pass, then the waiting API calls are answered.
+     * WhatsApp accepted these: {@code sent} with their {@code message.sent} webhooks, in one
+     * statement and one commit for the whole pass, then the waiting API calls are answered. A
+     * failed commit is tried once more: a message left {@code queued} would be sent again (with
+     * the same WhatsApp id, so WhatsApp keeps one, but still a repeat worth avoiding).
      */
     private boolean recordSent(String connectionId, List<SentUpdate> sent) {
         if (sent.isEmpty()) {
             return false;
         }
-        try {
-            List<MessageRow> rows = tx.execute(s -> {
-                List<MessageRow> r = messages.markSent(sent);
-                outbox.enqueue(r.stream().map(WebhookPayloads::sent).toList());
-                return r;
-            });
-            rows.forEach(r -> finished(connectionId, r));
-        } catch (RuntimeException e) {
-            log.warn("[{}] could not record {} sent messages: {}", connectionId, sent.size(), e.toString());
+        for (int attempt = 1; attempt <= 2; attempt++) {
+            try {
+                List<MessageRow> rows = tx.execute(s -> {
+                    List<MessageRow> r = messages.markSent(sent);
+                    outbox.enqueue(r.stream().map(WebhookPayloads::sent).toList());
+                    return r;
+                });
+                rows.forEach(r -> finished(connectionId, r));
+                return true;
+            } catch (RuntimeException e) {
+                log.warn("[{}] could not record {} sent messages (attempt {}): {}", connectionId, sent.size(), attempt,
+                        e.toString());
+            }
         }
         return true;
     }
