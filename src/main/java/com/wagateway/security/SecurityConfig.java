@@ -47,8 +47,11 @@ public class SecurityConfig {
                             SecurityContextRepository contexts) throws Exception {
         JsonSecurityErrors errors = new JsonSecurityErrors();
         http
+                // CSRF guards cookie sessions: a request with an API key, or with no session
+                // cookie at all, cannot ride one (and a keyless API call then gets 401, not 403)
                 .csrf(c -> c.spa()
-                        .ignoringRequestMatchers(req -> req.getHeader("Authorization") != null)
+                        .ignoringRequestMatchers(req -> req.getHeader("Authorization") != null
+                                || req.getRequestedSessionId() == null)
                         .ignoringRequestMatchers("/api/auth/login", "/api/auth/signup"))
                 .securityContext(s -> s.securityContextRepository(contexts))
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.IF_REQUIRED))

@@ -148,6 +148,12 @@ class AccountsIntegrationTest {
         assertThat(refused.json().path("error").path("code").asString()).isEqualTo("csrf_invalid");
         assertThat(noCsrf.get("/api/api-keys").json().valueStream().map(k -> k.path("name").asString())).doesNotContain("x");
 
+        // no key and no session cookie: nothing to forge, so the answer is 401, not a CSRF refusal
+        ApiClient.Response keyless = gw.anonymous().post("/api/send-message",
+                "{\"connection_id\":\"alice_main\",\"to\":\"923001234567\",\"message\":\"hi\"}");
+        assertThat(keyless.status()).isEqualTo(401);
+        assertThat(keyless.json().path("error").path("code").asString()).isEqualTo("unauthenticated");
+
         ApiClient withCsrf = gw.browser(true).login("alice@example.com", "alice-password-1");
         assertThat(withCsrf.post("/api/connections", "{\"connection_id\":\"alice_csrf\"}").status()).isEqualTo(201);
         assertThat(alice.post("/api/connections", "{\"connection_id\":\"alice_nocsrf\"}").status()).isEqualTo(201);
