@@ -58,7 +58,7 @@ class MessageEventsRelay {
         p.put("attempt", e.attempt());
         p.put("response_status", e.responseStatus());
         p.put("latency_ms", e.latencyMs());
-        p.put("error", null);
+        p.put("error", e.error());
         p.put("created_at", Instant.now().toString());
         broadcaster.emit(e.connectionId(), "webhook.delivery", p);
     }

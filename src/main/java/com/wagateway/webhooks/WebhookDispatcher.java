@@ -214,7 +214,7 @@ public class WebhookDispatcher implements SmartLifecycle {
         metrics.record(a.state(), a.latencyMs());
         try {
             events.publishEvent(new WebhookDeliveryChanged(a.delivery().connectionId(), a.delivery().eventId(),
-                    a.delivery().eventType(), a.state(), a.status(), a.attempt(), a.latencyMs()));
+                    a.delivery().eventType(), a.state(), a.status(), a.attempt(), a.latencyMs(), a.error()));
         } catch (RuntimeException e) {
             log.warn("[{}] a WebhookDeliveryChanged listener failed: {}", a.delivery().connectionId(), e.toString());
         }

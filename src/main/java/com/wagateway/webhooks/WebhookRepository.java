@@ -95,7 +95,7 @@ public class WebhookRepository {
                              ORDER BY id FOR UPDATE)
                 RETURNING event_id, event_type, attempts""").param(connectionId)
                 .query((rs, n) -> new WebhookDeliveryChanged(connectionId, rs.getObject(1, UUID.class), rs.getString(2),
-                        "failed", null, rs.getInt(3), null))
+                        "failed", null, rs.getInt(3), null, "webhook removed"))
                 .list();
     }
 

@@ -222,7 +222,7 @@ public class WebhookService {
                     r.error(), state, null, true)));
         });
         events.publishEvent(new WebhookDeliveryChanged(connectionId, eventId, WebhookEventTypes.TEST, state, r.status(), 1,
-                r.latencyMs()));
+                r.latencyMs(), r.error()));
         return new TestResult(eventId, s.url(), r.status(), r.body(), r.latencyMs(), r.error(), ok);
     }
 

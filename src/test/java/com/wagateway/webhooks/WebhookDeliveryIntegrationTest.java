@@ -109,6 +109,7 @@ class WebhookDeliveryIntegrationTest {
     @Test
     void downThen503ThenUpDeliversEveryEventOnceInOrder() {
         try (WebhookReceiver rx = WebhookReceiver.down()) {
+            List<WebhookDeliveryChanged> changes = gw.recordEvents(WebhookDeliveryChanged.class);
             create("wh_retry");
             putWebhook("wh_retry", rx.url(), null);
             assertThat(enqueue("wh_retry", 12)).isEqualTo(12);
@@ -132,6 +133,9 @@ class WebhookDeliveryIntegrationTest {
             assertThat(logs.stream().filter(l -> "delivered".equals(l.path("state").asString()))).hasSize(12);
             assertThat(logs.stream().filter(l -> "connection refused".equals(l.path("error").asString()))
                     .allMatch(l -> l.path("response_status").isNull() && "retrying".equals(l.path("state").asString()))).isTrue();
+            // the application event (what the dashboard's webhook.delivery carries) says why too
+            assertThat(changes.stream().filter(c -> c.connectionId().equals("wh_retry") && "retrying".equals(c.state())
+                    && c.responseStatus() == null).map(WebhookDeliveryChanged::error)).isNotEmpty().containsOnly("connection refused");
             JsonNode first = logs.get(logs.size() - 1);
             assertThat(first.path("attempt").asInt()).isEqualTo(1);
             assertThat(first.path("request_payload").path("seq").asInt()).isZero();
