@@ -5,6 +5,7 @@ import static com.wagateway.database.Sql.ts;
 
 import com.wagateway.services.ConnectionStatus;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -115,18 +116,19 @@ public class ConnectionRepository {
      * (they are restored); wanted but never linked ones stop (no QR loop without a person);
      * stopped ones that still show an active state are shown {@code disconnected}.
      */
-    public void normalizeAtBoot() {
-        jdbc.sql("""
+    public List<ConnectionRow> normalizeAtBoot() {
+        List<ConnectionRow> changed = new ArrayList<>(jdbc.sql("""
                 UPDATE connections SET status = 'initializing', reason = 'restoring', qr = NULL, qr_image = NULL,
                   qr_expires_at = NULL, next_retry_at = NULL, reconnect_attempt = 0, updated_at = now(), status_changed_at = now()
-                WHERE desired_state = 'running' AND has_session""").update();
-        jdbc.sql("""
+                WHERE desired_state = 'running' AND has_session""" + " RETURNING " + COLUMNS).query(MAPPER).list());
+        changed.addAll(jdbc.sql("""
                 UPDATE connections SET status = 'disconnected', reason = 'server_restart', desired_state = 'stopped',
                   qr = NULL, qr_image = NULL, qr_expires_at = NULL, next_retry_at = NULL, reconnect_attempt = 0,
                   updated_at = now(), status_changed_at = now()
                 WHERE (desired_state = 'running' AND NOT has_session)
-                   OR (desired_state = 'stopped' AND status IN ('initializing','qr_ready','authenticated','ready','reconnecting'))""")
-                .update();
+                   OR (desired_state = 'stopped' AND status IN ('initializing','qr_ready','authenticated','ready','reconnecting'))"""
+                + " RETURNING " + COLUMNS).query(MAPPER).list());
+        return changed;
     }
 
     /** The engine died: every wanted connection shows reconnecting until it is resumed. */

@@ -53,10 +53,16 @@ public class ConnectionLifecycle implements EngineListener {
                 RandomGenerator.getDefault());
     }
 
-    /** Before the engine starts: no socket exists, so stored states are made truthful. */
+    /**
+     * Before the engine starts: no socket exists, so stored states are made truthful — and, like
+     * every status write, each change queues its {@code connection.status} webhook in the same
+     * transaction and is published, so receivers see "restoring" / "server_restart" too.
+     */
     @PostConstruct
     void normalizeAtBoot() {
-        repo.normalizeAtBoot();
+        for (ConnectionRow row : writes.writeAll(repo::normalizeAtBoot)) {
+            events.publishEvent(new ConnectionStatusChanged(row));
+        }
     }
 
     @Override

@@ -3,8 +3,10 @@ package com.wagateway.whatsapp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.wagateway.support.GatewayHarness;
+import com.wagateway.support.WebhookReceiver;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -14,6 +16,12 @@ class RestartIntegrationTest {
     @Test
     void serverRestartRestoresLinkedConnectionsWithoutAQr() {
         Path data = GatewayHarness.tempDataDir("restart");
+        try (WebhookReceiver rx = WebhookReceiver.up()) {
+            serverRestart(data, rx);
+        }
+    }
+
+    private static void serverRestart(Path data, WebhookReceiver rx) {
         try (GatewayHarness gw = GatewayHarness.start(data)) {
             link(gw, "restart_a", "923111111111");
             link(gw, "restart_b", "923111111112");
@@ -21,7 +29,12 @@ class RestartIntegrationTest {
             link(gw, "restart_off", "923111111113");
             gw.post("/api/whatsapp-web/disconnect", "{\"connection_id\":\"restart_off\"}");
             gw.get("/api/get-qr/restart_unlinked");
+            for (String id : new String[] {"restart_a", "restart_unlinked"}) {
+                assertThat(gw.admin().put("/api/connections/" + id + "/webhook",
+                        "{\"url\":\"" + rx.url() + "\",\"events\":[\"connection.status\"]}").status()).isEqualTo(200);
+            }
         }
+        int before = rx.accepted().size();
         try (GatewayHarness gw = GatewayHarness.start(data)) {
             for (String id : new String[] {"restart_a", "restart_b"}) {
                 JsonNode s = gw.awaitStatus(id, st -> {
@@ -35,6 +48,15 @@ class RestartIntegrationTest {
             JsonNode unlinked = gw.get("/api/whatsapp-web/status/restart_unlinked").json();
             assertThat(unlinked.path("status").asString()).isEqualTo("disconnected");
             assertThat(unlinked.path("reason").asString()).isEqualTo("server_restart");
+            // the boot-time corrections are status changes like any other: receivers hear them
+            List<JsonNode> after = rx.await(l -> l.size() >= before + 3, Duration.ofSeconds(10)).stream()
+                    .skip(before).map(WebhookReceiver.Received::json).toList();
+            assertThat(after).anyMatch(j -> "restart_a".equals(j.path("connection_id").asString())
+                    && "initializing".equals(j.path("status").asString()) && "restoring".equals(j.path("reason").asString()));
+            assertThat(after).anyMatch(j -> "restart_a".equals(j.path("connection_id").asString())
+                    && "ready".equals(j.path("status").asString()));
+            assertThat(after).anyMatch(j -> "restart_unlinked".equals(j.path("connection_id").asString())
+                    && "disconnected".equals(j.path("status").asString()) && "server_restart".equals(j.path("reason").asString()));
         }
     }
 
