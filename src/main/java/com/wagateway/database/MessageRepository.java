@@ -7,28 +7,22 @@ import static com.wagateway.database.Sql.ts;
 import static com.wagateway.database.Sql.uuid;
 
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 /**
- * SQL for {@code messages}: reads for the API, the batched insert of engine messages, and the
- * status rule. Batches go to PostgreSQL as arrays through {@code unnest}, so a batch of any size
- * is one round trip.
+ * SQL for {@code messages}: reads for the API, the send queue, receipts, edits and the status
+ * rule (engine messages are inserted by {@link MessageInserts}). Batches go to PostgreSQL as
+ * arrays through {@code unnest}, so a batch of any size is one round trip.
  *
  * <p>Guarantees: a status never moves to a lower {@code message_status_rank} (V3), and
- * {@code failed} only ends a {@code queued} or {@code sent} message; an engine message is stored
- * once per (connection, chat, direction, WhatsApp id).
+ * {@code failed} only ends a {@code queued} or {@code sent} message.
  */
 @Repository
 public class MessageRepository {
@@ -242,138 +236,6 @@ public class MessageRepository {
                 WHERE m.id = l.id AND m.provider_message_id = x.pid
                   AND """ + ADVANCES.formatted("x.status") + RETURNING)
                 .params(ids, statuses, errors, connectionId).query(MAPPER).list();
-    }
-
-    /**
-     * Inserts engine messages in one statement; a message already stored (same connection, chat,
-     * direction and WhatsApp id) is left alone, except that an {@code undecryptable} placeholder
-     * is replaced once WhatsApp delivers the content (a second statement, only when some rows
-     * were already stored). Reply links are resolved in the same
-     * statement; our own phone fills the missing side (sender of outbound, recipient of inbound).
-     * Returns the rows inserted or replaced, as stored (no second query).
-     */
-    public List<MessageRow> insertBatch(String connectionId, List<NewMessage> batch) {
-        return insertBatch(Collections.nCopies(batch.size(), connectionId), batch);
-    }
-
-    /**
-     * {@link #insertBatch(String, List)} for messages of several connections at once
-     * ({@code connectionIds.get(i)} owns {@code batch.get(i)}): the inbound group commit stores a
-     * whole flood of engine events with one statement. The same message twice in one batch makes
-     * the statement fail (PostgreSQL cannot change a row twice in one command); callers then fall
-     * back to smaller batches. The returned rows are in the order of {@code batch}.
-     */
-    public List<MessageRow> insertBatch(List<String> connectionIds, List<NewMessage> batch) {
-        if (batch.isEmpty()) {
-            return List.of();
-        }
-        int n = batch.size();
-        String[][] cols = new String[21][n];
-        for (int i = 0; i < n; i++) {
-            NewMessage m = batch.get(i);
-            String[] v = {m.id().toString(), m.direction(), m.chatJid(), m.fromJid(), m.toJid(), m.fromPhone(),
-                    m.toPhone(), m.body(), m.type(), m.providerMessageId(), m.quotedProviderId(), m.status(),
-                    text(m.waTimestamp()), m.pushName(), m.caption(), m.mimeType(),
-                    m.fileLength() == null ? null : m.fileLength().toString(), m.fileName(), m.contentJson(),
-                    Boolean.toString(m.fromHistory()), connectionIds.get(i)};
-            for (int c = 0; c < v.length; c++) {
-                cols[c][i] = v[c];
-            }
-        }
-        List<MessageRow> stored = jdbc.sql("""
-                INSERT INTO messages AS m (id, direction, chat_jid, from_jid, to_jid, from_phone, to_phone, body, type,
-                    provider_message_id, quoted_provider_id, status, wa_timestamp, push_name, caption, mime_type,
-                    file_length, file_name, content, from_history, connection_id, quoted_message_id, sort_at)
-                SELECT x.id::uuid, x.direction, x.chat_jid,
-                    coalesce(x.from_jid, CASE WHEN x.direction = 'outbound' THEN c.jid END),
-                    coalesce(x.to_jid, CASE WHEN x.direction = 'inbound' THEN c.jid END),
-                    coalesce(x.from_phone, CASE WHEN x.direction = 'outbound' THEN c.phone END),
-                    coalesce(x.to_phone, CASE WHEN x.direction = 'inbound' THEN c.phone END), x.body, x.type,
-                    x.pid, x.quoted, x.status, x.ts::timestamptz, x.push_name, x.caption, x.mime_type, x.file_length::bigint,
-                    x.file_name, x.content::jsonb, x.hist::boolean, c.connection_id,
-                    CASE WHEN x.quoted IS NOT NULL THEN
-                      (SELECT q.id FROM messages q WHERE q.connection_id = c.connection_id AND q.provider_message_id = x.quoted
-                       ORDER BY q.created_at LIMIT 1) END,
-                    coalesce(x.ts::timestamptz, now())
-                FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
-                            ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
-                            ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
-                     AS x(id, direction, chat_jid, from_jid, to_jid, from_phone, to_phone, body, type, pid, quoted, status,
-                          ts, push_name, caption, mime_type, file_length, file_name, content, hist, conn)
-                JOIN connections c ON c.connection_id = x.conn
-                ON CONFLICT (connection_id, chat_jid, direction, provider_message_id) WHERE provider_message_id IS NOT NULL
-                DO NOTHING""" + RETURNING)
-                .params((Object[]) cols).query(MAPPER).list();
-        stored = new ArrayList<>(stored);
-        stored.addAll(replaceUndecryptable(connectionIds, batch, stored));
-        return inInputOrder(stored, connectionIds, batch);
-    }
-
-    /**
-     * The rows of {@code batch} that were already stored ({@code inserted} lacks them) and carry
-     * real content replace a stored {@code undecryptable} placeholder. A separate UPDATE rather than
-     * {@code ON CONFLICT DO UPDATE ... WHERE}, because that form locks every conflicting row even
-     * when it changes nothing — and an echo of our own send conflicts while the send dispatcher
-     * updates the same row: two transactions locking rows in different orders deadlock.
-     */
-    private List<MessageRow> replaceUndecryptable(List<String> connectionIds, List<NewMessage> batch, List<MessageRow> inserted) {
-        Set<String> done = new HashSet<>();
-        for (MessageRow r : inserted) {
-            done.add(key(r.connectionId(), r.chatJid(), r.direction(), r.providerMessageId()));
-        }
-        List<String[]> rows = new ArrayList<>();
-        for (int i = 0; i < batch.size(); i++) {
-            NewMessage m = batch.get(i);
-            if (m.providerMessageId() == null || "undecryptable".equals(m.type())
-                    || done.contains(key(connectionIds.get(i), m.chatJid(), m.direction(), m.providerMessageId()))) {
-                continue;
-            }
-            rows.add(new String[] {connectionIds.get(i), m.chatJid(), m.direction(), m.providerMessageId(), m.body(), m.type(),
-                    m.contentJson(), m.caption(), m.mimeType(), m.fileLength() == null ? null : m.fileLength().toString(),
-                    m.fileName(), m.quotedProviderId()});
-        }
-        if (rows.isEmpty()) {
-            return List.of();
-        }
-        String[][] cols = new String[12][rows.size()];
-        for (int i = 0; i < rows.size(); i++) {
-            for (int c = 0; c < 12; c++) {
-                cols[c][i] = rows.get(i)[c];
-            }
-        }
-        return jdbc.sql("""
-                UPDATE messages m SET body = x.body, type = x.type, content = x.content::jsonb, caption = x.caption,
-                    mime_type = x.mime_type, file_length = x.file_length::bigint, file_name = x.file_name,
-                    quoted_provider_id = x.quoted, updated_at = now(),
-                    quoted_message_id = CASE WHEN x.quoted IS NOT NULL THEN
-                      (SELECT q.id FROM messages q WHERE q.connection_id = x.conn AND q.provider_message_id = x.quoted
-                       ORDER BY q.created_at LIMIT 1) END
-                FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
-                            ?::text[], ?::text[], ?::text[], ?::text[])
-                     AS x(conn, chat_jid, direction, pid, body, type, content, caption, mime_type, file_length, file_name, quoted)
-                WHERE m.connection_id = x.conn AND m.chat_jid = x.chat_jid AND m.direction = x.direction
-                  AND m.provider_message_id = x.pid AND m.type = 'undecryptable'""" + RETURNING)
-                .params((Object[]) cols).query(MAPPER).list();
-    }
-
-    /** RETURNING promises no order: sort the stored rows back into the order they were given in. */
-    private static List<MessageRow> inInputOrder(List<MessageRow> stored, List<String> connectionIds, List<NewMessage> batch) {
-        if (stored.size() < 2) {
-            return stored;
-        }
-        Map<String, Integer> position = new HashMap<>();
-        for (int i = 0; i < batch.size(); i++) {
-            NewMessage m = batch.get(i);
-            position.putIfAbsent(key(connectionIds.get(i), m.chatJid(), m.direction(), m.providerMessageId()), i);
-        }
-        List<MessageRow> sorted = new ArrayList<>(stored);
-        sorted.sort(Comparator.comparingInt(r -> position.getOrDefault(
-                key(r.connectionId(), r.chatJid(), r.direction(), r.providerMessageId()), Integer.MAX_VALUE)));
-        return sorted;
-    }
-
-    private static String key(String connectionId, String chatJid, String direction, String providerMessageId) {
-        return connectionId + '\u0000' + chatJid + '\u0000' + direction + '\u0000' + providerMessageId;
     }
 
     /** An edit: the target (by WhatsApp id) now reads {@code text}. Returns the edited row. */

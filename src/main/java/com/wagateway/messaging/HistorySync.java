@@ -4,6 +4,7 @@ import com.wagateway.config.GatewayProperties;
 import com.wagateway.database.ChatRepository;
 import com.wagateway.database.ChatTouch;
 import com.wagateway.database.LidRepository;
+import com.wagateway.database.MessageInserts;
 import com.wagateway.database.MessageRepository;
 import com.wagateway.database.MessageRepository.ChatFill;
 import com.wagateway.database.MessageRow;
@@ -48,6 +49,7 @@ public class HistorySync {
     private static final Duration SPACING = Duration.ofSeconds(1);
 
     private final MessageRepository messages;
+    private final MessageInserts inserts;
     private final ChatRepository chats;
     private final LidRepository lids;
     private final EngineClient engine;
@@ -64,9 +66,10 @@ public class HistorySync {
     private final Map<String, Deque<ChatFill>> waiting = new HashMap<>();
     private final Map<String, String> outstanding = new HashMap<>();
 
-    public HistorySync(MessageRepository messages, ChatRepository chats, LidRepository lids, EngineClient engine,
-                       TransactionTemplate tx, Publisher events, GatewayProperties props) {
+    public HistorySync(MessageRepository messages, MessageInserts inserts, ChatRepository chats, LidRepository lids,
+                       EngineClient engine, TransactionTemplate tx, Publisher events, GatewayProperties props) {
         this.messages = messages;
+        this.inserts = inserts;
         this.chats = chats;
         this.lids = lids;
         this.engine = engine;
@@ -103,7 +106,7 @@ public class HistorySync {
         List<MessageRow> stored = new ArrayList<>();
         tx.executeWithoutResult(s -> {
             lids.upsert(connectionId, lidPairs);
-            stored.addAll(messages.insertBatch(connectionId, rows));
+            stored.addAll(inserts.insertBatch(connectionId, rows));
             messages.pruneHistory(connectionId, chatJids, keep);
             for (ChatTouch t : InboundMessages.touches(stored, false)) {
                 touches.merge(t.chatJid(), t, ChatTouch::merge);

@@ -3,6 +3,7 @@ package com.wagateway.messaging;
 import com.wagateway.database.ChatRepository;
 import com.wagateway.database.ChatTouch;
 import com.wagateway.database.LidRepository;
+import com.wagateway.database.MessageInserts;
 import com.wagateway.database.MessageRepository;
 import com.wagateway.database.MessageRepository.StatusUpdate;
 import com.wagateway.database.MessageRow;
@@ -16,9 +17,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.HashSet;
 import java.util.Optional;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -43,6 +42,7 @@ public class InboundMessages implements EngineListener {
     private static final Logger log = LoggerFactory.getLogger(InboundMessages.class);
 
     private final MessageRepository messages;
+    private final MessageInserts inserts;
     private final ChatRepository chats;
     private final LidRepository lids;
     private final WebhookOutbox outbox;
@@ -50,9 +50,10 @@ public class InboundMessages implements EngineListener {
     private final Publisher events;
     private final HistorySync history;
 
-    public InboundMessages(MessageRepository messages, ChatRepository chats, LidRepository lids, WebhookOutbox outbox,
+    public InboundMessages(MessageRepository messages, MessageInserts inserts, ChatRepository chats, LidRepository lids, WebhookOutbox outbox,
                            TransactionTemplate tx, Publisher events, HistorySync history) {
         this.messages = messages;
+        this.inserts = inserts;
         this.chats = chats;
         this.lids = lids;
         this.outbox = outbox;
@@ -145,10 +146,9 @@ public class InboundMessages implements EngineListener {
 
     /**
      * New messages, live ({@code notify}) or echoed/offline ({@code append}), of consecutive
-     * upsert events of any connections: one insert statement for all of them (a message that
-     * appears twice starts a second statement, so the second copy meets the stored first one as
-     * it always did), then edits/deletes in engine order, one chats update per connection and one
-     * webhook insert. Runs inside a transaction; returns what to publish after the commit.
+     * upsert events of any connections: one batched insert for all of them
+     * ({@link MessageInserts#insertBatch(List, List)}), then edits/deletes in engine order, one
+     * chats update per connection and one webhook insert. Runs inside a transaction; returns what to publish after the commit.
      */
     private List<Object> applyUpserts(List<EngineEvent.MessagesUpserted> upserts) {
         if (upserts.isEmpty()) {
@@ -173,7 +173,7 @@ public class InboundMessages implements EngineListener {
             }
         }
         lidPairs.forEach(lids::upsert);
-        List<MessageRow> stored = insertDistinct(owners, rows);
+        List<MessageRow> stored = new ArrayList<>(inserts.insertBatch(owners, rows));
         for (Map.Entry<String, EngineMessage> change : changes) {
             EngineMessage c = change.getValue();
             Optional<MessageRow> changed = c.action() == EngineMessage.Action.EDIT
@@ -190,25 +190,6 @@ public class InboundMessages implements EngineListener {
         List<Object> after = new ArrayList<>();
         byConnection.forEach((connectionId, list) -> after.add(new MessageEvents.Stored(connectionId, list, true)));
         return after;
-    }
-
-    /** Inserts in as few statements as possible, none holding the same message twice; rows in input order. */
-    private List<MessageRow> insertDistinct(List<String> owners, List<NewMessage> rows) {
-        List<MessageRow> stored = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
-        int from = 0;
-        for (int i = 0; i < rows.size(); i++) {
-            NewMessage m = rows.get(i);
-            String key = owners.get(i) + '\u0000' + m.chatJid() + '\u0000' + m.direction() + '\u0000' + m.providerMessageId();
-            if (m.providerMessageId() != null && !seen.add(key)) {
-                stored.addAll(messages.insertBatch(owners.subList(from, i), rows.subList(from, i)));
-                seen.clear();
-                seen.add(key);
-                from = i;
-            }
-        }
-        stored.addAll(messages.insertBatch(owners.subList(from, rows.size()), rows.subList(from, rows.size())));
-        return stored;
     }
 
     /**

@@ -5,15 +5,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -32,27 +29,21 @@ import tools.jackson.databind.node.ObjectNode;
  * exponential backoff (1 s doubling to {@code restartMaxBackoff}, reset after a minute of
  * uptime); after its handshake listeners hear {@code onEngineStarted(true)} and resume their
  * connections. Events are delivered on a single dispatcher thread in engine order; consecutive
- * message events that queued up meanwhile are handed over together (see {@link #drainEvents}).
+ * message events that queued up meanwhile are handed over together (see {@link EventDispatcher}).
  */
 @Component
 public class EngineSupervisor implements EngineClient, SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(EngineSupervisor.class);
     static final int PROTOCOL_VERSION = 1;
-    /** Upper bound of one dispatcher drain: bounds one group commit's size and latency. */
-    static final int MAX_EVENTS_PER_DRAIN = 100;
 
     private final GatewayProperties props;
-    private final ObjectProvider<EngineListener> listeners;
     private final ObjectProvider<EngineRequestHandler> requestHandlers;
     private final ExecutorService requests = Executors.newFixedThreadPool(2, r -> daemon(r, "engine-requests"));
     private final JsonMapper json = JsonMapper.builder().build();
-    private final ExecutorService dispatcher = Executors.newSingleThreadExecutor(r -> daemon(r, "engine-events"));
-    private final ConcurrentLinkedQueue<JsonNode> pendingEvents = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final EventDispatcher dispatcher;
     private final ScheduledExecutorService restarts = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "engine-supervisor"));
 
-    private List<EngineListener> listenerList;
     private volatile EngineProcess current;
     private volatile boolean available;
     private volatile boolean running;
@@ -64,7 +55,7 @@ public class EngineSupervisor implements EngineClient, SmartLifecycle {
     public EngineSupervisor(GatewayProperties props, ObjectProvider<EngineListener> listeners,
                             ObjectProvider<EngineRequestHandler> requestHandlers) {
         this.props = props;
-        this.listeners = listeners;
+        this.dispatcher = new EventDispatcher(listeners);
         this.requestHandlers = requestHandlers;
     }
 
@@ -94,13 +85,8 @@ public class EngineSupervisor implements EngineClient, SmartLifecycle {
         if (p != null) {
             p.shutdown(Duration.ofSeconds(5));
         }
-        dispatcher.shutdown();
         requests.shutdownNow();
-        try {
-            dispatcher.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        dispatcher.stop();
     }
 
     @Override
@@ -126,7 +112,7 @@ public class EngineSupervisor implements EngineClient, SmartLifecycle {
         EngineProcess p;
         try {
             p = EngineProcess.spawn(cmd, props.engine().dir().toAbsolutePath().normalize(), json,
-                    props.engine().commandTimeout(), line -> submitEvent(line), line -> submitRequest(line));
+                    props.engine().commandTimeout(), dispatcher::submit, line -> submitRequest(line));
         } catch (IOException e) {
             log.error("cannot start the engine ({} in {}): {}", cmd, props.engine().dir(), e.getMessage());
             scheduleRelaunch();
@@ -147,7 +133,7 @@ public class EngineSupervisor implements EngineClient, SmartLifecycle {
         everStarted = true;
         log.info("engine started: pid {}, mode {}, baileys {}", p.pid(), info.path("mode").asString(),
                 info.path("baileys").asString());
-        dispatcher.execute(() -> listeners().forEach(l -> safely(() -> l.onEngineStarted(restart))));
+        dispatcher.toEach(l -> l.onEngineStarted(restart));
     }
 
     private void onExit(EngineProcess p, int code) {
@@ -159,7 +145,7 @@ public class EngineSupervisor implements EngineClient, SmartLifecycle {
             return;
         }
         log.warn("engine process {} exited with code {}; restarting", p.pid(), code);
-        dispatcher.execute(() -> listeners().forEach(l -> safely(() -> l.onEngineStopped("exit " + code))));
+        dispatcher.toEach(l -> l.onEngineStopped("exit " + code));
         try {
             restarts.execute(this::scheduleRelaunch);
         } catch (java.util.concurrent.RejectedExecutionException e) {
@@ -199,75 +185,6 @@ public class EngineSupervisor implements EngineClient, SmartLifecycle {
         s.put("receiptDelayMs", props.messaging().sandboxReceiptDelay().toMillis());
         s.put("historyChats", props.messaging().sandboxHistoryChats());
         return a;
-    }
-
-    /** Queues an engine line for the dispatcher thread (the engine's reader never waits for Java's work). */
-    private void submitEvent(JsonNode line) {
-        pendingEvents.add(line);
-        scheduleDrain();
-    }
-
-    private void scheduleDrain() {
-        if (drainScheduled.compareAndSet(false, true)) {
-            try {
-                dispatcher.execute(this::drainEvents);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                log.debug("dropping engine events during shutdown");
-            }
-        }
-    }
-
-    /**
-     * Takes what has queued up since the last drain (at most {@link #MAX_EVENTS_PER_DRAIN} lines)
-     * and delivers it in engine order. Consecutive message events go to listeners together, so
-     * the inbound pipeline can commit them in one transaction: the busier the engine, the larger
-     * the groups (group commit) — while an idle engine's single event is delivered at once. A
-     * further drain is queued behind other dispatcher work (lifecycle calls keep their place).
-     */
-    private void drainEvents() {
-        drainScheduled.set(false);
-        List<EngineEvent> batch = new ArrayList<>();
-        JsonNode line;
-        while (batch.size() < MAX_EVENTS_PER_DRAIN && (line = pendingEvents.poll()) != null) {
-            EngineEvents.parse(line).ifPresent(batch::add);
-        }
-        deliver(batch);
-        if (!pendingEvents.isEmpty()) {
-            scheduleDrain();
-        }
-    }
-
-    /**
-     * The listener beans in order, looked up once (a bean-factory lookup per event run showed up
-     * in the benchmark's profile). Only called on the dispatcher thread, after the context is up.
-     */
-    private List<EngineListener> listeners() {
-        if (listenerList == null) {
-            listenerList = listeners.orderedStream().toList();
-        }
-        return listenerList;
-    }
-
-    /** Single events go to {@code onEvent}; a run of consecutive message events to {@code onEvents}. */
-    private void deliver(List<EngineEvent> batch) {
-        int i = 0;
-        while (i < batch.size()) {
-            int j = i + 1;
-            if (batch.get(i) instanceof EngineEvent.MessageEvent) {
-                while (j < batch.size() && batch.get(j) instanceof EngineEvent.MessageEvent) {
-                    j++;
-                }
-            }
-            List<EngineEvent> run = batch.subList(i, j);
-            listeners().forEach(l -> safely(() -> {
-                if (run.size() == 1) {
-                    l.onEvent(run.get(0));
-                } else {
-                    l.onEvents(run);
-                }
-            }));
-            i = j;
-        }
     }
 
     /**
@@ -386,14 +303,6 @@ public class EngineSupervisor implements EngineClient, SmartLifecycle {
         ObjectNode a = extra != null ? extra : json.createObjectNode();
         a.put("connectionId", connectionId);
         return p.send(cmd, a);
-    }
-
-    private static void safely(Runnable r) {
-        try {
-            r.run();
-        } catch (RuntimeException e) {
-            log.error("engine listener failed", e);
-        }
     }
 
     private static String rootMessage(Throwable e) {

@@ -60,6 +60,9 @@ class InboundGroupCommitIntegrationTest {
                 "P1|text|hello, edited|edited", "P2|text|second|", "P3|text|other chat|", "P4|text|now readable|",
                 "P5|text|fifth|");
         assertThat(rows(SINGLE)).isEqualTo(grouped);
+        // one transaction for the group (created_at is the transaction's start), one per event alone
+        assertThat(transactions(GROUPED, "P%")).isEqualTo(1);
+        assertThat(transactions(SINGLE, "P%")).isGreaterThan(1);
         assertThat(webhookOrder(GROUPED)).isEqualTo(webhookOrder(SINGLE));
         assertThat(webhookOrder(GROUPED)).startsWith("P1", "P2", "P3");
         assertThat(gw.count("SELECT count(*) FROM chats WHERE connection_id = ?", GROUPED)).isEqualTo(2);
@@ -88,6 +91,7 @@ class InboundGroupCommitIntegrationTest {
         assertThat(gw.count("SELECT count(*) FROM messages WHERE connection_id = ? AND provider_message_id IN ('Q1', 'Q2')",
                 GROUPED)).isEqualTo(2);
         assertThat(gw.count("SELECT count(*) FROM lid_mappings WHERE connection_id = 'gone_connection'")).isZero();
+        assertThat(transactions(GROUPED, "Q%")).as("re-applied event by event").isEqualTo(2);
     }
 
     /**
@@ -145,6 +149,12 @@ class InboundGroupCommitIntegrationTest {
                 WHERE connection_id = ? AND provider_message_id LIKE 'P%' ORDER BY provider_message_id""",
                 (rs, n) -> rs.getString(1) + "|" + rs.getString(2) + "|" + rs.getString(3) + "|"
                         + (rs.getBoolean(4) ? "edited" : ""), connectionId);
+    }
+
+    /** In how many transactions these messages were stored (rows of one transaction share created_at). */
+    static long transactions(String connectionId, String providerIdPattern) {
+        return gw.count("SELECT count(DISTINCT created_at) FROM messages WHERE connection_id = ? AND provider_message_id LIKE ?",
+                connectionId, providerIdPattern);
     }
 
     /** The WhatsApp ids of the queued webhook events, in queue order. */
