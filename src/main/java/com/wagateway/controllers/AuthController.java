@@ -37,10 +37,15 @@ public class AuthController {
 
     /**
      * Checks the credentials and starts a new session (a fresh session id, so a session fixed
-     * before login is worthless). Rate-limited per account and per address.
+     * before login is worthless). Rate-limited per account and per address. A request carrying an
+     * API key is refused: key requests are stateless and never turn into a session.
      */
     @PostMapping("/login")
     AccountDtos.Me login(@RequestBody AccountDtos.LoginRequest body, HttpServletRequest req, HttpServletResponse res) {
+        if (req.getHeader("Authorization") != null) {
+            throw new ApiException.InvalidInput("api_key_not_allowed", "Authorization",
+                    "log in without an Authorization header; API keys need no session");
+        }
         Caller caller = users.login(body.email(), body.password(), req.getRemoteAddr());
         HttpSession old = req.getSession(false);
         if (old != null) {

@@ -6,24 +6,32 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
 
 /**
  * Counts failed logins per account and per client address in a sliding window. While either is
  * over its limit, login is refused before the password is even checked (so guessing cannot
  * continue, and the refusal looks the same for existing and unknown emails).
+ * <p>
+ * The check and the count are one atomic step ({@link #tryAcquire}): every password check first
+ * reserves a slot as if it were going to fail, under one lock, so 40 simultaneous guesses get 5
+ * checks and 35 refusals, never 40 checks. A successful login gives its slot back.
  * In memory: a restart resets the counters (see docs/decisions.md).
  */
 @Component
 public class LoginRateLimiter {
 
+    /** A reserved password check; hand it back to {@link #succeeded} when the password was right. */
+    public record Attempt(String accountKey, String addressKey, Instant at) {
+    }
+
     private final int maxPerAccount;
     private final int maxPerAddress;
     private final Duration window;
     private final Clock clock;
-    private final Map<String, Deque<Instant>> failures = new ConcurrentHashMap<>();
+    private final Map<String, Deque<Instant>> failures = new HashMap<>();
 
     @org.springframework.beans.factory.annotation.Autowired
     public LoginRateLimiter(GatewayProperties props) {
@@ -38,19 +46,42 @@ public class LoginRateLimiter {
         this.clock = clock;
     }
 
-    /** Seconds until another attempt is allowed, or 0 if allowed now. */
-    public long retryAfterSeconds(String email, String address) {
-        return Math.max(wait("a:" + normalize(email), maxPerAccount), wait("ip:" + address, maxPerAddress));
+    /**
+     * Reserves one password check for this account and address if both are under their limits
+     * (counted as a failure until {@link #succeeded} says otherwise); otherwise reserves nothing and
+     * says how many seconds to wait. Check and count happen under one lock, so concurrent callers
+     * cannot all pass the check before any of them is counted.
+     */
+    public synchronized Result tryAcquire(String email, String address) {
+        String account = "a:" + normalize(email);
+        String ip = "ip:" + address;
+        long wait = Math.max(wait(account, maxPerAccount), wait(ip, maxPerAddress));
+        if (wait > 0) {
+            return new Result(null, wait);
+        }
+        Instant now = clock.instant();
+        failures.computeIfAbsent(account, k -> new ArrayDeque<>()).addLast(now);
+        failures.computeIfAbsent(ip, k -> new ArrayDeque<>()).addLast(now);
+        return new Result(new Attempt(account, ip, now), 0);
     }
 
-    public void recordFailure(String email, String address) {
-        add("a:" + normalize(email));
-        add("ip:" + address);
+    /** What {@link #tryAcquire} decided: an attempt to go on with, or the seconds to wait. */
+    public record Result(Attempt attempt, long retryAfterSeconds) {
+        public boolean allowed() {
+            return attempt != null;
+        }
     }
 
-    /** A successful login clears the account's failures (not the address's). */
-    public void recordSuccess(String email) {
-        failures.remove("a:" + normalize(email));
+    /** The password was right: the account's failures are cleared and the address's slot is given back. */
+    public synchronized void succeeded(Attempt attempt) {
+        failures.remove(attempt.accountKey());
+        Deque<Instant> q = failures.get(attempt.addressKey());
+        if (q != null) {
+            q.removeFirstOccurrence(attempt.at());
+            if (q.isEmpty()) {
+                failures.remove(attempt.addressKey());
+            }
+        }
     }
 
     private long wait(String key, int max) {
@@ -58,22 +89,16 @@ public class LoginRateLimiter {
         if (q == null) {
             return 0;
         }
-        synchronized (q) {
-            prune(q);
-            if (q.size() < max) {
-                return 0;
-            }
-            Instant oldest = q.peekFirst();
-            return Math.max(1, Duration.between(clock.instant(), oldest.plus(window)).toSeconds() + 1);
+        prune(q);
+        if (q.isEmpty()) {
+            failures.remove(key);
+            return 0;
         }
-    }
-
-    private void add(String key) {
-        Deque<Instant> q = failures.computeIfAbsent(key, k -> new ArrayDeque<>());
-        synchronized (q) {
-            prune(q);
-            q.addLast(clock.instant());
+        if (q.size() < max) {
+            return 0;
         }
+        Instant oldest = q.peekFirst();
+        return Math.max(1, Duration.between(clock.instant(), oldest.plus(window)).toSeconds() + 1);
     }
 
     private void prune(Deque<Instant> q) {

@@ -10,7 +10,6 @@ import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
-import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
 import org.springframework.security.web.context.SecurityContextHolderFilter;
 import org.springframework.security.web.context.SecurityContextRepository;
 import org.springframework.security.web.csrf.CsrfFilter;
@@ -37,9 +36,10 @@ public class SecurityConfig {
         return PasswordEncoderFactories.createDelegatingPasswordEncoder();
     }
 
+    /** Sessions for dashboard logins only; API-key requests are stateless. */
     @Bean
     SecurityContextRepository securityContextRepository() {
-        return new HttpSessionSecurityContextRepository();
+        return new CookieSessionContextRepository();
     }
 
     @Bean
@@ -50,6 +50,7 @@ public class SecurityConfig {
                 // CSRF guards cookie sessions: a request with an API key, or with no session
                 // cookie at all, cannot ride one (and a keyless API call then gets 401, not 403)
                 .csrf(c -> c.spa()
+                        .csrfTokenRepository(new SessionOnlyCsrfTokenRepository())
                         .ignoringRequestMatchers(req -> req.getHeader("Authorization") != null
                                 || req.getRequestedSessionId() == null)
                         .ignoringRequestMatchers("/api/auth/login", "/api/auth/signup"))

@@ -42,18 +42,18 @@ public class UserService {
             throw new ApiException.InvalidInput("missing_credentials", email == null || email.isBlank() ? "email" : "password",
                     "email and password are required");
         }
-        long wait = limiter.retryAfterSeconds(email, address);
-        if (wait > 0) {
-            throw new ApiException.TooManyRequests("too_many_attempts", "too many failed logins; try again later", wait);
+        LoginRateLimiter.Result slot = limiter.tryAcquire(email, address);
+        if (!slot.allowed()) {
+            throw new ApiException.TooManyRequests("too_many_attempts", "too many failed logins; try again later",
+                    slot.retryAfterSeconds());
         }
         Optional<UserRow> user = users.findByEmail(email.strip());
         boolean ok = encoder.matches(password, user.map(UserRow::passwordHash).orElse(dummyHash))
                 && user.isPresent() && !user.get().disabled();
         if (!ok) {
-            limiter.recordFailure(email, address);
             throw new ApiException.Unauthorized("invalid_credentials", "email or password is wrong");
         }
-        limiter.recordSuccess(email);
+        limiter.succeeded(slot.attempt());
         users.touchLogin(user.get().id());
         return user.get().caller();
     }

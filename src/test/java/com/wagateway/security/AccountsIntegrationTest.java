@@ -120,6 +120,109 @@ class AccountsIntegrationTest {
         assertThat(r.json().path("error").path("code").asString()).isEqualTo("invalid_api_key");
     }
 
+    /**
+     * Issue 12.1: an API-key request is stateless. It never gets a cookie (neither a session nor
+     * an XSRF-TOKEN), so after the key is revoked a client that kept every cookie it was sent has
+     * nothing that authenticates, and nothing that can mint a new key.
+     */
+    @Test
+    void apiKeyRequestsSetNoCookieAndLeaveNothingAfterRevocation() {
+        ApiClient browser = gw.browser(true).login("alice@example.com", "alice-password-1");
+        JsonNode created = browser.post("/api/api-keys", "{\"name\":\"stateless\"}").json();
+        ApiClient keyWithJar = ApiClient.withKeyAndCookies(gw.baseUrl(), created.path("key").asString());
+        List<ApiClient.Response> calls = List.of(
+                keyWithJar.get("/api/auth/me"),
+                keyWithJar.get("/api/auth/csrf"),
+                keyWithJar.get("/api/connections"),
+                keyWithJar.post("/api/connections", "{\"connection_id\":\"alice_stateless\"}"),
+                keyWithJar.get("/api/whatsapp-web/status/alice_stateless"));
+        for (ApiClient.Response r : calls) {
+            assertThat(r.status()).as(r.raw()).isBetween(200, 299);
+            assertThat(r.headers().allValues("set-cookie")).as(r.raw()).isEmpty();
+        }
+        // a login that carries a key is refused: a key never turns into a session
+        ApiClient.Response login = keyWithJar.post("/api/auth/login",
+                "{\"email\":\"alice@example.com\",\"password\":\"alice-password-1\"}");
+        assertThat(login.status()).isEqualTo(400);
+        assertThat(login.json().path("error").path("code").asString()).isEqualTo("api_key_not_allowed");
+        assertThat(login.headers().allValues("set-cookie")).isEmpty();
+        assertThat(keyWithJar.cookie("WAGW_SESSION")).isNull();
+        assertThat(keyWithJar.cookie("XSRF-TOKEN")).isNull();
+
+        assertThat(browser.delete("/api/api-keys/" + created.path("id").asString()).status()).isEqualTo(200);
+        ApiClient leftover = keyWithJar.withoutKey();
+        assertThat(leftover.get("/api/auth/me").status()).isEqualTo(401);
+        ApiClient.Response mint = leftover.post("/api/api-keys", "{\"name\":\"minted\"}");
+        assertThat(mint.status()).isEqualTo(401);
+        assertThat(browser.get("/api/api-keys").json().valueStream().map(k -> k.path("name").asString()))
+                .doesNotContain("minted");
+        assertThat(keyWithJar.get("/api/auth/me").status()).isEqualTo(401);
+    }
+
+    /** Issue 12.1: 1,000 API-key requests create no server session (the count stays flat). */
+    @Test
+    void sessionCountStaysFlatUnderApiKeyTraffic() throws Exception {
+        io.micrometer.core.instrument.MeterRegistry meters = gw.bean(io.micrometer.core.instrument.MeterRegistry.class);
+        double createdBefore = meterValue(meters, "tomcat.sessions.created");
+        double activeBefore = meterValue(meters, "tomcat.sessions.active.current");
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<Integer>> results = new java.util.ArrayList<>();
+            for (int i = 0; i < 1000; i++) {
+                String path = i % 2 == 0 ? "/api/auth/me" : "/api/connections";
+                results.add(pool.submit(() -> alice.get(path).status()));
+            }
+            for (java.util.concurrent.Future<Integer> f : results) {
+                assertThat(f.get()).isEqualTo(200);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(meterValue(meters, "tomcat.sessions.created")).isEqualTo(createdBefore);
+        assertThat(meterValue(meters, "tomcat.sessions.active.current")).isEqualTo(activeBefore);
+    }
+
+    static double meterValue(io.micrometer.core.instrument.MeterRegistry meters, String name) {
+        return meters.get(name).meter().measure().iterator().next().getValue();
+    }
+
+    /**
+     * Issue 12.7: the limit holds under concurrency. 40 simultaneous wrong passwords for one
+     * account: at most 5 are checked (answered 401), every other one is refused with 429.
+     */
+    @Test
+    void concurrentWrongPasswordsAreCheckedAtMostFiveTimes() throws Exception {
+        gw.post("/api/users", "{\"email\":\"frank@example.com\",\"password\":\"frank-password-1\"}");
+        int guesses = 40;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(guesses);
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        try {
+            List<java.util.concurrent.Future<Integer>> results = new java.util.ArrayList<>();
+            for (int i = 0; i < guesses; i++) {
+                ApiClient anon = gw.anonymous();
+                results.add(pool.submit(() -> {
+                    go.await();
+                    return anon.post("/api/auth/login", "{\"email\":\"frank@example.com\",\"password\":\"wrong-guess-1\"}").status();
+                }));
+            }
+            go.countDown();
+            int checked = 0;
+            int limited = 0;
+            for (java.util.concurrent.Future<Integer> f : results) {
+                int status = f.get();
+                if (status == 401) {
+                    checked++;
+                } else if (status == 429) {
+                    limited++;
+                }
+            }
+            assertThat(checked).isEqualTo(5);
+            assertThat(limited).isEqualTo(guesses - 5);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void wrongPasswordsAreRateLimitedAndAnswerLikeUnknownEmails() {
         gw.post("/api/users", "{\"email\":\"carol@example.com\",\"password\":\"carol-password-1\"}");

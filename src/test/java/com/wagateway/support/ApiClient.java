@@ -52,6 +52,19 @@ public final class ApiClient {
         return new ApiClient(base, null, new CookieManager(), sendCsrf);
     }
 
+    /**
+     * A client that sends the API key and also keeps whatever cookies the server sets, the way a
+     * careless HTTP library would: proves that key requests leave nothing reusable behind.
+     */
+    public static ApiClient withKeyAndCookies(String base, String apiKey) {
+        return new ApiClient(base, apiKey, new CookieManager(), true);
+    }
+
+    /** The same cookie jar without the API key (what is left after the key is gone). */
+    public ApiClient withoutKey() {
+        return new ApiClient(base, null, cookies, sendCsrf);
+    }
+
     /** Logs in (cookie client) and fails the test unless it worked. */
     public ApiClient login(String email, String password) {
         Response r = post("/api/auth/login", "{\"email\":\"" + email + "\",\"password\":\"" + password + "\"}");
