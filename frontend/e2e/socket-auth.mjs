@@ -120,6 +120,41 @@ await check('an admin may subscribe to any connection; a user only to their own'
   }
 });
 
+await check('a deleted connection id reused by another user reaches none of the old watchers', async () => {
+  const REUSED = 'rt_reuse_x';
+  const a = await listener(KEY_A);
+  const b = await listener(KEY_B);
+  try {
+    await call(BASE, KEY_A, 'POST', '/api/connections', { connection_id: REUSED });
+    const sub = await a.socket.emitWithAck('subscribe', { connection_id: REUSED });
+    assert(sub.subscribed === true, `A subscribing to its own: ${JSON.stringify(sub)}`);
+    await call(BASE, KEY_A, 'DELETE', `/api/connections/${REUSED}`);
+    await waitFor('A sees its delete', () => a.events.some((e) => e.payload.connection_id === REUSED && e.payload.reason === 'deleted'));
+    const seenBefore = a.events.length;
+
+    // B creates the same id, links it (status with B's phone, QR) and receives a message on it
+    await call(BASE, KEY_B, 'POST', '/api/connections', { connection_id: REUSED });
+    await call(BASE, KEY_B, 'GET', `/api/get-qr/${REUSED}`);
+    await call(BASE, KEY_B, 'POST', `/api/sandbox/${REUSED}/scan`, { phone: '923007770001' });
+    await waitFor('B sees ready', () => b.events.some((e) => e.payload.connection_id === REUSED && e.payload.status === 'ready'));
+    await call(BASE, KEY_B, 'POST', `/api/sandbox/${REUSED}/inbound`, { from: '923001110002', message: 'secret for B' });
+    await waitFor('B sees its message', () => b.events.some((e) => e.event === 'message.new' && e.payload.connection_id === REUSED));
+    assert(b.events.some((e) => e.event === 'connection.qr' && e.payload.connection_id === REUSED), 'B got its QR');
+
+    // marker: an event A is entitled to, emitted after all of B's; when it arrives, B's would have too
+    await call(BASE, KEY_A, 'POST', '/api/connections', { connection_id: 'rt_marker_a' });
+    await call(BASE, KEY_A, 'POST', '/api/connections/rt_marker_a/connect');
+    await waitFor('A sees its marker', () => a.events.some((e) => e.payload.connection_id === 'rt_marker_a'));
+    const leaked = a.events.slice(seenBefore).filter((e) => e.payload.connection_id === REUSED);
+    assert(leaked.length === 0, `A received B's events: ${JSON.stringify(leaked.map((e) => e.event))}`);
+  } finally {
+    await call(BASE, KEY_A, 'POST', '/api/connections/rt_marker_a/disconnect').catch(() => undefined);
+    await call(BASE, KEY_B, 'DELETE', `/api/connections/rt_reuse_x`).catch(() => undefined);
+    a.socket.close();
+    b.socket.close();
+  }
+});
+
 await check('a disabled user\'s socket is dropped and cannot reconnect', async () => {
   const a = await listener(KEY_A);
   let disconnected = false;

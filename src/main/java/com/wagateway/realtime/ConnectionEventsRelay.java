@@ -3,6 +3,7 @@ package com.wagateway.realtime;
 import com.wagateway.controllers.dto.ConnectionView;
 import com.wagateway.controllers.dto.QrResponse;
 import com.wagateway.database.ConnectionRow;
+import com.wagateway.services.ConnectionDeleted;
 import com.wagateway.services.ConnectionStatus;
 import com.wagateway.services.ConnectionStatusChanged;
 import org.springframework.context.event.EventListener;
@@ -37,8 +38,11 @@ public class ConnectionEventsRelay {
         if (row.status() == ConnectionStatus.QR_READY && row.qr() != null) {
             broadcaster.emit(row.connectionId(), QR, QrResponse.from(row));
         }
-        if ("deleted".equals(row.reason())) {
-            broadcaster.forgetOwner(row.connectionId());
-        }
+    }
+
+    /** A deleted connection's owner cache and subscriptions go with it (the id may be reused by anyone). */
+    @EventListener
+    public void onDeleted(ConnectionDeleted deleted) {
+        broadcaster.forget(deleted.connectionId());
     }
 }

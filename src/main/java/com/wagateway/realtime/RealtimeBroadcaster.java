@@ -22,7 +22,9 @@ import tools.jackson.databind.json.JsonMapper;
  * The one way to push something to dashboards: {@code emit(connectionId, event, payload)}.
  * <p>
  * Guarantees: the event reaches every socket of the connection's owner and every socket that
- * subscribed to that connection (admins), each socket once, and nobody else. The payload is
+ * subscribed to that connection (admins), each socket once, and nobody else: every receiver is
+ * checked against the connection's current owner at emit time (a subscription alone is not
+ * enough, since a connection id can be deleted and created again by another user). The payload is
  * written with the HTTP API's JSON settings (snake_case, ISO-8601 UTC) and always carries
  * {@code connection_id}. Callers emit only after their data is committed (listeners of events
  * published after commit, or {@code @TransactionalEventListener}), so a dashboard that reloads
@@ -63,7 +65,9 @@ public class RealtimeBroadcaster {
             Map<UUID, SocketIOClient> receivers = new LinkedHashMap<>();
             for (String room : List.of(RealtimeServer.userRoom(owner.get()), RealtimeServer.watchRoom(connectionId))) {
                 for (SocketIOClient c : ns.getRoomOperations(room).getClients()) {
-                    receivers.putIfAbsent(c.getSessionId(), c);
+                    if (RealtimeServer.maySee(c, owner.get())) {
+                        receivers.putIfAbsent(c.getSessionId(), c);
+                    }
                 }
             }
             if (receivers.isEmpty()) {
@@ -85,9 +89,19 @@ public class RealtimeBroadcaster {
         }
     }
 
-    /** Forgets a deleted connection, so an id created again by someone else is looked up afresh. */
-    public void forgetOwner(String connectionId) {
+    /**
+     * Forgets a deleted connection: its cached owner and every socket's subscription to it, so an
+     * id created again by someone else is looked up afresh and reaches none of the old watchers.
+     */
+    public void forget(String connectionId) {
         owners.remove(connectionId);
+        SocketIONamespace ns = server.namespace();
+        if (ns != null) {
+            String room = RealtimeServer.watchRoom(connectionId);
+            for (SocketIOClient c : ns.getRoomOperations(room).getClients()) {
+                c.leaveRoom(room);
+            }
+        }
     }
 
     private Optional<UUID> owner(String connectionId) {

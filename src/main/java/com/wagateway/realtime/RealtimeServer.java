@@ -66,6 +66,15 @@ public class RealtimeServer implements SmartLifecycle {
         return "watch:" + connectionId;
     }
 
+    /**
+     * Whether this socket may receive events of a connection owned by {@code owner}: the owner's
+     * own sockets and admins' sockets. Checked for every emit, whatever rooms the socket is in.
+     */
+    static boolean maySee(SocketIOClient client, UUID owner) {
+        String userId = client.get(USER_ID);
+        return userId != null && (Boolean.TRUE.equals(client.get(ADMIN)) || userId.equals(owner.toString()));
+    }
+
     /** The namespace sockets live in, or null while the server is not running. */
     SocketIONamespace namespace() {
         return namespace;

@@ -9,6 +9,7 @@ import com.wagateway.whatsapp.EngineException;
 import java.io.IOException;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.UUID;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -142,9 +143,11 @@ public class ConnectionService {
 
     /** Removes the connection, its session folder and (by cascade) its messages and logs. */
     public void delete(String id, Caller caller) {
+        UUID owner = get(id, caller).ownerId();
         stopByUser(id, caller, ConnectionStatus.DISCONNECTED, "deleted", true);
         removeSession(id, engine.purge(id));
         repo.delete(id);
+        events.publishEvent(new ConnectionDeleted(id, owner));
     }
 
     /**

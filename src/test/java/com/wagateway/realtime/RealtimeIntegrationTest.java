@@ -1,7 +1,6 @@
 package com.wagateway.realtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.wagateway.support.ApiClient;
 import com.wagateway.support.GatewayHarness;
@@ -71,7 +70,7 @@ class RealtimeIntegrationTest {
 
     @Test
     void socketIoClientsGetOnlyTheirOwnEvents() {
-        assumeTrue(NodeScript.packagesInstalled(), "frontend npm packages are not installed (run the Maven build)");
+        assertThat(NodeScript.packagesInstalled()).as("frontend npm packages are not installed (run the Maven build)").isTrue();
         String keyA = userWithKey("alice@example.com");
         String keyB = userWithKey("bob@example.com");
         assertThat(gw.withKey(keyA).post("/api/connections", "{\"connection_id\":\"rt_alice\"}").status()).isEqualTo(201);
