@@ -168,9 +168,9 @@ public class WebhookDispatcher implements SmartLifecycle {
             List<ClaimResult> batch = new ArrayList<>();
             batch.add(first);
             finished.drainTo(batch, 199);
-            List<ClaimResult> saved = save(batch);
+            List<Attempt> saved = save(batch);
             slots.release(batch.size());
-            saved.forEach(r -> r.attempts().forEach(this::announce));
+            saved.forEach(this::announce);
             wakeup.wake();
         }
     }
@@ -178,21 +178,20 @@ public class WebhookDispatcher implements SmartLifecycle {
     /**
      * Records a batch in one transaction; if that fails, claim by claim (one bad claim must not
      * sink the others), each retried a few times. What still fails is dropped: its lease expires
-     * and its events are sent again. Returns what was recorded.
+     * and its events are sent again. Returns the attempts as recorded (a delivery finished
+     * meanwhile keeps its final state; see {@link WebhookQueue#insertAttempts}).
      */
-    private List<ClaimResult> save(List<ClaimResult> batch) {
+    private List<Attempt> save(List<ClaimResult> batch) {
         try {
-            queue.record(batch);
-            return batch;
+            return queue.record(batch);
         } catch (RuntimeException e) {
             log.warn("recording {} webhook claim(s) failed, recording them one by one: {}", batch.size(), e.toString());
         }
-        List<ClaimResult> saved = new ArrayList<>();
+        List<Attempt> saved = new ArrayList<>();
         for (ClaimResult r : batch) {
             for (int attempt = 1; attempt <= 3; attempt++) {
                 try {
-                    queue.record(List.of(r));
-                    saved.add(r);
+                    saved.addAll(queue.record(List.of(r)));
                     break;
                 } catch (RuntimeException e) {
                     log.warn("[{}] recording webhook attempts failed (try {}): {}", r.connectionId(), attempt, e.toString());

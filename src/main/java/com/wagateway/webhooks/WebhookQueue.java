@@ -106,13 +106,14 @@ class WebhookQueue {
 
     /**
      * Writes finished claims back in one transaction: each attempt's log row and the delivery's
-     * new state, then each endpoint's failures/pause, releasing the lease.
+     * new state, then each endpoint's failures/pause, releasing the lease. Returns the attempts as
+     * they were applied (see {@link #insertAttempts}), which is what must be announced.
      */
-    void record(List<ClaimResult> results) {
+    List<Attempt> record(List<ClaimResult> results) {
         List<Attempt> attempts = new ArrayList<>();
         results.forEach(r -> attempts.addAll(r.attempts()));
-        tx.executeWithoutResult(s -> {
-            insertAttempts(attempts);
+        return tx.execute(s -> {
+            List<Attempt> applied = insertAttempts(attempts);
             template.batchUpdate("""
                     UPDATE webhook_endpoints SET failures = ?, paused_until = ?,
                       last_success_at = CASE WHEN ? THEN now() ELSE last_success_at END,
@@ -122,24 +123,67 @@ class WebhookQueue {
                 EndpointUpdate e = r.endpoint();
                 return new Object[] {e.failures(), ts(e.pausedUntil()), e.succeeded(), e.failed(), e.connectionId()};
             }).toList());
+            return applied;
         });
     }
 
-    /** Applies attempts to their delivery rows and logs them (joins the current transaction). */
-    void insertAttempts(List<Attempt> attempts) {
+    /**
+     * Applies attempts to their delivery rows and logs them (joins the current transaction).
+     * <p>
+     * A delivery that was finished meanwhile by someone else (its webhook removed, or expired,
+     * while this attempt was in flight) is never revived: only a successful delivery overrides
+     * that. Such an attempt is logged and returned with the delivery's final state and reason, so
+     * nobody is told "retrying" about an event that will never be sent again.
+     */
+    List<Attempt> insertAttempts(List<Attempt> attempts) {
         if (attempts.isEmpty()) {
-            return;
+            return attempts;
         }
-        template.batchUpdate("""
+        // rows are locked in id order, like every other multi-row writer: no deadlocks
+        List<Attempt> sorted = attempts.stream().sorted(java.util.Comparator.comparingLong(a -> a.delivery().id())).toList();
+        int[][] counts = template.batchUpdate("""
                 UPDATE webhook_deliveries SET state = ?, attempts = greatest(attempts, ?), next_attempt_at = coalesce(?, next_attempt_at),
                   last_status = ?, last_error = ?, last_attempt_at = now(),
                   delivered_at = CASE WHEN ? = 'delivered' THEN now() ELSE delivered_at END, updated_at = now()
-                WHERE id = ?""", attempts.stream()
-                // rows are locked in id order, like every other multi-row writer: no deadlocks
-                .sorted(java.util.Comparator.comparingLong(a -> a.delivery().id()))
-                .map(a -> new Object[] {a.state(), a.attempt(), ts(a.nextAttemptAt()),
-                a.status(), a.error(), a.state(), a.delivery().id()}).toList());
-        logAttempts(attempts);
+                WHERE id = ? AND (state IN ('pending', 'retrying') OR ? = 'delivered')""", sorted,
+                sorted.size(), (ps, a) -> {
+                    ps.setString(1, a.state());
+                    ps.setInt(2, a.attempt());
+                    ps.setTimestamp(3, ts(a.nextAttemptAt()));
+                    ps.setObject(4, a.status());
+                    ps.setString(5, a.error());
+                    ps.setString(6, a.state());
+                    ps.setLong(7, a.delivery().id());
+                    ps.setString(8, a.state());
+                });
+        List<Attempt> applied = new ArrayList<>(sorted);
+        List<Integer> superseded = new ArrayList<>();
+        for (int i = 0, k = 0; i < counts.length; i++) {
+            for (int c : counts[i]) {
+                if (c == 0) {
+                    superseded.add(k);
+                }
+                k++;
+            }
+        }
+        if (!superseded.isEmpty()) {
+            Map<Long, String[]> finals = new java.util.HashMap<>();
+            jdbc.sql("SELECT id, state, last_error FROM webhook_deliveries WHERE id = ANY(?)")
+                    .param(superseded.stream().map(k -> sorted.get(k).delivery().id()).toArray(Long[]::new))
+                    .query(rs -> {
+                        finals.put(rs.getLong(1), new String[] {rs.getString(2), rs.getString(3)});
+                    });
+            for (int k : superseded) {
+                Attempt a = sorted.get(k);
+                String[] f = finals.get(a.delivery().id());
+                if (f != null && !f[0].equals(a.state())) {
+                    applied.set(k, new Attempt(a.delivery(), a.url(), a.attempt(), a.status(), a.responseBody(),
+                            a.latencyMs(), f[1], f[0], null, a.test()));
+                }
+            }
+        }
+        logAttempts(applied);
+        return applied;
     }
 
     /** One {@code webhook_logs} row per attempt (joins the current transaction). */

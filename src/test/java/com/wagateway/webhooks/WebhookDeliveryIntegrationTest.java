@@ -287,16 +287,62 @@ class WebhookDeliveryIntegrationTest {
         JsonNode health = gw.get("/api/connections/wh_filter/webhook").json().path("health");
         assertThat(health.path("pending").asLong() + health.path("retrying").asLong()
                 + health.path("failed").asLong() + health.path("delivered").asLong()).isEqualTo(1);
-        // removing the webhook drops what is queued
+        // removing the webhook drops what is queued (announced by the removal itself; an attempt in
+        // flight at that moment cannot revive it: anAttemptInFlightWhenTheWebhookIsRemovedDoesNotReviveItsEvent)
         List<WebhookDeliveryChanged> changes = gw.recordEvents(WebhookDeliveryChanged.class);
         assertThat(gw.delete("/api/connections/wh_filter/webhook").status()).isEqualTo(200);
-        GatewayHarness.sleep(300);
         assertThat(changes.stream().filter(c -> c.connectionId().equals("wh_filter")).map(WebhookDeliveryChanged::state))
-                .last().isEqualTo("failed");
+                .contains("failed");
+        awaitTrue("the removed webhook's event is failed", () -> gw.count(
+                "SELECT count(*) FROM webhook_deliveries WHERE connection_id = 'wh_filter' AND state <> 'failed'") == 0);
         JsonNode after = gw.get("/api/connections/wh_filter/webhook").json();
         assertThat(after.path("url").isNull()).isTrue();
         assertThat(after.path("secret_set").asBoolean()).isFalse();
         assertThat(after.path("health").path("pending").asLong() + after.path("health").path("retrying").asLong()).isZero();
+    }
+
+    /**
+     * The race behind a flaky test (issue 12.8): an attempt claimed before the webhook was removed
+     * finishes after it. Recording it must not set the event back to retrying (it would be sent
+     * again by nobody, and announced as retrying forever), and it is reported as failed.
+     */
+    @Test
+    void anAttemptInFlightWhenTheWebhookIsRemovedDoesNotReviveItsEvent() {
+        create("wh_race");
+        putWebhook("wh_race", "http://127.0.0.1:9/hook", null);
+        TransactionTemplate tx = new TransactionTemplate(gw.bean(PlatformTransactionManager.class));
+        tx.execute(s -> gw.bean(WebhookOutbox.class).enqueue(List.of(event("wh_race", "message.received", 0))));
+        DeliveryRows.Delivery d = gw.bean(org.springframework.jdbc.core.simple.JdbcClient.class).sql(
+                "SELECT id, event_id, connection_id, event_type, body::text, attempts, retry_since FROM webhook_deliveries "
+                        + "WHERE connection_id = 'wh_race'")
+                .query((rs, n) -> new DeliveryRows.Delivery(rs.getLong(1), rs.getObject(2, java.util.UUID.class), rs.getString(3),
+                        rs.getString(4), rs.getString(5), rs.getInt(6), rs.getTimestamp(7).toInstant())).single();
+        assertThat(gw.delete("/api/connections/wh_race/webhook").status()).isEqualTo(200);
+
+        DeliveryRows.Attempt late = new DeliveryRows.Attempt(d, "http://127.0.0.1:9/hook", d.attempts() + 1, null, null, 3L,
+                "connection refused", "retrying", Instant.now().plusSeconds(1), false);
+        List<DeliveryRows.Attempt> applied = tx.execute(s -> gw.bean(WebhookQueue.class).insertAttempts(List.of(late)));
+        assertThat(applied).singleElement().satisfies(a -> {
+            assertThat(a.state()).isEqualTo("failed");
+            assertThat(a.error()).isEqualTo("webhook removed");
+        });
+        assertThat(gw.count("SELECT count(*) FROM webhook_deliveries WHERE id = ? AND state = 'failed'", d.id())).isEqualTo(1);
+        // a success is the truth even then: the receiver did get it
+        DeliveryRows.Attempt delivered = new DeliveryRows.Attempt(d, "http://127.0.0.1:9/hook", d.attempts() + 2, 200, "", 3L,
+                null, "delivered", null, false);
+        List<DeliveryRows.Attempt> appliedDelivered = tx.execute(s -> gw.bean(WebhookQueue.class).insertAttempts(List.of(delivered)));
+        assertThat(appliedDelivered.get(0).state()).isEqualTo("delivered");
+        assertThat(gw.count("SELECT count(*) FROM webhook_deliveries WHERE id = ? AND state = 'delivered'", d.id())).isEqualTo(1);
+    }
+
+    static void awaitTrue(String what, java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting until " + what);
+            }
+            GatewayHarness.sleep(50);
+        }
     }
 
     @Test
