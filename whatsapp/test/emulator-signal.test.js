@@ -21,7 +21,7 @@ const logger = pino({ level: 'silent' })
 const ProtocolType = proto.Message.ProtocolMessage.Type
 
 /** Encodes a node with Baileys' WABinary encoder and decodes it back: proves it is wire-encodable. */
-export async function wire (node) {
+async function wire (node) {
   return decodeBinaryNode(encodeBinaryNode(node))
 }
 
@@ -29,7 +29,7 @@ export async function wire (node) {
  * A linked device as Baileys holds it: initAuthCreds() creds with me/account set, an in-memory key store with
  * Baileys' transaction layer, and Baileys' own Signal repository on top.
  */
-export function makeDevice ({ phone = '15550009999', lid = '209990000000009', device = 7 } = {}) {
+function makeDevice ({ phone = '15550009999', lid = '209990000000009', device = 7 } = {}) {
   const creds = initAuthCreds()
   creds.me = { id: `${phone}:${device}@s.whatsapp.net`, lid: `${lid}:${device}@lid`, name: 'Gateway' }
   const accountKey = Curve.generateKeyPair()
@@ -64,14 +64,14 @@ export function makeDevice ({ phone = '15550009999', lid = '209990000000009', de
 }
 
 /** The device uploads prekeys with Baileys' own getNextPreKeysNode; the emulator stores what it parsed. */
-export async function uploadPreKeys (device, count = 5, existing) {
+async function uploadPreKeys (device, count = 5, existing) {
   const { update, node } = await getNextPreKeysNode({ creds: device.creds, keys: device.keys }, count)
   Object.assign(device.creds, update)
   return applyPreKeyUpload(existing, await wire({ ...node, attrs: { ...node.attrs, id: 'up-1' } }))
 }
 
 /** Baileys' assertSessions for `jids`: a key-fetch iq answered by the emulator, injected by parseAndInjectE2ESessions. */
-export async function fetchSessions (device, jids, resolve, force = false) {
+async function fetchSessions (device, jids, resolve, force = false) {
   const request = await wire({
     tag: 'iq',
     attrs: { id: `keys-${jids.length}`, xmlns: 'encrypt', type: 'get', to: 's.whatsapp.net' },
@@ -81,7 +81,7 @@ export async function fetchSessions (device, jids, resolve, force = false) {
 }
 
 /** What Baileys' relayMessage sends for a 1:1 text to `toJid` (participants > to > enc, device-identity on pkmsg). */
-export async function deviceSends (device, toJid, message, id) {
+async function deviceSends (device, toJid, message, id) {
   const { type, ciphertext } = await device.repository.encryptMessage({ jid: toJid, data: encodeWAMessage(message) })
   const content = [{ tag: 'participants', attrs: {}, content: [{ tag: 'to', attrs: { jid: toJid }, content: [{ tag: 'enc', attrs: { v: '2', type }, content: ciphertext }] }] }]
   if (type === 'pkmsg') {
@@ -91,7 +91,7 @@ export async function deviceSends (device, toJid, message, id) {
 }
 
 /** Baileys' receive path for a `message` stanza: decryptMessageNode + decrypt(), as messages-recv runs it. */
-export async function deviceReceives (device, stanza) {
+async function deviceReceives (device, stanza) {
   const { fullMessage, decrypt } = decryptMessageNode(await wire(stanza), device.creds.me.id, device.creds.me.lid, device.repository, logger)
   await decrypt()
   return fullMessage
@@ -104,6 +104,7 @@ test('device → contact: the bundle node injects into Baileys, the contact decr
   const alice = new Contact({ phone: '15550001111', pushName: 'Alice' })
   await fetchSessions(device, [alice.pnJid], contactResolver(alice))
   assert.equal(alice.publishedPreKeyIds.length, alice.preKeyCount - 1, 'the served one-time prekey is consumed')
+  assert.equal((await device.repository.getSessionInfo(alice.pnJid)).registrationId, alice.registrationId, 'registration parsed')
 
   const first = await deviceSends(device, alice.pnJid, { conversation: 'hello alice' }, 'M1')
   assert.equal(first.type, 'pkmsg')
