@@ -293,3 +293,45 @@ test('undecryptable: Baileys reports a CIPHERTEXT stub with libsignal\'s reason'
   const next = await encryptToDevice(gina, { deviceJid: device.jid, message: textMessage('still fine') })
   assert.equal((await deviceReceives(device, next.stanza)).message?.conversation, 'still fine')
 })
+
+test('the account\'s own phone gets the device-sent copy (DSM) on a LID-addressed `to`', async () => {
+  const device = makeDevice()
+  // The simulated phone is a contact with the account's own number and LID (device 0).
+  const phone = new Contact({ phone: '15550009999', lid: '209990000000009', pushName: 'Me' })
+  await fetchSessions(device, [phone.lidJid], contactResolver(phone))
+  const dsm = { deviceSentMessage: { destinationJid: '15550001111@s.whatsapp.net', message: { conversation: 'sent from the gateway' } } }
+  const sent = await deviceSends(device, phone.lidJid, dsm, 'D1')
+  const got = await decryptFromDevice(phone, sent.stanza, { senderJid: device.jid })
+  assert.deepEqual({ to: got.to, destinationJid: got.destinationJid, text: got.text }, { to: phone.lidJid, destinationJid: '15550001111@s.whatsapp.net', text: 'sent from the gateway' })
+})
+
+test('retry receipt: the device resends on the keys it carries, as a direct enc the contact decrypts', async () => {
+  const device = makeDevice()
+  const henry = new Contact({ phone: '15550007777', pushName: 'Henry' })
+  await fetchSessions(device, [henry.pnJid], contactResolver(henry))
+  const lost = await deviceSends(device, henry.pnJid, { conversation: 'first try' }, 'R1')
+  henry.reinstall() // the phone lost its keys before reading R1
+  await assert.rejects(decryptFromDevice(henry, lost.stanza, { senderJid: device.jid }))
+
+  // What Baileys' sendMessagesAgain does with the retry receipt: inject the carried bundle, resend to the participant.
+  const receipt = await wire(buildRetryReceipt(henry, { id: 'R1', count: 1 }))
+  assert.equal(receipt.attrs.type, 'retry')
+  await device.repository.injectE2ESession({ jid: henry.pnJid, session: extractE2ESessionFromRetryReceipt(receipt) })
+  const { type, ciphertext } = await device.repository.encryptMessage({ jid: henry.pnJid, data: encodeWAMessage({ conversation: 'first try' }) })
+  const resend = await wire({ tag: 'message', attrs: { id: 'R1', to: henry.pnJid, type: 'text' }, content: [{ tag: 'enc', attrs: { v: '2', type, count: '1' }, content: ciphertext }] })
+  const got = await decryptFromDevice(henry, resend, { senderJid: device.jid })
+  assert.deepEqual({ id: got.id, type: got.type, text: got.text }, { id: 'R1', type: 'pkmsg', text: 'first try' })
+})
+
+test('a media message from a contact carries type=media and the enc mediatype', async () => {
+  const device = makeDevice()
+  const record = await uploadPreKeys(device, 2)
+  const ivy = new Contact({ phone: '15550008888' })
+  const image = { imageMessage: { caption: 'look', mimetype: 'image/jpeg', fileLength: 3, mediaKey: Buffer.alloc(32, 1), directPath: '/v/t62/x' } }
+  const { stanza } = await encryptToDevice(ivy, { deviceJid: device.jid, bundle: () => takeDeviceBundle(record), message: image })
+  assert.equal(stanza.attrs.type, 'media')
+  assert.equal(stanza.content[0].attrs.mediatype, 'image')
+  const msg = await deviceReceives(device, stanza)
+  assert.equal(msg.message?.imageMessage?.caption, 'look')
+  assert.equal(msg.message.imageMessage.directPath, '/v/t62/x')
+})

@@ -17,17 +17,17 @@ const node = (tag, attrs = {}, content) => (content === undefined ? { tag, attrs
  * The `iq type=result` answering `request`: same id, from the server. Guarantees the id the client waits on
  * (Baileys matches responses by id only).
  */
-export function iqResult(request, content) {
+export function iqResult (request, content) {
   return node('iq', { id: request.attrs.id, from: SERVER, type: 'result' }, content)
 }
 
 /** The `iq type=error` answering `request` with `code`/`text`, as WhatsApp answers a refused iq. */
-export function iqError(request, code, text) {
+export function iqError (request, code, text) {
   return node('iq', { id: request.attrs.id, from: SERVER, type: 'error' }, [node('error', { code: String(code), text })])
 }
 
 /** Reads a big-endian unsigned integer of exactly `length` bytes; throws a clear error otherwise. */
-function readUInt(buf, length, what) {
+function readUInt (buf, length, what) {
   if (!buf || buf.length !== length) throw new Error(`${what}: expected ${length} bytes, got ${buf ? buf.length : 'none'}`)
   let n = 0
   for (const byte of buf) n = n * 256 + byte
@@ -35,13 +35,13 @@ function readUInt(buf, length, what) {
 }
 
 /** Reads a 32-byte Curve25519 public key; throws a clear error otherwise. */
-function readKey(buf, what) {
+function readKey (buf, what) {
   if (!buf || buf.length !== 32) throw new Error(`${what}: expected a 32-byte key, got ${buf ? buf.length : 'none'}`)
   return Buffer.from(buf)
 }
 
 /** True when `signature` is `identityKey`'s signature over the 0x05-prefixed `publicKey` (all 32-byte wire keys). */
-export function signedPreKeyIsValid(identityKey, publicKey, signature) {
+export function signedPreKeyIsValid (identityKey, publicKey, signature) {
   try {
     // libsignal 6 returns the verdict instead of throwing on a bad signature, so the return value is what counts.
     return curve.verifySignature(Buffer.concat([KEY_TYPE, identityKey]), Buffer.concat([KEY_TYPE, publicKey]), Buffer.from(signature)) === true
@@ -51,7 +51,7 @@ export function signedPreKeyIsValid(identityKey, publicKey, signature) {
 }
 
 /** Parses an `skey` node (id 3 bytes, value 32, signature 64). */
-function readSignedPreKey(skey, what) {
+function readSignedPreKey (skey, what) {
   if (!skey) throw new Error(`${what}: no skey`)
   const signature = getBinaryNodeChildBuffer(skey, 'signature')
   if (!signature || signature.length !== 64) throw new Error(`${what}: skey signature must be 64 bytes`)
@@ -69,7 +69,7 @@ function readSignedPreKey(skey, what) {
  * key is 32 bytes, and the signed prekey is really signed by the identity.
  * @returns {{registrationId:number, identityKey:Buffer, signedPreKey:{keyId,publicKey,signature}, preKeys:Map<number,Buffer>}}
  */
-export function parsePreKeyUpload(iq) {
+export function parsePreKeyUpload (iq) {
   if (iq?.tag !== 'iq' || iq.attrs?.xmlns !== 'encrypt' || iq.attrs?.type !== 'set') throw new Error('not an encrypt set iq')
   const type = getBinaryNodeChildBuffer(iq, 'type')
   if (!type || type.length !== 1 || type[0] !== 5) throw new Error('prekey upload: type must be 0x05')
@@ -95,7 +95,7 @@ export function parsePreKeyUpload(iq) {
  * The device's stored bundle after an upload. Same identity: the new prekeys join the unserved ones (a top-up).
  * A different identity (a re-paired device): the old record is replaced whole, so no stale key is ever served.
  */
-export function applyPreKeyUpload(existing, iq) {
+export function applyPreKeyUpload (existing, iq) {
   const upload = parsePreKeyUpload(iq)
   if (!existing || !existing.identityKey.equals(upload.identityKey)) return upload
   return { ...upload, preKeys: new Map([...existing.preKeys, ...upload.preKeys]) }
@@ -105,7 +105,7 @@ export function applyPreKeyUpload(existing, iq) {
  * Applies `iq set xmlns=encrypt > rotate > skey` (Baileys' rotateSignedPreKey) to the record. Throws (record
  * unchanged) when the new signed prekey is not signed by the device's identity.
  */
-export function applySignedPreKeyRotation(record, iq) {
+export function applySignedPreKeyRotation (record, iq) {
   const signedPreKey = readSignedPreKey(getBinaryNodeChild(getBinaryNodeChild(iq, 'rotate'), 'skey'), 'rotate')
   if (!signedPreKeyIsValid(record.identityKey, signedPreKey.publicKey, signedPreKey.signature)) {
     throw new Error('rotate: signed prekey signature does not verify with the identity key')
@@ -117,7 +117,7 @@ export function applySignedPreKeyRotation(record, iq) {
  * The bundle to serve for a device record, consuming its lowest unserved one-time prekey (each is served
  * once, as on WhatsApp). With the pool empty the bundle has no one-time prekey, which Signal allows.
  */
-export function takeDeviceBundle(record) {
+export function takeDeviceBundle (record) {
   const [preKeyId] = [...record.preKeys.keys()].sort((a, b) => a - b)
   const bundle = { registrationId: record.registrationId, identityKey: record.identityKey, signedPreKey: record.signedPreKey }
   if (preKeyId !== undefined) {
@@ -128,12 +128,12 @@ export function takeDeviceBundle(record) {
 }
 
 /** The jids (and `reason`, e.g. 'identity' on a forced refresh) a key-fetch `iq get > key > user*` asks for. */
-export function parseKeyFetchRequest(iq) {
+export function parseKeyFetchRequest (iq) {
   return getBinaryNodeChildren(getBinaryNodeChild(iq, 'key'), 'user').map(user => ({ jid: user.attrs.jid, reason: user.attrs.reason }))
 }
 
 /** One `user` node of a key-fetch result, in the exact shape Baileys' parseAndInjectE2ESessions reads. */
-export function bundleUserNode(jid, bundle) {
+export function bundleUserNode (jid, bundle) {
   const content = [
     node('registration', {}, Buffer.from(encodeBigEndian(bundle.registrationId, 4))),
     node('type', {}, KEY_TYPE),
@@ -158,7 +158,7 @@ export function bundleUserNode(jid, bundle) {
  * consumes its prekey) or undefined for a device the server does not know, which is answered per user with
  * `error code=404 text=item-not-found` as WhatsApp does (Baileys then fails that send: assertNodeErrorFree).
  */
-export function buildKeyFetchResult(request, resolve) {
+export function buildKeyFetchResult (request, resolve) {
   const users = parseKeyFetchRequest(request).map(({ jid }) => {
     const bundle = resolve(jid)
     return bundle ? bundleUserNode(jid, bundle) : node('user', { jid }, [node('error', { code: '404', text: 'item-not-found' })])
@@ -167,7 +167,7 @@ export function buildKeyFetchResult(request, resolve) {
 }
 
 /** `iq result > count value=N`: how many one-time prekeys the server still holds for the device. */
-export function buildPreKeyCountResult(request, record) {
+export function buildPreKeyCountResult (request, record) {
   return iqResult(request, [node('count', { value: String(record ? record.preKeys.size : 0) })])
 }
 
@@ -176,7 +176,7 @@ export function buildPreKeyCountResult(request, record) {
  * type, identity, skey, the list of unserved prekey ids and a SHA-1 over identity, signed prekey, signature and
  * prekeys (whatsmeow's validation recipe). Without a record it answers 404, as the server does before upload.
  */
-export function buildDigestResult(request, record) {
+export function buildDigestResult (request, record) {
   if (!record) return iqError(request, 404, 'item-not-found')
   const ids = [...record.preKeys.keys()].sort((a, b) => a - b)
   const hash = createHash('sha1')
@@ -200,11 +200,11 @@ export function buildDigestResult(request, record) {
  * `notification type=encrypt > identity` from a contact whose identity changed (a reinstall). Baileys answers
  * it by dropping the old session and fetching a fresh bundle (handleIdentityChange → assertSessions force).
  */
-export function buildIdentityChangeNotification({ from, id, t = Math.floor(Date.now() / 1000) }) {
+export function buildIdentityChangeNotification ({ from, id, t = Math.floor(Date.now() / 1000) }) {
   return node('notification', { from, type: 'encrypt', id, t: String(t) }, [node('identity', {})])
 }
 
 /** `notification type=encrypt > count value=N` from the server: the device's prekey stock runs low. */
-export function buildPreKeyLowNotification({ id, count, t = Math.floor(Date.now() / 1000) }) {
+export function buildPreKeyLowNotification ({ id, count, t = Math.floor(Date.now() / 1000) }) {
   return node('notification', { from: SERVER, type: 'encrypt', id, t: String(t) }, [node('count', { value: String(count) })])
 }

@@ -15,7 +15,7 @@ export const DEFAULT_PREKEY_COUNT = 30
  * Guarantees the same string Baileys' own jidToSignalProtocolAddress builds, so sessions the contact keeps
  * are named like the client names them (useful when comparing both sides in tests and logs).
  */
-export function signalAddressOf(jid) {
+export function signalAddressOf (jid) {
   const decoded = jidDecode(jid)
   if (!decoded?.user) throw new Error(`not a user jid: ${jid}`)
   const user = decoded.domainType && decoded.domainType !== WAJIDDomains.WHATSAPP
@@ -25,7 +25,7 @@ export function signalAddressOf(jid) {
 }
 
 /** Drops the 0x05 type byte: the wire (prekey bundles, uploads) carries 32-byte Curve25519 keys. */
-export function wireKey(pubKey) {
+export function wireKey (pubKey) {
   return pubKey.length === 33 ? Buffer.from(pubKey.subarray(1)) : Buffer.from(pubKey)
 }
 
@@ -41,7 +41,7 @@ export class Contact {
    * @param {string} [opts.pushName] the name the contact's messages carry in `notify`
    * @param {number} [opts.preKeyCount] size of the one-time prekey pool per install
    */
-  constructor({ phone, lid, pushName, preKeyCount = DEFAULT_PREKEY_COUNT }) {
+  constructor ({ phone, lid, pushName, preKeyCount = DEFAULT_PREKEY_COUNT }) {
     if (!/^\d{5,20}$/.test(String(phone || ''))) throw new Error(`contact phone must be digits: ${phone}`)
     if (lid !== undefined && !/^\d{5,20}$/.test(String(lid))) throw new Error(`contact lid must be digits: ${lid}`)
     this.phone = String(phone)
@@ -54,13 +54,13 @@ export class Contact {
   }
 
   /** The contact's primary-device PN jid, e.g. 15550001111@s.whatsapp.net. */
-  get pnJid() { return `${this.phone}@s.whatsapp.net` }
+  get pnJid () { return `${this.phone}@s.whatsapp.net` }
 
   /** The contact's LID jid, or undefined when the contact has no LID. */
-  get lidJid() { return this.lid ? `${this.lid}@lid` : undefined }
+  get lidJid () { return this.lid ? `${this.lid}@lid` : undefined }
 
   /** True when `jid` names this contact's primary device, by phone or by LID (device 0 or unset). */
-  owns(jid) {
+  owns (jid) {
     const decoded = jidDecode(jid)
     if (!decoded || (decoded.device || 0) !== 0) return false
     if (decoded.server === 's.whatsapp.net') return decoded.user === this.phone
@@ -73,7 +73,7 @@ export class Contact {
    * prekey pool; forgets every session and every peer identity. Guarantees that nothing from the previous
    * install can decrypt or be decrypted afterwards (the prekey ids keep counting up, like a server would see).
    */
-  install() {
+  install () {
     this.installs += 1
     this.identityKeyPair = keyhelper.generateIdentityKeyPair()
     this.registrationId = keyhelper.generateRegistrationId()
@@ -88,10 +88,10 @@ export class Contact {
   }
 
   /** Same as install(): a reinstall (new identity). Kept as a separate name for readability at call sites. */
-  reinstall() { this.install() }
+  reinstall () { this.install() }
 
   /** Publishes fresh one-time prekeys until the pool holds `preKeyCount` (a phone refilling its server stock). */
-  topUpPreKeys() {
+  topUpPreKeys () {
     while (this.publishedPreKeyIds.length < this.preKeyCount) {
       const { keyId, keyPair } = keyhelper.generatePreKey(this.nextPreKeyId++)
       this.preKeys.set(keyId, keyPair)
@@ -104,7 +104,7 @@ export class Contact {
    * (as WhatsApp's server does: each prekey is served once). Refills the pool when it runs dry, so a
    * bundle always carries a one-time prekey. Keys are 32 bytes, as on the wire.
    */
-  takeBundle() {
+  takeBundle () {
     if (!this.publishedPreKeyIds.length) this.topUpPreKeys()
     const preKeyId = this.publishedPreKeyIds.shift()
     return {
@@ -120,13 +120,13 @@ export class Contact {
   }
 
   /** True when the contact holds an open Signal session with the peer device `peerJid`. */
-  hasSession(peerJid) {
+  hasSession (peerJid) {
     const serialized = this.sessions.get(signalAddressOf(peerJid).toString())
     return !!serialized && SessionRecord.deserialize(serialized).haveOpenSession()
   }
 
   /** The identity key (33 bytes) last seen from the peer device, or undefined. */
-  peerIdentity(peerJid) {
+  peerIdentity (peerJid) {
     return this.identities.get(signalAddressOf(peerJid).toString())
   }
 
@@ -135,35 +135,35 @@ export class Contact {
    * so a record is never shared between ciphers by accident. Trust is WhatsApp's: trust on first use, and a
    * changed identity is accepted (the app shows "security code changed") and replaces the old one.
    */
-  get store() {
+  get store () {
     if (this._store) return this._store
     const contact = this
     this._store = {
-      async loadSession(id) {
+      async loadSession (id) {
         const serialized = contact.sessions.get(id)
         return serialized ? SessionRecord.deserialize(serialized) : undefined
       },
-      async storeSession(id, record) {
+      async storeSession (id, record) {
         contact.sessions.set(id, record.serialize())
       },
-      async isTrustedIdentity(id, identityKey) {
+      async isTrustedIdentity (id, identityKey) {
         // libsignal passes "user.device" on incoming prekey messages and bare "user" elsewhere; only the
         // former names one device, so only it is recorded (outgoing sessions record it in startSession).
         if (id.includes('.')) contact.identities.set(id, Buffer.from(identityKey))
         return true
       },
-      async loadIdentityKey(id) { return contact.identities.get(id) },
-      async loadPreKey(id) {
+      async loadIdentityKey (id) { return contact.identities.get(id) },
+      async loadPreKey (id) {
         const pair = contact.preKeys.get(Number(id))
         return pair ? { pubKey: pair.pubKey, privKey: pair.privKey } : undefined
       },
-      async removePreKey(id) { contact.preKeys.delete(Number(id)) },
-      async loadSignedPreKey(id) {
+      async removePreKey (id) { contact.preKeys.delete(Number(id)) },
+      async loadSignedPreKey (id) {
         if (Number(id) !== contact.signedPreKey.keyId) return undefined
         return contact.signedPreKey.keyPair
       },
-      getOurRegistrationId() { return contact.registrationId },
-      getOurIdentity() { return contact.identityKeyPair }
+      getOurRegistrationId () { return contact.registrationId },
+      getOurIdentity () { return contact.identityKeyPair }
     }
     return this._store
   }

@@ -10,6 +10,6 @@ export {
 export {
   decryptFromDevice, encryptToDevice, newMessageId, readDeviceIdentity, senderAttrs, startSession, undecryptableStanza
 } from './messages.js'
-export { editMessage, messageText, reactionMessage, replyMessage, revokeMessage, stanzaAttrsFor, textMessage } from './protos.js'
+export { editMessage, mediaTypeOf, messageText, reactionMessage, replyMessage, revokeMessage, stanzaAttrsFor, textMessage } from './protos.js'
 export { buildReceipt, buildRetryReceipt } from './receipts.js'
 export { buildUSyncResult, contactAccount, parseUSyncQuery } from './usync.js'

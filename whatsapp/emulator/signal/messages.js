@@ -7,7 +7,7 @@ import libsignal from 'libsignal'
 import protobufs from 'libsignal/src/protobufs.js'
 import { encodeWAMessage, getBinaryNodeChild, getBinaryNodeChildren, proto, unpadRandomMax16 } from 'baileys'
 import { signalAddressOf, wireKey } from './contact.js'
-import { messageText, stanzaAttrsFor } from './protos.js'
+import { mediaTypeOf, messageText, stanzaAttrsFor } from './protos.js'
 
 const { SessionBuilder, SessionCipher, curve } = libsignal
 const { WhisperMessage } = protobufs
@@ -15,7 +15,7 @@ const ADV_ACCOUNT_SIG_PREFIX = Buffer.from([6, 0])
 const ADV_DEVICE_SIG_PREFIX = Buffer.from([6, 1])
 
 /** A message id in the form phones use (32 upper-case hex digits). */
-export function newMessageId() {
+export function newMessageId () {
   return randomBytes(16).toString('hex').toUpperCase()
 }
 
@@ -27,7 +27,7 @@ const nowSeconds = () => Math.floor(Date.now() / 1000)
  * keys, as takeDeviceBundle returns). Any older session to that device is closed in favour of the new one
  * (libsignal's rule), so the next message the contact encrypts is a pkmsg.
  */
-export async function startSession(contact, peerJid, bundle) {
+export async function startSession (contact, peerJid, bundle) {
   const addr = signalAddressOf(peerJid)
   const identityKey = Buffer.concat([Buffer.from([5]), bundle.identityKey])
   const device = {
@@ -47,7 +47,7 @@ export async function startSession(contact, peerJid, bundle) {
 }
 
 /** The `enc` nodes in `stanza` meant for `contact`: direct `enc` children, or `participants > to[jid=contact] > enc`. */
-function encNodesFor(contact, stanza) {
+function encNodesFor (contact, stanza) {
   const direct = getBinaryNodeChildren(stanza, 'enc')
   if (direct.length) return direct
   const targets = getBinaryNodeChildren(getBinaryNodeChild(stanza, 'participants'), 'to')
@@ -60,7 +60,7 @@ function encNodesFor(contact, stanza) {
  * details + device identity key + account key), as a recipient verifies it. `deviceIdentityKey` is the 32-byte
  * identity the pkmsg carried. Undefined when the stanza has no device-identity child.
  */
-export function readDeviceIdentity(stanza, deviceIdentityKey) {
+export function readDeviceIdentity (stanza, deviceIdentityKey) {
   const child = getBinaryNodeChild(stanza, 'device-identity')
   if (!(child?.content instanceof Uint8Array)) return undefined
   const signed = proto.ADVSignedDeviceIdentity.decode(child.content)
@@ -93,7 +93,7 @@ export function readDeviceIdentity(stanza, deviceIdentityKey) {
  * for this contact, the enc type is not pkmsg/msg, or Signal decryption fails (the error is libsignal's).
  * @returns {{id, from, to, type, stanzaType, text, message, destinationJid?, deviceIdentity?}}
  */
-export async function decryptFromDevice(contact, stanza, { senderJid }) {
+export async function decryptFromDevice (contact, stanza, { senderJid }) {
   if (stanza?.tag !== 'message') throw new Error('not a message stanza')
   const encs = encNodesFor(contact, stanza)
   if (!encs.length) throw new Error(`message ${stanza.attrs.id} has no enc for ${contact.pnJid}`)
@@ -126,7 +126,7 @@ export async function decryptFromDevice(contact, stanza, { senderJid }) {
  * in `sender_pn` (what Baileys rc14 reads as the alternate jid). 'pn': from the phone jid, with `sender_lid`
  * when the contact has a LID and `announceLid` is set, as WhatsApp announces the mapping.
  */
-export function senderAttrs(contact, { addressing = 'pn', announceLid = true } = {}) {
+export function senderAttrs (contact, { addressing = 'pn', announceLid = true } = {}) {
   if (addressing === 'lid') {
     if (!contact.lidJid) throw new Error(`contact ${contact.phone} has no LID`)
     return { from: contact.lidJid, sender_pn: contact.pnJid }
@@ -141,7 +141,7 @@ export function senderAttrs(contact, { addressing = 'pn', announceLid = true } =
  * a pkmsg, and stays pkmsg until the device has answered (Signal's rule), msg afterwards.
  * @returns {Promise<{stanza, id, type}>} the `message` stanza to deliver to the device (one `enc v=2` child)
  */
-export async function encryptToDevice(contact, { deviceJid, bundle, message, id = newMessageId(), t = nowSeconds(), addressing, announceLid }) {
+export async function encryptToDevice (contact, { deviceJid, bundle, message, id = newMessageId(), t = nowSeconds(), addressing, announceLid }) {
   if (!contact.hasSession(deviceJid)) {
     const served = typeof bundle === 'function' ? bundle() : bundle
     if (!served) throw new Error(`no session with ${deviceJid} and no bundle to start one`)
@@ -149,10 +149,11 @@ export async function encryptToDevice(contact, { deviceJid, bundle, message, id 
   }
   const { type: sigType, body } = await new SessionCipher(contact.store, signalAddressOf(deviceJid)).encrypt(encodeWAMessage(message))
   const type = sigType === 3 ? 'pkmsg' : 'msg'
+  const mediatype = mediaTypeOf(message)
   const stanza = {
     tag: 'message',
     attrs: { ...senderAttrs(contact, { addressing, announceLid }), id, t: String(t), notify: contact.pushName, ...stanzaAttrsFor(message) },
-    content: [{ tag: 'enc', attrs: { v: '2', type }, content: Buffer.from(body) }]
+    content: [{ tag: 'enc', attrs: mediatype ? { v: '2', type, mediatype } : { v: '2', type }, content: Buffer.from(body) }]
   }
   return { stanza, id, type }
 }
@@ -163,7 +164,7 @@ export async function encryptToDevice(contact, { deviceJid, bundle, message, id 
  * CIPHERTEXT stub with libsignal's reason: "No session record" when the device has no session with the
  * contact, "Bad MAC" when it has one (the MAC never matches).
  */
-export function undecryptableStanza(contact, { id = newMessageId(), t = nowSeconds(), addressing, announceLid } = {}) {
+export function undecryptableStanza (contact, { id = newMessageId(), t = nowSeconds(), addressing, announceLid } = {}) {
   const whisper = WhisperMessage.encode(WhisperMessage.create({
     ephemeralKey: curve.generateKeyPair().pubKey,
     counter: 0,

@@ -14,7 +14,7 @@ const nowSeconds = () => Math.floor(Date.now() / 1000)
  * `type`: 'delivery' (no type attribute, Baileys maps it to DELIVERY_ACK), 'read' or 'played'.
  * `addressing` picks the contact's phone or LID jid as `from`, like the messages it answers.
  */
-export function buildReceipt(contact, { ids, type = 'delivery', t = nowSeconds(), addressing = 'pn' }) {
+export function buildReceipt (contact, { ids, type = 'delivery', t = nowSeconds(), addressing = 'pn' }) {
   if (!Array.isArray(ids) || !ids.length) throw new Error('a receipt needs at least one message id')
   if (!(type in RECEIPT_TYPES)) throw new Error(`unknown receipt type ${type}`)
   const { from } = senderAttrs(contact, { addressing, announceLid: false })
@@ -33,7 +33,7 @@ export function buildReceipt(contact, { ids, type = 'delivery', t = nowSeconds()
  * the device can start a new session and resend (Baileys: extractE2ESessionFromRetryReceipt, then
  * relayMessage through getMessage). Consumes one of the contact's published prekeys.
  */
-export function buildRetryReceipt(contact, { id, count = 1, t = nowSeconds(), originalT = t, addressing = 'pn' }) {
+export function buildRetryReceipt (contact, { id, count = 1, t = nowSeconds(), originalT = t, addressing = 'pn' }) {
   if (!id) throw new Error('a retry receipt needs the message id')
   const bundle = contact.takeBundle()
   const { from } = senderAttrs(contact, { addressing, announceLid: false })

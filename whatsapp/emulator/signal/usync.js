@@ -12,7 +12,7 @@ const KNOWN_PROTOCOLS = new Set(['devices', 'contact', 'lid', 'status', 'disappe
  * jid and/or phone (`contact` child content, '+digits') and `lid` hint. Throws on a node that is not a usync get.
  * @returns {{sid, context, mode, protocols: string[], users: {jid?: string, phone?: string, lid?: string}[]}}
  */
-export function parseUSyncQuery(iq) {
+export function parseUSyncQuery (iq) {
   if (iq?.tag !== 'iq' || iq.attrs?.xmlns !== 'usync' || iq.attrs?.type !== 'get') throw new Error('not a usync get iq')
   const usync = getBinaryNodeChild(iq, 'usync')
   if (!usync) throw new Error('usync iq without usync child')
@@ -28,12 +28,12 @@ export function parseUSyncQuery(iq) {
 }
 
 /** The account description the usync result needs for a simulated contact: phone jid, LID jid, device 0 only. */
-export function contactAccount(contact) {
+export function contactAccount (contact) {
   return { pnJid: contact.pnJid, lidJid: contact.lidJid, devices: [{ id: 0 }] }
 }
 
 /** The `devices` node: device-list with key-index on companions (Baileys drops companions without one). */
-function devicesNode(account) {
+function devicesNode (account) {
   const devices = [...account.devices].sort((a, b) => a.id - b.id)
   const list = devices.map(d => node('device', d.id === 0 ? { id: '0' } : { id: String(d.id), 'key-index': String(d.keyIndex || 1) }))
   const content = [node('device-list', {}, list)]
@@ -51,7 +51,7 @@ function devicesNode(account) {
  * - lid: `lid val=<lid jid>` when a phone jid was asked and the account has a LID (Baileys stores the mapping).
  * Guarantees every user of the query gets exactly one `user` node, in query order, so nothing is dropped.
  */
-export function buildUSyncResult(iq, lookup) {
+export function buildUSyncResult (iq, lookup) {
   const query = parseUSyncQuery(iq)
   const users = query.users.map(user => {
     const account = lookup({ jid: user.jid, phone: user.phone })
