@@ -162,7 +162,7 @@ export async function encryptToDevice (contact, { deviceJid, bundle, message, id
  * A stanza from `contact` the device cannot decrypt: a well-formed `msg` (version byte, WhisperMessage with a
  * random ratchet key, counter and ciphertext, 8-byte MAC) that belongs to no session. Baileys reports it as a
  * CIPHERTEXT stub with libsignal's reason: "No session record" when the device has no session with the
- * contact, "Bad MAC" when it has one (the MAC never matches).
+ * contact, "No matching sessions found for message" when it has one (the MAC check fails in every session).
  */
 export function undecryptableStanza (contact, { id = newMessageId(), t = nowSeconds(), addressing, announceLid } = {}) {
   const whisper = WhisperMessage.encode(WhisperMessage.create({
