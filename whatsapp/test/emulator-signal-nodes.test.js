@@ -84,6 +84,16 @@ test('usync device + lid query: Baileys parses devices, the LID mapping and extr
   const devices = extractDeviceJids(parsed.list, '15550009999:7@s.whatsapp.net', '209990000000009:7@lid', false)
   assert.deepEqual(devices.map(d => `${d.user}:${d.device}@${d.server}`), ['15550009999:0@s.whatsapp.net', '15550001111:0@s.whatsapp.net'],
     'the phone and the contact; the sending device itself is skipped')
+
+  // Asked by LID (Baileys' LID-first sends): the user comes back under its LID, no mapping is repeated.
+  const byLid = new USyncQuery().withContext('message').withDeviceProtocol().withLIDProtocol().withStatusProtocol()
+  byLid.withUser(new USyncUser().withId(alice.lidJid))
+  const lidList = byLid.parseUSyncQueryResult(await wire(buildUSyncResult(await wire(usyncIq(byLid)), lookup))).list
+  assert.equal(lidList[0].id, alice.lidJid)
+  assert.equal(lidList[0].lid, undefined)
+  assert.deepEqual(lidList[0].status, { status: null, setAt: new Date(0) })
+  assert.deepEqual(extractDeviceJids(lidList, '15550009999:7@s.whatsapp.net', '209990000000009:7@lid', false).map(d => `${d.user}:${d.device}@${d.server}`),
+    ['201111111111111:0@lid'])
 })
 
 test('usync contact query (onWhatsApp): known numbers are in, unknown ones out', async () => {

@@ -293,6 +293,11 @@ test('undecryptable: Baileys reports a CIPHERTEXT stub with libsignal\'s reason'
   // The session survives the bad message: the next real one still decrypts.
   const next = await encryptToDevice(gina, { deviceJid: device.jid, message: textMessage('still fine') })
   assert.equal((await deviceReceives(device, next.stanza)).message?.conversation, 'still fine')
+
+  // Without a session the contact needs a bundle, and says so.
+  gina.forgetSession(device.jid)
+  assert.equal(gina.hasSession(device.jid), false)
+  await assert.rejects(encryptToDevice(gina, { deviceJid: device.jid, message: textMessage('x') }), /no session .* and no bundle/)
 })
 
 test('the account\'s own phone gets the device-sent copy (DSM) on a LID-addressed `to`', async () => {

@@ -125,6 +125,14 @@ export class Contact {
     return !!serialized && SessionRecord.deserialize(serialized).haveOpenSession()
   }
 
+  /**
+   * Drops the session with the peer device (e.g. the server saw that device re-pair with a new identity), so
+   * the contact's next message to it starts a new session from a fresh bundle.
+   */
+  forgetSession (peerJid) {
+    this.sessions.delete(signalAddressOf(peerJid).toString())
+  }
+
   /** The identity key (33 bytes) last seen from the peer device, or undefined. */
   peerIdentity (peerJid) {
     return this.identities.get(signalAddressOf(peerJid).toString())
