@@ -17,9 +17,10 @@ import org.springframework.stereotype.Component;
  * any loopback, private (RFC 1918, IPv6 ULA), carrier-grade NAT, link-local (cloud metadata
  * 169.254.169.254 included), multicast, unspecified or reserved address.
  *
- * <p>Guarantee: {@link #check} resolves the host at the moment it is called, so callers check
- * again right before each request (a name that later resolves inward is caught at delivery time,
- * not only when the URL was saved).
+ * <p>Guarantees: {@link #check} resolves the host at the moment it is called (a name that later
+ * resolves inward is caught at delivery time, not only when the URL was saved); {@link #resolve},
+ * used right before each request, returns the checked address that request is then sent to
+ * (see {@link PinnedHttp}), so the address checked is the address connected to.
  */
 @Component
 public class PublicAddressGuard {
@@ -43,7 +44,9 @@ public class PublicAddressGuard {
     }
 
     /**
-     * Parses and checks {@code url}; returns the URI when the gateway may call it.
+     * Parses and checks {@code url}; returns the URI when the gateway may call it. Used where a
+     * URL is accepted (saved webhooks); requests use {@link #resolve}, which also says where to
+     * connect.
      *
      * @throws UnsafeUrlException with code {@code invalid_url}, {@code unresolvable_host} or
      *                            {@code private_network}
@@ -51,15 +54,41 @@ public class PublicAddressGuard {
     public URI check(String url) {
         URI uri = parse(url);
         if (!allowPrivate) {
-            for (InetAddress a : resolve(uri.getHost())) {
-                if (isNonPublic(a)) {
-                    throw new UnsafeUrlException("private_network", "URL host '" + uri.getHost()
-                            + "' resolves to a loopback, private or link-local address ("
-                            + a.getHostAddress() + "); set WEBHOOK_ALLOW_PRIVATE_NETWORKS=true to allow it");
-                }
-            }
+            checkAll(uri, lookup(uri.getHost()));
         }
         return uri;
+    }
+
+    /**
+     * Parses, resolves once and checks {@code url} for one request, and returns the address to
+     * connect to: every address the name resolved to was checked, and the request must go to
+     * {@link Target#address()} and nowhere else ({@link PinnedHttp}), so a second DNS answer
+     * (rebinding) cannot send it elsewhere. The name is resolved even when private networks are
+     * allowed, so the request goes to the address this lookup gave in every configuration.
+     *
+     * @throws UnsafeUrlException as {@link #check}
+     */
+    public Target resolve(String url) {
+        URI uri = parse(url);
+        InetAddress[] all = lookup(uri.getHost());
+        if (!allowPrivate) {
+            checkAll(uri, all);
+        }
+        return new Target(uri, all[0]);
+    }
+
+    private static void checkAll(URI uri, InetAddress[] addresses) {
+        for (InetAddress a : addresses) {
+            if (isNonPublic(a)) {
+                throw new UnsafeUrlException("private_network", "URL host '" + uri.getHost()
+                        + "' resolves to a loopback, private or link-local address ("
+                        + a.getHostAddress() + "); set WEBHOOK_ALLOW_PRIVATE_NETWORKS=true to allow it");
+            }
+        }
+    }
+
+    /** A URL checked for one request and the address it was checked at. */
+    public record Target(URI uri, InetAddress address) {
     }
 
     /** Syntax only: absolute http(s) URL with a host, at most 2048 characters, no fragment. */
@@ -89,7 +118,7 @@ public class PublicAddressGuard {
         return uri;
     }
 
-    private static InetAddress[] resolve(String host) {
+    private static InetAddress[] lookup(String host) {
         try {
             String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
             return InetAddress.getAllByName(h);
