@@ -178,14 +178,17 @@ class BadInputIntegrationTest {
     }
 
     /**
-     * A query parameter that is not valid percent-encoding is the client's mistake: 400 JSON.
+     * A query parameter that is not valid percent-encoding, or a NUL in a parameter, a path or a
+     * cursor ("fAA" is "|" + NUL in base64url), is the client's mistake: 400 JSON.
      * Sent over a raw socket, because java.net.URI refuses to build such a URL.
      */
     @Test
     void badPercentEncodingInAQueryIs400() throws IOException {
         assertThat(gw.post("/api/connections", "{\"connection_id\":\"pct_conn\"}").status()).isEqualTo(201);
         for (String q : new String[] {"/api/connections/pct_conn/chats?before=%ZZ", "/api/connections/pct_conn/chats?before=%",
-                "/api/connections/pct_conn/webhook-logs?before=%G1"}) {
+                "/api/connections/pct_conn/webhook-logs?before=%G1", "/api/connections/pct_conn/chats?before=%00",
+                "/api/connections/pct_conn/chats?before=fAA", "/api/connections/pct_conn/webhook-logs?status=%00",
+                "/api/connections/pct_conn/chats/a%00b/messages"}) {
             String answer = rawGet(q);
             assertThat(answer.lines().findFirst().orElse("")).as(q).matches("HTTP/1\\.[01] 400.*");
             assertThat(answer.toLowerCase(java.util.Locale.ROOT)).as(q).contains("content-type: application/json");
