@@ -75,10 +75,16 @@ public final class PinnedHttp {
         this.plain = builder.get().version(HttpClient.Version.HTTP_1_1).sslContext(tls.get()).build();
     }
 
-    /** Sets {@link #ALLOW_HOST_PROPERTY} when unset; must run before any HttpClient is used. */
+    /**
+     * Adds {@code host} to {@link #ALLOW_HOST_PROPERTY} (keeping what is already allowed); must
+     * run before any HttpClient is used, because the JDK reads the property once.
+     */
     public static void allowHostHeader() {
-        if (System.getProperty(ALLOW_HOST_PROPERTY) == null) {
+        String allowed = System.getProperty(ALLOW_HOST_PROPERTY);
+        if (allowed == null || allowed.isBlank()) {
             System.setProperty(ALLOW_HOST_PROPERTY, "host");
+        } else if (java.util.Arrays.stream(allowed.split(",")).noneMatch(h -> h.trim().equalsIgnoreCase("host"))) {
+            System.setProperty(ALLOW_HOST_PROPERTY, allowed + ",host");
         }
     }
 
