@@ -16,6 +16,8 @@ public class GatewayApplication {
 
     public static void main(String[] args) {
         commonPoolOfAtLeastTwo();
+        // outgoing requests are pinned to the checked address and carry the URL's Host header
+        com.wagateway.net.PinnedHttp.allowHostHeader();
         SpringApplication.run(GatewayApplication.class, args);
     }
 

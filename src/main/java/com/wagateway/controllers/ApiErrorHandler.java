@@ -39,7 +39,59 @@ public class ApiErrorHandler {
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ResponseEntity<ErrorBody> unreadable(HttpMessageNotReadableException e, HttpServletRequest req) {
+        ResponseEntity<ErrorBody> field = badBodyField(e, req);
+        if (field != null) {
+            return field;
+        }
         return body(400, "malformed_json", "the request body is missing or is not valid JSON", null, req);
+    }
+
+    /**
+     * A body that is valid JSON but has a field the API refuses while reading it (StrictJsonConfig):
+     * a NUL character ({@code invalid_character}) or a value of the wrong JSON type
+     * ({@code invalid_type}: no scalar coercion). {@code field} is the JSON path, e.g.
+     * {@code message} or {@code items[2].name}. Null when the body is not JSON at all.
+     */
+    private static ResponseEntity<ErrorBody> badBodyField(HttpMessageNotReadableException e, HttpServletRequest req) {
+        if (!(e.getCause() instanceof tools.jackson.databind.exc.MismatchedInputException m) || m.getPath().isEmpty()) {
+            return null;
+        }
+        String field = jsonPath(m.getPath());
+        if (m instanceof com.wagateway.config.StrictJsonConfig.NulCharacterException) {
+            return body(400, "invalid_character", field + " must not contain the NUL character (U+0000)", field, req);
+        }
+        return body(400, "invalid_type", field + " has the wrong JSON type"
+                + (m.getTargetType() == null ? "" : " (expected " + jsonTypeName(m.getTargetType()) + ")"), field, req);
+    }
+
+    /** {@code a.b[0].c} from Jackson's reference chain. */
+    private static String jsonPath(java.util.List<tools.jackson.core.JacksonException.Reference> path) {
+        StringBuilder s = new StringBuilder();
+        for (tools.jackson.core.JacksonException.Reference r : path) {
+            if (r.getPropertyName() != null) {
+                s.append(s.isEmpty() ? "" : ".").append(r.getPropertyName());
+            } else if (r.getIndex() >= 0) {
+                s.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return s.toString();
+    }
+
+    /** The JSON name of what a Java target type accepts (never a Java class name). */
+    private static String jsonTypeName(Class<?> t) {
+        if (t == String.class || t.isEnum()) {
+            return "a string";
+        }
+        if (t == Boolean.class || t == boolean.class) {
+            return "true or false";
+        }
+        if (Number.class.isAssignableFrom(t) || t.isPrimitive()) {
+            return "a number";
+        }
+        if (java.util.Collection.class.isAssignableFrom(t) || t.isArray()) {
+            return "an array";
+        }
+        return "an object";
     }
 
     @ExceptionHandler({MissingServletRequestParameterException.class, MethodArgumentTypeMismatchException.class})
@@ -59,6 +111,21 @@ public class ApiErrorHandler {
 
     @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
     ResponseEntity<ErrorBody> mediaType(HttpMediaTypeNotSupportedException e, HttpServletRequest req) {
+        return body(415, "unsupported_media_type", "send the body as application/json", null, req);
+    }
+
+    /**
+     * A query or form parameter that is not valid percent-encoding ({@code ?before=%ZZ}): Tomcat
+     * refuses to decode it when the parameters are first read. The client's mistake: 400.
+     */
+    @ExceptionHandler(org.apache.tomcat.util.http.InvalidParameterException.class)
+    ResponseEntity<ErrorBody> undecodableParameter(Exception e, HttpServletRequest req) {
+        return body(400, "invalid_parameter", "a query parameter is not valid percent-encoding (UTF-8)", null, req);
+    }
+
+    /** A multipart body that reached the multipart parser (none is accepted; see application.yml). */
+    @ExceptionHandler(org.springframework.web.multipart.MultipartException.class)
+    ResponseEntity<ErrorBody> multipart(Exception e, HttpServletRequest req) {
         return body(415, "unsupported_media_type", "send the body as application/json", null, req);
     }
 

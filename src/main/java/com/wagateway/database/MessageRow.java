@@ -7,7 +7,8 @@ import java.util.UUID;
  * One row of {@code messages} as read for the API, webhooks and realtime (without the large
  * {@code content}/{@code outgoing} JSON). {@code replyClientMessageId}/{@code replyProviderMessageId}
  * come from the quoted message when it is one of ours (outbound), so a reply carries the
- * {@code client_message_id} it answers.
+ * {@code client_message_id} it answers. {@code sanitized}: WhatsApp's text held NUL characters,
+ * stored as U+FFFD.
  */
 public record MessageRow(
         UUID id,
@@ -44,7 +45,8 @@ public record MessageRow(
         Instant sortAt,
         Instant createdAt,
         Instant updatedAt,
-        String requestHash) {
+        String requestHash,
+        boolean sanitized) {
 
     public boolean outbound() {
         return "outbound".equals(direction);

@@ -6,7 +6,8 @@ import java.util.UUID;
 /**
  * A message to insert from the engine (live upsert or history). {@code contentJson} is
  * WhatsApp's content in JSON form (kept for getMessage); {@code status} is {@code received} for
- * inbound rows and the recorded status for our own.
+ * inbound rows and the recorded status for our own. {@code sanitized}: some of its text held
+ * NUL characters, stored as U+FFFD (see whatsapp.EngineText).
  */
 public record NewMessage(
         UUID id,
@@ -28,5 +29,6 @@ public record NewMessage(
         Long fileLength,
         String fileName,
         String contentJson,
-        boolean fromHistory) {
+        boolean fromHistory,
+        boolean sanitized) {
 }

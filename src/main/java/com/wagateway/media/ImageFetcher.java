@@ -1,5 +1,6 @@
 package com.wagateway.media;
 
+import com.wagateway.net.PinnedHttp;
 import com.wagateway.net.PublicAddressGuard;
 import com.wagateway.services.ApiException;
 import java.io.IOException;
@@ -19,8 +20,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLException;
 
 /**
- * Downloads an {@code image_url} the careful way: the guard checks each URL (the first and
- * every redirect target) right before the request to it, redirects are followed by hand (at
+ * Downloads an {@code image_url} the careful way: the guard resolves and checks each URL (the
+ * first and every redirect target) right before the request to it, the request goes to the
+ * checked address ({@link PinnedHttp}), redirects are followed by hand (at
  * most {@link #MAX_REDIRECTS}), one deadline covers the whole exchange including the body, and
  * the body is never read past {@code maxBytes + 1} bytes.
  */
@@ -32,7 +34,7 @@ final class ImageFetcher {
     private final PublicAddressGuard guard;
     private final Duration timeout;
     private final int maxBytes;
-    private final HttpClient http;
+    private final PinnedHttp http;
 
     ImageFetcher(PublicAddressGuard guard, Duration timeout, int maxBytes) {
         if (timeout == null || timeout.isNegative() || timeout.isZero()) {
@@ -43,10 +45,9 @@ final class ImageFetcher {
         this.maxBytes = maxBytes;
         // NEVER: the client must not follow redirects itself, or a redirect to a private
         // address would be requested before the guard could see it.
-        this.http = HttpClient.newBuilder()
+        this.http = new PinnedHttp(() -> HttpClient.newBuilder()
                 .connectTimeout(timeout)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+                .followRedirects(HttpClient.Redirect.NEVER));
     }
 
     /**
@@ -58,9 +59,9 @@ final class ImageFetcher {
      */
     byte[] fetch(String url) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        URI uri = guard.check(url);
+        PublicAddressGuard.Target target = guard.resolve(url);
         for (int redirects = 0; ; redirects++) {
-            HttpResponse<byte[]> response = send(uri, deadline);
+            HttpResponse<byte[]> response = send(target, deadline);
             int status = response.statusCode();
             if (isRedirect(status)) {
                 if (redirects == MAX_REDIRECTS) {
@@ -68,7 +69,7 @@ final class ImageFetcher {
                 }
                 String location = response.headers().firstValue("Location").orElseThrow(
                         () -> failed("the image server answered HTTP " + status + " without a Location"));
-                uri = guard.check(resolve(uri, location));
+                target = guard.resolve(resolve(target.uri(), location));
                 continue;
             }
             if (status < 200 || status > 299) {
@@ -87,14 +88,14 @@ final class ImageFetcher {
      * On the deadline the exchange is cancelled, so a server that trickles bytes cannot hold
      * the caller (or the connection) past the timeout.
      */
-    private HttpResponse<byte[]> send(URI uri, long deadline) {
+    private HttpResponse<byte[]> send(PublicAddressGuard.Target target, long deadline) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
             throw timedOut();
         }
         HttpRequest request;
         try {
-            request = HttpRequest.newBuilder(uri).timeout(Duration.ofNanos(left))
+            request = PinnedHttp.request(target).timeout(Duration.ofNanos(left))
                     .header("Accept", ACCEPT).GET().build();
         } catch (IllegalArgumentException e) {
             throw failed("the image URL cannot be requested");
@@ -108,7 +109,7 @@ final class ImageFetcher {
             reader.set(s);
             return s;
         };
-        CompletableFuture<HttpResponse<byte[]>> exchange = http.sendAsync(request, handler);
+        CompletableFuture<HttpResponse<byte[]>> exchange = http.client(target).sendAsync(request, handler);
         try {
             return exchange.get(left, TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {

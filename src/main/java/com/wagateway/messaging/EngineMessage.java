@@ -1,6 +1,7 @@
 package com.wagateway.messaging;
 
 import com.wagateway.database.NewMessage;
+import com.wagateway.whatsapp.EngineText;
 import java.time.Instant;
 import java.util.UUID;
 import tools.jackson.databind.JsonNode;
@@ -68,7 +69,8 @@ record EngineMessage(Action action, NewMessage row, String targetId, String edit
                 fromMe ? ownStatus(text(m, "status")) : "received", at,
                 fromMe ? null : text(m, "pushName"), text(p, "caption"), text(p, "mimeType"),
                 fileLength == null || fileLength.isNull() ? null : fileLength.asLong(), text(p, "fileName"),
-                content == null || content.isNull() ? null : content.toString(), history);
+                content == null || content.isNull() ? null : content.toString(), history,
+                m.path(EngineText.SANITIZED).asBoolean(false));
         String lid = null;
         String lidPn = null;
         if (senderJid != null && senderJid.endsWith("@lid") && senderPhone != null) {

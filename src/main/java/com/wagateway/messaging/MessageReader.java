@@ -117,7 +117,7 @@ public class MessageReader {
         try {
             String s = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
             String[] p = s.split("\\|", -1);
-            if (p.length != parts) {
+            if (p.length != parts || s.indexOf('\u0000') >= 0) { // NUL: not ours, and PostgreSQL refuses it
                 throw badCursor();
             }
             return p;

@@ -9,7 +9,7 @@ import java.util.UUID;
  * A stored message as the API, the dashboard and realtime show it. {@code from}/{@code to} are
  * phone digits where known (JIDs are kept beside them); {@code timestamp} is WhatsApp's time of
  * the message (null while queued); {@code in_reply_to} links a reply to the message of ours it
- * quotes.
+ * quotes; {@code sanitized} says WhatsApp's text held NUL characters, shown as U+FFFD.
  */
 @JsonPropertyOrder({"message_id", "connection_id", "direction", "chat_jid", "from", "to", "body", "type"})
 public record MessageView(
@@ -38,6 +38,7 @@ public record MessageView(
         boolean edited,
         boolean deleted,
         boolean fromHistory,
+        boolean sanitized,
         String fromJid,
         String toJid,
         Instant createdAt,
@@ -55,6 +56,6 @@ public record MessageView(
                 m.body(), m.type(), m.caption(), m.mimeType(), m.fileLength(), m.fileName(), m.pushName(),
                 m.clientMessageId(), m.providerMessageId(), reply, m.quotedProviderId(), m.status(), m.error(),
                 m.attempts(), m.nextAttemptAt(), m.waTimestamp(), m.editedAt() != null, m.revokedAt() != null,
-                m.fromHistory(), m.fromJid(), m.toJid(), m.createdAt(), m.updatedAt());
+                m.fromHistory(), m.sanitized(), m.fromJid(), m.toJid(), m.createdAt(), m.updatedAt());
     }
 }

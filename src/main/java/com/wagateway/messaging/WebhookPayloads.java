@@ -32,6 +32,7 @@ final class WebhookPayloads {
         p.put("push_name", m.pushName());
         p.put("is_group", m.isGroup());
         p.put("in_reply_to", inReplyTo(m));
+        p.put("sanitized", m.sanitized()); // NUL characters of WhatsApp's text arrive as U+FFFD
         if (m.caption() != null || m.mimeType() != null) {
             p.put("media", media(m));
         }

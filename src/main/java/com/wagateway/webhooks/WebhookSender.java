@@ -1,10 +1,10 @@
 package com.wagateway.webhooks;
 
 import com.wagateway.config.GatewayProperties;
+import com.wagateway.net.PinnedHttp;
 import com.wagateway.net.PublicAddressGuard;
 import com.wagateway.net.UnsafeUrlException;
 import java.io.ByteArrayOutputStream;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
@@ -30,8 +30,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Sends one signed webhook request with the JDK {@link HttpClient} (asynchronous, on a small
- * fixed pool of worker threads; redirects are never followed). The URL's address is checked again
- * right before each request, so a name that later resolves into a private network is caught.
+ * fixed pool of worker threads; redirects are never followed). The URL's name is resolved and
+ * checked right before each request, and the request goes to the checked address ({@link PinnedHttp}),
+ * so a name that resolves into a private network, now or in a second DNS answer, is never called.
  * The answer's body is kept up to 2 KB and the rest is not read.
  */
 @Component
@@ -52,7 +53,7 @@ public class WebhookSender implements DisposableBean {
     }
 
     private final ExecutorService workers;
-    private final HttpClient http;
+    private final PinnedHttp http;
     private final PublicAddressGuard guard;
     private final Duration timeout;
 
@@ -65,19 +66,17 @@ public class WebhookSender implements DisposableBean {
         });
         this.timeout = props.webhooks().timeout();
         this.guard = guard;
-        this.http = HttpClient.newBuilder()
+        this.http = new PinnedHttp(() -> HttpClient.newBuilder()
                 .followRedirects(HttpClient.Redirect.NEVER)
-                .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(timeout)
-                .executor(workers)
-                .build();
+                .executor(workers));
     }
 
     /** Sends asynchronously; the future never fails (failures are a {@link Result} with an error). */
     public CompletableFuture<Result> send(Request r) {
         long start = System.nanoTime();
-        return CompletableFuture.supplyAsync(() -> guard.check(r.url()), workers)
-                .thenCompose(uri -> http.sendAsync(request(uri, r), info -> new TruncatingBody(MAX_BODY)))
+        return CompletableFuture.supplyAsync(() -> guard.resolve(r.url()), workers)
+                .thenCompose(target -> http.client(target).sendAsync(request(target, r), info -> new TruncatingBody(MAX_BODY)))
                 .orTimeout(timeout.toMillis() * 2 + 1000, TimeUnit.MILLISECONDS)
                 .handle((resp, e) -> {
                     long ms = (System.nanoTime() - start) / 1_000_000;
@@ -95,9 +94,9 @@ public class WebhookSender implements DisposableBean {
                 });
     }
 
-    private HttpRequest request(URI uri, Request r) {
+    private HttpRequest request(PublicAddressGuard.Target target, Request r) {
         long ts = Instant.now().getEpochSecond();
-        return HttpRequest.newBuilder(uri)
+        return PinnedHttp.request(target)
                 .timeout(timeout)
                 .header("Content-Type", "application/json")
                 .header("User-Agent", "wa-gateway-webhooks/1")

@@ -145,6 +145,8 @@ final class EngineProcess {
                     log.warn("engine wrote a non-protocol line on stdout ({} chars)", line.length());
                     continue;
                 }
+                // the one place engine text enters Java: make it storable before anyone reads it
+                EngineText.sanitizeLine(node);
                 String type = node.path("type").asString("");
                 if ("reply".equals(type)) {
                     completeReply(node);

@@ -120,6 +120,100 @@ class BadInputIntegrationTest {
         assertError(gw.post("/api/connections", "{\"connection_id\":\"dup_one\"}"), 409, "connection_exists");
     }
 
+    /**
+     * A NUL character anywhere in a JSON body is refused while the body is read (400, the field
+     * named), so nothing reaches PostgreSQL, which cannot store it: no message, user or key row.
+     */
+    @Test
+    void nulInARequestStringIs400WithTheFieldAndCreatesNothing() {
+        assertThat(gw.post("/api/connections", "{\"connection_id\":\"nul_text\"}").status()).isEqualTo(201);
+        long messages = gw.count("SELECT count(*) FROM messages");
+        long users = gw.count("SELECT count(*) FROM users");
+        long keys = gw.count("SELECT count(*) FROM api_keys");
+
+        assertField(gw.post("/api/send-message", "{\"connection_id\":\"nul_text\",\"to\":\"923001234567\","
+                + "\"message\":\"a\\u0000b\"}"), "invalid_character", "message");
+        assertField(gw.post("/api/send-image", "{\"connection_id\":\"nul_text\",\"to\":\"923001234567\","
+                + "\"image_url\":\"https://example.com/a.png\",\"caption\":\"\\u0000\"}"), "invalid_character", "caption");
+        assertField(gw.post("/api/users", "{\"email\":\"nul\\u0000@example.com\",\"password\":\"long-enough-password-1\","
+                + "\"role\":\"user\"}"), "invalid_character", "email");
+        assertField(gw.post("/api/api-keys", "{\"name\":\"crm\\u0000\"}"), "invalid_character", "name");
+
+        assertThat(gw.count("SELECT count(*) FROM messages")).isEqualTo(messages);
+        assertThat(gw.count("SELECT count(*) FROM users")).isEqualTo(users);
+        assertThat(gw.count("SELECT count(*) FROM api_keys")).isEqualTo(keys);
+    }
+
+    /** No scalar coercion: a number is not text, text is not a number or a boolean (400, the field named). */
+    @Test
+    void wrongJsonTypesAre400WithTheFieldAndCreateNothing() {
+        assertThat(gw.post("/api/connections", "{\"connection_id\":\"typed_conn\"}").status()).isEqualTo(201);
+        long messages = gw.count("SELECT count(*) FROM messages");
+
+        assertField(gw.post("/api/send-message", "{\"connection_id\":\"typed_conn\",\"to\":\"923001234567\","
+                + "\"message\":5}"), "invalid_type", "message");
+        assertField(gw.post("/api/send-message", "{\"connection_id\":\"typed_conn\",\"to\":923001234567,"
+                + "\"message\":\"hi\"}"), "invalid_type", "to");
+        assertField(gw.post("/api/send-message", "{\"connection_id\":\"typed_conn\",\"to\":\"923001234567\","
+                + "\"message\":true}"), "invalid_type", "message");
+        assertField(gw.post("/api/sandbox/typed_conn/fail", "{\"count\":\"5\"}"), "invalid_type", "count");
+        assertField(gw.post("/api/sandbox/typed_conn/drop", "{\"code\":\"428\"}"), "invalid_type", "code");
+        assertField(gw.post("/api/connections", "{\"connection_id\":42}"), "invalid_type", "connection_id");
+
+        assertThat(gw.count("SELECT count(*) FROM messages")).isEqualTo(messages);
+        assertThat(gw.count("SELECT count(*) FROM connections WHERE connection_id = '42'")).isZero();
+    }
+
+    /** multipart/form-data on a JSON endpoint is the wrong media type, not a server error. */
+    @Test
+    void multipartOnAJsonEndpointIs415() {
+        for (String type : new String[] {"multipart/form-data", "multipart/form-data; boundary=xyz"}) {
+            ApiClient.Response r = gw.send(HttpRequest.newBuilder(URI.create(gw.baseUrl() + "/api/connections"))
+                    .header("Content-Type", type)
+                    .POST(HttpRequest.BodyPublishers.ofString("--xyz\r\nContent-Disposition: form-data; name=\"connection_id\""
+                            + "\r\n\r\nmultipart_conn\r\n--xyz--\r\n")));
+            assertError(r, 415, "unsupported_media_type");
+        }
+        assertThat(gw.count("SELECT count(*) FROM connections WHERE connection_id = 'multipart_conn'")).isZero();
+    }
+
+    /**
+     * A query parameter that is not valid percent-encoding, or a NUL in a parameter, a path or a
+     * cursor ("fAA" is "|" + NUL in base64url), is the client's mistake: 400 JSON.
+     * Sent over a raw socket, because java.net.URI refuses to build such a URL.
+     */
+    @Test
+    void badPercentEncodingInAQueryIs400() throws IOException {
+        assertThat(gw.post("/api/connections", "{\"connection_id\":\"pct_conn\"}").status()).isEqualTo(201);
+        for (String q : new String[] {"/api/connections/pct_conn/chats?before=%ZZ", "/api/connections/pct_conn/chats?before=%",
+                "/api/connections/pct_conn/webhook-logs?before=%G1", "/api/connections/pct_conn/chats?before=%00",
+                "/api/connections/pct_conn/chats?before=fAA", "/api/connections/pct_conn/webhook-logs?status=%00",
+                "/api/connections/pct_conn/chats/a%00b/messages"}) {
+            String answer = rawGet(q);
+            assertThat(answer.lines().findFirst().orElse("")).as(q).matches("HTTP/1\\.[01] 400.*");
+            assertThat(answer.toLowerCase(java.util.Locale.ROOT)).as(q).contains("content-type: application/json");
+            JsonNode body = GatewayHarness.JSON.readTree(answer.substring(answer.indexOf("\r\n\r\n") + 4));
+            assertThat(body.path("error").path("status").asInt()).as(answer).isEqualTo(400);
+        }
+    }
+
+    /** One HTTP/1.0 GET with the admin key, written byte for byte (no chunked answer); returns the whole answer. */
+    private static String rawGet(String pathAndQuery) throws IOException {
+        URI base = URI.create(gw.baseUrl());
+        try (java.net.Socket s = new java.net.Socket(base.getHost(), base.getPort())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(("GET " + pathAndQuery + " HTTP/1.0\r\nHost: " + base.getAuthority()
+                    + "\r\nAuthorization: Bearer " + GatewayHarness.ADMIN_KEY + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    static void assertField(ApiClient.Response r, String code, String field) {
+        assertError(r, 400, code);
+        assertThat(r.json().path("error").path("field").asString()).as(r.raw()).isEqualTo(field);
+    }
+
     static void assertError(ApiClient.Response r, int status, String code) {
         assertThat(r.status()).as(r.raw()).isEqualTo(status);
         assertThat(r.contentType()).startsWith("application/json");

@@ -187,9 +187,10 @@ class ImageLoaderTest {
         // which forbids private networks (localhost resolves to loopback).
         PublicAddressGuard publicOnly = new PublicAddressGuard(false) {
             @Override
-            public URI check(String url) {
+            public Target resolve(String url) {
                 URI u = PublicAddressGuard.parse(url);
-                return "127.0.0.1".equals(u.getHost()) ? u : super.check(url);
+                return "127.0.0.1".equals(u.getHost())
+                        ? new Target(u, java.net.InetAddress.getLoopbackAddress()) : super.resolve(url);
             }
         };
         ImageLoader strict = new ImageLoader(publicOnly, Duration.ofSeconds(5), MAX);

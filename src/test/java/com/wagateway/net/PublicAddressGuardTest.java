@@ -26,6 +26,42 @@ class PublicAddressGuardTest {
         assertThat(PublicAddressGuard.isNonPublic(InetAddress.getByName(ip))).as(ip).isFalse();
     }
 
+    /**
+     * IPv6 forms that lead to an IPv4 address are judged by that address: IPv4-compatible
+     * (::/96, refused whole), IPv4-mapped, NAT64 (64:ff9b::/96; the local-use 64:ff9b:1::/48 is
+     * refused whole), 6to4 (2002:AABB:CCDD::/48) and Teredo (client = last 32 bits XOR ffffffff).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"::127.0.0.1", "::10.0.0.1", "::8.8.8.8", "::ffff:127.0.0.1", "::ffff:169.254.169.254",
+            "64:ff9b::127.0.0.1", "64:ff9b::10.1.2.3", "64:ff9b:1::808:808", "64:ff9b:1:ffff::1",
+            "2002:7f00:1::1", "2002:a9fe:a9fe::", "2002:c0a8:101:1::5",
+            "2001:0:4136:e378:8000:63bf:80ff:fffe", "2001:0:4136:e378:8000:63bf:f5ff:fffe",
+            "2001:db8::1", "100::1"})
+    void ipv6FormsEmbeddingANonPublicIpv4AreRefused(String ip) throws Exception {
+        assertThat(PublicAddressGuard.isNonPublic(InetAddress.getByName(ip))).as(ip).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"64:ff9b::8.8.8.8", "2002:808:808::1", "2001:0:4136:e378:8000:63bf:f7f7:f7f7",
+            "2001:4860:4860::8888", "2a00:1450:4001::200e"})
+    void ipv6FormsEmbeddingAPublicIpv4Pass(String ip) throws Exception {
+        assertThat(PublicAddressGuard.isNonPublic(InetAddress.getByName(ip))).as(ip).isFalse();
+    }
+
+    @Test
+    void teredoClientAddressIsTheLast32BitsInverted() throws Exception {
+        byte[] v4 = PublicAddressGuard.embeddedIpv4(InetAddress.getByName("2001:0:4136:e378:8000:63bf:3fff:fdd2").getAddress());
+        assertThat(InetAddress.getByAddress(v4).getHostAddress()).isEqualTo("192.0.2.45");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://[::127.0.0.1]:8080/hook", "http://[::ffff:7f00:1]/", "http://[64:ff9b::a9fe:a9fe]/",
+            "http://[2002:7f00:1::]/", "http://[2001:0:0:0:0:0:80ff:fffe]/"})
+    void urlsWithEmbeddedPrivateIpv4AreRefused(String url) {
+        assertThatThrownBy(() -> guard.check(url)).isInstanceOf(UnsafeUrlException.class)
+                .extracting(e -> ((UnsafeUrlException) e).code()).isEqualTo("private_network");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"http://127.0.0.1:8080/hook", "http://localhost/x", "https://[::1]/x",
             "http://169.254.169.254/latest/meta-data", "http://10.0.0.5/", "http://2130706433/"})

@@ -90,6 +90,31 @@ class MessageWebhooksIntegrationTest {
         assertThat(r.json().path("in_reply_to").path("provider_message_id").asString()).isEqualTo(ours);
     }
 
+    /**
+     * WhatsApp can deliver text with NUL characters, which PostgreSQL cannot store. The message is
+     * stored (NUL as U+FFFD, marked sanitized) and its webhook delivered; it is never dropped.
+     */
+    @Test
+    void anInboundMessageWithNulCharactersIsStoredAndDelivered() {
+        ApiClient.Response in = gw.post("/api/sandbox/" + ID + "/inbound",
+                "{\"from\":\"" + PEER + "\",\"message\":\"nul\\u0000here\",\"push_name\":\"Sa\\u0000ra\"}");
+        assertThat(in.status()).as(in.raw()).isEqualTo(200);
+        String pid = in.json().path("provider_message_id").asString();
+        WebhookReceiver.Received r = awaitEvent("message.received", j -> pid.equals(j.path("provider_message_id").asString()));
+        assertThat(r.json().path("message").asString()).isEqualTo("nul\uFFFDhere");
+        assertThat(r.json().path("push_name").asString()).isEqualTo("Sa\uFFFDra");
+        assertThat(r.json().path("sanitized").asBoolean()).isTrue();
+        assertThat(gw.count("SELECT count(*) FROM messages WHERE connection_id = ? AND provider_message_id = ? "
+                + "AND body = ? AND push_name = ? AND sanitized AND content::text LIKE ?", ID, pid,
+                "nul\uFFFDhere", "Sa\uFFFDra", "%nul\uFFFDhere%")).isEqualTo(1);
+        // an ordinary message is not marked
+        ApiClient.Response plain = gw.post("/api/sandbox/" + ID + "/inbound", "{\"from\":\"" + PEER + "\",\"message\":\"plain\"}");
+        String plainId = plain.json().path("provider_message_id").asString();
+        WebhookReceiver.Received p = awaitEvent("message.received", j -> plainId.equals(j.path("provider_message_id").asString()));
+        assertThat(p.json().path("sanitized").isBoolean()).isTrue();
+        assertThat(p.json().path("sanitized").asBoolean()).isFalse();
+    }
+
     @Test
     void historyDoesNotTriggerWebhooks() {
         long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();

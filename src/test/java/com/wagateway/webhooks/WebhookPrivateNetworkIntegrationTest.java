@@ -52,6 +52,34 @@ class WebhookPrivateNetworkIntegrationTest {
         assertThat(gw.get("/api/connections/whp_b").status()).isEqualTo(404);
     }
 
+    /**
+     * IPv6 forms that lead to a private IPv4 address (IPv4-compatible ::/96, mapped, NAT64, 6to4,
+     * Teredo) are refused on PUT and on create, pointed at a live receiver, and nothing is stored.
+     */
+    @Test
+    void ipv6FormsOfAPrivateIpv4AddressAreRefusedAndNothingIsStored() {
+        try (WebhookReceiver rx = WebhookReceiver.up()) {
+            int port = java.net.URI.create(rx.url()).getPort();
+            assertThat(gw.post("/api/connections", "{\"connection_id\":\"whp_v6\"}").status()).isEqualTo(201);
+            for (String host : List.of("[::127.0.0.1]", "[::ffff:127.0.0.1]", "[64:ff9b::7f00:1]", "[2002:7f00:1::1]",
+                    "[2001:0:0:0:0:0:80ff:fffe]")) {
+                String url = "http://" + host + ":" + port + "/";
+                ApiClient.Response put = gw.admin().put("/api/connections/whp_v6/webhook", "{\"url\":\"" + url + "\"}");
+                assertThat(put.status()).as(url + " " + put.raw()).isEqualTo(400);
+                assertThat(put.json().path("error").path("code").asString()).as(url).isEqualTo("private_network");
+                assertThat(put.json().path("error").path("field").asString()).isEqualTo("url");
+                ApiClient.Response created = gw.post("/api/connections",
+                        "{\"connection_id\":\"whp_v6_new\",\"webhook_url\":\"" + url + "\"}");
+                assertThat(created.status()).as(url + " " + created.raw()).isEqualTo(400);
+                assertThat(created.json().path("error").path("code").asString()).as(url).isEqualTo("private_network");
+            }
+            assertThat(gw.get("/api/connections/whp_v6/webhook").json().path("url").isNull()).isTrue();
+            assertThat(gw.count("SELECT count(*) FROM connections WHERE connection_id = 'whp_v6' AND webhook_url IS NOT NULL")).isZero();
+            assertThat(gw.count("SELECT count(*) FROM connections WHERE connection_id = 'whp_v6_new'")).isZero();
+            assertThat(rx.received()).isEmpty();
+        }
+    }
+
     @Test
     void anAddressThatBecamePrivateIsRefusedAtDeliveryTime() {
         try (WebhookReceiver rx = WebhookReceiver.up()) {

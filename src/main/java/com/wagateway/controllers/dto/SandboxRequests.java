@@ -1,5 +1,8 @@
 package com.wagateway.controllers.dto;
 
+import tools.jackson.databind.annotation.JsonDeserialize;
+import tools.jackson.databind.deser.jdk.StringDeserializer;
+
 /** Bodies of the sandbox phone's endpoints. */
 public final class SandboxRequests {
 
@@ -17,10 +20,13 @@ public final class SandboxRequests {
     /**
      * A contact sends a message: {@code {"from":"923001112233","message":"hi",
      * "reply_to_provider_message_id":null,"type":"text"}}; {@code as_lid} makes the chat
-     * LID-addressed, {@code push_name} is the contact's name.
+     * LID-addressed, {@code push_name} is the contact's name. {@code message} and {@code push_name}
+     * may contain NUL characters (refused in every other request body): the simulated contact is
+     * WhatsApp, which can deliver them, and the gateway must store such a message, not lose it.
      */
-    public record Inbound(String from, String message, String replyToProviderMessageId, String type, Boolean asLid,
-                          String pushName, String messageId) {
+    public record Inbound(String from, @JsonDeserialize(using = StringDeserializer.class) String message,
+                          String replyToProviderMessageId, String type, Boolean asLid,
+                          @JsonDeserialize(using = StringDeserializer.class) String pushName, String messageId) {
     }
 
     /** The recipient's phone sends a receipt: {@code {"provider_message_id":"3EB0…","status":"read"}}. */
