@@ -9,6 +9,8 @@ import { decodeBinaryNode, encodeBinaryNode, iqError, iqResult, IqError, readUIn
  * Guarantees: nothing is sent after the session closed; every client IQ gets exactly one answer
  * (result, or an IQ error when no handler exists or the handler failed); server-originated IQs
  * (`query`) settle with the client's answer or reject when the connection closes or times out.
+ * Handlers and hooks run inside the in-order frame chain, so they must never await a client's
+ * answer to a `query` (that answer is queued behind them); send it and handle the answer later.
  */
 
 const REF_COUNT_DEFAULT = 6
@@ -152,7 +154,8 @@ export function createSession ({ ws, emulator, id }) {
         attrs: { from: 's.whatsapp.net', type: 'set', id: serverId(), xmlns: 'md' },
         content: [{ tag: 'pair-device', attrs: {}, content: session.refs.map((r) => ({ tag: 'ref', attrs: {}, content: Buffer.from(r) })) }]
       }
-      await session.query(node).catch(() => {})
+      // Not awaited: the answer arrives through this same in-order frame chain.
+      session.query(node).catch(() => {})
       return
     }
     const phone = String(payload.username)
