@@ -162,6 +162,7 @@ export function createSession ({ ws, emulator, id }) {
     const device = emulator.accounts.findDevice(phone, Number(payload.device ?? 0))
     if (!device || device.removed || !device.noiseKey.equals(session.clientStatic)) {
       // Unknown or unlinked device, or a Noise key that is not the one that paired: logged out.
+      emulator.log('refused', id, { phone, device: payload.device, known: !!device, removed: device?.removed, noiseMatches: device?.noiseKey.equals(session.clientStatic) })
       session.send({ tag: 'failure', attrs: { reason: '401', location: 'emulator' } })
       session.close()
       return
