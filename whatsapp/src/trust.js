@@ -1,4 +1,5 @@
-import { Curve, WA_CERT_DETAILS } from 'baileys'
+import { Boom } from '@hapi/boom'
+import { Curve, proto, WA_CERT_DETAILS } from 'baileys'
 import curve from 'libsignal/src/curve.js'
 
 /*
@@ -32,6 +33,52 @@ export function honestVerify (pubKey, message, signature) {
 /** Replaces Baileys' Curve.verify with honestVerify. Idempotent. */
 export function fixCurveVerify () {
   if (Curve.verify !== honestVerify) Curve.verify = honestVerify
+}
+
+const originalSharedKey = Curve.sharedKey
+const originalCertChainDecode = proto.CertChain.decode
+/** The peer key of the latest Curve.sharedKey call (see installLeafKeyCheck). @type {Buffer|null} */
+let lastPeerKey = null
+
+/**
+ * Adds the check Baileys rc14 lacks: the leaf certificate must certify the server's Noise
+ * static key (whatsmeow: "cert key doesn't match decrypted static"). Without it, anyone can
+ * replay WhatsApp's public certificate chain in front of their own static key.
+ *
+ * How, without forking Baileys: noise-handler.js processHandshake runs synchronously from
+ * `Curve.sharedKey(ephemeral, serverStatic)` to `proto.CertChain.decode(cert)` (only an
+ * AES-GCM decrypt in between, no await), so the peer key of the latest sharedKey call *is* the
+ * decrypted server static when CertChain.decode runs. Both are wrapped on the shared exported
+ * objects; the decode wrapper compares the leaf's key with it and throws (Baileys then ends
+ * the socket like for any other certificate failure). It fails closed: a decode without a
+ * preceding sharedKey is refused, so a Baileys upgrade that reorders the handshake shows up in
+ * the emulator tests instead of silently dropping the check. Idempotent.
+ */
+export function installLeafKeyCheck () {
+  if (Curve.sharedKey !== originalSharedKey) return
+  Curve.sharedKey = (privateKey, publicKey) => {
+    lastPeerKey = Buffer.from(publicKey)
+    return originalSharedKey(privateKey, publicKey)
+  }
+  proto.CertChain.decode = function decode (...args) {
+    const chain = originalCertChainDecode.apply(this, args)
+    const staticKey = lastPeerKey
+    lastPeerKey = null
+    const leafKey = chain.leaf?.details ? proto.CertChain.NoiseCertificate.Details.decode(chain.leaf.details).key : null
+    if (!staticKey || !leafKey || !Buffer.from(leafKey).equals(staticKey)) {
+      throw new Boom('noise certificate key does not match the server static key', { statusCode: 400 })
+    }
+    return chain
+  }
+}
+
+/**
+ * Applies every correction above: the honest Curve.verify and the leaf-key check. Called once
+ * at engine startup (createEngine), before any socket exists.
+ */
+export function applyTrustFixes () {
+  fixCurveVerify()
+  installLeafKeyCheck()
 }
 
 /**
