@@ -58,6 +58,8 @@ export async function createEmulator (opts = {}) {
   const emulator = {
     options: { qrRefs: opts.qrRefs },
     staticKey: Curve.generateKeyPair(),
+    /** Opaque edge-routing bytes sent after login (the client echoes them in its `ED` intro). */
+    routingInfo: Buffer.from([0x08, 0x02, 0x08, 0x05]),
     accounts,
     iq,
     events,
@@ -166,6 +168,15 @@ export async function createEmulator (opts = {}) {
         jid: d.jid, lid: d.lid, deviceId: d.deviceId, identityKey: d.identityKey, registrationId: d.registrationId,
         signedPreKey: d.signedPreKey, preKeyCount: d.preKeys.size, online: live.has(d.jid)
       }
+    },
+
+    /**
+     * Sends a node to a device's live session (for the messaging parts of the emulator).
+     * @param {string} jid device jid @param {any} node @returns {boolean} false when the device is offline
+     */
+    sendTo (jid, node) {
+      const s = live.get(jid)
+      return s ? s.send(node) : false
     },
 
     /** Live sessions of a phone's devices (or of one device jid). @param {string} who */

@@ -14,6 +14,8 @@ import { decodeBinaryNode, encodeBinaryNode, iqError, iqResult, IqError, readUIn
  */
 
 const REF_COUNT_DEFAULT = 6
+/** A connection that has not finished the Noise handshake by then is dropped, as a server would. */
+const HANDSHAKE_TIMEOUT_MS = 20000
 
 /**
  * @param {object} a
@@ -25,6 +27,8 @@ export function createSession ({ ws, emulator, id }) {
   /** @type {'handshake'|'registering'|'open'|'closed'} */
   let state = 'handshake'
   /** @type {ReturnType<typeof createServerHandshake>|null} */ let handshake = null
+  let helloSeen = false
+  const handshakeTimer = setTimeout(() => { if (!transport) session.drop() }, HANDSHAKE_TIMEOUT_MS)
   /** @type {{encrypt: Function, decrypt: Function}|null} */ let transport = null
   let chain = Promise.resolve()
   /** @type {Map<string, {resolve: Function, reject: Function, timer: NodeJS.Timeout}>} */
@@ -96,6 +100,7 @@ export function createSession ({ ws, emulator, id }) {
   function closed () {
     if (state === 'closed') return
     state = 'closed'
+    clearTimeout(handshakeTimer)
     for (const key of [...pending.keys()]) settle(key, null, new Error('connection closed'))
     emulator.sessionClosed(session)
   }
@@ -116,15 +121,16 @@ export function createSession ({ ws, emulator, id }) {
     if (state === 'closed') return
     if (!transport) {
       if (!handshake) throw new Error('frame before intro')
-      if (!session.clientStatic && !handshake.helloSeen) {
+      if (!helloSeen) {
         handshake.receiveClientHello(frame)
-        handshake.helloSeen = true
+        helloSeen = true
         ws.send(encodeFrame(handshake.serverHello(emulator.certificateChain())))
         return
       }
       const { clientStatic, payload } = handshake.receiveClientFinish(frame)
       session.clientStatic = clientStatic
       transport = handshake.split()
+      clearTimeout(handshakeTimer)
       await onClientPayload(payload)
       return
     }
@@ -174,6 +180,8 @@ export function createSession ({ ws, emulator, id }) {
       tag: 'success',
       attrs: { t: unixTime(), props: '1', abprops: '1', location: 'emulator', creation: unixTime(), lid: device.lid }
     })
+    // Edge routing info, as WhatsApp sends it: the client saves it and prefixes its next intro with it.
+    session.send({ tag: 'ib', attrs: { from: 's.whatsapp.net' }, content: [{ tag: 'edge_routing', attrs: {}, content: [{ tag: 'routing_info', attrs: {}, content: emulator.routingInfo }] }] })
     const offline = await emulator.runLoginHooks(session)
     session.send({ tag: 'ib', attrs: { from: 's.whatsapp.net' }, content: [{ tag: 'offline', attrs: { count: String(offline) } }] })
   }

@@ -47,6 +47,7 @@ test('a dropped connection (no close frame) reaches Baileys as 428', async (t) =
   const { client } = await pairAndLogin(emulator, await sessionDir(t))
   assert.equal(emulator.drop(PHONE), 1)
   assert.deepEqual(await client.closed(), { code: 428, message: 'Connection Terminated' })
+  await client.flushed()
 })
 
 test('a second live login of the same device replaces the first with 440, and is counted', async (t) => {

@@ -57,6 +57,9 @@ test('login after a restart from the saved session, with no QR, and the server c
   client.end()
   await client.closed()
 
+  assert.ok(Buffer.from(client.state.creds.routingInfo ?? []).equals(emulator.routingInfo), 'edge routing info was saved')
+
+  // The saved routing info makes this intro start with the `ED` header, which the server skips.
   const again = await connect(emulator, dir)
   t.after(() => again.end())
   await again.opened()

@@ -29,7 +29,8 @@ export async function startEmulator (opts) {
 /** A fresh session folder; removed by `t.after`. @param {import('node:test').TestContext} t */
 export async function sessionDir (t) {
   const dir = await mkdtemp(join(tmpdir(), 'wa-emulator-test-'))
-  t.after(() => rm(dir, { recursive: true, force: true }))
+  // Baileys may still be writing creds when a test ends: rm retries on ENOTEMPTY.
+  t.after(() => rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 }))
   return dir
 }
 
