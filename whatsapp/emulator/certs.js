@@ -46,12 +46,14 @@ export function createCertificateAuthority () {
      *  - 'leaf': leaf signed by a key that is not the intermediate's
      *  - 'intermediate': intermediate signed by a key that is not the root
      *  - 'leafKey': genuine signatures, but the leaf certifies another key than the static one
+     *  - 'leafIssuer': genuine signatures, but the leaf names another issuer serial
      * @param {Buffer} staticPublic
-     * @param {null|'leaf'|'intermediate'|'leafKey'} [forge]
+     * @param {null|'leaf'|'intermediate'|'leafKey'|'leafIssuer'} [forge]
      */
     chainFor (staticPublic, forge = null) {
       const leafKey = forge === 'leafKey' ? Curve.generateKeyPair().public : staticPublic
-      const leafDetails = encodeDetails({ serial: LEAF_SERIAL, issuerSerial: INTERMEDIATE_SERIAL, key: leafKey })
+      const issuerSerial = forge === 'leafIssuer' ? INTERMEDIATE_SERIAL + 1 : INTERMEDIATE_SERIAL
+      const leafDetails = encodeDetails({ serial: LEAF_SERIAL, issuerSerial, key: leafKey })
       const leafSigner = forge === 'leaf' ? Curve.generateKeyPair().private : intermediate.private
       let inter = intermediateCert
       if (forge === 'intermediate') {

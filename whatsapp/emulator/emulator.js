@@ -44,7 +44,7 @@ export async function createEmulator (opts = {}) {
   /** @type {Map<string, any>} QR ref → registering session */ const refs = new Map()
   /** @type {Map<string, Function>} */ const stanzaHandlers = new Map()
   /** @type {Function[]} */ const loginHooks = []
-  /** @type {null|'leaf'|'intermediate'|'leafKey'} */ let forge = null
+  /** @type {null|'leaf'|'intermediate'|'leafKey'|'leafIssuer'} */ let forge = null
   const stats = { logins: 0, pairings: 0, replaced: 0, refused: 0 }
   let nextSessionId = 1
 
@@ -72,7 +72,7 @@ export async function createEmulator (opts = {}) {
     trust: () => authority.trust(),
     /** The CertChain for the next handshake (forged only when a test asked for it). */
     certificateChain: () => authority.chainFor(emulator.staticKey.public, forge),
-    /** Tests: make later handshakes present a forged chain (null = genuine). @param {null|'leaf'|'intermediate'|'leafKey'} kind */
+    /** Tests: make later handshakes present a forged chain (null = genuine). @param {null|'leaf'|'intermediate'|'leafKey'|'leafIssuer'} kind */
     forgeCertificates (kind) { forge = kind },
 
     /** Plugs a handler for client stanzas with this tag (`message`, `receipt`, `ack`, `notification` …). */

@@ -41,9 +41,10 @@ const originalCertChainDecode = proto.CertChain.decode
 let lastPeerKey = null
 
 /**
- * Adds the check Baileys rc14 lacks: the leaf certificate must certify the server's Noise
- * static key (whatsmeow: "cert key doesn't match decrypted static"). Without it, anyone can
- * replay WhatsApp's public certificate chain in front of their own static key.
+ * Adds the checks Baileys rc14 lacks: the leaf certificate must certify the server's Noise
+ * static key (whatsmeow: "cert key doesn't match decrypted static"), and name the intermediate
+ * as its issuer (leaf issuerSerial = intermediate serial, as whatsmeow checks). Without the
+ * first, anyone can replay WhatsApp's public certificate chain in front of their own static key.
  *
  * How, without forking Baileys: noise-handler.js processHandshake runs synchronously from
  * `Curve.sharedKey(ephemeral, serverStatic)` to `proto.CertChain.decode(cert)` (only an
@@ -64,9 +65,14 @@ export function installLeafKeyCheck () {
     const chain = originalCertChainDecode.apply(this, args)
     const staticKey = lastPeerKey
     lastPeerKey = null
-    const leafKey = chain.leaf?.details ? proto.CertChain.NoiseCertificate.Details.decode(chain.leaf.details).key : null
-    if (!staticKey || !leafKey || !Buffer.from(leafKey).equals(staticKey)) {
+    const { Details } = proto.CertChain.NoiseCertificate
+    const leaf = chain.leaf?.details ? Details.decode(chain.leaf.details) : null
+    if (!staticKey || !leaf?.key || !Buffer.from(leaf.key).equals(staticKey)) {
       throw new Boom('noise certificate key does not match the server static key', { statusCode: 400 })
+    }
+    const intermediate = chain.intermediate?.details ? Details.decode(chain.intermediate.details) : null
+    if (!intermediate || leaf.issuerSerial !== intermediate.serial) {
+      throw new Boom('noise leaf certificate was not issued by the intermediate', { statusCode: 400 })
     }
     return chain
   }

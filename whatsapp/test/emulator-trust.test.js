@@ -46,7 +46,7 @@ async function handshakeOutcome (t, emulator) {
   return outcome.qr ? 'qr' : outcome.lastDisconnect.error.message
 }
 
-test('the Noise certificate chain: genuine accepted; forged leaf, forged intermediate, foreign leaf key and untrusted root refused', async (t) => {
+test('the Noise certificate chain: genuine accepted; forged leaf, forged intermediate, foreign leaf key, wrong leaf issuer and untrusted root refused', async (t) => {
   applyTrustFixes()
   const emulator = await startEmulator()
   t.after(() => emulator.close())
@@ -58,6 +58,8 @@ test('the Noise certificate chain: genuine accepted; forged leaf, forged interme
   assert.equal(await handshakeOutcome(t, emulator), 'noise intermediate certificate signature invalid')
   emulator.forgeCertificates('leafKey')
   assert.equal(await handshakeOutcome(t, emulator), 'noise certificate key does not match the server static key')
+  emulator.forgeCertificates('leafIssuer')
+  assert.equal(await handshakeOutcome(t, emulator), 'noise leaf certificate was not issued by the intermediate')
 
   emulator.forgeCertificates(null)
   trustServerRoot(null) // production trust: WhatsApp's root only
