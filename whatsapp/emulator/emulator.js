@@ -29,6 +29,7 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost'])
  * @param {number} [opts.port]   0 (default) = any free port
  * @param {string} [opts.host]   loopback only (default 127.0.0.1)
  * @param {number} [opts.qrRefs] refs per registering connection (default 6, like WhatsApp)
+ * @param {number} [opts.handshakeTimeoutMs] drop connections that have not completed the Noise handshake (default 20 s)
  * @param {(kind: string, ...args: any[]) => void} [opts.log]  protocol trace (default: silent)
  */
 export async function createEmulator (opts = {}) {
@@ -56,7 +57,7 @@ export async function createEmulator (opts = {}) {
   stanzaHandlers.set('receipt', ack('receipt'))
 
   const emulator = {
-    options: { qrRefs: opts.qrRefs },
+    options: { qrRefs: opts.qrRefs, handshakeTimeoutMs: opts.handshakeTimeoutMs },
     staticKey: Curve.generateKeyPair(),
     /** Opaque edge-routing bytes sent after login (the client echoes them in its `ED` intro). */
     routingInfo: Buffer.from([0x08, 0x02, 0x08, 0x05]),

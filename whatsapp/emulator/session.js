@@ -28,7 +28,7 @@ export function createSession ({ ws, emulator, id }) {
   let state = 'handshake'
   /** @type {ReturnType<typeof createServerHandshake>|null} */ let handshake = null
   let helloSeen = false
-  const handshakeTimer = setTimeout(() => { if (!transport) session.drop() }, HANDSHAKE_TIMEOUT_MS)
+  const handshakeTimer = setTimeout(() => { if (!transport) session.drop() }, emulator.options.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS)
   /** @type {{encrypt: Function, decrypt: Function}|null} */ let transport = null
   let chain = Promise.resolve()
   /** @type {Map<string, {resolve: Function, reject: Function, timer: NodeJS.Timeout}>} */
