@@ -1,5 +1,7 @@
+import { KEY_BUNDLE_TYPE } from 'baileys'
 import { createFrameReader, createServerHandshake, encodeFrame } from './noise.js'
 import { decodeBinaryNode, encodeBinaryNode, iqError, iqResult, IqError, readUIntBE, serverId, streamErrorNode, unixTime } from './nodes.js'
+import { verifySignature } from './verify.js'
 
 /*
  * One client connection, from the WebSocket upgrade to its close: Noise handshake, then either
@@ -143,7 +145,9 @@ export function createSession ({ ws, emulator, id }) {
   async function onClientPayload (payload) {
     if (payload.username === null || payload.username === undefined || String(payload.username) === '0') {
       const pd = payload.devicePairingData
-      if (!pd?.eIdent || !pd.eRegid || !pd.eSkeyVal) {
+      // A registration must carry a well-formed identity and a signed prekey its identity signed.
+      if (!pd?.eIdent || pd.eIdent.length !== 32 || !pd.eRegid || !pd.eSkeyId || !pd.eSkeyVal || !pd.eSkeySig ||
+          !verifySignature(pd.eIdent, Buffer.concat([KEY_BUNDLE_TYPE, pd.eSkeyVal]), pd.eSkeySig)) {
         session.send({ tag: 'failure', attrs: { reason: '400', location: 'emulator' } })
         session.close()
         return

@@ -136,10 +136,10 @@ test('the engine trusts the emulator root only after a sandbox hello named it; a
   const quiet = pino({ level: 'silent' })
   const sandbox = createEngine({ logger: quiet, emitEvent: () => {}, sendRequest: () => {} })
   assert.equal(Curve.verify, honestVerify, 'createEngine applies the fix')
-  await sandbox.commands.hello.run({ ...base, sessionsDir: dir, sandbox: { emulator: { url: 'ws://127.0.0.1:4100/ws/chat', rootPublicKey: ROOT, rootSerial: 2 } } })
+  await sandbox.commands.hello.run({ ...base, logLevel: 'silent', sessionsDir: dir, sandbox: { emulator: { url: 'ws://127.0.0.1:4100/ws/chat', rootPublicKey: ROOT, rootSerial: 2 } } })
   assert.deepEqual(trustedRoot(), { publicKey: Buffer.alloc(32, 9), serial: 2 })
 
   const production = createEngine({ logger: quiet, emitEvent: () => {}, sendRequest: () => {} })
-  await production.commands.hello.run({ ...base, mode: 'baileys', sessionsDir: dir })
+  await production.commands.hello.run({ ...base, logLevel: 'silent', mode: 'baileys', sessionsDir: dir })
   assert.deepEqual(trustedRoot(), { publicKey: WHATSAPP_ROOT.publicKey, serial: 0 })
 })
