@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { useMultiFileAuthState } from 'baileys'
 import { PROTOCOL_VERSION, parseHello } from './config.js'
+import { applyTrustFixes, trustServerRoot } from './trust.js'
 import { EngineError } from './errors.js'
 import { attachHandlers } from './handlers.js'
 import { baileysLevelFor } from './logger.js'
@@ -45,6 +46,8 @@ const LOGOUT_TIMEOUT_MS = 5000
  * @param {(id: string, request: string, connectionId: string, data: object) => void} deps.sendRequest
  */
 export function createEngine ({ logger, emitEvent, sendRequest }) {
+  // Baileys rc14's signature checks are corrected before any socket exists (src/trust.js).
+  applyTrustFixes()
   const registry = new Registry()
   const requests = createRequests({ sendRequest, logger })
   /** @type {import('./config.js').EngineSettings|null} */
@@ -89,6 +92,9 @@ export function createEngine ({ logger, emitEvent, sendRequest }) {
         } catch (err) {
           throw new EngineError('internal', `cannot create sessionsDir: ${/** @type {Error} */ (err).message}`)
         }
+        // WhatsApp's root, unless a sandbox hello named a (loopback) emulator to trust.
+        const emulator = parsed.sandbox.emulator
+        trustServerRoot(emulator ? { publicKey: emulator.rootPublicKey, serial: emulator.rootSerial } : null)
         settings = parsed
         factory = socketFactoryFor(parsed)
         logger.info({ mode: parsed.mode, sessionsDir: parsed.sessionsDir }, 'hello')

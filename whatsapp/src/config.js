@@ -26,6 +26,12 @@ export const PROTOCOL_VERSION = 1
  * @property {number} connectDelayMs  simulated network latency
  * @property {number} receiptDelayMs  a sent message is delivered after this, read after twice this; 0 = no automatic receipts
  * @property {number} historyChats    chats in the history sync after a fresh pairing (60, 12, 5, 5 … messages); 0 = none
+ * @property {EmulatorSettings} [emulator]  present only when hello carried `sandbox.emulator`
+ *
+ * @typedef {object} EmulatorSettings  the emulated WhatsApp a sandbox engine trusts (docs/emulator.md)
+ * @property {string} url              its WebSocket URL; always loopback
+ * @property {Buffer} rootPublicKey    32-byte Curve25519 root its certificate chain leads to
+ * @property {number} rootSerial       the root's serial (the intermediate's issuerSerial)
  */
 
 const DEFAULTS = {
@@ -81,9 +87,34 @@ export function parseHello (args) {
       qrRefs: positiveInt(s.qrRefs, DEFAULTS.sandbox.qrRefs, 'sandbox.qrRefs'),
       connectDelayMs: nonNegativeInt(s.connectDelayMs, DEFAULTS.sandbox.connectDelayMs, 'sandbox.connectDelayMs'),
       receiptDelayMs: nonNegativeInt(s.receiptDelayMs, DEFAULTS.sandbox.receiptDelayMs, 'sandbox.receiptDelayMs'),
-      historyChats: historyChats(s.historyChats)
+      historyChats: historyChats(s.historyChats),
+      ...(s.emulator === undefined || s.emulator === null ? {} : { emulator: emulatorSettings(args.mode, s.emulator) })
     }
   }
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '[::1]'])
+
+/**
+ * `sandbox.emulator`: the only way to make the engine trust a certificate root other than
+ * WhatsApp's. Accepted only in sandbox mode and only for a loopback WebSocket URL, so a
+ * production engine can never be pointed at a foreign root (docs/decisions.md).
+ * @param {string} mode @param {unknown} e @returns {EmulatorSettings}
+ */
+function emulatorSettings (mode, e) {
+  if (mode !== 'sandbox') throw bad('sandbox.emulator is only accepted in sandbox mode')
+  if (!isObject(e)) throw bad('sandbox.emulator must be an object')
+  let url
+  try { url = new URL(String(e.url)) } catch { throw bad('sandbox.emulator.url is not a valid URL') }
+  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') throw bad('sandbox.emulator.url must be a ws:// or wss:// URL')
+  if (!LOOPBACK_HOSTS.has(url.hostname) && !/^127(\.\d{1,3}){3}$/.test(url.hostname)) {
+    throw bad('sandbox.emulator.url must be a loopback address (127.0.0.0/8, [::1], localhost)')
+  }
+  const key = typeof e.rootPublicKey === 'string' && /^[A-Za-z0-9+/]{43}=$/.test(e.rootPublicKey) ? Buffer.from(e.rootPublicKey, 'base64') : null
+  if (!key || key.length !== 32) throw bad('sandbox.emulator.rootPublicKey must be a base64 32-byte key')
+  const rootSerial = e.rootSerial ?? 0
+  if (!Number.isInteger(rootSerial) || rootSerial < 0) throw bad('sandbox.emulator.rootSerial must be a non-negative integer')
+  return { url: url.toString(), rootPublicKey: key, rootSerial }
 }
 
 /** @param {unknown} v @returns {v is Record<string, any>} */

@@ -1,0 +1,79 @@
+/*
+ * HTTP control API of a standalone emulator (same port as the WebSocket):
+ *   GET  /control/info                      → {url, rootPublicKey (base64), serial, stats}
+ *   POST /control/scan         {qr, phone}  → {jid, lid, deviceId}
+ *   GET  /control/devices/:phone            → the phone's newest linked device, 404 if none
+ *   POST /control/stream-error {phone, code}→ {sessions}
+ *   POST /control/drop         {phone}      → {sessions}
+ * Errors: {"error": {"code", "message"}} with 400 (bad input), 404 (unknown route or device)
+ * or 409 (the operation was refused, e.g. a pairing the companion rejected).
+ */
+
+const MAX_BODY = 64 * 1024
+const STREAM_CODES = new Set([401, 403, 408, 428, 440, 500, 503, 515])
+
+/**
+ * @param {any} emulator @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res
+ */
+export async function handleControl (emulator, req, res) {
+  const reply = (status, body) => {
+    res.writeHead(status, { 'content-type': 'application/json' })
+    res.end(JSON.stringify(body))
+  }
+  const error = (status, code, message) => reply(status, { error: { code, message } })
+  try {
+    const path = new URL(req.url ?? '/', 'http://x').pathname
+    if (req.method === 'GET' && path === '/control/info') {
+      const t = emulator.trust()
+      return reply(200, { url: emulator.url, rootPublicKey: t.rootPublicKey.toString('base64'), serial: t.serial, stats: emulator.stats })
+    }
+    const deviceMatch = /^\/control\/devices\/([0-9]{6,15})$/.exec(path)
+    if (req.method === 'GET' && deviceMatch) {
+      const d = emulator.deviceFor(deviceMatch[1])
+      if (!d) return error(404, 'not_found', 'no linked device for this phone')
+      return reply(200, {
+        jid: d.jid, lid: d.lid, deviceId: d.deviceId, registrationId: d.registrationId,
+        identityKey: d.identityKey.toString('base64'), preKeyCount: d.preKeyCount, online: d.online
+      })
+    }
+    if (req.method !== 'POST' || !['/control/scan', '/control/stream-error', '/control/drop'].includes(path)) {
+      return error(404, 'not_found', `no route ${req.method} ${path}`)
+    }
+    const body = await readJson(req)
+    if (body === undefined) return error(400, 'bad_request', 'body must be a JSON object')
+    const phone = body.phone
+    if (typeof phone !== 'string' || !/^[1-9][0-9]{5,14}$/.test(phone)) return error(400, 'bad_request', 'phone must be digits only (6-15)')
+    if (path === '/control/scan') {
+      if (typeof body.qr !== 'string') return error(400, 'bad_request', 'qr must be a string')
+      try {
+        return reply(200, await emulator.scan(body.qr, phone))
+      } catch (err) {
+        return error(409, 'scan_refused', /** @type {Error} */ (err).message)
+      }
+    }
+    if (path === '/control/stream-error') {
+      if (!STREAM_CODES.has(body.code)) return error(400, 'bad_request', `code must be one of ${[...STREAM_CODES].join(', ')}`)
+      return reply(200, { sessions: emulator.streamError(phone, body.code) })
+    }
+    return reply(200, { sessions: emulator.drop(phone) })
+  } catch (err) {
+    return error(500, 'internal', /** @type {Error} */ (err).message)
+  }
+}
+
+/** @param {import('node:http').IncomingMessage} req @returns {Promise<any>} object, or undefined if not a JSON object */
+async function readJson (req) {
+  let size = 0
+  const chunks = []
+  for await (const chunk of req) {
+    size += chunk.length
+    if (size > MAX_BODY) return undefined
+    chunks.push(chunk)
+  }
+  try {
+    const v = JSON.parse(Buffer.concat(chunks).toString('utf8'))
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? v : undefined
+  } catch {
+    return undefined
+  }
+}

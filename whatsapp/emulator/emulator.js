@@ -1,0 +1,235 @@
+import { EventEmitter } from 'node:events'
+import { createServer } from 'node:http'
+import { randomBytes } from 'node:crypto'
+import { Curve } from 'baileys'
+import { WebSocketServer } from 'ws'
+import { createAccounts } from './accounts.js'
+import { createCertificateAuthority } from './certs.js'
+import { handleControl } from './control.js'
+import { createIqRegistry, registerLoginHandlers } from './iq.js'
+import { unixTime } from './nodes.js'
+import { buildPairSuccess, checkPairDeviceSign, parseQr } from './pairing.js'
+import { createSession } from './session.js'
+
+/*
+ * The emulated WhatsApp server: a loopback HTTP server whose `/ws/chat` upgrades to the
+ * multi-device protocol (session.js) and whose `/control/*` routes drive it (control.js). The
+ * same control operations are methods of the returned object, for in-process use.
+ *
+ * In memory, per emulator: one Noise static key with its certificate chain (own test root),
+ * the accounts (phones, linked devices, uploaded prekeys), the live sessions per device, the
+ * QR refs handed out. Nothing is persisted: a new emulator is a new, empty WhatsApp.
+ */
+
+export const CHAT_PATH = '/ws/chat'
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost'])
+
+/**
+ * @param {object} [opts]
+ * @param {number} [opts.port]   0 (default) = any free port
+ * @param {string} [opts.host]   loopback only (default 127.0.0.1)
+ * @param {number} [opts.qrRefs] refs per registering connection (default 6, like WhatsApp)
+ * @param {number} [opts.handshakeTimeoutMs] drop connections that have not completed the Noise handshake (default 20 s)
+ * @param {(kind: string, ...args: any[]) => void} [opts.log]  protocol trace (default: silent)
+ */
+export async function createEmulator (opts = {}) {
+  const host = opts.host ?? '127.0.0.1'
+  if (!LOOPBACK.has(host)) throw new Error(`the emulator listens on loopback only, not ${host}`)
+  const authority = createCertificateAuthority()
+  const accounts = createAccounts()
+  const iq = createIqRegistry()
+  registerLoginHandlers(iq)
+  const events = new EventEmitter()
+  /** @type {Set<any>} */ const sessions = new Set()
+  /** @type {Map<string, any>} device jid → its live session */ const live = new Map()
+  /** @type {Map<string, any>} QR ref → registering session */ const refs = new Map()
+  /** @type {Map<string, Function>} */ const stanzaHandlers = new Map()
+  /** @type {Function[]} */ const loginHooks = []
+  /** @type {null|'leaf'|'intermediate'|'leafKey'|'leafIssuer'} */ let forge = null
+  const stats = { logins: 0, pairings: 0, replaced: 0, refused: 0 }
+  let nextSessionId = 1
+
+  // Default stanza handling until the Signal part plugs in: the server acks what it accepted.
+  const ack = (cls) => ({ session, node }) => {
+    session.send({ tag: 'ack', attrs: { class: cls, id: node.attrs.id, t: unixTime(), from: node.attrs.to ?? 's.whatsapp.net', ...(node.attrs.type ? { type: node.attrs.type } : {}) } })
+  }
+  stanzaHandlers.set('message', ack('message'))
+  stanzaHandlers.set('receipt', ack('receipt'))
+
+  const emulator = {
+    options: { qrRefs: opts.qrRefs, handshakeTimeoutMs: opts.handshakeTimeoutMs },
+    staticKey: Curve.generateKeyPair(),
+    /** Opaque edge-routing bytes sent after login (the client echoes them in its `ED` intro). */
+    routingInfo: Buffer.from([0x08, 0x02, 0x08, 0x05]),
+    accounts,
+    iq,
+    events,
+    stats,
+    url: '',
+    port: 0,
+    log: opts.log ?? (() => {}),
+
+    /** What a client must trust to accept this emulator's certificate chain. */
+    trust: () => authority.trust(),
+    /** The CertChain for the next handshake (forged only when a test asked for it). */
+    certificateChain: () => authority.chainFor(emulator.staticKey.public, forge),
+    /** Tests: make later handshakes present a forged chain (null = genuine). @param {null|'leaf'|'intermediate'|'leafKey'|'leafIssuer'} kind */
+    forgeCertificates (kind) { forge = kind },
+
+    /** Plugs a handler for client stanzas with this tag (`message`, `receipt`, `ack`, `notification` …). */
+    onStanza (tag, handler) { stanzaHandlers.set(tag, handler) },
+    stanzaHandler: (tag) => stanzaHandlers.get(tag) ?? null,
+    /** Runs after `<success>`, before `<ib><offline>`; returns how many offline stanzas it sent. */
+    onLogin (hook) { loginHooks.push(hook) },
+    async runLoginHooks (session) {
+      let n = 0
+      for (const hook of loginHooks) n += Number(await hook({ session, device: session.device, emulator })) || 0
+      return n
+    },
+
+    /** Hands out `n` fresh refs for a registering session. */
+    issueRefs (session, n) {
+      const list = []
+      for (let i = 0; i < n; i++) {
+        const ref = `2@${randomBytes(24).toString('base64')}`
+        refs.set(ref, session)
+        list.push(ref)
+      }
+      return list
+    },
+
+    /** A device logged in on `session`: an older live session of the same device is replaced (440). */
+    loggedIn (session, device) {
+      const previous = live.get(device.jid)
+      if (previous && previous !== session && previous.open) {
+        stats.replaced++
+        previous.streamError(440)
+      }
+      live.set(device.jid, session)
+      stats.logins++
+      events.emit('login', { jid: device.jid })
+    },
+
+    sessionClosed (session) {
+      sessions.delete(session)
+      for (const r of session.refs) refs.delete(r)
+      if (session.device && live.get(session.device.jid) === session) live.delete(session.device.jid)
+    },
+
+    /**
+     * The phone scans a linking QR: the server forwards pair-success to the connection that
+     * showed it, waits for the companion's pair-device-sign, checks the device signature,
+     * links the device and asks for a restart (515). Rejects when the ref is unknown, the QR's
+     * keys do not belong to that connection, or the companion refuses (it closes on a bad
+     * account signature) or signs wrongly.
+     * @param {string} qr  the text Baileys put in connection.update `qr`
+     * @param {string} phone  digits only, e.g. "15550001111"
+     * @param {{signingKey?: Buffer}} [how]  tests: sign the ADV identity with another key
+     * @returns {Promise<{jid: string, lid: string, deviceId: number}>}
+     */
+    async scan (qr, phone, how = {}) {
+      const q = parseQr(qr)
+      const session = refs.get(q.ref)
+      if (!session || !session.open || session.state !== 'registering') throw new Error('QR ref unknown or expired')
+      if (!q.noiseKey.equals(session.clientStatic) || !q.identityKey.equals(session.registration.identityKey)) {
+        throw new Error('QR keys do not match the connection that showed it')
+      }
+      const p = accounts.phoneFor(phone)
+      const deviceId = p.nextDeviceId; const keyIndex = p.nextKeyIndex
+      const { node, details } = buildPairSuccess({ phone: p, deviceId, keyIndex, identityKey: q.identityKey, advSecret: q.advSecret, signingKey: how.signingKey })
+      let reply
+      try {
+        reply = await session.query(node)
+      } catch (err) {
+        stats.refused++
+        throw new Error(`companion refused pairing (${err.message})`)
+      }
+      const why = checkPairDeviceSign(reply, { details, identityKey: q.identityKey, accountPublic: p.accountKey.public })
+      if (why) {
+        stats.refused++
+        session.streamError(401)
+        throw new Error(`pairing refused by the server: ${why}`)
+      }
+      p.nextDeviceId++; p.nextKeyIndex++
+      const device = accounts.addDevice(p, {
+        deviceId, keyIndex, noiseKey: session.clientStatic, identityKey: q.identityKey,
+        registrationId: session.registration.registrationId, signedPreKey: session.registration.signedPreKey
+      })
+      stats.pairings++
+      events.emit('paired', { jid: device.jid })
+      session.streamError(515)
+      return { jid: device.jid, lid: device.lid, deviceId }
+    },
+
+    /** Plain data about a phone's newest linked device, or null. @param {string} phone */
+    deviceFor (phone) {
+      const d = accounts.devicesOf(phone).at(-1)
+      if (!d) return null
+      return {
+        jid: d.jid, lid: d.lid, deviceId: d.deviceId, identityKey: d.identityKey, registrationId: d.registrationId,
+        signedPreKey: d.signedPreKey, preKeyCount: d.preKeys.size, online: live.has(d.jid)
+      }
+    },
+
+    /**
+     * Sends a node to a device's live session (for the messaging parts of the emulator).
+     * @param {string} jid device jid @param {any} node @returns {boolean} false when the device is offline
+     */
+    sendTo (jid, node) {
+      const s = live.get(jid)
+      return s ? s.send(node) : false
+    },
+
+    /** Live sessions of a phone's devices (or of one device jid). @param {string} who */
+    liveSessions (who) {
+      const jids = who.includes('@') ? [who] : accounts.devicesOf(who).map((d) => d.jid)
+      return jids.map((j) => live.get(j)).filter(Boolean)
+    },
+
+    /**
+     * Ends the phone's live sessions with a stream error (see nodes.js streamErrorNode).
+     * 401 also unlinks the devices, as when the user removes them on the phone.
+     * @param {string} who phone or device jid @param {number} code @returns {number} sessions ended
+     */
+    streamError (who, code) {
+      const list = emulator.liveSessions(who)
+      if (code === 401) for (const s of list) { s.device.removed = true; events.emit('unlinked', { jid: s.device.jid, by: 'phone' }) }
+      for (const s of list) s.streamError(code)
+      return list.length
+    },
+
+    /** Drops the phone's live connections without a close frame. @param {string} who @returns {number} */
+    drop (who) {
+      const list = emulator.liveSessions(who)
+      for (const s of list) s.drop()
+      return list.length
+    },
+
+    /** Stops listening and drops every connection. */
+    async close () {
+      for (const s of [...sessions]) s.drop()
+      await new Promise((resolve) => wss.close(() => resolve(undefined)))
+      await new Promise((resolve) => http.close(() => resolve(undefined)))
+    }
+  }
+
+  const http = createServer((req, res) => { handleControl(emulator, req, res) })
+  const wss = new WebSocketServer({ noServer: true })
+  http.on('upgrade', (req, socket, head) => {
+    if (new URL(req.url ?? '/', 'http://x').pathname !== CHAT_PATH) {
+      socket.end('HTTP/1.1 404 Not Found\r\n\r\n')
+      return
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      sessions.add(createSession({ ws, emulator, id: nextSessionId++ }))
+    })
+  })
+  await new Promise((resolve, reject) => {
+    http.once('error', reject)
+    http.listen(opts.port ?? 0, host, () => resolve(undefined))
+  })
+  const address = /** @type {import('node:net').AddressInfo} */ (http.address())
+  emulator.port = address.port
+  emulator.url = `ws://${host.includes(':') ? `[${host}]` : host}:${address.port}${CHAT_PATH}`
+  return emulator
+}
