@@ -5,6 +5,7 @@ import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientConnectionException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
+import org.springframework.transaction.TransactionSystemException;
 
 /**
  * Tells "the database cannot be reached right now" apart from "this statement is wrong for this
@@ -32,8 +33,25 @@ public final class DatabaseUnavailable {
             if (t instanceof SQLException s && isConnectionState(s.getSQLState())) {
                 return true;
             }
+            // a rollback that failed after the statement failed: the statement's failure is the reason
+            if (t instanceof TransactionSystemException tse && tse.getApplicationException() != null
+                    && tse.getApplicationException() != e && isCause(tse.getApplicationException())) {
+                return true;
+            }
         }
         return false;
+    }
+
+    /** The exception chain with SQL states, for a log line that explains a failure. */
+    public static String describe(Throwable e) {
+        StringBuilder b = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            b.append(b.isEmpty() ? "" : " <- ").append(t.getClass().getSimpleName());
+            if (t instanceof SQLException s) {
+                b.append('[').append(s.getSQLState()).append(']');
+            }
+        }
+        return b.toString();
     }
 
     private static boolean isConnectionState(String state) {

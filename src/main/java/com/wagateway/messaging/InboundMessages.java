@@ -83,7 +83,8 @@ public class InboundMessages implements EngineListener {
             } catch (RuntimeException e) {
                 rethrowIfDatabaseUnreachable(e);
                 // e.g. the connection was deleted meanwhile (foreign key); the event cannot be applied
-                log.warn("[{}] could not store {}: {}", event.connectionId(), event.getClass().getSimpleName(), e.getMessage());
+                log.warn("[{}] could not store {}: {} ({})", event.connectionId(), event.getClass().getSimpleName(), e.getMessage(),
+                        DatabaseUnavailable.describe(e));
             }
         }
     }

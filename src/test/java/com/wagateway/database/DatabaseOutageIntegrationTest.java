@@ -30,7 +30,7 @@ class DatabaseOutageIntegrationTest {
     void aKilledDatabaseIsRestartedAndNoInboundMessageIsLostOrDoubled() throws Exception {
         Map<String, String> settings = GatewayHarness.defaults(GatewayHarness.tempDataDir("db-outage"));
         // the supervisor waits this long before restarting: a window in which the outage is observed
-        settings.put("gateway.database-restart-delay", "8s");
+        settings.put("gateway.database-restart-delay", "20s");
         try (WebhookReceiver receiver = WebhookReceiver.up(); GatewayHarness gw = GatewayHarness.start(settings)) {
             gw.link(ID, "923001234500");
             ApiClient.Response hook = gw.admin().put("/api/connections/" + ID + "/webhook",
@@ -60,6 +60,10 @@ class DatabaseOutageIntegrationTest {
             // health: 503 with status DOWN, within a few seconds
             ApiClient.Response health = awaitResponse(() -> gw.anonymous().get("/actuator/health"), 503, Duration.ofSeconds(6));
             assertThat(health.json().path("status").asString()).as(health.raw()).isEqualTo("DOWN");
+            // also for a caller whose key the gateway cannot check right now (the repro: 500)
+            ApiClient.Response adminHealth = gw.get("/actuator/health");
+            assertThat(adminHealth.status()).as(adminHealth.raw()).isEqualTo(503);
+            assertThat(adminHealth.json().path("status").asString()).isEqualTo("DOWN");
             // an API call answers 503 database_unavailable quickly instead of hanging
             long start = System.nanoTime();
             ApiClient.Response status = gw.get("/api/whatsapp-web/status/" + ID);
