@@ -71,6 +71,14 @@ class DatabaseOutageIntegrationTest {
             assertThat(status.status()).as(status.raw()).isEqualTo(503);
             assertThat(status.json().path("error").path("code").asString()).isEqualTo("database_unavailable");
             assertThat(tookMs).as("answer time while down").isLessThan(5000);
+            // so does a send, and it changes nothing (checked after the recovery)
+            start = System.nanoTime();
+            ApiClient.Response send = gw.post("/api/send-message", "{\"connection_id\":\"" + ID
+                    + "\",\"to\":\"923009990001\",\"message\":\"during the outage\",\"client_message_id\":\"outage-send-1\"}");
+            tookMs = (System.nanoTime() - start) / 1_000_000;
+            assertThat(send.status()).as(send.raw()).isEqualTo(503);
+            assertThat(send.json().path("error").path("code").asString()).isEqualTo("database_unavailable");
+            assertThat(tookMs).as("send answer time while down").isLessThan(5000);
             assertThat(livePostmaster(gw)).as("both answers came while the database was down").isFalse();
 
             // recovery by the gateway's supervisor, not by this test
@@ -96,6 +104,8 @@ class DatabaseOutageIntegrationTest {
             assertThat(webhookIdsByMessage.size()).isEqualTo(FLOOD);
             assertThat(webhookIdsByMessage.entrySet().stream().filter(e -> e.getValue().size() != 1)
                     .map(Map.Entry::getKey).toList()).as("messages with more than one X-Webhook-Id").isEmpty();
+            assertThat(gw.count("SELECT count(*) FROM messages WHERE client_message_id = 'outage-send-1'"))
+                    .as("the refused send left nothing").isZero();
             assertThat(awaitResponse(() -> gw.anonymous().get("/actuator/health"), 200, Duration.ofSeconds(10))
                     .json().path("status").asString()).isEqualTo("UP");
         }
