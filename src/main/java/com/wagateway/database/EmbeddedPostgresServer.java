@@ -73,7 +73,10 @@ public final class EmbeddedPostgresServer implements Closeable {
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setDataDirectory(dataDir)
                 .setCleanDataDirectory(false)
-                .setRegisterShutdownHook(true)
+                // no JVM hook of zonky's own: Spring's shutdown closes the application first and this
+                // server last (DatabaseConfig); a hook racing it would stop PostgreSQL under the
+                // application's last writes, and the supervisor would start it again
+                .setRegisterShutdownHook(false)
                 .setPGStartupWait(Duration.ofSeconds(60));
         if (port > 0) {
             builder.setPort(port);
