@@ -49,7 +49,8 @@ class EventDispatcherBackpressureTest {
         beans.addBean("listener", listener);
         EventDispatcher dispatcher = new EventDispatcher(beans.getBeanProvider(EngineListener.class),
                 e -> e instanceof Unreachable);
-        int total = EventDispatcher.CAPACITY + 50;
+        // the drain being retried holds up to MAX_EVENTS_PER_DRAIN lines outside the queue
+        int total = EventDispatcher.CAPACITY + EventDispatcher.MAX_EVENTS_PER_DRAIN + 50;
         CountDownLatch allSubmitted = new CountDownLatch(1);
         Thread reader = new Thread(() -> {
             for (int n = 0; n < total; n++) {
