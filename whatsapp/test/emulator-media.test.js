@@ -1,0 +1,219 @@
+import assert from 'node:assert/strict'
+import { createServer } from 'node:http'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { test } from 'node:test'
+import { downloadContentFromMessage, encodeBase64EncodedStringForUpload, getWAUploadToServer, toBuffer } from 'baileys'
+import pino from 'pino'
+import { createEmulator } from '../emulator/emulator.js'
+import { b64url, decryptMedia, encryptMedia, sha256 } from '../emulator/media-crypto.js'
+import { createMediaStore } from '../emulator/media-store.js'
+import { isMediaHost, mediaHostsFor } from '../src/media-hosts.js'
+
+/*
+ * The emulator's media host without a paired socket: WhatsApp's media encryption checked against
+ * Baileys' own download/decrypt, uploads through Baileys' own upload function (hash and auth
+ * checked), the bounded store, and the sandbox-only media-host redirect (src/media-hosts.js).
+ */
+
+const GLOBAL_DISPATCHER = Symbol.for('undici.globalDispatcher.1')
+const SILENT = pino({ level: 'silent' })
+
+/** An upload token as the media_conn IQ hands it out to a logged-in client. */
+async function mediaConn (emulator) {
+  const iq = { tag: 'iq', attrs: { xmlns: 'w:m', type: 'set', id: '1', to: 's.whatsapp.net' }, content: [{ tag: 'media_conn', attrs: {} }] }
+  const [node] = await emulator.iq.find(iq)({ session: null, node: iq, device: null, emulator })
+  return {
+    hosts: node.content.map((h) => ({ hostname: h.attrs.hostname, maxContentLengthBytes: Number(h.attrs.maxContentLengthBytes) })),
+    auth: node.attrs.auth,
+    ttl: Number(node.attrs.ttl),
+    fetchDate: new Date()
+  }
+}
+
+async function withEmulator (t, opts) {
+  const emulator = await createEmulator(opts)
+  t.after(() => emulator.close())
+  const hosts = mediaHostsFor({ mode: 'sandbox', emulatorUrl: emulator.url })
+  return { emulator, hosts }
+}
+
+test('media_conn names WhatsApp\'s media host with an auth token and ttl', async (t) => {
+  const { emulator } = await withEmulator(t)
+  const conn = await mediaConn(emulator)
+  assert.deepEqual(conn.hosts.map((h) => h.hostname), ['mmg.whatsapp.net'])
+  assert.ok(conn.hosts[0].maxContentLengthBytes > 0)
+  assert.ok(conn.auth.length >= 24)
+  assert.ok(conn.ttl > 0)
+  assert.equal(emulator.media.tokenValid(conn.auth), true)
+  assert.equal(emulator.media.tokenValid('made-up'), false)
+})
+
+test('a contact\'s media of every kind is a blob Baileys\' own download decrypts to the exact bytes', async (t) => {
+  const { emulator, hosts } = await withEmulator(t)
+  const kinds = [
+    ['image', 'imageMessage', 'image'], ['video', 'videoMessage', 'video'], ['audio', 'audioMessage', 'audio'],
+    ['voice', 'audioMessage', 'audio'], ['document', 'documentMessage', 'document'], ['sticker', 'stickerMessage', 'sticker']
+  ]
+  for (const [type, field, baileysType] of kinds) {
+    const bytes = Buffer.from(`${type} bytes `.repeat(100 + type.length))
+    const message = await emulator.media.mediaMessageFrom({ type, bytes, caption: 'a caption', fileName: 'notes.txt' })
+    const m = message[field]
+    assert.ok(m, `${type} → ${field}`)
+    assert.match(m.url, /^https:\/\/mmg\.whatsapp\.net\/v\/t62\.7118-24\/.+\.enc\?.*&mms3=true$/)
+    assert.ok(m.url.includes(m.directPath))
+    assert.equal(Number(m.fileLength), bytes.length)
+    assert.ok(sha256(bytes).equals(m.fileSha256))
+    if (type === 'voice') assert.equal(m.ptt, true)
+    if (type === 'document') assert.equal(m.fileName, 'notes.txt')
+    if (type === 'image') assert.equal(m.caption, 'a caption')
+    const stream = await downloadContentFromMessage(m, /** @type {any} */ (baileysType), { options: { dispatcher: hosts.dispatcher } })
+    const got = await toBuffer(stream)
+    assert.ok(got.equals(bytes), `${type}: Baileys decrypted the same bytes`)
+  }
+  assert.equal(emulator.media.stats.downloads, kinds.length)
+})
+
+test('media crypto: the MAC and both hashes are checked; the wrong HKDF type or a flipped byte is refused', async () => {
+  const plain = Buffer.from('hello media')
+  const enc = await encryptMedia(plain, 'image')
+  const ok = await decryptMedia(enc.blob, enc.mediaKey, 'image', { fileEncSha256: enc.fileEncSha256, fileSha256: enc.fileSha256 })
+  assert.ok(ok.bytes.equals(plain))
+  await assert.rejects(decryptMedia(enc.blob, enc.mediaKey, 'video'), /MAC does not verify/)
+  const flipped = Buffer.from(enc.blob); flipped[0] ^= 1
+  await assert.rejects(decryptMedia(flipped, enc.mediaKey, 'image'), /MAC does not verify/)
+  await assert.rejects(decryptMedia(flipped, enc.mediaKey, 'image', { fileEncSha256: enc.fileEncSha256 }), /fileEncSha256/)
+  await assert.rejects(decryptMedia(enc.blob, enc.mediaKey, 'image', { fileSha256: sha256(Buffer.from('other')) }), /fileSha256/)
+})
+
+test('upload with Baileys\' own uploader lands on the emulator; the blob is checked against the path hash', async (t) => {
+  const { emulator, hosts } = await withEmulator(t)
+  const dir = await mkdtemp(join(tmpdir(), 'emu-media-'))
+  t.after(() => rm(dir, { recursive: true, force: true }))
+  const plain = Buffer.from('device photo '.repeat(500))
+  const enc = await encryptMedia(plain, 'image')
+  const file = join(dir, 'enc')
+  await writeFile(file, enc.blob)
+  let conn = await mediaConn(emulator)
+  const upload = getWAUploadToServer(/** @type {any} */ ({ customUploadHosts: [], fetchAgent: hosts.fetchAgent, logger: SILENT, options: {} }), async () => conn)
+  const urls = await upload(file, { mediaType: 'image', fileEncSha256B64: enc.fileEncSha256.toString('base64'), timeoutMs: 10000 })
+  assert.match(urls.directPath, /^\/v\/t62\.7118-24\//)
+  const stored = emulator.media.store.find(urls.directPath)
+  assert.equal(stored.by, 'device')
+  assert.equal(stored.kind, 'image')
+  assert.equal(stored.fileEncSha256, b64url(enc.fileEncSha256))
+  const opened = await emulator.media.decryptDeviceMedia({ imageMessage: { directPath: urls.directPath, mediaKey: enc.mediaKey, fileEncSha256: enc.fileEncSha256, fileSha256: enc.fileSha256, caption: 'c' } })
+  assert.ok(opened.bytes.equals(plain))
+  assert.ok(opened.sha256.equals(sha256(plain)))
+  assert.equal(opened.type, 'image')
+  assert.equal(opened.caption, 'c')
+
+  // The same upload again is deduplicated, not stored twice.
+  conn = await mediaConn(emulator)
+  const again = await upload(file, { mediaType: 'image', fileEncSha256B64: enc.fileEncSha256.toString('base64'), timeoutMs: 10000 })
+  assert.equal(again.directPath, urls.directPath)
+  assert.equal(emulator.media.store.list().length, 1)
+})
+
+test('a mismatched, unauthenticated or oversized upload is refused with a JSON error and stores nothing', async (t) => {
+  const { emulator } = await withEmulator(t, { media: { maxBlobBytes: 4096 } })
+  const base = `http://127.0.0.1:${emulator.port}`
+  const { auth } = await mediaConn(emulator)
+  const blob = Buffer.from('x'.repeat(100))
+  const other = encodeBase64EncodedStringForUpload(sha256(Buffer.from('something else')).toString('base64'))
+  const right = encodeBase64EncodedStringForUpload(sha256(blob).toString('base64'))
+  const post = (path, body = blob) => fetch(base + path, { method: 'POST', body }).then(async (r) => ({ status: r.status, body: await r.json() }))
+
+  const mismatch = await post(`/mms/image/${other}?auth=${encodeURIComponent(auth)}&token=${other}`)
+  assert.equal(mismatch.status, 400)
+  assert.equal(mismatch.body.error.code, 'hash_mismatch')
+  const noAuth = await post(`/mms/image/${right}?auth=nope&token=${right}`)
+  assert.equal(noAuth.status, 401)
+  assert.equal(noAuth.body.error.code, 'unauthorized')
+  const badKind = await post(`/mms/shoes/${right}?auth=${encodeURIComponent(auth)}&token=${right}`)
+  assert.equal(badKind.status, 400)
+  const big = Buffer.alloc(5000, 1)
+  const bigHash = encodeBase64EncodedStringForUpload(sha256(big).toString('base64'))
+  const tooBig = await post(`/mms/image/${bigHash}?auth=${encodeURIComponent(auth)}&token=${bigHash}`, big)
+  assert.equal(tooBig.status, 413)
+  assert.equal(emulator.media.store.list().length, 0)
+  assert.equal(emulator.media.stats.refused, 4)
+
+  const good = await post(`/mms/image/${right}?auth=${encodeURIComponent(auth)}&token=${right}`)
+  assert.equal(good.status, 200)
+  assert.ok(good.body.direct_path && good.body.url)
+  assert.equal(emulator.media.store.list().length, 1)
+})
+
+test('downloads: Range answers 206; an expired or unknown path is 404', async (t) => {
+  const { emulator } = await withEmulator(t)
+  const base = `http://127.0.0.1:${emulator.port}`
+  const entry = emulator.media.host(Buffer.from('0123456789abcdef'), { kind: 'image' })
+  const part = await fetch(base + entry.directPath, { headers: { range: 'bytes=4-7' } })
+  assert.equal(part.status, 206)
+  assert.equal(Buffer.from(await part.arrayBuffer()).toString(), '4567')
+  assert.equal(emulator.media.expire(entry.directPath), true)
+  assert.equal((await fetch(base + entry.directPath)).status, 404)
+  assert.equal((await fetch(base + '/v/t62.7118-24/1_2_3_n.enc')).status, 404)
+})
+
+test('the store stays within its bound by evicting the oldest blobs, and a folder store survives a restart', async (t) => {
+  const mem = createMediaStore({ maxBytes: 1000, maxBlobBytes: 600 })
+  const a = mem.put(Buffer.alloc(400, 1), { kind: 'image', by: 'emulator', fileEncSha256: Buffer.alloc(32) })
+  const b = mem.put(Buffer.alloc(400, 2), { kind: 'image', by: 'emulator', fileEncSha256: Buffer.alloc(32) })
+  mem.put(Buffer.alloc(400, 3), { kind: 'image', by: 'emulator', fileEncSha256: Buffer.alloc(32) })
+  assert.equal(mem.find(a.directPath), null, 'the oldest was evicted')
+  assert.ok(mem.find(b.directPath))
+  assert.ok(mem.totalBytes <= 1000)
+  assert.throws(() => mem.put(Buffer.alloc(700), { kind: 'image', by: 'emulator', fileEncSha256: Buffer.alloc(32) }), /exceeds/)
+
+  const dir = await mkdtemp(join(tmpdir(), 'emu-media-store-'))
+  t.after(() => rm(dir, { recursive: true, force: true }))
+  const first = createMediaStore({ dir })
+  const kept = first.put(Buffer.from('persisted'), { kind: 'document', by: 'device', fileEncSha256: sha256(Buffer.from('persisted')) })
+  first.expire(kept.url)
+  const second = createMediaStore({ dir })
+  const back = second.find(kept.directPath)
+  assert.equal(back.expired, true)
+  assert.equal(second.bytes(back).toString(), 'persisted')
+})
+
+test('media hosts: null outside sandbox mode, loopback only, and only media hosts are redirected', async (t) => {
+  assert.equal(mediaHostsFor({ mode: 'baileys', emulatorUrl: 'ws://127.0.0.1:1/ws/chat' }), null)
+  assert.throws(() => mediaHostsFor({ mode: 'sandbox', emulatorUrl: 'ws://10.0.0.5:4100/ws/chat' }), /loopback/)
+  assert.equal(isMediaHost('mmg.whatsapp.net'), true)
+  assert.equal(isMediaHost('media-fra3-1.cdn.whatsapp.net'), true)
+  assert.equal(isMediaHost('web.whatsapp.com'), false)
+  assert.equal(isMediaHost('mmg.whatsapp.net.evil.example'), false)
+
+  const { emulator, hosts } = await withEmulator(t)
+  const entry = emulator.media.host(Buffer.from('blob bytes'), { kind: 'image' })
+
+  // Another loopback server stands for "any other host": requests to it pass through untouched.
+  const other = createServer((req, res) => res.end('other server'))
+  await new Promise((resolve) => other.listen(0, '127.0.0.1', resolve))
+  t.after(() => other.close())
+  const otherUrl = `http://127.0.0.1:${other.address().port}/x`
+  assert.equal(await (await fetch(otherUrl, { dispatcher: hosts.dispatcher })).text(), 'other server')
+
+  const viaDispatcher = await fetch(entry.url, { dispatcher: hosts.dispatcher })
+  assert.equal(await viaDispatcher.text(), 'blob bytes')
+  assert.equal(emulator.media.stats.downloads, 1)
+
+  // Not installed: a plain fetch of the media URL does not reach the emulator.
+  const before = globalThis[GLOBAL_DISPATCHER]
+  assert.notEqual(before, hosts.dispatcher)
+  const notRedirected = await fetch(entry.url, { signal: AbortSignal.timeout(3000) }).then((r) => r.text(), (e) => e)
+  assert.notEqual(notRedirected, 'blob bytes')
+  assert.equal(emulator.media.stats.downloads, 1, 'the emulator served nothing without the redirect')
+
+  await hosts.install()
+  t.after(() => hosts.uninstall())
+  assert.equal(globalThis[GLOBAL_DISPATCHER], hosts.dispatcher)
+  assert.equal(await (await fetch(entry.url)).text(), 'blob bytes')
+  assert.equal(await (await fetch(otherUrl)).text(), 'other server')
+  assert.equal(emulator.media.stats.downloads, 2)
+  hosts.uninstall()
+  assert.equal(globalThis[GLOBAL_DISPATCHER], before, 'uninstall restores the previous dispatcher')
+})
