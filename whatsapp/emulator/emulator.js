@@ -7,6 +7,7 @@ import { createAccounts } from './accounts.js'
 import { createCertificateAuthority } from './certs.js'
 import { handleControl } from './control.js'
 import { createIqRegistry, registerLoginHandlers } from './iq.js'
+import { createHistory } from './history.js'
 import { createMediaHost } from './media.js'
 import { unixTime } from './nodes.js'
 import { buildPairSuccess, checkPairDeviceSign, parseQr } from './pairing.js'
@@ -33,6 +34,7 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost'])
  * @param {number} [opts.handshakeTimeoutMs] drop connections that have not completed the Noise handshake (default 20 s)
  * @param {(kind: string, ...args: any[]) => void} [opts.log]  protocol trace (default: silent)
  * @param {{maxBytes?: number, maxBlobBytes?: number, dir?: string}} [opts.media]  media host bounds; `dir` persists blobs
+ * @param {boolean} [opts.historyAfterPairing] the phone sends the initial history sync at a new device's first login (default true)
  */
 export async function createEmulator (opts = {}) {
   const host = opts.host ?? '127.0.0.1'
@@ -221,6 +223,8 @@ export async function createEmulator (opts = {}) {
   }
 
   emulator.media = createMediaHost(emulator, opts.media)
+  emulator.historyAfterPairing = opts.historyAfterPairing ?? true
+  emulator.history = createHistory(emulator)
   const http = createServer((req, res) => {
     if (!emulator.media.handleHttp(req, res)) handleControl(emulator, req, res)
   })
