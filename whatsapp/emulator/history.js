@@ -191,8 +191,8 @@ export function createHistory (emulator) {
   }
 }
 
-/** The device's prekey bundle as the phone's Contact needs it to start a session (consumes one prekey). */
-function deviceBundle (device) {
+/** The device's prekey bundle as a Contact (the phone, a contact) needs it to start a session; consumes one one-time prekey. */
+export function deviceBundle (device) {
   if (!device.signedPreKey) throw new Error(`device ${device.jid} has uploaded no signed prekey`)
   const bundle = {
     registrationId: device.registrationId,
