@@ -97,9 +97,23 @@ export function createHistory (emulator) {
   const phones = new Map()
   /** @type {Map<string, HistoryInput>} phone → what the phone sends after a new pairing */
   const seeds = new Map()
+  /** @type {Map<string, Map<string, HistoryMessage[]>>} phone → chat jid → the messages the phone holds (for on-demand requests) */
+  const archives = new Map()
   /** @type {WeakSet<object>} devices that already got their initial history */
   const synced = new WeakSet()
-  const stats = { sent: 0 }
+  const stats = { sent: 0, onDemand: 0 }
+
+  /** Keeps what the phone has sent (or was seeded with), oldest first per chat, without duplicate ids. */
+  function remember (phone, input) {
+    let archive = archives.get(phone)
+    if (!archive) { archive = new Map(); archives.set(phone, archive) }
+    for (const chat of input.chats ?? []) {
+      const list = archive.get(chat.jid) ?? []
+      for (const m of chat.messages ?? []) if (!m.id || !list.some((x) => x.id === m.id)) list.push(m)
+      list.sort((a, b) => (a.timestamp ?? 0) - (b.timestamp ?? 0))
+      archive.set(chat.jid, list)
+    }
+  }
 
   /** The account's own phone as a Signal Contact (shared with the messaging part when it provides one). @param {string} phone */
   function phoneContact (phone) {
@@ -117,7 +131,7 @@ export function createHistory (emulator) {
    * The stanza that carries `input` to `device`: blob hosted, notification encrypted from the phone.
    * @param {import('./accounts.js').Device} device @param {HistoryInput} input
    */
-  async function stanzaFor (device, input) {
+  async function stanzaFor (device, input, extra = {}) {
     const plain = deflateSync(proto.HistorySync.encode(buildHistorySync(input)).finish())
     const enc = await encryptMedia(plain, 'md-msg-hist')
     const entry = emulator.media.host(enc.blob, { kind: 'md-msg-hist', mediaKey: enc.mediaKey })
@@ -133,7 +147,8 @@ export function createHistory (emulator) {
           directPath: entry.directPath,
           syncType,
           chunkOrder: 1,
-          progress: 100
+          progress: 100,
+          ...extra
         }
       }
     }
@@ -172,6 +187,7 @@ export function createHistory (emulator) {
       const why = historyInputProblem(input)
       if (why) throw new Error(why)
       seeds.set(phone, input)
+      remember(phone, input)
     },
     /**
      * The phone sends `input` now to each of its online linked devices.
@@ -180,6 +196,7 @@ export function createHistory (emulator) {
     async send (phone, input) {
       const why = historyInputProblem(input)
       if (why) throw new Error(why)
+      remember(phone, input)
       const directPaths = []
       for (const device of emulator.accounts.devicesOf(phone)) {
         if (!emulator.liveSessions(device.jid).length) continue
@@ -187,6 +204,32 @@ export function createHistory (emulator) {
         if (emulator.sendTo(device.jid, stanza)) directPaths.push(directPath)
       }
       return { devices: directPaths.length, directPaths }
+    },
+
+    /**
+     * The phone answers a device's peer-data request (Baileys' fetchMessageHistory sends
+     * `protocolMessage PEER_DATA_OPERATION_REQUEST_MESSAGE` to its own phone). For
+     * HISTORY_SYNC_ON_DEMAND: the newest `onDemandMsgCount` messages of `chatJid` older than
+     * `oldestMsgTimestampMs` that the phone holds (seeded or sent before), as an ON_DEMAND
+     * history sync tagged with the request's message id (`peerDataRequestSessionId`). Other
+     * request types are ignored (returns false). The messaging part calls this for every
+     * message the device sends to its own phone; `record` is decryptFromDevice's result.
+     * @param {import('./accounts.js').Device} device @param {{id: string, message: any}} record
+     * @returns {Promise<boolean>} true when an answer was sent
+     */
+    async answerPeerRequest (device, record) {
+      const request = record.message?.protocolMessage?.peerDataOperationRequestMessage
+      const OnDemand = proto.Message.PeerDataOperationRequestType.HISTORY_SYNC_ON_DEMAND
+      if (!request || request.peerDataOperationRequestType !== OnDemand || !request.historySyncOnDemandRequest) return false
+      const { chatJid, onDemandMsgCount, oldestMsgTimestampMs } = request.historySyncOnDemandRequest
+      const before = Number(oldestMsgTimestampMs ?? Infinity) / 1000
+      const held = archives.get(device.phone)?.get(chatJid) ?? []
+      const older = held.filter((m) => (m.timestamp ?? 0) < before)
+      const count = Math.max(0, Number(onDemandMsgCount ?? 50))
+      const messages = count ? older.slice(-count) : []
+      const { stanza } = await stanzaFor(device, { syncType: 'ON_DEMAND', chats: [{ jid: chatJid, messages }] }, { peerDataRequestSessionId: record.id })
+      stats.onDemand++
+      return emulator.sendTo(device.jid, stanza)
     }
   }
 }

@@ -114,3 +114,21 @@ test('history on demand over the control API: RECENT chats reach the logged-in d
   }
   assert.equal(emulator.history.stats.sent, 2, 'refused requests sent nothing')
 })
+
+test('fetchMessageHistory: the phone answers the device\'s peer-data request with an ON_DEMAND sync of older messages', async (t) => {
+  const emulator = await startEmulator()
+  t.after(() => emulator.close())
+  const messages = [1, 2, 3, 4, 5].map((n) => ({ id: `M${n}`, text: `message ${n}`, timestamp: 1700000000 + n * 60 }))
+  emulator.history.seed(PHONE, { chats: [{ jid: ALICE, messages: messages.slice(3) }] })
+  // The phone holds older messages than it sent at pairing (it sends only the recent part).
+  await emulator.history.send(PHONE, { syncType: 'RECENT', chats: [{ jid: ALICE, messages: messages.slice(0, 3) }] })
+  const { client, history } = await pairWithHistory(t, emulator)
+  await history.next((e) => e.syncType === proto.HistorySync.HistorySyncType.INITIAL_BOOTSTRAP, 'INITIAL_BOOTSTRAP')
+
+  const requestId = await client.sock.fetchMessageHistory(2, { remoteJid: ALICE, fromMe: false, id: 'M4' }, (1700000000 + 4 * 60) * 1000)
+  const set = await history.next((e) => e.syncType === proto.HistorySync.HistorySyncType.ON_DEMAND, 'ON_DEMAND')
+  assert.equal(set.peerDataRequestSessionId, requestId)
+  assert.deepEqual(set.messages.map((m) => m.key.id), ['M2', 'M3'])
+  assert.equal(set.messages[1].message.conversation, 'message 3')
+  assert.equal(emulator.history.stats.onDemand, 1)
+})

@@ -3,8 +3,8 @@ import { Contact, buildKeyFetchResult, buildUSyncResult, contactAccount, decrypt
 /*
  * Test-only stand-in for the emulator's messaging part (which another step wires into the
  * server): a usync answer (the account's own phone and companions, plus simulated contacts), a
- * key-fetch answer for the contacts, and the contacts' decryption of what the device sends
- * (the ledger). Just enough for the media and history tests to drive the real Baileys socket.
+ * key-fetch answer for the contacts and the own phone, and the contacts' (and the phone's)
+ * decryption of what the device sends (the ledger); the phone answers peer-data requests. Just enough for the media and history tests to drive the real Baileys socket.
  */
 
 /**
@@ -23,7 +23,9 @@ export function plugPeers (emulator, phone, contacts) {
       devices: [{ id: 0 }, ...emulator.accounts.devicesOf(phone).map((d) => ({ id: d.deviceId, keyIndex: d.keyIndex }))]
     }
   }
-  const byJid = (jid) => contacts.find((c) => c.owns(String(jid).replace(/:0@/, '@')))
+  // The account's own phone (device 0) is a Contact too: it answers the device's peer requests.
+  const ownPhone = emulator.history.phoneContact(phone)
+  const byJid = (jid) => [ownPhone, ...contacts].find((c) => c.owns(String(jid).replace(/:0@/, '@')))
   emulator.iq.register({ xmlns: 'usync', type: 'get' }, ({ node }) => buildUSyncResult(node, ({ jid, phone: asked }) => {
     const user = jid ? jid.split('@')[0].split(':')[0] : String(asked ?? '').replace(/\D/g, '')
     if (user === phone || user === emulator.accounts.phoneFor(phone).lidUser) return own()
@@ -39,6 +41,11 @@ export function plugPeers (emulator, phone, contacts) {
         ledger.push({ ...record, contact: c.phone })
       } catch { /* not for this contact */ }
     }
+    try {
+      const record = await decryptFromDevice(ownPhone, node, { senderJid: session.device.jid })
+      ledger.push({ ...record, contact: phone })
+      await emulator.history.answerPeerRequest(session.device, record)
+    } catch { /* not for the own phone */ }
     for (const w of [...waiters]) w()
   })
   return {
