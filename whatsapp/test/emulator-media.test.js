@@ -217,3 +217,30 @@ test('media hosts: null outside sandbox mode, loopback only, and only media host
   hosts.uninstall()
   assert.equal(globalThis[GLOBAL_DISPATCHER], before, 'uninstall restores the previous dispatcher')
 })
+
+test('control API: media inspection lists the blobs; expire makes one 404; bad input is a JSON error', async (t) => {
+  const { emulator } = await withEmulator(t)
+  const base = `http://127.0.0.1:${emulator.port}`
+  const message = await emulator.media.mediaMessageFrom({ type: 'document', bytes: Buffer.from('a document'), fileName: 'a.txt' })
+  const listed = await (await fetch(`${base}/control/media`)).json()
+  assert.equal(listed.blobs.length, 1)
+  assert.equal(listed.blobs[0].directPath, message.documentMessage.directPath)
+  assert.equal(listed.blobs[0].kind, 'document')
+  assert.equal(listed.blobs[0].by, 'emulator')
+  assert.equal(listed.blobs[0].knownKey, true)
+  assert.equal(listed.totalBytes, listed.blobs[0].size)
+
+  const post = (body) => fetch(`${base}/control/media/expire`, { method: 'POST', body }).then(async (r) => ({ status: r.status, body: await r.json() }))
+  for (const bad of ['{}', '[]', 'nope', JSON.stringify({ path: 5 })]) {
+    const r = await post(bad)
+    assert.equal(r.status, 400, bad)
+    assert.equal(r.body.error.code, 'bad_request')
+  }
+  const unknown = await post(JSON.stringify({ path: '/v/t62.7118-24/1_2_3_n.enc' }))
+  assert.equal(unknown.status, 404)
+  assert.equal((await fetch(base + message.documentMessage.directPath)).status, 200)
+  const ok = await post(JSON.stringify({ path: message.documentMessage.url }))
+  assert.deepEqual(ok, { status: 200, body: { expired: true } })
+  assert.equal((await fetch(base + message.documentMessage.directPath)).status, 404)
+  assert.equal((await (await fetch(`${base}/control/media`)).json()).blobs[0].expired, true)
+})
