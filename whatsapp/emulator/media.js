@@ -3,7 +3,7 @@ import { aesDecryptGCM, aesEncryptGCM, hkdf, proto } from 'baileys'
 import { b64url, decryptMedia, encryptMedia, MESSAGE_MEDIA_TYPES, sha256 } from './media-crypto.js'
 import { createMediaStore, MEDIA_HOSTNAME } from './media-store.js'
 import { handleMediaHttp } from './media-http.js'
-import { getBinaryNodeChild, unixTime } from './nodes.js'
+import { getBinaryNodeChild, IqError, unixTime } from './nodes.js'
 
 /*
  * The emulator's media host (docs/emulator.md "Media"): the `media_conn` IQ that hands out an
@@ -51,12 +51,16 @@ export function createMediaHost (emulator, opts = {}) {
     return token
   }
 
-  // media_conn: WhatsApp answers with an auth token, its ttl and the upload hosts.
-  emulator.iq.register({ xmlns: 'w:m', type: 'set', child: 'media_conn' }, () => [{
+  // media_conn: WhatsApp answers a logged-in client with an auth token, its ttl and the upload hosts.
+  emulator.iq.register({ xmlns: 'w:m', type: 'set', child: 'media_conn' }, ({ device }) => {
+    if (!device) throw new IqError(401, 'not-authorized')
+    return mediaConnNode()
+  })
+  const mediaConnNode = () => [{
     tag: 'media_conn',
     attrs: { auth: issueToken(), ttl: String(TOKEN_TTL_S), auth_ttl: String(TOKEN_TTL_S), max_buckets: '1' },
     content: [{ tag: 'host', attrs: { hostname: MEDIA_HOSTNAME, maxContentLengthBytes: String(store.maxBlobBytes) } }]
-  }])
+  }]
 
   const media = {
     store,

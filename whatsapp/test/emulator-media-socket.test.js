@@ -79,7 +79,7 @@ test('a contact\'s image, voice note and document: Baileys\' downloadMediaMessag
   assert.equal(emulator.media.stats.downloads, 1 + cases.length, 'the history blob and each media came from the emulator')
 })
 
-test('the device sends an image: the upload lands on the emulator (hash checked) and opens to the same bytes', async (t) => {
+test('the device sends an image and a document: each upload lands on the emulator (hash checked) and opens to the same bytes', async (t) => {
   const { emulator, alice, peers, client } = await setup(t)
   const image = randomBytes(40_000)
   const sent = await client.sock.sendMessage(alice.pnJid, { image, caption: 'from the gateway', mimetype: 'image/jpeg' })
@@ -93,7 +93,17 @@ test('the device sends an image: the upload lands on the emulator (hash checked)
   assert.equal(opened.sha256.toString('hex'), sha(image))
   assert.equal(opened.type, 'image')
   assert.equal(opened.caption, 'from the gateway')
-  assert.equal(emulator.media.stats.uploads, 1)
+
+  const doc = randomBytes(25_000)
+  const sentDoc = await client.sock.sendMessage(alice.pnJid, { document: doc, fileName: 'invoice.pdf', mimetype: 'application/pdf' })
+  const docRecord = await peers.next((r) => r.id === sentDoc.key.id, `the document ${sentDoc.key.id}`)
+  const openedDoc = await emulator.media.decryptDeviceMedia(docRecord.message)
+  assert.equal(sha(openedDoc.bytes), sha(doc))
+  assert.equal(openedDoc.type, 'document')
+  assert.equal(openedDoc.fileName, 'invoice.pdf')
+  assert.equal(openedDoc.mimetype, 'application/pdf')
+  assert.equal(emulator.media.store.find(docRecord.message.documentMessage.directPath).kind, 'document')
+  assert.equal(emulator.media.stats.uploads, 2)
   assert.equal(emulator.media.stats.refused, 0)
 })
 

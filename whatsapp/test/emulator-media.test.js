@@ -23,7 +23,7 @@ const SILENT = pino({ level: 'silent' })
 /** An upload token as the media_conn IQ hands it out to a logged-in client. */
 async function mediaConn (emulator) {
   const iq = { tag: 'iq', attrs: { xmlns: 'w:m', type: 'set', id: '1', to: 's.whatsapp.net' }, content: [{ tag: 'media_conn', attrs: {} }] }
-  const [node] = await emulator.iq.find(iq)({ session: null, node: iq, device: null, emulator })
+  const [node] = await emulator.iq.find(iq)({ session: null, node: iq, device: { jid: '15550001111:1@s.whatsapp.net' }, emulator })
   return {
     hosts: node.content.map((h) => ({ hostname: h.attrs.hostname, maxContentLengthBytes: Number(h.attrs.maxContentLengthBytes) })),
     auth: node.attrs.auth,
@@ -48,6 +48,8 @@ test('media_conn names WhatsApp\'s media host with an auth token and ttl', async
   assert.ok(conn.ttl > 0)
   assert.equal(emulator.media.tokenValid(conn.auth), true)
   assert.equal(emulator.media.tokenValid('made-up'), false)
+  const iq = { tag: 'iq', attrs: { xmlns: 'w:m', type: 'set', id: '2' }, content: [{ tag: 'media_conn', attrs: {} }] }
+  await assert.rejects(async () => emulator.iq.find(iq)({ session: null, node: iq, device: null, emulator }), (e) => e.code === 401)
 })
 
 test('a contact\'s media of every kind is a blob Baileys\' own download decrypts to the exact bytes', async (t) => {
