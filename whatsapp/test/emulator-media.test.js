@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { createServer } from 'node:http'
+import { request as httpsRequest } from 'node:https'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -203,21 +204,59 @@ test('media hosts: null outside sandbox mode, loopback only, and only media host
   assert.equal(await viaDispatcher.text(), 'blob bytes')
   assert.equal(emulator.media.stats.downloads, 1)
 
-  // Not installed: a plain fetch of the media URL does not reach the emulator.
-  const before = globalThis[GLOBAL_DISPATCHER]
-  assert.notEqual(before, hosts.dispatcher)
-  const notRedirected = await fetch(entry.url, { signal: AbortSignal.timeout(3000) }).then((r) => r.text(), (e) => e)
-  assert.notEqual(notRedirected, 'blob bytes')
+  // Not installed: a plain fetch of the media URL goes to undici's global dispatcher with WhatsApp's
+  // origin. A recording dispatcher stands in for the network (nothing leaves the machine).
+  await fetch('data:,')
+  const real = globalThis[GLOBAL_DISPATCHER]
+  const seen = []
+  const recorder = {
+    dispatch (opts, handler) {
+      const o = String(opts.origin)
+      seen.push(o)
+      if (o.startsWith('https://mmg.whatsapp.net')) throw new Error('blocked by the test: would leave the machine')
+      return real.dispatch(opts, handler)
+    },
+    close: () => Promise.resolve(),
+    destroy: () => Promise.resolve()
+  }
+  globalThis[GLOBAL_DISPATCHER] = recorder
+  t.after(() => { globalThis[GLOBAL_DISPATCHER] = real })
+  await assert.rejects(fetch(entry.url))
+  assert.deepEqual(seen.map((o) => new URL(o).host), ['mmg.whatsapp.net'], 'no redirect without install')
   assert.equal(emulator.media.stats.downloads, 1, 'the emulator served nothing without the redirect')
 
   await hosts.install()
-  t.after(() => hosts.uninstall())
   assert.equal(globalThis[GLOBAL_DISPATCHER], hosts.dispatcher)
   assert.equal(await (await fetch(entry.url)).text(), 'blob bytes')
   assert.equal(await (await fetch(otherUrl)).text(), 'other server')
   assert.equal(emulator.media.stats.downloads, 2)
+  assert.deepEqual(seen.slice(1).map((o) => new URL(o).host), [`127.0.0.1:${emulator.port}`, `127.0.0.1:${other.address().port}`], 'installed: only the media host is rewritten')
   hosts.uninstall()
-  assert.equal(globalThis[GLOBAL_DISPATCHER], before, 'uninstall restores the previous dispatcher')
+
+  // The upload agent: plain TCP to the emulator only for media hosts; any other host gets TLS
+  // (here a plain-HTTP server, so the TLS handshake fails and the server sees no request).
+  let otherRequests = 0
+  other.on('request', () => { otherRequests++ })
+  const before = otherRequests
+  await assert.rejects(new Promise((resolve, reject) => {
+    const req = httpsRequest({ host: '127.0.0.1', port: other.address().port, path: '/', agent: hosts.fetchAgent, timeout: 3000 }, resolve)
+    req.on('error', reject).on('timeout', () => req.destroy(new Error('timeout')))
+    req.end()
+  }))
+  assert.equal(otherRequests, before, 'a non-media host was not spoken to in plain HTTP')
+  const viaAgent = await new Promise((resolve, reject) => {
+    const req = httpsRequest({ host: 'mmg.whatsapp.net', path: entry.directPath, agent: hosts.fetchAgent }, (res) => {
+      const chunks = []
+      res.on('data', (c) => chunks.push(c)).on('end', () => resolve(Buffer.concat(chunks).toString()))
+    })
+    req.on('error', reject)
+    req.end()
+  })
+  assert.equal(viaAgent, 'blob bytes')
+  assert.equal(emulator.media.stats.downloads, 3)
+  assert.equal(globalThis[GLOBAL_DISPATCHER], recorder, 'uninstall restores the previous dispatcher')
+  await assert.rejects(fetch(entry.url))
+  assert.equal(emulator.media.stats.downloads, 3, 'after uninstall nothing is redirected')
 })
 
 test('control API: media inspection lists the blobs; expire makes one 404; bad input is a JSON error', async (t) => {
