@@ -174,9 +174,15 @@ export function createHistory (emulator) {
   emulator.onLogin(async ({ session, device }) => {
     if (!device || synced.has(device) || emulator.historyAfterPairing === false) return 0
     synced.add(device)
-    const { stanza } = await stanzaFor(device, { syncType: 'INITIAL_BOOTSTRAP', ...(seeds.get(device.phone) ?? {}) })
-    session.send(stanza)
-    return 1
+    try {
+      const { stanza } = await stanzaFor(device, { syncType: 'INITIAL_BOOTSTRAP', ...(seeds.get(device.phone) ?? {}) })
+      session.send(stanza)
+      return 1
+    } catch (err) {
+      // A history that cannot be built must not cost the device its login (Baileys then waits 20 s and goes on).
+      emulator.log('error', session.id, `initial history sync not sent: ${err.message}`)
+      return 0
+    }
   })
 
   return {
