@@ -133,6 +133,8 @@ export function createMediaStore (opts = {}) {
 
     /** Plain data about every stored blob, oldest first. */
     list: () => [...entries.values()].map((e) => ({ ...e })),
+    /** Number of stored blobs. */
+    get size () { return entries.size },
     /** Total bytes stored. */
     get totalBytes () { return total }
   }

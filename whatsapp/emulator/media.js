@@ -111,7 +111,7 @@ export function createMediaHost (emulator, opts = {}) {
      */
     host (blob, { kind, mediaKey }) {
       const entry = store.put(blob, { kind, by: 'emulator', fileEncSha256: sha256(blob) })
-      if (mediaKey) keys.set(entry.path, Buffer.from(mediaKey))
+      if (mediaKey) rememberKey(entry.path, mediaKey)
       return entry
     },
 
@@ -132,7 +132,7 @@ export function createMediaHost (emulator, opts = {}) {
       if (!m.mediaKey) throw new Error('media message has no mediaKey')
       const mediaType = MESSAGE_MEDIA_TYPES[field]
       const out = await decryptMedia(store.bytes(entry), m.mediaKey, mediaType, { fileEncSha256: m.fileEncSha256, fileSha256: m.fileSha256 })
-      keys.set(entry.path, Buffer.from(m.mediaKey))
+      rememberKey(entry.path, m.mediaKey)
       const type = field === 'audioMessage' && m.ptt ? 'voice' : field.replace('Message', '')
       return { ...out, type, mimetype: m.mimetype ?? undefined, caption: m.caption ?? undefined, fileName: m.fileName ?? undefined }
     },
@@ -168,7 +168,7 @@ export function createMediaHost (emulator, opts = {}) {
         if (entry.expired) {
           entry = store.rehost(entry)
           keys.delete(found.entry.path)
-          keys.set(entry.path, found.mediaKey)
+          rememberKey(entry.path, found.mediaKey)
         }
         const plain = proto.MediaRetryNotification.encode({ stanzaId: id, directPath: entry.directPath, result: proto.MediaRetryNotification.ResultType.SUCCESS }).finish()
         const iv = randomBytes(12)
@@ -180,6 +180,12 @@ export function createMediaHost (emulator, opts = {}) {
 
     /** Plain data about the stored blobs (tests, control API). */
     list: () => store.list().map((e) => ({ ...e, knownKey: keys.has(e.path) }))
+  }
+
+  /** Remembers a blob's media key; keys of evicted blobs are dropped once they outnumber the blobs. */
+  function rememberKey (path, mediaKey) {
+    keys.set(path, Buffer.from(mediaKey))
+    if (keys.size > 2 * store.size + 16) for (const p of keys.keys()) if (!store.find(p)) keys.delete(p)
   }
 
   /** The stored blob whose media key opens this retry request, or null. */
