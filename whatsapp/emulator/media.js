@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { aesDecryptGCM, aesEncryptGCM, hkdf, proto } from 'baileys'
+import { aesDecryptGCM, aesEncryptGCM, hkdf, normalizeMessageContent, proto } from 'baileys'
 import { b64url, decryptMedia, encryptMedia, MESSAGE_MEDIA_TYPES, sha256 } from './media-crypto.js'
 import { createMediaStore, MEDIA_HOSTNAME } from './media-store.js'
 import { handleMediaHttp } from './media-http.js'
@@ -120,10 +120,12 @@ export function createMediaHost (emulator, opts = {}) {
      * content): finds the blob by directPath/url, checks fileEncSha256, the MAC and fileSha256,
      * decrypts. Remembers the media key (the recipient's phone has it), so a media retry for
      * it can be answered. Throws when the blob is unknown or a check fails.
-     * @param {any} message proto.Message (or plain object) with one media field
+     * @param {any} sent proto.Message (or plain object) with one media field, possibly wrapped
      * @returns {Promise<{bytes: Buffer, sha256: Buffer, type: string, mimetype?: string, caption?: string, fileName?: string}>}
      */
-    async decryptDeviceMedia (message) {
+    async decryptDeviceMedia (sent) {
+      // Unwraps documentWithCaption, ephemeral and view-once wrappers, as the recipient does.
+      const message = normalizeMessageContent(sent) ?? sent
       const field = Object.keys(MESSAGE_MEDIA_TYPES).find((f) => message?.[f])
       if (!field) throw new Error('no media in this message')
       const m = message[field]

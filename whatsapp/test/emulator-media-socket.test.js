@@ -95,14 +95,16 @@ test('the device sends an image and a document: each upload lands on the emulato
   assert.equal(opened.caption, 'from the gateway')
 
   const doc = randomBytes(25_000)
-  const sentDoc = await client.sock.sendMessage(alice.pnJid, { document: doc, fileName: 'invoice.pdf', mimetype: 'application/pdf' })
+  const sentDoc = await client.sock.sendMessage(alice.pnJid, { document: doc, fileName: 'invoice.pdf', mimetype: 'application/pdf', caption: 'the invoice' })
   const docRecord = await peers.next((r) => r.id === sentDoc.key.id, `the document ${sentDoc.key.id}`)
   const openedDoc = await emulator.media.decryptDeviceMedia(docRecord.message)
   assert.equal(sha(openedDoc.bytes), sha(doc))
   assert.equal(openedDoc.type, 'document')
   assert.equal(openedDoc.fileName, 'invoice.pdf')
   assert.equal(openedDoc.mimetype, 'application/pdf')
-  assert.equal(emulator.media.store.find(docRecord.message.documentMessage.directPath).kind, 'document')
+  assert.equal(openedDoc.caption, 'the invoice')
+  const docContent = docRecord.message.documentWithCaptionMessage?.message?.documentMessage ?? docRecord.message.documentMessage
+  assert.equal(emulator.media.store.find(docContent.directPath).kind, 'document')
   assert.equal(emulator.media.stats.uploads, 2)
   assert.equal(emulator.media.stats.refused, 0)
 })
