@@ -175,9 +175,9 @@ export function createHistory (emulator) {
     if (!device || synced.has(device) || emulator.historyAfterPairing === false) return 0
     synced.add(device)
     try {
-      const { stanza } = await stanzaFor(device, { syncType: 'INITIAL_BOOTSTRAP', ...(seeds.get(device.phone) ?? {}) })
-      session.send(stanza)
-      return 1
+      const chunks = chunksOf({ syncType: 'INITIAL_BOOTSTRAP', ...(seeds.get(device.phone) ?? {}) })
+      for (const chunk of chunks) session.send((await stanzaFor(device, chunk)).stanza)
+      return chunks.length
     } catch (err) {
       // A history that cannot be built must not cost the device its login (Baileys then waits 20 s and goes on).
       emulator.log('error', session.id, `initial history sync not sent: ${err.message}`)
@@ -196,20 +196,26 @@ export function createHistory (emulator) {
       remember(phone, input)
     },
     /**
-     * The phone sends `input` now to each of its online linked devices.
-     * @param {string} phone @param {HistoryInput} input @returns {Promise<{devices: number, directPaths: string[]}>}
+     * The phone sends `input` now to each of its online linked devices (push names as a second,
+     * PUSH_NAME sync). @param {string} phone @param {HistoryInput} input
+     * @returns {Promise<{devices: number, directPaths: string[]}>} directPaths: one per sync sent
      */
     async send (phone, input) {
       const why = historyInputProblem(input)
       if (why) throw new Error(why)
       remember(phone, input)
       const directPaths = []
+      let devices = 0
       for (const device of emulator.accounts.devicesOf(phone)) {
         if (!emulator.liveSessions(device.jid).length) continue
-        const { stanza, directPath } = await stanzaFor(device, { syncType: 'RECENT', ...input })
-        if (emulator.sendTo(device.jid, stanza)) directPaths.push(directPath)
+        let reached = false
+        for (const chunk of chunksOf({ syncType: 'RECENT', ...input })) {
+          const { stanza, directPath } = await stanzaFor(device, chunk)
+          if (emulator.sendTo(device.jid, stanza)) { directPaths.push(directPath); reached = true }
+        }
+        if (reached) devices++
       }
-      return { devices: directPaths.length, directPaths }
+      return { devices, directPaths }
     },
 
     /**
@@ -238,6 +244,17 @@ export function createHistory (emulator) {
       return emulator.sendTo(device.jid, stanza)
     }
   }
+}
+
+/**
+ * The syncs one history request becomes: WhatsApp's phone sends push names in a chunk of their own
+ * (PUSH_NAME; Baileys reads pushnames only there), after the conversations.
+ * @param {HistoryInput} input @returns {HistoryInput[]}
+ */
+function chunksOf (input) {
+  const { pushnames, ...rest } = input
+  if (!pushnames?.length || input.syncType === 'PUSH_NAME') return [input]
+  return [rest, { syncType: 'PUSH_NAME', pushnames }]
 }
 
 /** The device's prekey bundle as a Contact (the phone, a contact) needs it to start a session; consumes one one-time prekey. */

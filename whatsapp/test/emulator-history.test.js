@@ -53,7 +53,7 @@ async function pairWithHistory (t, emulator) {
   return { client, history, hosts }
 }
 
-test('after pairing, the phone\'s initial history reaches Baileys as messaging-history.set with the seeded chats', async (t) => {
+test('after pairing, the phone\'s initial history reaches Baileys as messaging-history.set with the seeded chats, push names in their own sync', async (t) => {
   const emulator = await startEmulator()
   t.after(() => emulator.close())
   emulator.history.seed(PHONE, {
@@ -78,12 +78,14 @@ test('after pairing, the phone\'s initial history reaches Baileys as messaging-h
   assert.equal(byId.A2.message.conversation, 'hi alice')
   assert.equal(byId.B1.message.conversation, 'bob here')
   assert.ok(set.contacts.some((c) => c.id === ALICE && c.name === 'Alice'))
+  const names = await history.next((e) => e.syncType === proto.HistorySync.HistorySyncType.PUSH_NAME, 'PUSH_NAME')
+  assert.deepEqual(names.contacts, [{ id: ALICE, notify: 'Alice A.' }])
 
   // The blob Baileys downloaded is the emulator's: encrypted md-msg-hist on the media host.
   const blobs = emulator.media.list().filter((b) => b.kind === 'md-msg-hist')
-  assert.equal(blobs.length, 1)
-  assert.equal(emulator.media.stats.downloads, 1)
-  assert.equal(emulator.history.stats.sent, 1)
+  assert.equal(blobs.length, 2, 'conversations and push names, one blob each')
+  assert.equal(emulator.media.stats.downloads, 2)
+  assert.equal(emulator.history.stats.sent, 2)
 })
 
 test('history on demand over the control API: RECENT chats reach the logged-in device; bad input is a JSON 400', async (t) => {
