@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { aesDecryptGCM, aesEncryptGCM, hkdf, normalizeMessageContent, proto } from 'baileys'
-import { b64url, decryptMedia, encryptMedia, MESSAGE_MEDIA_TYPES, sha256 } from './media-crypto.js'
+import { decryptMedia, encryptMedia, MESSAGE_MEDIA_TYPES, sha256 } from './media-crypto.js'
 import { createMediaStore, MEDIA_HOSTNAME } from './media-store.js'
 import { handleMediaHttp } from './media-http.js'
 import { getBinaryNodeChild, IqError, unixTime } from './nodes.js'
@@ -210,4 +210,3 @@ function retryKey (mediaKey) {
   return Buffer.from(hkdf(mediaKey, 32, { info: 'WhatsApp Media Retry Notification' }))
 }
 
-export { b64url }

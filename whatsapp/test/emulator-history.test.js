@@ -41,13 +41,23 @@ function historyEvents (client) {
 async function pairWithHistory (t, emulator) {
   plugPeers(emulator, PHONE, [])
   const hosts = mediaHostsFor({ mode: 'sandbox', emulatorUrl: emulator.url })
+  // Registered before the folder's removal (hooks run in order): the client ends and its creds
+  // writes settle first, so Baileys never writes into a removed folder.
+  const clients = []
+  t.after(async () => {
+    for (const c of clients) {
+      c.end()
+      await c.closed().catch(() => {})
+      await c.flushed()
+    }
+  })
   const dir = await sessionDir(t)
   const first = await connect(emulator, dir, hosts.socketConfig)
   await emulator.scan(await first.qr(), PHONE)
   assert.equal((await first.closed()).code, 515)
   await first.flushed()
   const client = await connect(emulator, dir, hosts.socketConfig)
-  t.after(() => client.end())
+  clients.push(client)
   const history = historyEvents(client)
   await client.opened()
   return { client, history, hosts }
