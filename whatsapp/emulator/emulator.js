@@ -7,6 +7,7 @@ import { createAccounts } from './accounts.js'
 import { createCertificateAuthority } from './certs.js'
 import { handleControl } from './control.js'
 import { createIqRegistry, registerLoginHandlers } from './iq.js'
+import { installMessaging } from './messaging.js'
 import { unixTime } from './nodes.js'
 import { buildPairSuccess, checkPairDeviceSign, parseQr } from './pairing.js'
 import { createSession } from './session.js'
@@ -29,6 +30,7 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost'])
  * @param {number} [opts.port]   0 (default) = any free port
  * @param {string} [opts.host]   loopback only (default 127.0.0.1)
  * @param {number} [opts.qrRefs] refs per registering connection (default 6, like WhatsApp)
+ * @param {number|null} [opts.deliveryDelayMs] contacts' automatic delivery receipts after this delay (default 200 ms; null = none)
  * @param {number} [opts.handshakeTimeoutMs] drop connections that have not completed the Noise handshake (default 20 s)
  * @param {(kind: string, ...args: any[]) => void} [opts.log]  protocol trace (default: silent)
  */
@@ -207,11 +209,15 @@ export async function createEmulator (opts = {}) {
 
     /** Stops listening and drops every connection. */
     async close () {
+      emulator.messaging.close()
       for (const s of [...sessions]) s.drop()
       await new Promise((resolve) => wss.close(() => resolve(undefined)))
       await new Promise((resolve) => http.close(() => resolve(undefined)))
     }
   }
+
+  // Signal messaging both ways (usync, key fetch, message/receipt/ack handlers, inbound controls).
+  installMessaging(emulator, { deliveryDelayMs: opts.deliveryDelayMs })
 
   const http = createServer((req, res) => { handleControl(emulator, req, res) })
   const wss = new WebSocketServer({ noServer: true })

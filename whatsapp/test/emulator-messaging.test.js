@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict'
+import { readdir } from 'node:fs/promises'
+import { test } from 'node:test'
+import { openAccount, PHONE } from './support/messaging.js'
+
+/*
+ * Signal messaging both ways through the emulator and the REAL Baileys socket: device → contact
+ * (ledger, pkmsg then msg, server ack, delivery/read receipts) and contact → device.
+ */
+
+const CONTACT = '15550002222'
+const CONTACT_JID = `${CONTACT}@s.whatsapp.net`
+
+test('device → contact: decrypted once, pkmsg then msg; delivery and read receipts reach Baileys', async (t) => {
+  const a = await openAccount(t)
+  const m1 = await a.send(CONTACT_JID, { text: 'hello contact' })
+  const delivered = await a.updated((u) => u.key.id === m1.key.id && u.update.status === 3, 'delivery receipt')
+  assert.equal(delivered.key.fromMe, true)
+  const m2 = await a.send(CONTACT_JID, { text: 'second' })
+  await a.updated((u) => u.key.id === m2.key.id && u.update.status === 3, 'second delivery receipt')
+
+  const ledger = a.emulator.messaging.sent(PHONE)
+  assert.deepEqual(ledger.map((e) => [e.id, e.contact, e.text, e.count, e.resends]), [
+    [m1.key.id, CONTACT, 'hello contact', 1, 0],
+    [m2.key.id, CONTACT, 'second', 1, 0]
+  ])
+  assert.equal(ledger[0].type, 'pkmsg')
+  assert.equal(ledger[1].type, 'pkmsg', 'pkmsg until the contact answered (Signal rule)')
+  assert.equal(ledger[0].phoneCopies, 1, 'the own phone got the DSM copy')
+  assert.deepEqual(ledger[0].receipts, ['delivered'])
+
+  // after the contact answers, the device's next message is a msg
+  await a.emulator.messaging.inbound(PHONE, { from: CONTACT, text: 'answer' })
+  await a.upserted((m) => m.message?.conversation === 'answer', 'the answer')
+  const m3 = await a.send(CONTACT_JID, { text: 'third' })
+  await a.updated((u) => u.key.id === m3.key.id && u.update.status === 3, 'third delivery')
+  assert.equal(a.emulator.messaging.sent(PHONE).at(-1).type, 'msg')
+
+  a.emulator.messaging.receipt(PHONE, { id: m1.key.id, status: 'read' })
+  const read = await a.updated((u) => u.key.id === m1.key.id && u.update.status === 4, 'read receipt')
+  assert.equal(read.key.remoteJid.endsWith('@lid') || read.key.remoteJid === CONTACT_JID, true)
+
+  const files = await readdir(a.dir)
+  assert.ok(files.some((f) => f.startsWith('session-') && f.includes(a.emulator.messaging.contacts.contactFor(CONTACT).lid)), `session file for the contact in ${files}`)
+})
