@@ -117,7 +117,7 @@ export function createInboundControls ({ emulator, controls, contacts, stateOf, 
     /**
      * A flood of `count` text messages from `senders` contacts (numbers 92340000000x), `batch`
      * encrypted and written per step; waits while the socket's send buffer is above 1 MiB, and
-     * resolves when the devices acked every message (or after `timeoutMs`). Sessions are reused
+     * resolves when the device answered every message (receipt or ack) (or after `timeoutMs`). Sessions are reused
      * across calls, so only a contact's first message is a pkmsg. Each text is
      * `bench <epoch ms> <seq>` so a receiver can measure latency.
      * @param {string} phone @param {{count: number, batch?: number, senders?: number, timeoutMs?: number}} b
@@ -132,10 +132,10 @@ export function createInboundControls ({ emulator, controls, contacts, stateOf, 
       let settle = () => {}
       const allAcked = new Promise((resolve) => { settle = resolve })
       const off = controls.subscribe((e) => {
-        if (e.kind === 'ack' && e.phone === phone && expected.delete(e.id)) {
-          acked++
-          if (!expected.size && sentAll) settle()
-        }
+        // a device answers a decrypted message with a receipt, anything else with an ack
+        if (e.phone !== phone || (e.kind !== 'ack' && e.kind !== 'receipt')) return
+        for (const id of e.ids ?? [e.id]) if (expected.delete(id)) acked++
+        if (!expected.size && sentAll) settle()
       })
       let sentAll = false
       const started = Date.now()

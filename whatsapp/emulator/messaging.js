@@ -244,6 +244,7 @@ export function installMessaging (emulator, opts = {}) {
     const queued = s?.offline.get(device.jid) ?? []
     if (s) s.offline.delete(device.jid)
     for (const node of queued) session.send({ ...node, attrs: { ...node.attrs, offline: '1' } })
+    notify({ kind: 'offline', phone: device.phone, jid: device.jid, count: queued.length })
     return queued.length
   })
 
@@ -252,7 +253,7 @@ export function installMessaging (emulator, opts = {}) {
     deliveryDelayMs,
     /** @param {string} phone */
     stateOf,
-    /** Events: {kind: sent|failed|receipt|ack|resent|delivered, phone, …}. @param {(e: any) => void} fn */
+    /** Events: {kind: sent|failed|receipt|ack|resent|delivered|offline, phone, …}. @param {(e: any) => void} fn */
     subscribe (fn) { listeners.add(fn); return () => listeners.delete(fn) },
     notify,
     deliver,

@@ -56,7 +56,7 @@ function wrap (client, store) {
         waiters.delete(check); clearTimeout(timer); resolve(hit)
         return true
       }
-      const timer = setTimeout(() => { waiters.delete(check); reject(new Error(`timed out waiting for ${what}`)) }, timeoutMs)
+      const timer = setTimeout(() => { waiters.delete(check); reject(new Error(`timed out waiting for ${what}; last seen: ${JSON.stringify(list().slice(-5), (k, v) => (v?.type === 'Buffer' ? '<bytes>' : v)).slice(0, 1500)}`)) }, timeoutMs)
       if (!check()) waiters.add(check)
     })
   }
@@ -69,6 +69,15 @@ function wrap (client, store) {
       store.set(m.key.id, m.message)
       return m
     },
+    /**
+     * Resolves once message `id` reached `status` (3 delivered, 4 read, 0 error): Baileys reports
+     * it in messages.update, or folds it into the buffered messages.upsert of the sent message
+     * when the receipt arrives while its event buffer is on.
+     */
+    status: (id, status, what, ms) => until(() => [
+      ...updates.filter((u) => u.key.id === id && u.update.status === status),
+      ...upserts.filter((u) => u.msg.key.id === id && u.msg.status === status && status !== 0)
+    ], () => true, what ?? `status ${status} of ${id}`, ms),
     upserted: (pred, what, ms) => until(() => upserts, (u) => pred(u.msg, u.type), what, ms).then((u) => u.msg),
     updated: (pred, what, ms) => until(() => updates, pred, what, ms),
     /** Resolves when `n` upserts match pred. */
