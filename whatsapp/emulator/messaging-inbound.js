@@ -121,7 +121,7 @@ export function createInboundControls ({ emulator, controls, contacts, stateOf, 
      * across calls, so only a contact's first message is a pkmsg. Each text is
      * `bench <epoch ms> <seq>` so a receiver can measure latency.
      * @param {string} phone @param {{count: number, batch?: number, senders?: number, timeoutMs?: number}} b
-     * @returns {Promise<{count: number, acked: number, ms: number, perSecond: number}>}
+     * @returns {Promise<{count: number, acked: number, ms: number, sendMs: number, perSecond: number}>}  sendMs: until the last stanza was written
      */
     async burst (phone, { count, batch = 50, senders = 10, timeoutMs = 120000 }) {
       const devices = receivers(phone)
@@ -138,6 +138,7 @@ export function createInboundControls ({ emulator, controls, contacts, stateOf, 
         if (!expected.size && sentAll) settle()
       })
       let sentAll = false
+      let sendMs = 0
       const started = Date.now()
       try {
         for (let done = 0; done < count; done += batch) {
@@ -154,6 +155,7 @@ export function createInboundControls ({ emulator, controls, contacts, stateOf, 
           await drained(devices)
         }
         sentAll = true
+        sendMs = Date.now() - started
         if (!expected.size) settle()
         const timer = setTimeout(settle, timeoutMs)
         await allAcked
@@ -162,7 +164,7 @@ export function createInboundControls ({ emulator, controls, contacts, stateOf, 
         off()
       }
       const ms = Date.now() - started
-      return { count, acked, ms, perSecond: ms ? Math.round(acked * 1000 / ms) : acked }
+      return { count, acked, ms, sendMs, perSecond: ms ? Math.round(acked * 1000 / ms) : acked }
     }
   }
 

@@ -232,10 +232,10 @@ export function installMessaging (emulator, opts = {}) {
 
   // Acks the device sends for what the server delivered (messages, receipts, notifications).
   emulator.onStanza('ack', ({ node, device }) => {
-    if (!device || node.attrs.class !== 'message') return
-    const entry = stateOf(device.phone).inbound.get(node.attrs.id)
+    if (!device) return
+    const entry = node.attrs.class === 'message' ? stateOf(device.phone).inbound.get(node.attrs.id) : undefined
     if (entry) entry.acks++
-    notify({ kind: 'ack', phone: device.phone, id: node.attrs.id, error: node.attrs.error })
+    notify({ kind: 'ack', phone: device.phone, class: node.attrs.class, id: node.attrs.id, error: node.attrs.error })
   })
 
   // Offline delivery: what WhatsApp kept for the device, marked offline, before <ib><offline>.
@@ -313,8 +313,9 @@ export function installMessaging (emulator, opts = {}) {
     reinstall (phone, { contact: who }) {
       const contact = contacts.contactFor(who)
       contact.reinstall()
-      deliverToAccount(phone, () => buildIdentityChangeNotification({ from: contact.pnJid, id: serverId() }))
-      return { contact: contact.phone, installs: contact.installs }
+      const id = serverId()
+      deliverToAccount(phone, () => buildIdentityChangeNotification({ from: contact.pnJid, id }))
+      return { contact: contact.phone, installs: contact.installs, notification: id }
     },
 
     /** The ledger of one account. @param {string} phone */

@@ -9,7 +9,7 @@ import { connect, pairAndLogin, PHONE, sessionDir, startEmulator } from './emula
 
 /**
  * @param {import('node:test').TestContext} t
- * @param {{emulator?: any, getMessage?: (key: any) => Promise<any>, emulatorOptions?: any}} [opts]
+ * @param {{emulator?: any, getMessage?: (key: any) => Promise<any>, emulatorOptions?: any, config?: object}} [opts]
  */
 export async function openAccount (t, opts = {}) {
   const emulator = opts.emulator ?? await startEmulator(opts.emulatorOptions)
@@ -22,7 +22,8 @@ export async function openAccount (t, opts = {}) {
     // The emulator sends no history sync yet (another step); without this Baileys buffers every
     // event of a first connection for 20 s waiting for it.
     shouldSyncHistoryMessage: () => false,
-    getMessage: opts.getMessage ?? (async (key) => { getMessageCalls.push(key); return store.get(key.id) })
+    getMessage: opts.getMessage ?? (async (key) => { getMessageCalls.push(key); return store.get(key.id) }),
+    ...opts.config
   }
   const prekeys = once(emulator.events, 'prekeys')
   const { client, paired } = await pairAndLogin(emulator, dir, PHONE, config)
@@ -76,7 +77,7 @@ function wrap (client, store) {
      */
     status: (id, status, what, ms) => until(() => [
       ...updates.filter((u) => u.key.id === id && u.update.status === status),
-      ...upserts.filter((u) => u.msg.key.id === id && u.msg.status === status && status !== 0)
+      ...upserts.filter((u) => u.msg.key.id === id && u.msg.status === status)
     ], () => true, what ?? `status ${status} of ${id}`, ms),
     upserted: (pred, what, ms) => until(() => upserts, (u) => pred(u.msg, u.type), what, ms).then((u) => u.msg),
     updated: (pred, what, ms) => until(() => updates, pred, what, ms),
