@@ -5,9 +5,13 @@
  *   GET  /control/devices/:phone            → the phone's newest linked device, 404 if none
  *   POST /control/stream-error {phone, code}→ {sessions}
  *   POST /control/drop         {phone}      → {sessions}
+ * Messaging routes (inbound, receipt, fail, retry-request, reinstall, burst, sent, received):
+ * messaging-control.js.
  * Errors: {"error": {"code", "message"}} with 400 (bad input), 404 (unknown route or device)
  * or 409 (the operation was refused, e.g. a pairing the companion rejected).
  */
+
+import { handleMessagingRoute } from './messaging-control.js'
 
 const MAX_BODY = 64 * 1024
 const STREAM_CODES = new Set([401, 403, 408, 428, 440, 500, 503, 515])
@@ -36,6 +40,8 @@ export async function handleControl (emulator, req, res) {
         identityKey: d.identityKey.toString('base64'), preKeyCount: d.preKeyCount, online: d.online
       })
     }
+    const routed = await handleMessagingRoute(emulator, req.method ?? 'GET', path, () => readJson(req))
+    if (routed) return reply(routed.status, routed.body)
     if (req.method !== 'POST' || !['/control/scan', '/control/stream-error', '/control/drop'].includes(path)) {
       return error(404, 'not_found', `no route ${req.method} ${path}`)
     }
