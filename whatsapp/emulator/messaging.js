@@ -280,6 +280,7 @@ export function installMessaging (emulator, opts = {}) {
 
     /** The next `count` device messages get an error ack `code` and reach nobody. @param {string} phone */
     fail (phone, { count, code = '479' }) {
+      if (!Number.isInteger(count) || count < 1) throw new MessagingError('bad_request', 'count must be a positive integer')
       const s = stateOf(phone)
       s.fail.left += count
       s.fail.code = String(code)
