@@ -21,7 +21,7 @@ import {
  *     (messaging-inbound.js), delivered to live sessions or queued until the next login.
  */
 
-/** One-time prekeys left on the server below which it tells the device to upload more. */
+/** One-time prekeys left on the server below which it tells the device to upload more (Baileys' MIN_PREKEY_COUNT). */
 const PREKEY_LOW = 5
 
 export class MessagingError extends Error {
@@ -94,7 +94,7 @@ export function installMessaging (emulator, opts = {}) {
     if (preKeyId !== undefined) {
       bundle.preKey = { keyId: preKeyId, publicKey: device.preKeys.get(preKeyId) }
       device.preKeys.delete(preKeyId)
-      if (device.preKeys.size === PREKEY_LOW) emulator.sendTo(device.jid, buildPreKeyLowNotification({ id: serverId(), count: device.preKeys.size }))
+      if (device.preKeys.size === PREKEY_LOW - 1) emulator.sendTo(device.jid, buildPreKeyLowNotification({ id: serverId(), count: device.preKeys.size }))
     }
     return bundle
   }

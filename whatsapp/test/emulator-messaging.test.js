@@ -44,3 +44,18 @@ test('device → contact: decrypted once, pkmsg then msg; delivery and read rece
   const files = await readdir(a.dir)
   assert.ok(files.some((f) => f.startsWith('session-') && f.includes(a.emulator.messaging.contacts.contactFor(CONTACT).lid)), `session file for the contact in ${files}`)
 })
+
+test('a device whose prekey stock runs low on the server is told so and uploads more', async (t) => {
+  const a = await openAccount(t)
+  const device = a.emulator.accounts.findDevice(PHONE, 1)
+  for (const id of [...device.preKeys.keys()].slice(5)) device.preKeys.delete(id)
+  const uploaded = new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no prekey upload within 10 s')), 10000)
+    a.emulator.events.once('prekeys', (e) => { clearTimeout(timer); resolve(e) })
+  })
+  const sent = await a.emulator.messaging.inbound(PHONE, { from: '15550007777', text: 'takes a prekey' })
+  await a.upserted((x) => x.key.id === sent.id, 'the message')
+  const upload = await uploaded
+  assert.ok(upload.count > 0)
+  assert.ok(device.preKeys.size > 5, `stock refilled: ${device.preKeys.size}`)
+})
