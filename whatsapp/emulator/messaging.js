@@ -188,12 +188,15 @@ export function installMessaging (emulator, opts = {}) {
     }
     if (contact.phone === device.phone) {
       if (node.attrs.category === 'peer') { s.peer.push({ id: record.id, message: record.message }); return }
-      for (const e of s.ledger.values()) if (e.id === record.id) e.phoneCopies++
-      return
+      let copied = false
+      for (const e of s.ledger.values()) if (e.id === record.id && e.contact !== contact.phone) { e.phoneCopies++; copied = true }
+      // a copy with no contact entry is a message to the account's own chat: the phone is its recipient
+      if (copied) return
     }
     const { entry, first } = recordArrival(s, contact.phone, record)
     notify({ kind: 'sent', phone: device.phone, entry })
-    if (first && deliveryDelayMs !== null) {
+    // (no delivery receipt in the account's own chat: the phone is the sender's own device)
+    if (first && deliveryDelayMs !== null && contact.phone !== device.phone) {
       later(() => controls.receipt(device.phone, { id: entry.id, status: 'delivered', from: contact.phone }), deliveryDelayMs)
     }
   }

@@ -59,3 +59,12 @@ test('a device whose prekey stock runs low on the server is told so and uploads 
   assert.ok(upload.count > 0)
   assert.ok(device.preKeys.size > 5, `stock refilled: ${device.preKeys.size}`)
 })
+
+test('a message to the account\'s own chat is recorded once, with the own phone as recipient', async (t) => {
+  const a = await openAccount(t)
+  const recorded = a.emulator.messaging.waitFor((e) => e.kind === 'sent' && e.entry.text === 'note to self', 5000)
+  const note = await a.send(`${PHONE}@s.whatsapp.net`, { text: 'note to self' })
+  assert.equal(await recorded, true, 'the own phone decrypted it')
+  const ledger = a.emulator.messaging.sent(PHONE)
+  assert.deepEqual(ledger.map((e) => [e.id, e.contact, e.text, e.count, e.phoneCopies]), [[note.key.id, PHONE, 'note to self', 1, 0]])
+})
