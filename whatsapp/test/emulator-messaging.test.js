@@ -68,3 +68,10 @@ test('a message to the account\'s own chat is recorded once, with the own phone 
   const ledger = a.emulator.messaging.sent(PHONE)
   assert.deepEqual(ledger.map((e) => [e.id, e.contact, e.text, e.count, e.phoneCopies]), [[note.key.id, PHONE, 'note to self', 1, 0]])
 })
+
+test('usync contact query: numbers are on WhatsApp unless marked absent', async (t) => {
+  const a = await openAccount(t)
+  a.emulator.messaging.contacts.notOnWhatsApp('15550009999')
+  const found = await a.client.sock.onWhatsApp('+15550008888', '+15550009999')
+  assert.deepEqual(found.map((r) => [r.jid, r.exists]), [['15550008888@s.whatsapp.net', true]])
+})
