@@ -1,11 +1,23 @@
 #!/usr/bin/env node
+import { format } from 'node:util'
 import { createEmulator } from './emulator.js'
 
 /*
- * Standalone emulator: `node whatsapp/emulator/server.js --port N [--host 127.0.0.1]`.
- * Prints its WebSocket URL as the first stdout line (then nothing else on stdout); the control
- * API (docs/emulator.md) is on the same port. Stops on SIGINT/SIGTERM.
+ * Standalone emulator: `node whatsapp/emulator/server.js --port N [--host 127.0.0.1]
+ * [--delivery-delay-ms 200|none]`. Prints its WebSocket URL as the first stdout line (then
+ * nothing else on stdout); the control API (docs/emulator.md) is on the same port. Stops on
+ * SIGINT/SIGTERM.
  */
+
+// libsignal (the contacts' Signal sessions) prints with console.*: keep stdout for the URL, and
+// drop its session dumps, which carry the simulated contacts' private keys.
+for (const method of /** @type {const} */ (['log', 'info', 'debug', 'warn'])) {
+  console[method] = (...args) => {
+    const text = format(...args)
+    if (/^(Closing session|Opening session|Closing open session|Removing old closed session|Session already)/.test(text)) return
+    process.stderr.write(text + '\n')
+  }
+}
 
 function arg (name, fallback) {
   const i = process.argv.indexOf(`--${name}`)
@@ -17,7 +29,13 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.stderr.write('usage: server.js --port N [--host 127.0.0.1]\n')
   process.exit(2)
 }
-const emulator = await createEmulator({ port, host: arg('host', '127.0.0.1') })
+const delay = arg('delivery-delay-ms', '200')
+const deliveryDelayMs = delay === 'none' ? null : Number(delay)
+if (deliveryDelayMs !== null && (!Number.isInteger(deliveryDelayMs) || deliveryDelayMs < 0)) {
+  process.stderr.write('--delivery-delay-ms must be a whole number of milliseconds or none\n')
+  process.exit(2)
+}
+const emulator = await createEmulator({ port, host: arg('host', '127.0.0.1'), deliveryDelayMs })
 process.stdout.write(`${emulator.url}\n`)
 const stop = () => { emulator.close().finally(() => process.exit(0)) }
 process.on('SIGINT', stop)

@@ -99,14 +99,15 @@ function summary (u) {
 /**
  * Pairs a fresh folder end to end (QR, scan, 515) and logs in again; returns the open client.
  * @param {any} emulator @param {string} dir @param {string} [phone]
+ * @param {object} [config] extra makeWASocket config for the logged-in socket (e.g. getMessage)
  */
-export async function pairAndLogin (emulator, dir, phone = PHONE) {
+export async function pairAndLogin (emulator, dir, phone = PHONE, config = {}) {
   const first = await connect(emulator, dir)
   const paired = await emulator.scan(await first.qr(), phone)
   const close = await first.closed()
   if (close.code !== 515) throw new Error(`expected 515 after pairing, got ${close.code} ${close.message}`)
   await first.flushed()
-  const client = await connect(emulator, dir)
+  const client = await connect(emulator, dir, config)
   await client.opened()
   return { client, paired }
 }
