@@ -1,5 +1,5 @@
 import { once } from 'node:events'
-import { connect, pairAndLogin, PHONE, sessionDir, startEmulator } from './emulator.js'
+import { linkedClient, PHONE, startEmulator } from './emulator.js'
 
 /*
  * Messaging test rig: an emulator, one account paired and logged in with the REAL Baileys
@@ -14,30 +14,47 @@ import { connect, pairAndLogin, PHONE, sessionDir, startEmulator } from './emula
 export async function openAccount (t, opts = {}) {
   const emulator = opts.emulator ?? await startEmulator(opts.emulatorOptions)
   if (!opts.emulator) t.after(() => emulator.close())
-  const dir = await sessionDir(t)
   /** @type {Map<string, any>} messages the "gateway" sent, served to getMessage */
   const store = new Map()
   const getMessageCalls = []
   const config = {
-    // The emulator sends no history sync yet (another step); without this Baileys buffers every
-    // event of a first connection for 20 s waiting for it.
+    // The phone's initial history sync is not under test here; without waiting for it Baileys
+    // releases the first connection's events at once instead of buffering them.
     shouldSyncHistoryMessage: () => false,
     getMessage: opts.getMessage ?? (async (key) => { getMessageCalls.push(key); return store.get(key.id) }),
     ...opts.config
   }
   const prekeys = once(emulator.events, 'prekeys')
-  const { client, paired } = await pairAndLogin(emulator, dir, PHONE, config)
-  t.after(() => client.end())
+  const linked = await linkedClient(t, { emulator, config })
   await prekeys
+  const { client, paired, dir } = linked
   const account = wrap(client, store)
-  return { emulator, dir, paired, client, ...account, getMessageCalls, config, reconnect: () => reconnect(emulator, dir, config, store, t) }
+  return { emulator, dir, paired, client, ...account, getMessageCalls, config, reconnect: () => reconnect(linked, store) }
 }
 
-async function reconnect (emulator, dir, config, store, t) {
-  const client = await connect(emulator, dir, config)
-  t.after(() => client.end())
+/** A second socket on the account's folder (ended by linkedClient's cleanup), with its own recorders. */
+async function reconnect (linked, store) {
+  const client = await linked.connect()
   const w = wrap(client, store)
   return { client, ...w }
+}
+
+/**
+ * Resolves with the first ledger entry of `phone` (what a contact decrypted from the device,
+ * `emulator.messaging.sent`) matching `pred`, already there or still to come; rejects after
+ * `timeoutMs` with what the ledger holds.
+ * @param {any} emulator @param {string} phone @param {(e: any) => boolean} pred @param {string} what
+ */
+export function ledgerEntry (emulator, phone, pred, what, timeoutMs = 15000) {
+  const m = emulator.messaging
+  return new Promise((resolve, reject) => {
+    const done = (fn, v) => { off(); clearTimeout(timer); fn(v) }
+    // subscribed before the first look, so an arrival in between is not missed
+    const off = m.subscribe((e) => { if (e.kind === 'sent' && e.phone === phone && pred(e.entry)) done(resolve, e.entry) })
+    const timer = setTimeout(() => done(reject, new Error(`no ledger entry with ${what}; ledger: ${JSON.stringify(m.sent(phone).map((e) => ({ id: e.id, contact: e.contact, stanzaType: e.stanzaType })))}`)), timeoutMs)
+    const hit = m.sent(phone).find(pred)
+    if (hit) done(resolve, hit)
+  })
 }
 
 /** Records upserts/updates of one socket and offers bounded waits on them. */
