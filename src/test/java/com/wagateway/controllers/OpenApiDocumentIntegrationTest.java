@@ -1,0 +1,202 @@
+package com.wagateway.controllers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.wagateway.support.ApiClient;
+import com.wagateway.support.GatewayHarness;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The OpenAPI document served by the running gateway ({@code /v3/api-docs}) is one clients can
+ * trust: JSON everywhere, every answer declared with the error schema, and the snapshot the
+ * dashboard's types are generated from ({@code frontend/openapi.json}) is what the app serves.
+ */
+class OpenApiDocumentIntegrationTest {
+
+    /** Where the dashboard's generated API types come from (see frontend/package.json, gen:api). */
+    static final Path SNAPSHOT = Path.of("frontend", "openapi.json");
+    static final String REFRESH = "./mvnw test -Dtest=OpenApiDocumentIntegrationTest -Dopenapi.update=true "
+            + "-DskipFrontendTests -DskipEngineTests, then: cd frontend && npm run gen:api";
+    static final JsonMapper PRETTY = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+
+    static GatewayHarness gw;
+    static JsonNode doc;
+
+    @BeforeAll
+    static void start() {
+        gw = GatewayHarness.start(GatewayHarness.tempDataDir("openapi"));
+        ApiClient.Response r = gw.anonymous().get("/v3/api-docs");
+        assertThat(r.status()).as(r.raw()).isEqualTo(200);
+        doc = r.json();
+    }
+
+    @AfterAll
+    static void stop() {
+        gw.close();
+    }
+
+    @Test
+    void noOperationDeclaresAnyContentTypeButJson() {
+        List<String> notJson = new ArrayList<>();
+        collectContentTypes(doc.path("paths"), "", notJson);
+        assertThat(notJson).as("content types other than application/json").isEmpty();
+    }
+
+    @Test
+    void everyOperationDeclaresSuccessAndErrorsWithTheErrorSchema() {
+        List<String> problems = new ArrayList<>();
+        int operations = 0;
+        for (Map.Entry<String, JsonNode> path : doc.path("paths").properties()) {
+            for (Map.Entry<String, JsonNode> op : path.getValue().properties()) {
+                operations++;
+                String name = op.getKey().toUpperCase() + " " + path.getKey();
+                JsonNode responses = op.getValue().path("responses");
+                boolean success = false;
+                boolean clientError = false;
+                for (Map.Entry<String, JsonNode> r : responses.properties()) {
+                    String code = r.getKey();
+                    if (code.startsWith("2")) {
+                        success = true;
+                        if (!r.getValue().path("content").path("application/json").has("schema")) {
+                            problems.add(name + " " + code + " has no JSON schema");
+                        }
+                    } else if (code.startsWith("4") || code.startsWith("5")) {
+                        clientError |= code.startsWith("4");
+                        String ref = r.getValue().path("content").path("application/json").path("schema").path("$ref").asString("");
+                        if (!ref.equals("#/components/schemas/ErrorBody")) {
+                            problems.add(name + " " + code + " is not the error schema: " + ref);
+                        }
+                    } else {
+                        problems.add(name + " declares " + code);
+                    }
+                }
+                if (!success) {
+                    problems.add(name + " declares no 2xx");
+                }
+                if (!clientError) {
+                    problems.add(name + " declares no 4xx");
+                }
+            }
+        }
+        assertThat(operations).as("operations in the document").isGreaterThan(30);
+        assertThat(problems).isEmpty();
+    }
+
+    @Test
+    void sendMessageDeclaresSentQueuedAndConflict() {
+        JsonNode responses = doc.path("paths").path("/api/send-message").path("post").path("responses");
+        assertThat(fieldNames(responses)).contains("200", "202", "400", "401", "409", "415", "503");
+        String sendResponse = "#/components/schemas/SendResponse";
+        assertThat(responses.path("200").path("content").path("application/json").path("schema").path("$ref").asString())
+                .isEqualTo(sendResponse);
+        assertThat(responses.path("202").path("content").path("application/json").path("schema").path("$ref").asString())
+                .isEqualTo(sendResponse);
+    }
+
+    @Test
+    void specificAnswersAreDeclaredWhereTheyHappen() {
+        JsonNode paths = doc.path("paths");
+        assertThat(fieldNames(paths.path("/api/connections").path("post").path("responses"))).contains("201", "409");
+        assertThat(fieldNames(paths.path("/api/auth/login").path("post").path("responses"))).contains("200", "401", "429");
+        assertThat(fieldNames(paths.path("/api/auth/login").path("post").path("responses"))).doesNotContain("404");
+        assertThat(fieldNames(paths.path("/api/webhook-logs/{event_id}/redeliver").path("post").path("responses")))
+                .contains("202", "404", "409");
+        assertThat(fieldNames(paths.path("/api/users").path("get").path("responses"))).contains("200", "401", "403");
+    }
+
+    /** The error schema is ErrorBody's fields, as the API really answers them. */
+    @Test
+    void errorSchemaMatchesWhatTheApiAnswers() {
+        JsonNode schemas = doc.path("components").path("schemas");
+        JsonNode error = schemas.path("ErrorBody");
+        assertThat(fieldNames(error.path("properties"))).containsExactly("error");
+        String detailRef = error.path("properties").path("error").path("$ref").asString();
+        JsonNode detail = schemas.path(detailRef.substring(detailRef.lastIndexOf('/') + 1));
+        Set<String> declared = fieldNames(detail.path("properties"));
+        assertThat(declared).containsExactlyInAnyOrder("status", "code", "message", "field", "path");
+
+        ApiClient.Response real = gw.get("/api/connections/no-such-connection");
+        assertThat(real.status()).isEqualTo(404);
+        assertThat(fieldNames(real.json())).containsExactly("error");
+        assertThat(fieldNames(real.json().path("error"))).isEqualTo(declared);
+    }
+
+    /** Property names follow the wire (snake_case), so generated types match real bodies. */
+    @Test
+    void schemasUseTheWireNames() {
+        JsonNode view = doc.path("components").path("schemas").path("ConnectionView").path("properties");
+        gw.post("/api/connections", "{\"connection_id\":\"openapi-names\"}");
+        ApiClient.Response real = gw.get("/api/connections/openapi-names");
+        assertThat(real.status()).as(real.raw()).isEqualTo(200);
+        assertThat(fieldNames(view)).isNotEmpty().isEqualTo(fieldNames(real.json()));
+        // the API writes every field (nulls included): all are required; only some may be null
+        JsonNode schema = doc.path("components").path("schemas").path("ConnectionView");
+        Set<String> required = new TreeSet<>();
+        schema.path("required").forEach(n -> required.add(n.asString()));
+        assertThat(required).isEqualTo(fieldNames(view));
+        assertThat(view.path("connection_id").path("type").asString()).isEqualTo("string");
+        assertThat(view.path("reason").path("type").toString()).contains("\"null\"");
+        assertThat(real.json().path("reason").isNull()).isTrue();
+        // a request body requires nothing: the server checks its fields itself
+        assertThat(doc.path("components").path("schemas").path("SendTextRequest").has("required")).isFalse();
+    }
+
+    /**
+     * The committed snapshot equals what the app serves (servers left out: they name the test's
+     * random port). With {@code -Dopenapi.update=true} the snapshot is written instead.
+     */
+    @Test
+    void committedSnapshotIsCurrent() throws IOException {
+        ObjectNode served = ((ObjectNode) doc).deepCopy();
+        served.remove("servers");
+        String text = PRETTY.writeValueAsString(served) + "\n";
+        if (Boolean.getBoolean("openapi.update")) {
+            Files.writeString(SNAPSHOT, text, StandardCharsets.UTF_8);
+        }
+        assertThat(Files.exists(SNAPSHOT)).as(SNAPSHOT + " is missing; run " + REFRESH).isTrue();
+        String committed = Files.readString(SNAPSHOT, StandardCharsets.UTF_8);
+        assertThat(committed.equals(text))
+                .as(SNAPSHOT + " differs from the document the gateway serves; run " + REFRESH)
+                .isTrue();
+    }
+
+    private static void collectContentTypes(JsonNode node, String where, List<String> out) {
+        if (node.isObject()) {
+            for (Map.Entry<String, JsonNode> e : node.properties()) {
+                if (e.getKey().equals("content")) {
+                    for (String type : fieldNames(e.getValue())) {
+                        if (!type.equals("application/json")) {
+                            out.add(where + " " + type);
+                        }
+                    }
+                }
+                collectContentTypes(e.getValue(), where + "/" + e.getKey(), out);
+            }
+        } else if (node.isArray()) {
+            for (JsonNode n : node) {
+                collectContentTypes(n, where, out);
+            }
+        }
+    }
+
+    private static Set<String> fieldNames(JsonNode node) {
+        Set<String> names = new TreeSet<>();
+        node.propertyNames().forEach(names::add);
+        return names;
+    }
+}
