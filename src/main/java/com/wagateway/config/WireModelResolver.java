@@ -3,6 +3,7 @@ package com.wagateway.config;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.wagateway.controllers.dto.NeverNull;
+import com.wagateway.controllers.dto.WireValues;
 import io.swagger.v3.core.converter.AnnotatedType;
 import io.swagger.v3.core.converter.ModelConverter;
 import io.swagger.v3.core.converter.ModelConverterContext;
@@ -27,7 +28,8 @@ import java.util.Set;
  * <li>every field required, since the API writes nulls instead of leaving fields out (a record or
  * field marked {@code @JsonInclude(NON_NULL)} leaves them out: there only {@link NeverNull}
  * fields are required);</li>
- * <li>every field nullable unless it is primitive, a collection, or marked {@link NeverNull}.</li>
+ * <li>every field nullable unless it is primitive, a collection, or marked {@link NeverNull};</li>
+ * <li>the allowed values of a field marked {@link WireValues} (e.g. a connection's status).</li>
  * </ul>
  * Request bodies share these records; {@link OpenApiConfig} drops {@code required} from schemas
  * only requests use (a client may leave out any field the server does not insist on).
@@ -85,11 +87,28 @@ public class WireModelResolver extends ModelResolver {
             if ((neverNull || !omitsNulls) && !required.contains(name)) {
                 required.add(name);
             }
+            WireValues values = c.getAnnotation(WireValues.class);
+            if (values != null && p.getEnum() == null) {
+                p.setEnum(wireValues(values.value()));
+            }
             if (!neverNull && !omitsNulls) {
                 props.put(name, nullable(p));
             }
         }
         model.setRequired(required);
+    }
+
+    /** Each constant's {@code wire()} value, or its lower-case name when the enum has no such method. */
+    private static List<String> wireValues(Class<? extends Enum<?>> type) {
+        List<String> out = new ArrayList<>();
+        for (Enum<?> e : type.getEnumConstants()) {
+            try {
+                out.add((String) type.getMethod("wire").invoke(e));
+            } catch (ReflectiveOperationException | ClassCastException none) {
+                out.add(e.name().toLowerCase(java.util.Locale.ROOT));
+            }
+        }
+        return out;
     }
 
     private static JsonInclude accessorInclude(RecordComponent c) {
