@@ -1,6 +1,7 @@
 package com.wagateway.config;
 
 import com.wagateway.controllers.dto.ErrorBody;
+import com.wagateway.realtime.RealtimeEvents;
 import io.swagger.v3.core.converter.ModelConverters;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
@@ -35,12 +36,15 @@ import org.springframework.context.annotation.Configuration;
  * <li>406 everywhere (an Accept header without JSON: this API answers nothing else);</li>
  * <li>500 and 503 ({@code database_unavailable}, with Retry-After) everywhere.</li>
  * </ul>
+ * The realtime (Socket.IO) events are listed too, under {@code x-realtime-events}.
  * Operation-specific answers (send-message's 202 and 409, login's 429, ...) are declared with
  * {@code @ApiResponse} on the controller method; this class only adds the error schema to them.
  */
 @Configuration(proxyBeanMethods = false)
 public class OpenApiConfig {
 
+    /** The document's extension listing the realtime events and their payload schemas. */
+    public static final String REALTIME_EVENTS = "x-realtime-events";
     /** The component name of the error shape in the document. */
     public static final String ERROR_SCHEMA = "ErrorBody";
     static final String JSON = "application/json";
@@ -88,14 +92,16 @@ public class OpenApiConfig {
         Components components = api.getComponents() == null ? new Components() : api.getComponents();
         api.setComponents(components);
         // the converters springdoc uses for this spec version (they include WireModelResolver)
-        ModelConverters.getInstance(api.getSpecVersion() == io.swagger.v3.oas.models.SpecVersion.V31)
-                .readAll(ErrorBody.class).forEach(components::addSchemas);
+        ModelConverters converters = ModelConverters.getInstance(api.getSpecVersion() == io.swagger.v3.oas.models.SpecVersion.V31);
+        converters.readAll(ErrorBody.class).forEach(components::addSchemas);
+        Map<String, String> events = realtimeEvents(converters, components);
+        api.addExtension(REALTIME_EVENTS, events);
         if (api.getPaths() == null) {
             return;
         }
         api.getPaths().forEach((path, item) -> item.readOperationsMap()
                 .forEach((method, op) -> completeOperation(path, method, op)));
-        requestOnlySchemasRequireNothing(api);
+        requestOnlySchemasRequireNothing(api, events.values());
         // stable order of schemas, so the committed snapshot only changes when the API does
         if (components.getSchemas() != null) {
             components.setSchemas(new TreeMap<>(components.getSchemas()));
@@ -151,13 +157,14 @@ public class OpenApiConfig {
      * only requests use drops it, since clients may leave out fields (the server checks them).
      */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private static void requestOnlySchemasRequireNothing(OpenAPI api) {
+    private static void requestOnlySchemasRequireNothing(OpenAPI api, java.util.Collection<String> eventRefs) {
         Map<String, Schema> schemas = api.getComponents().getSchemas();
         if (schemas == null) {
             return;
         }
         Set<String> answers = new java.util.HashSet<>();
         java.util.ArrayDeque<Schema> todo = new java.util.ArrayDeque<>();
+        eventRefs.forEach(ref -> todo.add(new Schema<>().$ref(ref))); // realtime payloads are answers too
         api.getPaths().values().forEach(item -> item.readOperations().forEach(op -> op.getResponses().values()
                 .forEach(r -> {
                     if (r.getContent() != null) {
@@ -195,6 +202,21 @@ public class OpenApiConfig {
                 schema.setRequired(null);
             }
         });
+    }
+
+    /**
+     * The Socket.IO events ({@link RealtimeEvents#PAYLOADS}) as event name → payload schema
+     * reference, with the payload schemas added to the components: socket clients type their
+     * handlers from the same document as HTTP clients.
+     */
+    private static Map<String, String> realtimeEvents(ModelConverters converters, Components components) {
+        Map<String, String> events = new java.util.LinkedHashMap<>();
+        RealtimeEvents.PAYLOADS.forEach((event, type) -> {
+            converters.readAll(type).forEach(components::addSchemas);
+            String name = converters.read(type).keySet().iterator().next();
+            events.put(event, "#/components/schemas/" + name);
+        });
+        return events;
     }
 
     private static void addError(ApiResponses responses, String code) {

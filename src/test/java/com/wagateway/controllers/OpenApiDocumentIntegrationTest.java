@@ -136,6 +136,21 @@ class OpenApiDocumentIntegrationTest {
         assertThat(fieldNames(real.json().path("error"))).isEqualTo(declared);
     }
 
+    /** Every Socket.IO event the gateway pushes is listed with its payload schema. */
+    @Test
+    void realtimeEventsAreListedWithTheirPayloads() {
+        JsonNode events = doc.path("x-realtime-events");
+        assertThat(fieldNames(events)).isEqualTo(new TreeSet<>(com.wagateway.realtime.RealtimeEvents.PAYLOADS.keySet()));
+        assertThat(events.path("connection.status").asString()).isEqualTo("#/components/schemas/ConnectionView");
+        assertThat(events.path("message.new").asString()).isEqualTo("#/components/schemas/MessageView");
+        for (JsonNode ref : events) {
+            String name = ref.asString().substring(ref.asString().lastIndexOf('/') + 1);
+            JsonNode schema = doc.path("components").path("schemas").path(name);
+            assertThat(schema.path("properties").has("connection_id")).as(name).isTrue();
+            assertThat(schema.path("required").toString()).as(name + " required").contains("\"connection_id\"");
+        }
+    }
+
     /** Property names follow the wire (snake_case), so generated types match real bodies. */
     @Test
     void schemasUseTheWireNames() {
