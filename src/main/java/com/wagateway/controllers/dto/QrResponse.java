@@ -8,7 +8,7 @@ import java.time.Instant;
  * linked or when none is showing) with the connection's status.
  */
 public record QrResponse(@NeverNull String connectionId,
-        @NeverNull @WireValues(com.wagateway.services.ConnectionStatus.class) String status, String qr, String qrImage, Instant qrExpiresAt,
+                         @NeverNull @WireValues(com.wagateway.services.ConnectionStatus.class) String status, String qr, String qrImage, Instant qrExpiresAt,
                          String phone) {
 
     public static QrResponse from(ConnectionRow r) {
