@@ -151,6 +151,108 @@ class OpenApiDocumentIntegrationTest {
         }
     }
 
+    /**
+     * Real answers, of every kind the dashboard reads, match the schema the document declares for
+     * their status: the status is declared, required fields are present, a field not declared
+     * nullable is never null, enums hold, and no answer carries a field the document leaves out.
+     */
+    @Test
+    void realAnswersMatchTheirDeclaredSchemas() {
+        String id = "openapi-real";
+        gw.link(id, "923009990002");
+        String peer = "923001112299";
+        List<String> problems = new ArrayList<>();
+        check(problems, "post", "/api/send-message", gw.post("/api/send-message", "{\"connection_id\":\"" + id
+                + "\",\"to\":\"" + peer + "\",\"message\":\"schema check\",\"client_message_id\":\"openapi-1\"}"));
+        check(problems, "get", "/api/connections", gw.get("/api/connections"));
+        check(problems, "get", "/api/connections/{id}", gw.get("/api/connections/" + id));
+        check(problems, "get", "/api/whatsapp-web/status/{id}", gw.get("/api/whatsapp-web/status/" + id));
+        check(problems, "get", "/api/whatsapp-web/qr/{id}", gw.get("/api/whatsapp-web/qr/" + id));
+        ApiClient.Response chats = gw.get("/api/connections/" + id + "/chats");
+        check(problems, "get", "/api/connections/{connection_id}/chats", chats);
+        String jid = chats.json().path("chats").path(0).path("chat_jid").asString();
+        assertThat(jid).as("the chat of the message just sent").isNotEmpty();
+        check(problems, "get", "/api/connections/{connection_id}/chats/{chat}/messages",
+                gw.get("/api/connections/" + id + "/chats/" + jid + "/messages"));
+        check(problems, "get", "/api/connections/{connection_id}/messages/{client_message_id}",
+                gw.get("/api/connections/" + id + "/messages/openapi-1"));
+        check(problems, "get", "/api/connections/{id}/webhook", gw.get("/api/connections/" + id + "/webhook"));
+        check(problems, "get", "/api/connections/{id}/webhook-logs", gw.get("/api/connections/" + id + "/webhook-logs"));
+        check(problems, "get", "/api/info", gw.get("/api/info"));
+        check(problems, "get", "/api/auth/me", gw.get("/api/auth/me"));
+        check(problems, "post", "/api/api-keys", gw.post("/api/api-keys", "{\"name\":\"schema check\"}"));
+        check(problems, "get", "/api/api-keys", gw.get("/api/api-keys"));
+        check(problems, "get", "/api/users", gw.get("/api/users"));
+        check(problems, "post", "/api/realtime/token", gw.post("/api/realtime/token", "{}"));
+        check(problems, "get", "/api/connections/{id}", gw.get("/api/connections/no-such-one"));
+        assertThat(problems).isEmpty();
+    }
+
+    /** Validates one real answer against the schema declared for its status (problems are collected). */
+    private static void check(List<String> problems, String method, String template, ApiClient.Response r) {
+        String name = method.toUpperCase() + " " + template + " " + r.status();
+        JsonNode declared = doc.path("paths").path(template).path(method).path("responses").path(Integer.toString(r.status()));
+        if (declared.isMissingNode()) {
+            problems.add(name + ": status not declared (" + r.raw() + ")");
+            return;
+        }
+        validate(r.json(), declared.path("content").path("application/json").path("schema"), name, problems);
+    }
+
+    private static void validate(JsonNode value, JsonNode schema, String where, List<String> problems) {
+        if (schema.has("$ref")) {
+            String ref = schema.path("$ref").asString();
+            validate(value, doc.path("components").path("schemas").path(ref.substring(ref.lastIndexOf('/') + 1)), where, problems);
+            return;
+        }
+        if (schema.has("anyOf")) {
+            for (JsonNode branch : schema.path("anyOf")) {
+                List<String> mine = new ArrayList<>();
+                validate(value, branch, where, mine);
+                if (mine.isEmpty()) {
+                    return;
+                }
+            }
+            problems.add(where + ": matches no anyOf branch: " + value);
+            return;
+        }
+        Set<String> types = new TreeSet<>();
+        if (schema.path("type").isArray()) {
+            schema.path("type").forEach(t -> types.add(t.asString()));
+        } else if (schema.has("type")) {
+            types.add(schema.path("type").asString());
+        }
+        if (value.isNull()) {
+            if (!types.isEmpty() && !types.contains("null")) {
+                problems.add(where + ": null, but not declared nullable");
+            }
+            return;
+        }
+        if (schema.has("enum") && !schema.path("enum").toString().contains(value.toString())) {
+            problems.add(where + ": " + value + " is not one of " + schema.path("enum"));
+        }
+        if (value.isObject() && schema.has("properties")) {
+            schema.path("required").forEach(req -> {
+                if (!value.has(req.asString())) {
+                    problems.add(where + ": required " + req.asString() + " is missing");
+                }
+            });
+            for (Map.Entry<String, JsonNode> field : value.properties()) {
+                JsonNode property = schema.path("properties").path(field.getKey());
+                if (property.isMissingNode()) {
+                    problems.add(where + ": " + field.getKey() + " is not in the schema");
+                } else {
+                    validate(field.getValue(), property, where + "." + field.getKey(), problems);
+                }
+            }
+        } else if (value.isArray() && schema.has("items")) {
+            int i = 0;
+            for (JsonNode item : value) {
+                validate(item, schema.path("items"), where + "[" + i++ + "]", problems);
+            }
+        }
+    }
+
     /** Property names follow the wire (snake_case), so generated types match real bodies. */
     @Test
     void schemasUseTheWireNames() {
