@@ -82,7 +82,7 @@ public class OpenApiConfig {
         return OpenApiConfig::complete;
     }
 
-    /** Applies the rules of this class to a whole document (public for the tests' sake). */
+    /** Applies the rules of this class to the whole document springdoc built (idempotent). */
     public static void complete(OpenAPI api) {
         if (api.getInfo() == null) {
             api.setInfo(new Info());
