@@ -1361,15 +1361,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description not allowed: admin-only route, or a dashboard request without its CSRF header */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description the Accept header excludes application/json */
             406: {
                 headers: {
@@ -1562,15 +1553,6 @@ export interface operations {
             };
             /** @description invalid input (error.code says which rule, error.field which field) */
             400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description not allowed: admin-only route, or a dashboard request without its CSRF header */
-            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -31,7 +31,7 @@ import org.springframework.context.annotation.Configuration;
  * <li>401 on everything except the public auth endpoints (no key, bad key, expired session);</li>
  * <li>400 when the operation takes parameters or a body (invalid ids, bad JSON, wrong types);</li>
  * <li>404 when it has path parameters (unknown connection, user, key or event);</li>
- * <li>403 on state-changing requests (the dashboard's CSRF check) and on admin-only routes;</li>
+ * <li>403 on state-changing requests (the dashboard's CSRF check; not login or sign-up) and on admin-only routes;</li>
  * <li>415 when it takes a body (anything but {@code application/json} is refused);</li>
  * <li>406 everywhere (an Accept header without JSON: this API answers nothing else);</li>
  * <li>500 and 503 ({@code database_unavailable}, with Retry-After) everywhere.</li>
@@ -125,7 +125,8 @@ public class OpenApiConfig {
         if (!PUBLIC_PATHS.contains(path)) {
             addError(responses, "401");
         }
-        if (changesState || path.startsWith("/api/users")) {
+        // login and sign-up are exempt from CSRF and need no role: they never answer 403
+        if ((changesState && !PUBLIC_PATHS.contains(path)) || path.startsWith("/api/users")) {
             addError(responses, "403");
         }
         if (hasPathParams) {
