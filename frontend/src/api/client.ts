@@ -1,4 +1,4 @@
-// The one HTTP client of the dashboard: JSON in and out, the session cookie (never a token in
+// The one HTTP transport of the dashboard (pages call it through the typed api/typed.ts): JSON in and out, the session cookie (never a token in
 // storage), and the CSRF double-submit header on every state-changing request. Errors become
 // ApiError carrying the API's {"error":{status,code,message,field}} so pages can show them.
 
@@ -67,14 +67,6 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   }
   return json as T;
 }
-
-export const get = <T>(path: string) => api<T>('GET', path);
-export const post = <T>(path: string, body?: unknown) => api<T>('POST', path, body ?? {});
-export const put = <T>(path: string, body?: unknown) => api<T>('PUT', path, body ?? {});
-export const del = <T>(path: string) => api<T>('DELETE', path);
-
-/** A path segment, encoded (connection ids are safe, chat JIDs contain @). */
-export const seg = (s: string) => encodeURIComponent(s);
 
 /** Readable text of any error thrown by the API client or fetch. */
 export function errorText(e: unknown): string {

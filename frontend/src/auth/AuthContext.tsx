@@ -1,8 +1,10 @@
 // Who is logged in. The session lives in an HttpOnly cookie; the app only keeps the answer of
 // GET /api/auth/me in memory. A 401 anywhere sends the user back to the login page.
-import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
-import { ApiError, get, post, setUnauthorizedHandler } from '../api/client';
+import { createContext, useCallback, useContext, useEffect, type ReactNode } from 'react';
+import { setUnauthorizedHandler } from '../api/client';
+import { apiGet, apiPost } from '../api/typed';
 import type { Info, Me } from '../api/types';
+import { useApi } from '../hooks/useApi';
 
 interface AuthValue {
   me: Me | null;
@@ -15,43 +17,31 @@ interface AuthValue {
 const Ctx = createContext<AuthValue | null>(null);
 
 export function AuthProvider({ children }: { children: ReactNode }) {
-  const [me, setMe] = useState<Me | null>(null);
-  const [info, setInfo] = useState<Info | null>(null);
-  const [loading, setLoading] = useState(true);
-
-  const loadInfo = useCallback(() => {
-    get<Info>('/api/info').then(setInfo).catch(() => setInfo(null));
-  }, []);
+  // 401 = nobody is logged in (the login page shows); the gateway's info is loaded per login
+  const session = useApi('/api/auth/me', {});
+  const me = session.data;
+  const infoLoad = useApi(me ? '/api/info' : null, {}, { key: me?.user_id ?? null });
+  const info = infoLoad.data;
+  const loading = session.loading;
+  const setMe = session.setData;
 
   useEffect(() => {
-    setUnauthorizedHandler(() => setMe(null));
-    get<Me>('/api/auth/me')
-      .then((m) => {
-        setMe(m);
-        loadInfo();
-      })
-      .catch((e) => {
-        if (!(e instanceof ApiError && e.status === 401)) console.warn('me failed', e);
-        setMe(null);
-      })
-      .finally(() => setLoading(false));
-  }, [loadInfo]);
+    setUnauthorizedHandler(() => setMe(() => null));
+  }, [setMe]);
 
   const login = useCallback(async (email: string, password: string) => {
-    const m = await post<Me>('/api/auth/login', { email, password });
-    await get('/api/auth/csrf');
-    setMe(m);
-    loadInfo();
-  }, [loadInfo]);
+    const m = await apiPost('/api/auth/login', { body: { email, password } });
+    await apiGet('/api/auth/csrf');
+    setMe(() => m);
+  }, [setMe]);
 
   const logout = useCallback(async () => {
     try {
-      await post('/api/auth/logout');
+      await apiPost('/api/auth/logout');
     } finally {
-      setMe(null);
-      setInfo(null);
+      setMe(() => null);
     }
-  }, []);
+  }, [setMe]);
 
   return <Ctx.Provider value={{ me, info, loading, login, logout }}>{children}</Ctx.Provider>;
 }

@@ -1,13 +1,11 @@
 // A select of the caller's connections; choosing one navigates to `${base}/<id>`.
 import { useNavigate } from 'react-router';
-import { get } from '../api/client';
-import type { Connection } from '../api/types';
-import { useLoad } from '../hooks/useLoad';
+import { useApi } from '../hooks/useApi';
 import { ErrorBox, inputClass } from './ui';
 
 export default function ConnectionPicker({ base, current }: { base: string; current: string | undefined }) {
   const nav = useNavigate();
-  const list = useLoad(() => get<Connection[]>('/api/connections'), []);
+  const list = useApi('/api/connections', {});
   if (list.error) return <ErrorBox error={list.error} onRetry={() => void list.reload()} />;
   return (
     <label className="flex items-center gap-2 text-sm">

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Chat, Message } from '../api/types';
-import { applyStatus, chatJidFor, chatsAfterMessage, mergeOlder, mergeStatus, optimisticMessage, ticks, upsertMessage } from './messages';
+import { applyStatus, chatJidFor, chatsAfterMessage, EMPTY_MESSAGE, emptyChat, mergeOlder, mergeStatus, optimisticMessage, ticks, upsertMessage } from './messages';
 
 function msg(over: Partial<Message>): Message {
   return {
+    ...EMPTY_MESSAGE,
     message_id: 'm1', connection_id: 'c1', direction: 'outbound', chat_jid: '923001112233@s.whatsapp.net',
     from: null, to: '923001112233', body: 'hi', type: 'text', push_name: null, client_message_id: null,
     provider_message_id: null, in_reply_to: null, status: 'sent', error: null,
@@ -60,7 +61,8 @@ describe('upsertMessage', () => {
 describe('applyStatus', () => {
   const base = [msg({ message_id: 'a', client_message_id: 'cid', provider_message_id: 'WA1', status: 'sent' })];
   it('applies by message_id, client_message_id or provider_message_id', () => {
-    const u = { connection_id: 'c1', message_id: null, client_message_id: null, provider_message_id: 'WA1', error: null };
+    // a message_id this list does not know yet (e.g. the tab's own message, still under its local id)
+    const u = { connection_id: 'c1', message_id: 'not-listed', client_message_id: null, provider_message_id: 'WA1', error: null };
     expect(applyStatus(base, { ...u, status: 'delivered' })[0].status).toBe('delivered');
     expect(applyStatus(base, { ...u, provider_message_id: null, client_message_id: 'cid', status: 'read' })[0].status).toBe('read');
     expect(applyStatus(base, { ...u, provider_message_id: null, message_id: 'a', status: 'played' })[0].status).toBe('played');
@@ -87,8 +89,8 @@ describe('mergeOlder', () => {
 
 describe('chat list', () => {
   const chats: Chat[] = [
-    { chat_jid: 'x@s.whatsapp.net', name: 'X', phone: '1', is_group: false, last_message_body: 'old', last_message_at: null, unread_count: 0 },
-    { chat_jid: '923001112233@s.whatsapp.net', name: 'Ali', phone: '923001112233', is_group: false, last_message_body: 'old', last_message_at: null, unread_count: 2 },
+    { ...emptyChat('x@s.whatsapp.net', 'X', '1'), last_message_body: 'old' },
+    { ...emptyChat('923001112233@s.whatsapp.net', 'Ali', '923001112233'), last_message_body: 'old', unread_count: 2 },
   ];
   it('moves the chat to the top and counts unread inbound messages of other chats', () => {
     const after = chatsAfterMessage(chats, msg({ direction: 'inbound', body: 'new!' }), 'x@s.whatsapp.net');

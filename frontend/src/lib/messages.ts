@@ -5,7 +5,8 @@
 // message this tab sent before the server answered, then by provider_message_id), newest first,
 // and an outbound status never moves backwards along message-status-order.json:
 // queued < sent < failed < delivered < read < played (failed beats queued/sent, never a receipt).
-import type { Chat, Message, MessageStatus, MessageStatusUpdate } from '../api/types';
+import type { Chat, Message, MessageStatus } from '../api/types';
+import type { MessageStatusEvent } from './realtime-events';
 import STATUS_ORDER from './message-status-order.json';
 
 // The one status order, shared with Java and SQL (MessageStatusOrderIntegrationTest checks it).
@@ -68,7 +69,7 @@ export function upsertMessage(list: Message[], msg: Message): Message[] {
 }
 
 /** Applies a `message.status` event; unknown messages are ignored (they are not on screen). */
-export function applyStatus(list: Message[], u: MessageStatusUpdate): Message[] {
+export function applyStatus(list: Message[], u: MessageStatusEvent): Message[] {
   const i = list.findIndex((m) => sameMessage(m, u as Partial<Message>));
   if (i < 0) return list;
   const cur = list[i];
@@ -89,24 +90,38 @@ export function mergeOlder(list: Message[], older: Message[]): Message[] {
   return older.reduce(upsertMessage, list);
 }
 
+/** Every field of a message, empty: the base of messages built here (the API type lists them all). */
+export const EMPTY_MESSAGE: Message = {
+  message_id: '', connection_id: '', direction: 'outbound', chat_jid: '', from: null, to: null, from_jid: null,
+  to_jid: null, body: null, type: 'text', caption: null, mime_type: null, file_length: null, file_name: null,
+  push_name: null, client_message_id: null, provider_message_id: null, in_reply_to: null,
+  quoted_provider_message_id: null, status: 'queued', error: null, attempts: 0, next_attempt_at: null,
+  timestamp: null, from_history: false, edited: false, deleted: false, sanitized: false, created_at: null,
+  updated_at: null,
+};
+
+/** A chat that has no message yet (a new chat opened with a phone number, or first seen live). */
+export function emptyChat(chatJid: string, name: string | null = null, phone: string | null = null): Chat {
+  return {
+    chat_jid: chatJid, name, phone, is_group: chatJid.endsWith('@g.us'), last_message_id: null,
+    last_message_body: null, last_message_direction: null, last_message_at: null, unread_count: 0,
+  };
+}
+
 /** A placeholder for a message this tab is sending, shown as queued until the server answers. */
 export function optimisticMessage(connectionId: string, chatJid: string, body: string, clientMessageId: string,
   now: Date = new Date()): Message {
   return {
+    ...EMPTY_MESSAGE,
     message_id: `local:${clientMessageId}`,
     connection_id: connectionId,
     direction: 'outbound',
     chat_jid: chatJid,
-    from: null,
     to: chatJid,
     body,
     type: 'text',
-    push_name: null,
     client_message_id: clientMessageId,
-    provider_message_id: null,
-    in_reply_to: null,
     status: 'queued',
-    error: null,
     timestamp: now.toISOString(),
     created_at: now.toISOString(),
   };
@@ -138,15 +153,8 @@ export function ticks(status: MessageStatus): { text: string; label: string; blu
  */
 export function chatsAfterMessage(chats: Chat[], msg: Message, openChatJid: string | null): Chat[] {
   const i = chats.findIndex((c) => c.chat_jid === msg.chat_jid);
-  const base: Chat = i >= 0 ? chats[i] : {
-    chat_jid: msg.chat_jid,
-    name: msg.direction === 'inbound' ? msg.push_name : null,
-    phone: msg.direction === 'inbound' ? msg.from : msg.to,
-    is_group: msg.chat_jid.endsWith('@g.us'),
-    last_message_body: null,
-    last_message_at: null,
-    unread_count: 0,
-  };
+  const base: Chat = i >= 0 ? chats[i]
+    : emptyChat(msg.chat_jid, msg.direction === 'inbound' ? msg.push_name : null, msg.direction === 'inbound' ? msg.from : msg.to);
   const counts = msg.direction === 'inbound' && msg.chat_jid !== openChatJid;
   const updated: Chat = {
     ...base,

@@ -1,13 +1,14 @@
 // API keys of the logged-in user: create (the key is shown once, with a copy button), list, revoke.
 import { useState, type FormEvent } from 'react';
-import { del, errorText, get, post, seg } from '../api/client';
+import { errorText } from '../api/client';
+import { apiDelete, apiPost } from '../api/typed';
 import type { ApiKey, CreatedKey } from '../api/types';
 import { Button, Card, Empty, ErrorBox, Field, inputClass, Loading, Notice, PageTitle } from '../components/ui';
-import { useLoad } from '../hooks/useLoad';
+import { useApi } from '../hooks/useApi';
 import { formatDateTime } from '../lib/format';
 
 export default function ApiKeysPage() {
-  const keys = useLoad(() => get<ApiKey[]>('/api/api-keys'), []);
+  const keys = useApi('/api/api-keys', {});
   const [name, setName] = useState('');
   const [created, setCreated] = useState<CreatedKey | null>(null);
   const [copied, setCopied] = useState(false);
@@ -20,7 +21,7 @@ export default function ApiKeysPage() {
     setError(null);
     setCopied(false);
     try {
-      setCreated(await post<CreatedKey>('/api/api-keys', { name: name.trim() }));
+      setCreated(await apiPost('/api/api-keys', { body: { name: name.trim() } }));
       setName('');
       await keys.reload();
     } catch (err) {
@@ -34,7 +35,7 @@ export default function ApiKeysPage() {
     if (!window.confirm(`Revoke "${k.name}"? Programs using it stop working at once.`)) return;
     setError(null);
     try {
-      await del(`/api/api-keys/${seg(k.id)}`);
+      await apiDelete('/api/api-keys/{id}', { path: { id: k.id } });
       if (created?.id === k.id) setCreated(null);
       await keys.reload();
     } catch (err) {

@@ -3,17 +3,16 @@
 // when a message arrives in another chat. Merging rules live in lib/messages.ts (unit-tested).
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { useParams, useSearchParams } from 'react-router';
-import { ApiError, errorText, get, post, seg } from '../api/client';
-import type { Chat, Message, MessageStatusUpdate } from '../api/types';
+import { ApiError, errorText } from '../api/client';
+import { apiGet, apiPost } from '../api/typed';
+import type { Chat, Message } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
 import ConnectionPicker from '../components/ConnectionPicker';
 import { Button, Card, Empty, ErrorBox, inputClass, Loading, Notice, PageTitle } from '../components/ui';
+import { useApi } from '../hooks/useApi';
 import { formatPhone, formatTime, randomId } from '../lib/format';
-import { applyStatus, chatJidFor, chatsAfterMessage, mergeOlder, optimisticMessage, ticks, upsertMessage } from '../lib/messages';
+import { applyStatus, chatJidFor, chatsAfterMessage, emptyChat, mergeOlder, optimisticMessage, ticks, upsertMessage } from '../lib/messages';
 import { useConnectionSubscription, useRealtimeEvent } from '../realtime/RealtimeProvider';
-
-interface ChatPage { chats: Chat[]; next_cursor: string | null }
-interface MessagePage { messages: Message[]; next_cursor: string | null }
 
 function notAvailable(e: unknown) {
   return e instanceof ApiError && e.status === 404 && e.code !== 'connection_not_found';
@@ -37,9 +36,12 @@ function ChatsOf({ connectionId }: { connectionId: string }) {
   const { me } = useAuth();
   const [params, setParams] = useSearchParams();
   const open = params.get('chat');
-  const [chats, setChats] = useState<Chat[] | null>(null);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const where = { path: { connection_id: connectionId } };
+  const page = useApi('/api/connections/{connection_id}/chats', { ...where, query: { limit: 50 } });
+  const chats = page.data?.chats ?? null;
+  const cursor = page.data?.next_cursor ?? null;
+  const [moreError, setMoreError] = useState<unknown>(null);
+  const error = moreError ?? page.errorObj;
   const [notice, setNotice] = useState<{ jid: string; text: string } | null>(null);
   const [newTo, setNewTo] = useState('');
   const openRef = useRef(open);
@@ -47,28 +49,25 @@ function ChatsOf({ connectionId }: { connectionId: string }) {
 
   useConnectionSubscription(connectionId, me?.role === 'admin');
 
-  const load = useCallback(async (before: string | null) => {
+  const setChats = (fn: (old: Chat[]) => Chat[]) =>
+    page.setData((old) => (old ? { ...old, chats: fn(old.chats) } : { chats: fn([]), next_cursor: null }));
+
+  /** The next page of chats, appended (a chat already listed, e.g. moved up live, is not repeated). */
+  async function more(before: string) {
     try {
-      const q = new URLSearchParams({ limit: '50' });
-      if (before) q.set('before', before);
-      const page = await get<ChatPage>(`/api/connections/${seg(connectionId)}/chats?${q}`);
-      setChats((old) => {
-        const known = new Set((before ? old ?? [] : []).map((c) => c.chat_jid));
-        return [...(before ? old ?? [] : []), ...page.chats.filter((c) => !known.has(c.chat_jid))];
+      const next = await apiGet('/api/connections/{connection_id}/chats', { ...where, query: { limit: 50, before } });
+      page.setData((old) => {
+        const known = new Set((old?.chats ?? []).map((c) => c.chat_jid));
+        return { chats: [...(old?.chats ?? []), ...next.chats.filter((c) => !known.has(c.chat_jid))], next_cursor: next.next_cursor };
       });
-      setCursor(page.next_cursor);
-      setError(null);
+      setMoreError(null);
     } catch (e) {
-      setError(e);
+      setMoreError(e);
     }
-  }, [connectionId]);
+  }
 
-  useEffect(() => {
-    void load(null);
-  }, [load]);
-
-  useRealtimeEvent<Message>('message.new', connectionId, (m) => {
-    setChats((old) => chatsAfterMessage(old ?? [], m, openRef.current));
+  useRealtimeEvent('message.new', connectionId, (m) => {
+    setChats((old) => chatsAfterMessage(old, m, openRef.current));
     if (m.direction === 'inbound' && m.chat_jid !== openRef.current) {
       setNotice({ jid: m.chat_jid, text: `New message from ${m.push_name || formatPhone(m.from) || m.chat_jid}: ${m.body ?? `[${m.type}]`}` });
     }
@@ -76,7 +75,7 @@ function ChatsOf({ connectionId }: { connectionId: string }) {
 
   function openChat(jid: string) {
     setParams({ chat: jid });
-    setChats((old) => old?.map((c) => (c.chat_jid === jid ? { ...c, unread_count: 0 } : c)) ?? old);
+    page.setData((old) => old && { ...old, chats: old.chats.map((c) => (c.chat_jid === jid ? { ...c, unread_count: 0 } : c)) });
     if (notice?.jid === jid) setNotice(null);
   }
 
@@ -93,7 +92,7 @@ function ChatsOf({ connectionId }: { connectionId: string }) {
     return <Notice>Chats are not available on this gateway yet (the messaging feature is not installed).</Notice>;
   }
 
-  const current = chats?.find((c) => c.chat_jid === open) ?? (open ? { chat_jid: open, name: null, phone: open.split('@')[0], is_group: open.endsWith('@g.us'), last_message_body: null, last_message_at: null, unread_count: 0 } : null);
+  const current = chats?.find((c) => c.chat_jid === open) ?? (open ? emptyChat(open, null, open.split('@')[0]) : null);
 
   return (
     <div className="space-y-3">
@@ -112,7 +111,7 @@ function ChatsOf({ connectionId }: { connectionId: string }) {
             <input className={inputClass} name="new_chat" placeholder="New chat: phone number" value={newTo} onChange={(e) => setNewTo(e.target.value)} />
             <Button type="submit" disabled={!chatJidFor(newTo)}>Open</Button>
           </form>
-          {error !== null && <ErrorBox error={errorText(error)} onRetry={() => void load(null)} />}
+          {error !== null && <ErrorBox error={errorText(error)} onRetry={() => { setMoreError(null); void page.reload(); }} />}
           {!chats && error === null && <Loading what="Loading chats" />}
           {chats && chats.length === 0 && <Empty>No chats yet.</Empty>}
           {chats && chats.length > 0 && (
@@ -134,7 +133,7 @@ function ChatsOf({ connectionId }: { connectionId: string }) {
               ))}
             </ul>
           )}
-          {cursor && <Button className="mt-2 w-full" onClick={() => void load(cursor)}>Load more chats</Button>}
+          {cursor && <Button className="mt-2 w-full" onClick={() => void more(cursor)}>Load more chats</Button>}
         </Card>
         {current ? (
           <Conversation key={current.chat_jid} connectionId={connectionId} chat={current} onBack={() => setParams({})} />
@@ -147,44 +146,37 @@ function ChatsOf({ connectionId }: { connectionId: string }) {
 }
 
 function Conversation({ connectionId, chat, onBack }: { connectionId: string; chat: Chat; onBack: () => void }) {
-  const [messages, setMessages] = useState<Message[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
+  const where = { path: { connection_id: connectionId, chat: chat.chat_jid } };
+  const page = useApi('/api/connections/{connection_id}/chats/{chat}/messages', { ...where, query: { limit: 30 } });
+  const messages = page.data?.messages ?? [];
+  const cursor = page.data?.next_cursor ?? null;
+  const loading = page.loading && !page.data;
   const [loadingOlder, setLoadingOlder] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const [olderError, setOlderError] = useState<unknown>(null);
+  const error = olderError ?? page.errorObj;
   const [text, setText] = useState('');
   const [sendError, setSendError] = useState<string | null>(null);
   const scroller = useRef<HTMLDivElement>(null);
   const stickToBottom = useRef(true);
-  const base = `/api/connections/${seg(connectionId)}/chats/${seg(chat.chat_jid)}/messages`;
 
-  const loadPage = useCallback(async (before: string | null) => {
-    const q = new URLSearchParams({ limit: '30' });
-    if (before) q.set('before', before);
-    const page = await get<MessagePage>(`${base}?${q}`);
-    setMessages((old) => mergeOlder(old, page.messages));
-    setCursor(page.next_cursor);
-  }, [base]);
-
-  useEffect(() => {
-    setLoading(true);
-    loadPage(null).then(() => setError(null)).catch(setError).finally(() => setLoading(false));
-  }, [loadPage]);
+  const setMessages = useCallback((fn: (old: Message[]) => Message[]) =>
+    page.setData((old) => (old ? { ...old, messages: fn(old.messages) } : { messages: fn([]), next_cursor: null })), [page.setData]);
 
   // the chat is on screen: its unread count goes back to zero on the server too (a chat that has
   // no message yet answers 404, which changes nothing)
   const markRead = useCallback(() => {
-    post(`/api/connections/${seg(connectionId)}/chats/${seg(chat.chat_jid)}/read`).catch(() => undefined);
+    apiPost('/api/connections/{connection_id}/chats/{chat}/read', { path: { connection_id: connectionId, chat: chat.chat_jid } })
+      .catch(() => undefined);
   }, [connectionId, chat.chat_jid]);
 
   useEffect(markRead, [markRead]);
 
-  useRealtimeEvent<Message>('message.new', connectionId, (m) => {
+  useRealtimeEvent('message.new', connectionId, (m) => {
     if (m.chat_jid !== chat.chat_jid) return;
     setMessages((old) => upsertMessage(old, m));
     if (m.direction === 'inbound') markRead();
   });
-  useRealtimeEvent<MessageStatusUpdate>('message.status', connectionId, (u) => setMessages((old) => applyStatus(old, u)));
+  useRealtimeEvent('message.status', connectionId, (u) => setMessages((old) => applyStatus(old, u)));
 
   // keep the view at the newest message unless the person scrolled up to read history
   useEffect(() => {
@@ -198,12 +190,14 @@ function Conversation({ connectionId, chat, onBack }: { connectionId: string; ch
     const fromBottom = el ? el.scrollHeight - el.scrollTop : 0;
     setLoadingOlder(true);
     try {
-      await loadPage(cursor);
+      const olderPage = await apiGet('/api/connections/{connection_id}/chats/{chat}/messages', { ...where, query: { limit: 30, before: cursor } });
+      page.setData((old) => ({ messages: mergeOlder(old?.messages ?? [], olderPage.messages), next_cursor: olderPage.next_cursor }));
+      setOlderError(null);
       requestAnimationFrame(() => {
         if (el) el.scrollTop = el.scrollHeight - fromBottom;
       });
     } catch (e) {
-      setError(e);
+      setOlderError(e);
     } finally {
       setLoadingOlder(false);
     }
@@ -227,8 +221,8 @@ function Conversation({ connectionId, chat, onBack }: { connectionId: string; ch
     setText('');
     setSendError(null);
     try {
-      const res = await post<{ status: Message['status']; message_id?: string; provider_message_id?: string | null }>('/api/send-message', {
-        connection_id: connectionId, to: chat.chat_jid, message: body, client_message_id: clientId,
+      const res = await apiPost('/api/send-message', {
+        body: { connection_id: connectionId, to: chat.chat_jid, message: body, client_message_id: clientId },
       });
       setMessages((old) => upsertMessage(old, { ...local, message_id: res.message_id ?? local.message_id, status: res.status ?? 'queued', provider_message_id: res.provider_message_id ?? null }));
     } catch (err) {

@@ -1,21 +1,18 @@
 // "WhatsApp Web": the caller's connections with live status dots, and a form to create one.
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { errorText, get, post } from '../api/client';
-import type { Connection } from '../api/types';
+import { errorText } from '../api/client';
+import { apiPost } from '../api/typed';
 import { Button, Card, Empty, ErrorBox, Field, inputClass, Loading, Notice, PageTitle, StatusDot } from '../components/ui';
-import { useLoad } from '../hooks/useLoad';
+import { useApi } from '../hooks/useApi';
 import { formatDateTime, formatPhone } from '../lib/format';
 import { useRealtimeEvent } from '../realtime/RealtimeProvider';
-
-/** The creation answer: the connection, plus the webhook's signing secret once when one was set. */
-type CreatedConnection = Connection & { webhook_secret?: string };
 
 const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
 export default function ConnectionsPage() {
-  const list = useLoad(() => get<Connection[]>('/api/connections'), [], 10_000);
-  useRealtimeEvent<Connection>('connection.status', null, (c) =>
+  const list = useApi('/api/connections', {}, { everyMs: 10_000 });
+  useRealtimeEvent('connection.status', null, (c) =>
     list.setData((old) => {
       if (!old) return old;
       const i = old.findIndex((x) => x.connection_id === c.connection_id);
@@ -78,7 +75,7 @@ function CreateConnection({ onCreated }: { onCreated: () => void }) {
     setMade(null);
     try {
       const url = webhook.trim();
-      const res = await post<CreatedConnection>('/api/connections', url ? { connection_id: id, webhook_url: url } : { connection_id: id });
+      const res = await apiPost('/api/connections', { body: url ? { connection_id: id, webhook_url: url } : { connection_id: id } });
       onCreated();
       if (res.webhook_secret) {
         setMade({ id, secret: res.webhook_secret });

@@ -1,6 +1,7 @@
 // Sandbox only: a simulated phone that scans the QR and sends messages as a contact.
 import { useState, type FormEvent } from 'react';
-import { errorText, isMissingEndpoint, post, seg } from '../api/client';
+import { errorText, isMissingEndpoint } from '../api/client';
+import { apiPost } from '../api/typed';
 import type { ConnectionStatus } from '../api/types';
 import { Button, Card, ErrorBox, Field, inputClass, Notice } from '../components/ui';
 
@@ -29,12 +30,12 @@ export default function SandboxPanel({ connectionId, status }: { connectionId: s
 
   function scan(e: FormEvent) {
     e.preventDefault();
-    void run(() => post(`/api/sandbox/${seg(connectionId)}/scan`, { phone, name: name || null }), 'QR scanned by the simulated phone.');
+    void run(() => apiPost('/api/sandbox/{connection_id}/scan', { path: { connection_id: connectionId }, body: { phone, name: name || null } }), 'QR scanned by the simulated phone.');
   }
 
   function inbound(e: FormEvent) {
     e.preventDefault();
-    void run(() => post(`/api/sandbox/${seg(connectionId)}/inbound`, { from, message: text, reply_to_provider_message_id: null, type: 'text' }),
+    void run(() => apiPost('/api/sandbox/{connection_id}/inbound', { path: { connection_id: connectionId }, body: { from, message: text, reply_to_provider_message_id: null, type: 'text' } }),
       'Message sent from the simulated contact.');
   }
 

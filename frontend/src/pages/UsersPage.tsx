@@ -1,15 +1,16 @@
 // Admins only: list users, create one, disable or enable an account.
 import { useState, type FormEvent } from 'react';
-import { errorText, get, post, seg } from '../api/client';
+import { errorText } from '../api/client';
+import { apiPost } from '../api/typed';
 import type { User } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
 import { Button, Card, Empty, ErrorBox, Field, inputClass, Loading, PageTitle } from '../components/ui';
-import { useLoad } from '../hooks/useLoad';
+import { useApi } from '../hooks/useApi';
 import { formatDateTime } from '../lib/format';
 
 export default function UsersPage() {
   const { me } = useAuth();
-  const users = useLoad(() => get<User[]>('/api/users'), []);
+  const users = useApi('/api/users', {});
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [role, setRole] = useState<'user' | 'admin'>('user');
@@ -21,7 +22,7 @@ export default function UsersPage() {
     setBusy(true);
     setError(null);
     try {
-      await post('/api/users', { email: email.trim(), password, role });
+      await apiPost('/api/users', { body: { email: email.trim(), password, role } });
       setEmail('');
       setPassword('');
       await users.reload();
@@ -35,7 +36,7 @@ export default function UsersPage() {
   async function toggle(u: User) {
     setError(null);
     try {
-      await post(`/api/users/${seg(u.id)}/${u.disabled ? 'enable' : 'disable'}`);
+      await apiPost(u.disabled ? '/api/users/{id}/enable' : '/api/users/{id}/disable', { path: { id: u.id } });
       await users.reload();
     } catch (err) {
       setError(errorText(err));

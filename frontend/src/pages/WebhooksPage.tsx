@@ -1,18 +1,20 @@
 // Webhook of one connection: URL and events, secret shown once (on save and rotation), a test
 // delivery, and the delivery log with redelivery; new deliveries appear live (webhook.delivery).
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { useParams } from 'react-router';
-import { ApiError, del, errorText, get, post, put, seg } from '../api/client';
-import type { Webhook, WebhookLog, WebhookLogPage, WebhookTestAnswer } from '../api/types';
+import { ApiError, errorText } from '../api/client';
+import { apiDelete, apiGet, apiPost, apiPut } from '../api/typed';
+import type { WebhookLogPage } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
 import ConnectionPicker from '../components/ConnectionPicker';
 import { Button, Card, Empty, ErrorBox, Field, inputClass, Loading, Notice, PageTitle } from '../components/ui';
+import { useApi } from '../hooks/useApi';
 import { formatDateTime } from '../lib/format';
-import { LOG_STATES, logAfterDelivery, logKey } from '../lib/webhookLog';
+import { LOG_STATES, logAfterDelivery, logKey, type WebhookLogRow } from '../lib/webhookLog';
 import { useConnectionSubscription, useRealtimeEvent } from '../realtime/RealtimeProvider';
 
 function notAvailable(e: unknown) {
-  return e instanceof ApiError && e.status === 404 && e.code !== 'connection_not_found' && e.code !== 'webhook_not_found';
+  return e instanceof ApiError && e.status === 404 && e.code !== 'connection_not_found';
 }
 
 export default function WebhooksPage() {
@@ -27,12 +29,11 @@ export default function WebhooksPage() {
 
 function WebhookOf({ connectionId }: { connectionId: string }) {
   const { me } = useAuth();
-  const path = `/api/connections/${seg(connectionId)}/webhook`;
-  const [hook, setHook] = useState<Webhook | null>(null);
+  const where = { path: { id: connectionId } };
+  const loaded = useApi('/api/connections/{id}/webhook', where);
+  const hook = loaded.data;
   const [url, setUrl] = useState('');
   const [events, setEvents] = useState('');
-  const [loadError, setLoadError] = useState<unknown>(null);
-  const [loading, setLoading] = useState(true);
   const [secret, setSecret] = useState<string | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -40,18 +41,13 @@ function WebhookOf({ connectionId }: { connectionId: string }) {
 
   useConnectionSubscription(connectionId, me?.role === 'admin');
 
+  // the form shows each webhook loaded or saved; without a filter the gateway lists every type,
+  // and saving that list back would turn it into a filter, so the field stays empty then
   useEffect(() => {
-    get<Webhook>(path)
-      .then((h) => {
-        setHook(h);
-        setUrl(h.url ?? '');
-        // without a filter the gateway lists every type; saving that list back would turn it into a filter
-        setEvents(h.filtered ? (h.events ?? []).join(', ') : '');
-        setLoadError(null);
-      })
-      .catch((e) => (e instanceof ApiError && e.code === 'webhook_not_found' ? setHook({ url: null, events: [] }) : setLoadError(e)))
-      .finally(() => setLoading(false));
-  }, [path]);
+    if (!hook) return;
+    setUrl(hook.url ?? '');
+    setEvents(hook.filtered ? hook.events.join(', ') : '');
+  }, [hook]);
 
   async function run(fn: () => Promise<void>) {
     setBusy(true);
@@ -70,17 +66,16 @@ function WebhookOf({ connectionId }: { connectionId: string }) {
     e.preventDefault();
     const list = events.split(',').map((s) => s.trim()).filter(Boolean);
     void run(async () => {
-      const h = await put<Webhook>(path, list.length ? { url: url.trim(), events: list } : { url: url.trim() });
-      setHook(h);
-      setEvents(h.filtered ? h.events.join(', ') : '');
+      const h = await apiPut('/api/connections/{id}/webhook', { ...where, body: list.length ? { url: url.trim(), events: list } : { url: url.trim() } });
+      loaded.setData(() => h);
       if (h.secret) setSecret(h.secret);
       setMessage('Webhook saved.');
     });
   }
 
-  if (loading) return <Loading what="Loading webhook" />;
-  if (notAvailable(loadError)) return <Notice>Webhooks are not available on this gateway yet (the webhooks feature is not installed).</Notice>;
-  if (loadError) return <ErrorBox error={errorText(loadError)} />;
+  if (loaded.loading && !hook) return <Loading what="Loading webhook" />;
+  if (notAvailable(loaded.errorObj)) return <Notice>Webhooks are not available on this gateway yet (the webhooks feature is not installed).</Notice>;
+  if (loaded.error) return <ErrorBox error={loaded.error} onRetry={() => void loaded.reload()} />;
 
   return (
     <>
@@ -95,20 +90,20 @@ function WebhookOf({ connectionId }: { connectionId: string }) {
           <div className="flex flex-wrap gap-2">
             <Button type="submit" variant="primary" disabled={busy}>Save</Button>
             {hook?.url && <Button disabled={busy} onClick={() => void run(async () => {
-              const r = await post<{ secret?: string }>(`${path}/rotate-secret`);
+              const r = await apiPost('/api/connections/{id}/webhook/rotate-secret', where);
               if (r.secret) setSecret(r.secret);
               setMessage('Secret rotated.');
             })}>Rotate secret</Button>}
             {hook?.url && <Button disabled={busy} onClick={() => void run(async () => {
-              const r = await post<WebhookTestAnswer>(`${path}/test`);
+              const r = await apiPost('/api/connections/{id}/webhook/test', where);
               if (!r.delivered) throw new Error(`Test not delivered: ${r.response_status != null ? `HTTP ${r.response_status}` : r.error ?? 'no answer'}`);
               setMessage(`Test delivered: HTTP ${r.response_status} in ${r.latency_ms} ms.`);
             })}>Send test</Button>}
             {hook?.url && <Button variant="danger" disabled={busy} onClick={() => {
               if (window.confirm('Remove this webhook?')) {
                 void run(async () => {
-                  await del(path);
-                  setHook({ url: null, events: [] });
+                  await apiDelete('/api/connections/{id}/webhook', where);
+                  loaded.setData((old) => old && { ...old, url: null, events: [], filtered: false, secret_set: false });
                   setUrl('');
                   setMessage('Webhook removed.');
                 });
@@ -136,41 +131,40 @@ function WebhookOf({ connectionId }: { connectionId: string }) {
   );
 }
 
+/** A page of the log as shown: server rows plus attempts seen live (webhook.delivery). */
+type ShownLog = Omit<WebhookLogPage, 'logs'> & { logs: WebhookLogRow[] };
+
 function DeliveryLog({ connectionId }: { connectionId: string }) {
-  const [rows, setRows] = useState<WebhookLog[] | null>(null);
-  const [next, setNext] = useState<string | null>(null);
   const [filter, setFilter] = useState('');
-  const [error, setError] = useState<unknown>(null);
+  const [olderError, setOlderError] = useState<unknown>(null);
+  const query = { status: filter || undefined };
+  const log = useApi<'/api/connections/{id}/webhook-logs', ShownLog>('/api/connections/{id}/webhook-logs',
+    { path: { id: connectionId }, query });
+  const rows = log.data?.logs ?? null;
+  const next = log.data?.next_before ?? null;
+  const error = olderError ?? log.errorObj;
 
-  const load = useCallback(async (before: string | null) => {
-    try {
-      const q = new URLSearchParams();
-      if (filter) q.set('status', filter);
-      if (before) q.set('before', before);
-      const page = await get<WebhookLogPage>(`/api/connections/${seg(connectionId)}/webhook-logs?${q}`);
-      setRows((old) => (before ? [...(old ?? []), ...page.logs] : page.logs));
-      setNext(page.next_before);
-      setError(null);
-    } catch (e) {
-      setError(e);
-    }
-  }, [connectionId, filter]);
-
-  useEffect(() => {
-    setRows(null);
-    void load(null);
-  }, [load]);
-
-  useRealtimeEvent<WebhookLog & { connection_id: string }>('webhook.delivery', connectionId, (row) => {
-    setRows((old) => logAfterDelivery(old ?? [], row, filter));
+  useRealtimeEvent('webhook.delivery', connectionId, (row) => {
+    log.setData((old) => old && { ...old, logs: logAfterDelivery(old.logs, row, filter) });
   });
+
+  /** The next, older page, appended below what is shown. */
+  async function older(before: string) {
+    try {
+      const page = await apiGet('/api/connections/{id}/webhook-logs', { path: { id: connectionId }, query: { ...query, before } });
+      log.setData((old) => old && { ...old, logs: [...old.logs, ...page.logs], next_before: page.next_before });
+      setOlderError(null);
+    } catch (e) {
+      setOlderError(e);
+    }
+  }
 
   async function redeliver(eventId: string) {
     try {
-      await post(`/api/webhook-logs/${seg(eventId)}/redeliver`);
-      await load(null);
+      await apiPost('/api/webhook-logs/{event_id}/redeliver', { path: { event_id: eventId } });
+      await log.reload();
     } catch (e) {
-      setError(e);
+      setOlderError(e);
     }
   }
 
@@ -184,7 +178,7 @@ function DeliveryLog({ connectionId }: { connectionId: string }) {
         </select>
       </label>
     }>
-      {notAvailable(error) ? <Notice>The delivery log is not available on this gateway yet.</Notice> : error !== null && <ErrorBox error={errorText(error)} onRetry={() => void load(null)} />}
+      {notAvailable(error) ? <Notice>The delivery log is not available on this gateway yet.</Notice> : error !== null && <ErrorBox error={errorText(error)} onRetry={() => { setOlderError(null); void log.reload(); }} />}
       {rows === null && error === null && <Loading what="Loading deliveries" />}
       {rows && rows.length === 0 && <Empty>No deliveries yet.</Empty>}
       {rows && rows.length > 0 && (
@@ -210,7 +204,7 @@ function DeliveryLog({ connectionId }: { connectionId: string }) {
           </table>
         </div>
       )}
-      {next && <Button className="mt-2" onClick={() => void load(next)}>Load older</Button>}
+      {next && <Button className="mt-2" onClick={() => void older(next)}>Load older</Button>}
     </Card>
   );
 }

@@ -1,13 +1,14 @@
 // The WhatsApp Web tab of one connection, as the connection-flow seed draws it: Connection Status
 // card with Connect / Disconnect / Refresh Status / Logout, the QR section while waiting for a
 // scan, an Information card and Connection Details. Live through Socket.IO, re-checked every 10 s.
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { ApiError, errorText, get, post, seg } from '../api/client';
-import type { Connection, QrInfo } from '../api/types';
+import { ApiError, errorText } from '../api/client';
+import { apiPost } from '../api/typed';
+import type { Connection } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
 import { Button, Card, ErrorBox, Loading, PageTitle, StatusDot } from '../components/ui';
-import { useLoad } from '../hooks/useLoad';
+import { useApi } from '../hooks/useApi';
 import { formatDateTime, formatPhone } from '../lib/format';
 import { actionsFor, humanReason, showsQr } from '../lib/status';
 import { useConnectionSubscription, useRealtimeEvent } from '../realtime/RealtimeProvider';
@@ -16,27 +17,19 @@ import SandboxPanel from './SandboxPanel';
 export default function WhatsappWebPage() {
   const { id = '' } = useParams();
   const { me, info } = useAuth();
-  const status = useLoad(() => get<Connection>(`/api/whatsapp-web/status/${seg(id)}`), [id], 10_000);
-  const [qr, setQr] = useState<QrInfo | null>(null);
+  const status = useApi('/api/whatsapp-web/status/{id}', { path: { id } }, { everyMs: 10_000 });
   const [busy, setBusy] = useState<string | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
   const c = status.data;
 
   useConnectionSubscription(id, me?.role === 'admin');
-  useRealtimeEvent<Connection>('connection.status', id, (next) => status.setData(() => next));
-  useRealtimeEvent<QrInfo>('connection.qr', id, (next) => setQr(next));
+  useRealtimeEvent('connection.status', id, (next) => status.setData(() => next));
 
-  // The QR comes with connection.qr events; fetch it too when the page opens on a QR or the
-  // status says a QR is showing that we do not have (a missed event, or polling only).
-  const needQr = showsQr(c?.status) && (!qr || qr.qr_expires_at !== c?.qr_expires_at);
-  useEffect(() => {
-    if (!needQr) return;
-    let stale = false;
-    get<QrInfo>(`/api/whatsapp-web/qr/${seg(id)}`).then((q) => !stale && setQr(q)).catch(() => undefined);
-    return () => {
-      stale = true;
-    };
-  }, [id, needQr]);
+  // The QR comes with connection.qr events; it is fetched too while the status says a QR is
+  // showing, again whenever the status names a new one (a missed event, or polling only).
+  const qrLoad = useApi(showsQr(c?.status) ? '/api/whatsapp-web/qr/{id}' : null, { path: { id } }, { key: c?.qr_expires_at });
+  const qr = qrLoad.data;
+  useRealtimeEvent('connection.qr', id, (next) => qrLoad.setData(() => next));
 
   const act = useCallback(async (name: string, fn: () => Promise<Connection>) => {
     setBusy(name);
@@ -85,12 +78,12 @@ export default function WhatsappWebPage() {
           </div>
           <div className="mt-4 flex flex-wrap gap-2">
             {can.connect && (
-              <Button variant="primary" disabled={busy !== null} onClick={() => void act('connect', () => post<Connection>('/api/whatsapp-web/connect', { connection_id: id }))}>
+              <Button variant="primary" disabled={busy !== null} onClick={() => void act('connect', () => apiPost('/api/whatsapp-web/connect', { body: { connection_id: id } }))}>
                 {busy === 'connect' ? 'Connecting…' : 'Connect'}
               </Button>
             )}
             {can.disconnect && (
-              <Button disabled={busy !== null} onClick={() => void act('disconnect', () => post<Connection>('/api/whatsapp-web/disconnect', { connection_id: id }))}>
+              <Button disabled={busy !== null} onClick={() => void act('disconnect', () => apiPost('/api/whatsapp-web/disconnect', { body: { connection_id: id } }))}>
                 {busy === 'disconnect' ? 'Disconnecting…' : 'Disconnect'}
               </Button>
             )}
@@ -98,7 +91,7 @@ export default function WhatsappWebPage() {
             {can.logout && (
               <Button variant="danger" disabled={busy !== null} onClick={() => {
                 if (window.confirm('Log out unlinks this device from WhatsApp; you will need to scan a QR again. Continue?')) {
-                  void act('logout', () => post<Connection>(`/api/connections/${seg(id)}/logout`));
+                  void act('logout', () => apiPost('/api/connections/{id}/logout', { path: { id } }));
                 }
               }}>
                 {busy === 'logout' ? 'Logging out…' : 'Logout'}

@@ -2,6 +2,7 @@
 // with useRealtimeEvent; they also poll, so a missing socket only makes them slower, never wrong.
 import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { Socket } from 'socket.io-client';
+import type { RealtimeEventName, RealtimeEvents } from '../lib/realtime-events';
 import { openRealtime } from './socket';
 
 export type LiveState = 'connecting' | 'live' | 'offline';
@@ -45,20 +46,23 @@ export function useRealtime(): RealtimeValue {
   return useContext(Ctx);
 }
 
-/** Calls `handler` for each `event` whose payload concerns `connectionId` (or every one when null). */
-export function useRealtimeEvent<T extends { connection_id?: string }>(event: string, connectionId: string | null,
-  handler: (payload: T) => void) {
+/**
+ * Calls `handler` for each `event` whose payload concerns `connectionId` (or every one when null).
+ * Event names and payload types come from lib/realtime-events.ts (checked against the OpenAPI document).
+ */
+export function useRealtimeEvent<E extends RealtimeEventName>(event: E, connectionId: string | null,
+  handler: (payload: RealtimeEvents[E]) => void) {
   const { socket } = useRealtime();
   const ref = useRef(handler);
   ref.current = handler;
   useEffect(() => {
     if (!socket) return;
-    const fn = (p: T) => {
+    const fn = (p: RealtimeEvents[E]) => {
       if (connectionId === null || p?.connection_id === connectionId) ref.current(p);
     };
-    socket.on(event, fn);
+    socket.on(event as string, fn);
     return () => {
-      socket.off(event, fn);
+      socket.off(event as string, fn);
     };
   }, [socket, event, connectionId]);
 }

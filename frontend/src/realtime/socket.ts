@@ -1,15 +1,10 @@
 // The dashboard's Socket.IO connection. Each (re)connect fetches a fresh single-use token from
 // POST /api/realtime/token (session cookie + CSRF), so nothing secret is ever stored.
 import { io, type Socket } from 'socket.io-client';
-import { post } from '../api/client';
+import type { components } from '../api/schema';
+import { apiPost } from '../api/typed';
 
-export interface TokenResponse {
-  token: string;
-  expires_at: string;
-  url: string | null;
-  namespace: string;
-  port: number;
-}
+export type TokenResponse = components['schemas']['TokenResponse'];
 
 /** Where the Socket.IO server is: the configured public URL, else this host on its port. */
 export function realtimeUrl(t: Pick<TokenResponse, 'url' | 'namespace' | 'port'>, loc: Pick<Location, 'protocol' | 'hostname'>): string {
@@ -19,7 +14,7 @@ export function realtimeUrl(t: Pick<TokenResponse, 'url' | 'namespace' | 'port'>
 
 /** Opens the socket; its auth callback fetches a new token on every reconnect. */
 export async function openRealtime(): Promise<Socket> {
-  const first = await post<TokenResponse>('/api/realtime/token');
+  const first = await apiPost('/api/realtime/token');
   let pending: TokenResponse | null = first;
   return io(realtimeUrl(first, window.location), {
     transports: ['websocket', 'polling'],
@@ -31,7 +26,7 @@ export async function openRealtime(): Promise<Socket> {
         cb({ token: use.token });
         return;
       }
-      post<TokenResponse>('/api/realtime/token')
+      apiPost('/api/realtime/token')
         .then((t) => cb({ token: t.token }))
         .catch(() => cb({ token: '' }));
     },

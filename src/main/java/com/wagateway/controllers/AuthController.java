@@ -9,7 +9,8 @@ import com.wagateway.services.UserService;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
-import java.util.Map;
+import com.wagateway.controllers.dto.Answers;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -41,6 +42,9 @@ public class AuthController {
      * API key is refused: key requests are stateless and never turn into a session.
      */
     @PostMapping("/login")
+    @ApiResponse(responseCode = "200", description = "OK", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "401", description = "invalid_credentials (or a disabled account)")
+    @ApiResponse(responseCode = "429", description = "too_many_attempts; see Retry-After")
     AccountDtos.Me login(@RequestBody AccountDtos.LoginRequest body, HttpServletRequest req, HttpServletResponse res) {
         if (req.getHeader("Authorization") != null) {
             throw new ApiException.InvalidInput("api_key_not_allowed", "Authorization",
@@ -61,6 +65,10 @@ public class AuthController {
 
     /** Open sign-up, only when {@code SIGNUP_ENABLED=true}; creates a plain user and logs it in. */
     @PostMapping("/signup")
+    @ApiResponse(responseCode = "200", description = "OK", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "404", description = "signup_disabled")
+    @ApiResponse(responseCode = "409", description = "email_taken")
+    @ApiResponse(responseCode = "429", description = "too_many_attempts; see Retry-After")
     AccountDtos.Me signup(@RequestBody AccountDtos.LoginRequest body, HttpServletRequest req, HttpServletResponse res) {
         if (!props.accounts().signupEnabled()) {
             throw new ApiException.NotFound("signup_disabled", "sign-up is disabled on this gateway");
@@ -70,13 +78,13 @@ public class AuthController {
     }
 
     @PostMapping("/logout")
-    Map<String, Object> logout(HttpServletRequest req) {
+    Answers.LoggedOut logout(HttpServletRequest req) {
         HttpSession s = req.getSession(false);
         if (s != null) {
             s.invalidate();
         }
         SecurityContextHolder.clearContext();
-        return Map.of("logged_out", true);
+        return new Answers.LoggedOut(true);
     }
 
     @GetMapping("/me")
@@ -86,7 +94,7 @@ public class AuthController {
 
     /** Makes sure the {@code XSRF-TOKEN} cookie is set and says where its value goes. */
     @GetMapping("/csrf")
-    Map<String, String> csrf() {
-        return Map.of("cookie_name", "XSRF-TOKEN", "header_name", "X-XSRF-TOKEN");
+    Answers.CsrfInfo csrf() {
+        return new Answers.CsrfInfo("XSRF-TOKEN", "X-XSRF-TOKEN");
     }
 }

@@ -5,7 +5,8 @@ import com.wagateway.controllers.dto.WebhookDtos;
 import com.wagateway.webhooks.WebhookService;
 import com.wagateway.services.ConnectionService;
 import java.util.List;
-import java.util.Map;
+import com.wagateway.controllers.dto.Answers;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import org.springframework.http.HttpStatus;
 import com.wagateway.security.Caller;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -43,6 +44,7 @@ public class ConnectionController {
      */
     @PostMapping
     @ResponseStatus(HttpStatus.CREATED)
+    @ApiResponse(responseCode = "409", description = "connection_exists: the id is taken")
     WebhookDtos.ConnectionCreated create(@AuthenticationPrincipal Caller caller, @RequestBody WebhookDtos.CreateConnection body) {
         WebhookService.Created c = webhooks.createConnection(caller, body.connectionId(), body.webhookUrl(), body.webhookEvents());
         return new WebhookDtos.ConnectionCreated(ConnectionView.from(c.connection()), c.webhookSecret());
@@ -72,8 +74,8 @@ public class ConnectionController {
 
     /** Removes the connection, its session and its stored messages. */
     @DeleteMapping("/{id}")
-    Map<String, Object> delete(@AuthenticationPrincipal Caller caller, @PathVariable("id") String id) {
+    Answers.Deleted delete(@AuthenticationPrincipal Caller caller, @PathVariable("id") String id) {
         connections.delete(id, caller);
-        return Map.of("connection_id", id, "deleted", true);
+        return new Answers.Deleted(id, true);
     }
 }

@@ -14,6 +14,7 @@ import org.springframework.web.bind.annotation.RestController;
  * servlet container) get the same JSON shape as everything else, never an HTML page.
  */
 @RestController
+@io.swagger.v3.oas.annotations.Hidden
 public class JsonErrorController implements ErrorController {
 
     @RequestMapping("/error")

@@ -7,8 +7,10 @@ import com.wagateway.messaging.MessageView;
 import com.wagateway.messaging.SendResponse;
 import com.wagateway.messaging.SendService;
 import com.wagateway.security.Caller;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import com.wagateway.controllers.dto.Answers;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -34,6 +36,12 @@ public class MessageController {
     }
 
     @PostMapping("/api/send-message")
+    @ApiResponse(responseCode = "200", description = "WhatsApp took the message (or a repeat of a client_message_id reports its current status)",
+            content = @Content(schema = @Schema(implementation = SendResponse.class)))
+    @ApiResponse(responseCode = "202", description = "stored and queued (connection not ready, rate limit, or retrying); status follows by webhook and realtime",
+            content = @Content(schema = @Schema(implementation = SendResponse.class)))
+    @ApiResponse(responseCode = "404", description = "no such connection")
+    @ApiResponse(responseCode = "409", description = "idempotency_conflict (same client_message_id, different message) or connection_not_ready (logged out)")
     ResponseEntity<SendResponse> send(@AuthenticationPrincipal Caller caller, @RequestBody SendRequests.Text body) {
         SendService.Result r = sender.sendText(caller, body.connectionId(), body.to(), body.message(),
                 body.clientMessageId(), body.replyTo());
@@ -42,6 +50,13 @@ public class MessageController {
 
     /** The connection-flow seed's {@code sendWebImageMessage}: same rules as text. */
     @PostMapping("/api/send-image")
+    @ApiResponse(responseCode = "200", description = "WhatsApp took the image (or a repeat reports its current status)",
+            content = @Content(schema = @Schema(implementation = SendResponse.class)))
+    @ApiResponse(responseCode = "202", description = "stored and queued; status follows by webhook and realtime",
+            content = @Content(schema = @Schema(implementation = SendResponse.class)))
+    @ApiResponse(responseCode = "404", description = "no such connection")
+    @ApiResponse(responseCode = "409", description = "idempotency_conflict or connection_not_ready")
+    @ApiResponse(responseCode = "429", description = "too_many_image_sends; see Retry-After")
     ResponseEntity<SendResponse> sendImage(@AuthenticationPrincipal Caller caller, @RequestBody SendRequests.Image body) {
         SendService.Result r = sender.sendImage(caller, body.connectionId(), body.to(), body.imageUrl(), body.imageBase64(),
                 body.mimeType(), body.caption(), body.clientMessageId(), body.replyTo());
@@ -49,26 +64,26 @@ public class MessageController {
     }
 
     @GetMapping("/api/connections/{connection_id}/chats")
-    Map<String, Object> chats(@AuthenticationPrincipal Caller caller, @PathVariable("connection_id") String id,
+    Answers.ChatPage chats(@AuthenticationPrincipal Caller caller, @PathVariable("connection_id") String id,
                               @RequestParam(required = false) String before, @RequestParam(required = false) Integer limit) {
         MessageReader.Page<com.wagateway.database.ChatRow> page = reader.chats(caller, id, before, limit);
-        return page("chats", page.items().stream().map(ChatView::from).toList(), page.nextCursor());
+        return new Answers.ChatPage(page.items().stream().map(ChatView::from).toList(), page.nextCursor());
     }
 
     @GetMapping("/api/connections/{connection_id}/chats/{chat}/messages")
-    Map<String, Object> messages(@AuthenticationPrincipal Caller caller, @PathVariable("connection_id") String id,
+    Answers.MessagePage messages(@AuthenticationPrincipal Caller caller, @PathVariable("connection_id") String id,
                                  @PathVariable("chat") String chat, @RequestParam(required = false) String before,
                                  @RequestParam(required = false) Integer limit) {
         MessageReader.Page<MessageView> page = reader.messages(caller, id, chat, before, limit);
-        return page("messages", page.items(), page.nextCursor());
+        return new Answers.MessagePage(page.items(), page.nextCursor());
     }
 
     /** The dashboard opened the chat: its unread count goes back to zero. */
     @PostMapping("/api/connections/{connection_id}/chats/{chat}/read")
-    Map<String, Object> read(@AuthenticationPrincipal Caller caller, @PathVariable("connection_id") String id,
+    Answers.ChatRead read(@AuthenticationPrincipal Caller caller, @PathVariable("connection_id") String id,
                              @PathVariable("chat") String chat) {
         reader.markRead(caller, id, chat);
-        return Map.of("chat_jid", chat, "unread_count", 0);
+        return new Answers.ChatRead(chat, 0);
     }
 
     /** Status lookup by the caller's own id. */
@@ -76,12 +91,5 @@ public class MessageController {
     MessageView message(@AuthenticationPrincipal Caller caller, @PathVariable("connection_id") String id,
                         @PathVariable("client_message_id") String clientMessageId) {
         return reader.byClientId(caller, id, clientMessageId);
-    }
-
-    private static Map<String, Object> page(String name, Object items, String next) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put(name, items);
-        m.put("next_cursor", next);
-        return m;
     }
 }

@@ -7,6 +7,7 @@ import com.wagateway.security.Caller;
 import com.wagateway.services.ApiException;
 import java.time.Instant;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -23,7 +24,7 @@ public class RealtimeController {
      * @param namespace always {@code /realtime}
      * @param port      the Socket.IO server's port
      */
-    public record TokenResponse(String token, Instant expiresAt, String url, String namespace, int port) {
+    public record TokenResponse(@com.wagateway.controllers.dto.NeverNull String token, @com.wagateway.controllers.dto.NeverNull Instant expiresAt, String url, @com.wagateway.controllers.dto.NeverNull String namespace, int port) {
     }
 
     private final RealtimeTokens tokens;
@@ -38,6 +39,8 @@ public class RealtimeController {
 
     /** A fresh token for the caller (valid once, for {@code SOCKETIO_TOKEN_TTL}); 503 when realtime is off. */
     @PostMapping("/token")
+    @ApiResponse(responseCode = "200", description = "OK", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "503", description = "realtime_unavailable: the Socket.IO server is not running")
     TokenResponse token(@AuthenticationPrincipal Caller caller) {
         if (!server.isRunning()) {
             throw new RealtimeUnavailable();

@@ -5,9 +5,9 @@ import com.wagateway.security.Caller;
 import com.wagateway.security.Secrets;
 import com.wagateway.services.ApiException;
 import com.wagateway.services.UserService;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import com.wagateway.controllers.dto.Answers;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -31,6 +31,7 @@ public class UserController {
 
     @PostMapping
     @ResponseStatus(HttpStatus.CREATED)
+    @ApiResponse(responseCode = "409", description = "email_taken")
     AccountDtos.UserView create(@RequestBody AccountDtos.CreateUserRequest body) {
         Caller.Role role;
         try {
@@ -47,6 +48,8 @@ public class UserController {
     }
 
     @PostMapping("/{id}/disable")
+    @ApiResponse(responseCode = "200", description = "OK", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "409", description = "cannot_disable_self")
     AccountDtos.UserView disable(@AuthenticationPrincipal Caller caller, @PathVariable("id") String id) {
         return AccountDtos.UserView.from(users.setDisabled(ApiKeyController.uuid(id), true, caller));
     }
@@ -60,14 +63,10 @@ public class UserController {
      * Sets a new password; without one in the body a strong one is generated and returned once.
      */
     @PostMapping("/{id}/reset-password")
-    Map<String, Object> resetPassword(@PathVariable("id") String id, @RequestBody(required = false) AccountDtos.PasswordRequest body) {
+    Answers.PasswordReset resetPassword(@PathVariable("id") String id, @RequestBody(required = false) AccountDtos.PasswordRequest body) {
         boolean generate = body == null || body.password() == null;
         String password = generate ? Secrets.randomPassword() : body.password();
         users.resetPassword(ApiKeyController.uuid(id), password);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("id", id);
-        out.put("password_reset", true);
-        out.put("password", generate ? password : null);
-        return out;
+        return new Answers.PasswordReset(id, true, generate ? password : null);
     }
 }

@@ -4,7 +4,8 @@ import com.wagateway.controllers.dto.WebhookDtos;
 import com.wagateway.security.Caller;
 import com.wagateway.webhooks.WebhookRepository;
 import com.wagateway.webhooks.WebhookService;
-import java.util.Map;
+import com.wagateway.controllers.dto.Answers;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -41,19 +42,23 @@ public class WebhookController {
     }
 
     @DeleteMapping("/api/connections/{id}/webhook")
-    Map<String, Object> remove(@AuthenticationPrincipal Caller caller, @PathVariable("id") String id) {
+    Answers.Deleted remove(@AuthenticationPrincipal Caller caller, @PathVariable("id") String id) {
         webhooks.remove(caller, id);
-        return Map.of("connection_id", id, "deleted", true);
+        return new Answers.Deleted(id, true);
     }
 
     /** A new signing secret, returned this once. */
     @PostMapping("/api/connections/{id}/webhook/rotate-secret")
+    @ApiResponse(responseCode = "200", description = "OK", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "409", description = "webhook_not_configured")
     WebhookDtos.WebhookView rotate(@AuthenticationPrincipal Caller caller, @PathVariable("id") String id) {
         return WebhookDtos.WebhookView.from(webhooks.rotateSecret(caller, id));
     }
 
     /** Sends a signed {@code webhook.test} event now and answers with the receiver's answer. */
     @PostMapping("/api/connections/{id}/webhook/test")
+    @ApiResponse(responseCode = "200", description = "OK", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "409", description = "webhook_not_configured")
     WebhookDtos.TestAnswer test(@AuthenticationPrincipal Caller caller, @PathVariable("id") String id) {
         return WebhookDtos.TestAnswer.from(webhooks.test(caller, id));
     }
@@ -70,6 +75,7 @@ public class WebhookController {
     /** Sends the stored event again with the same {@code X-Webhook-Id} (queued, due now). */
     @PostMapping("/api/webhook-logs/{event_id}/redeliver")
     @ResponseStatus(HttpStatus.ACCEPTED)
+    @ApiResponse(responseCode = "409", description = "webhook_not_configured")
     WebhookDtos.Redelivery redeliver(@AuthenticationPrincipal Caller caller, @PathVariable("event_id") String eventId) {
         WebhookRepository.EventRef ref = webhooks.redeliver(caller, eventId);
         return new WebhookDtos.Redelivery(ref.eventId(), ref.connectionId(), ref.state());

@@ -3,6 +3,7 @@ package com.wagateway.controllers;
 import com.wagateway.controllers.dto.ConnectionIdRequest;
 import com.wagateway.controllers.dto.ConnectionView;
 import com.wagateway.controllers.dto.QrResponse;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import com.wagateway.services.ConnectionService;
 import java.util.List;
 import com.wagateway.security.Caller;
@@ -45,6 +46,8 @@ public class WhatsappWebController {
 
     /** Closes the socket and keeps the session (connect again needs no QR). */
     @PostMapping("/disconnect")
+    @ApiResponse(responseCode = "200", description = "OK", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "404", description = "no such connection")
     ConnectionView disconnect(@AuthenticationPrincipal Caller caller, @RequestBody ConnectionIdRequest body) {
         return ConnectionView.from(connections.disconnect(body.connectionId(), caller));
     }

@@ -13,14 +13,14 @@ import java.util.UUID;
  */
 @JsonPropertyOrder({"message_id", "connection_id", "direction", "chat_jid", "from", "to", "body", "type"})
 public record MessageView(
-        UUID messageId,
-        String connectionId,
-        String direction,
-        String chatJid,
+        @com.wagateway.controllers.dto.NeverNull UUID messageId,
+        @com.wagateway.controllers.dto.NeverNull String connectionId,
+        @com.wagateway.controllers.dto.NeverNull String direction,
+        @com.wagateway.controllers.dto.NeverNull String chatJid,
         String from,
         String to,
         String body,
-        String type,
+        @com.wagateway.controllers.dto.NeverNull String type,
         String caption,
         String mimeType,
         Long fileLength,
@@ -30,7 +30,7 @@ public record MessageView(
         String providerMessageId,
         InReplyTo inReplyTo,
         String quotedProviderMessageId,
-        String status,
+        @com.wagateway.controllers.dto.NeverNull String status,
         String error,
         int attempts,
         Instant nextAttemptAt,

@@ -21,8 +21,8 @@ import org.springframework.stereotype.Component;
 @Component
 public class ConnectionEventsRelay {
 
-    public static final String STATUS = "connection.status";
-    public static final String QR = "connection.qr";
+    public static final String STATUS = RealtimeEvents.CONNECTION_STATUS;
+    public static final String QR = RealtimeEvents.CONNECTION_QR;
 
     private final RealtimeBroadcaster broadcaster;
 

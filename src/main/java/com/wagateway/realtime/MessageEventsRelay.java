@@ -5,8 +5,6 @@ import com.wagateway.messaging.MessageEvents;
 import com.wagateway.messaging.MessageView;
 import com.wagateway.webhooks.WebhookDeliveryChanged;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
@@ -31,35 +29,21 @@ class MessageEventsRelay {
             return;
         }
         for (MessageRow m : e.messages()) {
-            broadcaster.emit(e.connectionId(), "message.new", MessageView.of(m));
+            broadcaster.emit(e.connectionId(), RealtimeEvents.MESSAGE_NEW, MessageView.of(m));
         }
     }
 
     @EventListener
     void onStatus(MessageEvents.StatusChanged e) {
         MessageRow m = e.message();
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("connection_id", e.connectionId());
-        p.put("message_id", m.id().toString());
-        p.put("client_message_id", m.clientMessageId());
-        p.put("provider_message_id", m.providerMessageId());
-        p.put("status", m.status());
-        p.put("error", m.error());
-        broadcaster.emit(e.connectionId(), "message.status", p);
+        broadcaster.emit(e.connectionId(), RealtimeEvents.MESSAGE_STATUS, new RealtimeEvents.MessageStatus(e.connectionId(),
+                m.id().toString(), m.clientMessageId(), m.providerMessageId(), m.status(), m.error()));
     }
 
     @EventListener
     void onDelivery(WebhookDeliveryChanged e) {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("connection_id", e.connectionId());
-        p.put("event_id", e.eventId().toString());
-        p.put("event_type", e.eventType());
-        p.put("state", e.state());
-        p.put("attempt", e.attempt());
-        p.put("response_status", e.responseStatus());
-        p.put("latency_ms", e.latencyMs());
-        p.put("error", e.error());
-        p.put("created_at", Instant.now().toString());
-        broadcaster.emit(e.connectionId(), "webhook.delivery", p);
+        broadcaster.emit(e.connectionId(), RealtimeEvents.WEBHOOK_DELIVERY, new RealtimeEvents.WebhookDelivery(e.connectionId(),
+                e.eventId().toString(), e.eventType(), e.state(), e.attempt(), e.responseStatus(), e.latencyMs(), e.error(),
+                Instant.now().toString()));
     }
 }

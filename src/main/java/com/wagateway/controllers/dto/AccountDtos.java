@@ -25,26 +25,26 @@ public final class AccountDtos {
     }
 
     /** The logged-in user ({@code GET /api/auth/me}, login answer). */
-    public record Me(UUID userId, String email, String role) {
+    public record Me(@NeverNull UUID userId, @NeverNull String email, @NeverNull String role) {
         public static Me from(Caller c) {
             return new Me(c.userId(), c.email(), c.role().wire());
         }
     }
 
-    public record UserView(UUID id, String email, String role, boolean disabled, Instant createdAt, Instant lastLoginAt) {
+    public record UserView(@NeverNull UUID id, @NeverNull String email, @NeverNull String role, boolean disabled, @NeverNull Instant createdAt, Instant lastLoginAt) {
         public static UserView from(UserRow u) {
             return new UserView(u.id(), u.email(), u.role().wire(), u.disabled(), u.createdAt(), u.lastLoginAt());
         }
     }
 
     /** A key as listed: never the secret. */
-    public record KeyView(UUID id, String name, String prefix, Instant createdAt, Instant lastUsedAt, Instant revokedAt) {
+    public record KeyView(@NeverNull UUID id, @NeverNull String name, @NeverNull String prefix, @NeverNull Instant createdAt, Instant lastUsedAt, Instant revokedAt) {
         public static KeyView from(ApiKeyRow k) {
             return new KeyView(k.id(), k.name(), k.prefix(), k.createdAt(), k.lastUsedAt(), k.revokedAt());
         }
     }
 
     /** The answer to key creation: the only time {@code key} is ever shown. */
-    public record CreatedKey(UUID id, String name, String prefix, Instant createdAt, String key) {
+    public record CreatedKey(@NeverNull UUID id, @NeverNull String name, @NeverNull String prefix, @NeverNull Instant createdAt, @NeverNull String key) {
     }
 }

@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.UUID;
 
 /** A chat as the API shows it. */
-public record ChatView(String chatJid, String name, String phone, boolean isGroup, UUID lastMessageId,
+public record ChatView(@NeverNull String chatJid, String name, String phone, boolean isGroup, UUID lastMessageId,
                        String lastMessageBody, String lastMessageDirection, Instant lastMessageAt, int unreadCount) {
 
     public static ChatView from(ChatRow c) {

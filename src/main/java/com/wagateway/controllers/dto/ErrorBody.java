@@ -5,9 +5,10 @@ package com.wagateway.controllers.dto;
  * "field":null,"path":"/api/..."}}}. {@code code} is stable and machine-readable; {@code message}
  * is for people.
  */
-public record ErrorBody(Detail error) {
+public record ErrorBody(@NeverNull Detail error) {
 
-    public record Detail(int status, String code, String message, String field, String path) {
+    @io.swagger.v3.oas.annotations.media.Schema(name = "ErrorDetail")
+    public record Detail(int status, @NeverNull String code, @NeverNull String message, String field, @NeverNull String path) {
     }
 
     public static ErrorBody of(int status, String code, String message, String field, String path) {

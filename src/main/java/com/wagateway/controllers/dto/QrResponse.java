@@ -7,7 +7,8 @@ import java.time.Instant;
  * get-qr and whatsapp-web/qr answer: the QR to scan (raw string and PNG data URL, null once
  * linked or when none is showing) with the connection's status.
  */
-public record QrResponse(String connectionId, String status, String qr, String qrImage, Instant qrExpiresAt,
+public record QrResponse(@NeverNull String connectionId,
+                         @NeverNull @WireValues(com.wagateway.services.ConnectionStatus.class) String status, String qr, String qrImage, Instant qrExpiresAt,
                          String phone) {
 
     public static QrResponse from(ConnectionRow r) {

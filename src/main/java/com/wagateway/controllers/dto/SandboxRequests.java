@@ -10,10 +10,12 @@ public final class SandboxRequests {
     }
 
     /** The simulated phone scans the QR: {@code {"phone":"923001234567","name":"Ali"}}. */
+    @io.swagger.v3.oas.annotations.media.Schema(name = "SandboxScan")
     public record Scan(String phone, String name) {
     }
 
     /** The simulated server closes the socket: {@code {"code":428}}. */
+    @io.swagger.v3.oas.annotations.media.Schema(name = "SandboxDrop")
     public record Drop(Integer code) {
     }
 
@@ -24,16 +26,19 @@ public final class SandboxRequests {
      * may contain NUL characters (refused in every other request body): the simulated contact is
      * WhatsApp, which can deliver them, and the gateway must store such a message, not lose it.
      */
+    @io.swagger.v3.oas.annotations.media.Schema(name = "SandboxInbound")
     public record Inbound(String from, @JsonDeserialize(using = StringDeserializer.class) String message,
                           String replyToProviderMessageId, String type, Boolean asLid,
                           @JsonDeserialize(using = StringDeserializer.class) String pushName, String messageId) {
     }
 
     /** The recipient's phone sends a receipt: {@code {"provider_message_id":"3EB0…","status":"read"}}. */
+    @io.swagger.v3.oas.annotations.media.Schema(name = "SandboxReceipt")
     public record Receipt(String providerMessageId, String status) {
     }
 
     /** The next {@code count} sends fail with Baileys status {@code code} (default 500). */
+    @io.swagger.v3.oas.annotations.media.Schema(name = "SandboxFail")
     public record Fail(Integer count, Integer code) {
     }
 }

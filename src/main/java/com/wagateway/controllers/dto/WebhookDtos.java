@@ -37,6 +37,7 @@ public final class WebhookDtos {
     }
 
     /** Delivery health: event counts by state, the endpoint's last outcomes and its breaker. */
+    @io.swagger.v3.oas.annotations.media.Schema(name = "WebhookHealth")
     public record Health(long pending, long retrying, long failed, long delivered, Instant lastSuccessAt,
                          Instant lastFailureAt, int consecutiveFailures, Instant pausedUntil) {
         static Health from(WebhookRepository.Health h) {
@@ -49,7 +50,7 @@ public final class WebhookDtos {
      * A webhook as shown: URL, the event types it receives (all when no filter is set), health;
      * {@code secret} only in the answer that made it (omitted otherwise).
      */
-    public record WebhookView(String connectionId, String url, List<String> events, boolean filtered, boolean secretSet,
+    public record WebhookView(@NeverNull String connectionId, String url, List<String> events, boolean filtered, boolean secretSet,
                               Health health, @JsonInclude(JsonInclude.Include.NON_NULL) String secret) {
         public static WebhookView from(WebhookService.View v) {
             WebhookRepository.Settings s = v.settings();
@@ -60,9 +61,10 @@ public final class WebhookDtos {
     }
 
     /** One attempt in the log; {@code event_state} is the event's current state. */
-    public record LogEntry(long id, UUID eventId, String eventType, String url, int attempt, String state, String eventState,
+    @io.swagger.v3.oas.annotations.media.Schema(name = "WebhookLogEntry")
+    public record LogEntry(long id, @NeverNull UUID eventId, @NeverNull String eventType, String url, int attempt, @NeverNull String state, String eventState,
                            Integer responseStatus, String responseBody, Integer latencyMs, String error,
-                           Instant nextAttemptAt, boolean test, Instant createdAt, JsonNode requestPayload) {
+                           Instant nextAttemptAt, boolean test, @NeverNull Instant createdAt, JsonNode requestPayload) {
         static LogEntry from(WebhookRepository.LogRow r) {
             return new LogEntry(r.id(), r.eventId(), r.eventType(), r.url(), r.attempt(), r.state(), r.eventState(),
                     r.responseStatus(), r.responseBody(), r.latencyMs(), r.error(), r.nextAttemptAt(), r.test(),
@@ -71,7 +73,8 @@ public final class WebhookDtos {
     }
 
     /** A page of the log; pass {@code next_before} as {@code before} for the next (older) page. */
-    public record LogPage(String connectionId, List<LogEntry> logs, String nextBefore) {
+    @io.swagger.v3.oas.annotations.media.Schema(name = "WebhookLogPage")
+    public record LogPage(@NeverNull String connectionId, List<LogEntry> logs, String nextBefore) {
         public static LogPage from(String connectionId, WebhookService.LogPage p) {
             return new LogPage(connectionId, p.rows().stream().map(LogEntry::from).toList(),
                     p.nextBefore() == null ? null : p.nextBefore().toString());
@@ -79,11 +82,12 @@ public final class WebhookDtos {
     }
 
     /** The answer to a redelivery request. */
-    public record Redelivery(UUID eventId, String connectionId, String state) {
+    public record Redelivery(@NeverNull UUID eventId, @NeverNull String connectionId, @NeverNull String state) {
     }
 
     /** The receiver's answer to a test event. */
-    public record TestAnswer(UUID eventId, String url, boolean delivered, Integer responseStatus, String responseBody,
+    @io.swagger.v3.oas.annotations.media.Schema(name = "WebhookTestAnswer")
+    public record TestAnswer(@NeverNull UUID eventId, @NeverNull String url, boolean delivered, Integer responseStatus, String responseBody,
                              long latencyMs, String error) {
         public static TestAnswer from(WebhookService.TestResult r) {
             return new TestAnswer(r.eventId(), r.url(), r.delivered(), r.responseStatus(), r.responseBody(), r.latencyMs(),

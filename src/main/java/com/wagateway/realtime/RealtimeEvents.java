@@ -1,0 +1,53 @@
+package com.wagateway.realtime;
+
+import com.wagateway.controllers.dto.ConnectionView;
+import com.wagateway.controllers.dto.NeverNull;
+import com.wagateway.controllers.dto.QrResponse;
+import com.wagateway.messaging.MessageView;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The Socket.IO events the gateway pushes, each with its one payload type. {@link #PAYLOADS} is
+ * the single list: the relays emit these names with these types, and the OpenAPI document lists
+ * it under {@code x-realtime-events} (with the payload schemas), from which the dashboard's
+ * {@code frontend/src/lib/realtime-events.ts} is checked. Three payloads are API bodies
+ * (a connection, its QR, a message); the other two are declared here.
+ */
+public final class RealtimeEvents {
+
+    public static final String CONNECTION_STATUS = "connection.status";
+    public static final String CONNECTION_QR = "connection.qr";
+    public static final String MESSAGE_NEW = "message.new";
+    public static final String MESSAGE_STATUS = "message.status";
+    public static final String WEBHOOK_DELIVERY = "webhook.delivery";
+
+    /** Event name → payload type, in a stable order. */
+    public static final Map<String, Class<?>> PAYLOADS;
+
+    static {
+        Map<String, Class<?>> m = new LinkedHashMap<>();
+        m.put(CONNECTION_STATUS, ConnectionView.class);
+        m.put(CONNECTION_QR, QrResponse.class);
+        m.put(MESSAGE_NEW, MessageView.class);
+        m.put(MESSAGE_STATUS, MessageStatus.class);
+        m.put(WEBHOOK_DELIVERY, WebhookDelivery.class);
+        PAYLOADS = java.util.Collections.unmodifiableMap(m);
+    }
+
+    private RealtimeEvents() {
+    }
+
+    /** {@code message.status}: one of our messages moved up its status order (or failed). */
+    @io.swagger.v3.oas.annotations.media.Schema(name = "MessageStatusEvent")
+    public record MessageStatus(@NeverNull String connectionId, @NeverNull String messageId, String clientMessageId,
+                                String providerMessageId, @NeverNull String status, String error) {
+    }
+
+    /** {@code webhook.delivery}: one delivery attempt ended ({@code state} is its outcome). */
+    @io.swagger.v3.oas.annotations.media.Schema(name = "WebhookDeliveryEvent")
+    public record WebhookDelivery(@NeverNull String connectionId, @NeverNull String eventId, @NeverNull String eventType,
+                                  @NeverNull String state, int attempt, Integer responseStatus, Long latencyMs,
+                                  String error, @NeverNull String createdAt) {
+    }
+}
