@@ -38,9 +38,9 @@ export function sandboxCommands ({ settings, registry }) {
     }),
 
     /** The simulated server closes the socket with the given DisconnectReason code. */
-    'sandbox.drop': spec((args) => {
+    'sandbox.drop': spec(async (args) => {
       if (!Number.isInteger(args.code) || args.code < 100 || args.code > 999) throw bad('code must be an integer status code (100-999)')
-      controls(args.connectionId).drop(args.code)
+      await controls(args.connectionId).drop(args.code)
       return { dropped: true }
     }),
 

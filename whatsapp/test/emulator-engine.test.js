@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict'
+import { readFile, stat } from 'node:fs/promises'
+import { join } from 'node:path'
+import { test } from 'node:test'
+import { FAST_SANDBOX, engineFixture, spawnEngine } from './support/engine.js'
+
+/*
+ * The engine with sandbox.socket "emulator": the real Baileys socket against the emulated
+ * WhatsApp the engine starts in its own process, persisted under emulatorDir. Driven over
+ * stdin/stdout like the Java service drives it.
+ */
+
+const PHONE = '923001234567'
+const JID = `${PHONE}:1@s.whatsapp.net`
+
+/** @param {any} engine @param {string} dir */
+function hello (engine, dir) {
+  return engine.hello({
+    mode: 'sandbox',
+    sessionsDir: join(dir, 'sessions'),
+    sandbox: { ...FAST_SANDBOX, socket: 'emulator', emulatorDir: join(dir, 'emulator') }
+  })
+}
+
+test('real socket against the engine\'s own emulator: QR, scan, 515, login; drop codes; after kill -9 the same session logs in without a QR', { timeout: 60000 }, async (t) => {
+  const fx = await engineFixture(t, { timeoutMs: 15000 })
+  const { engine } = fx
+  await hello(engine, fx.dir)
+
+  assert.deepEqual(await engine.ok('start', { connectionId: 'ali' }), { hasSession: false })
+  const qr = await engine.next('connection.qr', { connectionId: 'ali' })
+  assert.match(qr.data.qr, /^https:\/\/wa\.me\/settings\/linked_devices#2@/)
+  assert.deepEqual(await engine.ok('sandbox.scan', { connectionId: 'ali', phone: PHONE }), { linked: true, jid: JID })
+  const auth = await engine.next('connection.authenticated', { connectionId: 'ali' })
+  assert.equal(auth.data.jid, JID)
+  assert.equal(auth.data.isNewLogin, true)
+  const restart = await engine.next('connection.close', { connectionId: 'ali' })
+  assert.equal(restart.data.code, 515)
+
+  const qrs = engine.events('connection.qr').length
+  assert.deepEqual(await engine.ok('start', { connectionId: 'ali' }), { hasSession: true })
+  const open = await engine.next('connection.open', { connectionId: 'ali' })
+  assert.equal(open.data.jid, JID)
+  assert.equal(engine.events('connection.qr').length, qrs, 'no QR for a linked session')
+
+  const creds = JSON.parse(await readFile(join(fx.sessionsDir, 'ali', 'creds.json'), 'utf8'))
+  assert.equal(creds.me.id, JID, 'what real Baileys writes after pairing')
+  assert.equal((await stat(join(fx.dir, 'emulator', 'state.json'))).mode & 0o777, 0o600)
+
+  assert.deepEqual(await engine.ok('sandbox.drop', { connectionId: 'ali', code: 428 }), { dropped: true })
+  const dropped = await engine.next('connection.close', { connectionId: 'ali' })
+  assert.equal(dropped.data.code, 428)
+  assert.equal(dropped.data.wasOpen, true)
+
+  // The engine dies without any shutdown; a new one with the same folders is the same WhatsApp.
+  engine.kill()
+  await engine.exited
+  const again = spawnEngine({ timeoutMs: 15000 })
+  t.after(() => again.kill())
+  await hello(again, fx.dir)
+  assert.deepEqual(await again.ok('start', { connectionId: 'ali' }), { hasSession: true })
+  await again.next('connection.open', { connectionId: 'ali' })
+  assert.equal(again.events('connection.qr').length, 0, 'no QR after an engine kill -9')
+
+  // 401 from the phone: logged out, and a later start is refused with 401 too.
+  await again.ok('sandbox.drop', { connectionId: 'ali', code: 401 })
+  const removed = await again.next('connection.close', { connectionId: 'ali' })
+  assert.equal(removed.data.code, 401)
+  await again.ok('start', { connectionId: 'ali' })
+  const refused = await again.next('connection.close', { connectionId: 'ali', where: (d) => d.code === 401 })
+  assert.equal(refused.data.wasOpen, false)
+  assert.equal(await again.end(), 0)
+})
+
+test('sandbox.scan without a QR showing and messaging controls not yet on the emulator: clear invalid_state', { timeout: 30000 }, async (t) => {
+  const fx = await engineFixture(t, { timeoutMs: 15000 })
+  await hello(fx.engine, fx.dir)
+  await fx.engine.ok('start', { connectionId: 'bob' })
+  await fx.engine.next('connection.qr', { connectionId: 'bob' })
+  const badRef = await fx.engine.send('sandbox.drop', { connectionId: 'bob', code: 428 })
+  assert.equal(badRef.error.code, 'invalid_state', 'no linked device to drop yet')
+  assert.equal((await fx.engine.send('sandbox.scan', { connectionId: 'nobody', phone: PHONE })).error.code, 'not_found')
+})
