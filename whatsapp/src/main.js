@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline'
 import { createEngine } from './commands.js'
 import { createLogger } from './logger.js'
 import { createProtocol, createWire } from './protocol.js'
-import { reserveStdout } from './stdio.js'
+import { redactConsole, reserveStdout } from './stdio.js'
 
 /*
  * Entry point of the engine process (started by the Java service as `node whatsapp/src/main.js`).
@@ -15,6 +15,8 @@ process.umask(0o077)
 
 const writeLine = reserveStdout()
 const logger = createLogger('info')
+// libsignal prints session records (key material) through console: text only, never objects
+redactConsole(logger)
 const wire = createWire(writeLine)
 const engine = createEngine({ logger, emitEvent: wire.emitEvent, sendRequest: wire.sendRequest })
 const protocol = createProtocol({ commands: engine.commands, isReady: engine.isReady, wire, logger })

@@ -1,6 +1,7 @@
 import { Boom } from '@hapi/boom'
 import { Curve, proto, WA_CERT_DETAILS } from 'baileys'
 import curve from 'libsignal/src/curve.js'
+import SessionBuilder from 'libsignal/src/session_builder.js'
 
 /*
  * Trust corrections applied to Baileys at engine startup (docs/decisions.md, "Curve.verify
@@ -85,6 +86,29 @@ export function installLeafKeyCheck () {
 export function applyTrustFixes () {
   fixCurveVerify()
   installLeafKeyCheck()
+  installSignedPreKeyCheck()
+}
+
+const originalInitOutgoing = SessionBuilder.prototype.initOutgoing
+
+/**
+ * libsignal 6 never checks a fetched bundle's signed-prekey signature: SessionBuilder.initOutgoing
+ * calls `verifySignature(identityKey, signedPreKey, signature, true)`, and with that last
+ * argument the function returns true without verifying. A server (or anyone in its place) could
+ * then hand out a signed prekey the contact never signed. The Signal protocol requires the check
+ * (libsignal-protocol-java's processPreKeyBundle and whatsmeow's ProcessBundle refuse such a
+ * bundle with "Signature on device key is invalid"), so the engine adds it in front of every
+ * outgoing session: a bad signature throws, and no session is created. Idempotent.
+ */
+export function installSignedPreKeyCheck () {
+  if (SessionBuilder.prototype.initOutgoing !== originalInitOutgoing) return
+  SessionBuilder.prototype.initOutgoing = async function initOutgoing (device) {
+    const spk = device?.signedPreKey
+    if (!spk || !honestVerify(device.identityKey, spk.publicKey, spk.signature)) {
+      throw new Error(`signature on the signed prekey of ${this.addr?.toString()} is invalid`)
+    }
+    return originalInitOutgoing.call(this, device)
+  }
 }
 
 /**

@@ -13,6 +13,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param dataDir      root of everything the gateway writes (embedded database, sessions)
  * @param sessionsDir  parent of the per-connection Baileys session folders
  * @param databaseUrl  external PostgreSQL; blank means the embedded, persistent one
+ * @param databaseConnectTimeout how long a request waits for a pooled database connection before it
+ *                     fails (503 database_unavailable while the database is down)
+ * @param databaseRestartDelay embedded database only: how long after its server died the
+ *                     supervisor starts it again (then backoff)
  * @param engine       how the engine process is started and what socket factory it uses
  * @param lifecycle    reconnect, QR-wait and restore timings
  * @param accounts     first admin, sign-up, login rate limits
@@ -25,6 +29,8 @@ public record GatewayProperties(
         @DefaultValue("./data") Path dataDir,
         Path sessionsDir,
         @DefaultValue("") String databaseUrl,
+        @DefaultValue("2s") Duration databaseConnectTimeout,
+        @DefaultValue("1s") Duration databaseRestartDelay,
         @DefaultValue Engine engine,
         @DefaultValue Lifecycle lifecycle,
         @DefaultValue Accounts accounts,

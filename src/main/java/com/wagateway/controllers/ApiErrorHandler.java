@@ -134,6 +134,24 @@ public class ApiErrorHandler {
         return body(406, "not_acceptable", "this endpoint answers application/json", null, req);
     }
 
+    /**
+     * The database is unreachable (down, restarting, pool timeout): 503 {@code database_unavailable}
+     * with {@code Retry-After}, so clients retry instead of treating it as a bug; nothing was
+     * changed. Other data-access failures stay unexpected (500).
+     */
+    @ExceptionHandler({org.springframework.dao.DataAccessException.class,
+            org.springframework.transaction.TransactionException.class, java.sql.SQLException.class})
+    ResponseEntity<ErrorBody> databaseUnavailable(Exception e, HttpServletRequest req) {
+        if (!com.wagateway.database.DatabaseUnavailable.isCause(e)) {
+            return unexpected(e, req);
+        }
+        log.warn("database unavailable on {} {}: {}", req.getMethod(), req.getRequestURI(), e.getMessage());
+        ResponseEntity<ErrorBody> r = body(503, "database_unavailable",
+                "the database is not reachable right now; try again in a few seconds", null, req);
+        return ResponseEntity.status(503).contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+                .header("Retry-After", "5").body(r.getBody());
+    }
+
     @ExceptionHandler(Exception.class)
     ResponseEntity<ErrorBody> unexpected(Exception e, HttpServletRequest req) {
         log.error("unexpected error on {} {}", req.getMethod(), req.getRequestURI(), e);

@@ -11,19 +11,25 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Chooses the database: {@code DATABASE_URL} when set, otherwise the embedded, persistent
- * PostgreSQL in {@code DATA_DIR/postgres}. Either way the rest of the application sees one
+ * PostgreSQL in {@code DATA_DIR/postgres}, supervised and restarted if it dies
+ * ({@link EmbeddedPostgresSupervisor}). Either way the rest of the application sees one
  * pooled {@link DataSource}; Flyway migrates it at startup.
+ *
+ * <p>The pool waits at most {@code DATABASE_CONNECT_TIMEOUT} (2 s) for a connection, so while the
+ * database is unreachable a request fails fast (503 {@code database_unavailable}) instead of
+ * hanging for Hikari's default 30 s.
  */
 @Configuration(proxyBeanMethods = false)
 public class DatabaseConfig {
 
-    /** Started only when no external database is configured; stopped with the context. */
+    /** Started and supervised only when no external database is configured; stopped with the context. */
     @Bean(destroyMethod = "close")
     EmbeddedPostgresHolder embeddedPostgres(GatewayProperties props) throws IOException {
         if (!props.databaseUrl().isBlank()) {
             return new EmbeddedPostgresHolder(null);
         }
-        return new EmbeddedPostgresHolder(EmbeddedPostgresServer.start(props.dataPath().resolve("postgres")));
+        EmbeddedPostgresServer server = EmbeddedPostgresServer.start(props.dataPath().resolve("postgres"));
+        return new EmbeddedPostgresHolder(EmbeddedPostgresSupervisor.watch(server, props.databaseRestartDelay()));
     }
 
     @Bean(destroyMethod = "close")
@@ -31,8 +37,11 @@ public class DatabaseConfig {
         HikariConfig cfg = new HikariConfig();
         cfg.setPoolName("gateway-db");
         cfg.setMaximumPoolSize(16);
+        long connectMs = Math.max(250, props.databaseConnectTimeout().toMillis());
+        cfg.setConnectionTimeout(connectMs);
+        cfg.setValidationTimeout(Math.min(connectMs, 1000)); // must not exceed the connection timeout
         if (props.databaseUrl().isBlank()) {
-            EmbeddedPostgresServer server = embedded.getObject().server();
+            EmbeddedPostgresServer server = embedded.getObject().supervisor().server();
             cfg.setJdbcUrl(server.jdbcUrl());
             cfg.setUsername(server.username());
         } else {
@@ -48,13 +57,35 @@ public class DatabaseConfig {
         return new HikariDataSource(cfg);
     }
 
-    /** Holds the optional embedded server so its shutdown is ordered after the pool's. */
-    record EmbeddedPostgresHolder(EmbeddedPostgresServer server) implements AutoCloseable {
+    /** Holds the optional embedded server's supervisor so its shutdown is ordered after the pool's. */
+    record EmbeddedPostgresHolder(EmbeddedPostgresSupervisor supervisor) implements AutoCloseable {
         @Override
         public void close() throws IOException {
-            if (server != null) {
-                server.close();
+            if (supervisor != null) {
+                supervisor.close();
             }
         }
+    }
+
+    /**
+     * {@code /actuator/health} component "embeddedDatabase": DOWN while the supervisor restarts the
+     * embedded server (with the reason of the last failed attempt), UP otherwise, with the restart
+     * count. UNKNOWN with {@code DATABASE_URL} (the built-in "db" component covers any database).
+     */
+    @Bean
+    org.springframework.boot.health.contributor.HealthIndicator embeddedDatabase(EmbeddedPostgresHolder holder) {
+        return () -> {
+            EmbeddedPostgresSupervisor s = holder.supervisor();
+            if (s == null) {
+                return org.springframework.boot.health.contributor.Health.unknown().build();
+            }
+            var b = s.isUp() ? org.springframework.boot.health.contributor.Health.up()
+                    : org.springframework.boot.health.contributor.Health.down().withDetail("reason", "restarting");
+            b.withDetail("restarts", s.restarts()).withDetail("port", s.server().port());
+            if (s.lastError() != null) {
+                b.withDetail("last_error", s.lastError());
+            }
+            return b.build();
+        };
     }
 }

@@ -2,6 +2,7 @@ package com.wagateway.messaging;
 
 import com.wagateway.database.ChatRepository;
 import com.wagateway.database.ChatTouch;
+import com.wagateway.database.DatabaseUnavailable;
 import com.wagateway.database.LidRepository;
 import com.wagateway.database.MessageInserts;
 import com.wagateway.database.MessageRepository;
@@ -35,6 +36,9 @@ import tools.jackson.databind.JsonNode;
  * that queued up together share one transaction ({@link #onEvents}: group commit). A message is stored once
  * (dedupe on WhatsApp's key; our own sends echoed back by Baileys are recognised by their id).
  * Statuses never move backwards. Application events are published only after the commit.
+ * While the database is unreachable nothing is skipped: the failure goes up to the engine's
+ * dispatcher, which repeats the same call until it succeeds (applying an event twice stores
+ * nothing twice, so a lost commit answer is harmless).
  */
 @Service
 public class InboundMessages implements EngineListener {
@@ -68,6 +72,7 @@ public class InboundMessages implements EngineListener {
             try {
                 history.onChunk(h.connectionId(), h.data());
             } catch (RuntimeException e) {
+                rethrowIfDatabaseUnreachable(e);
                 log.warn("[{}] could not store a history chunk: {}", h.connectionId(), e.getMessage());
             }
         } else if (event instanceof EngineEvent.MessageEvent) {
@@ -76,8 +81,10 @@ public class InboundMessages implements EngineListener {
                 tx.executeWithoutResult(s -> after.addAll(apply(event)));
                 after.forEach(events::publish);
             } catch (RuntimeException e) {
+                rethrowIfDatabaseUnreachable(e);
                 // e.g. the connection was deleted meanwhile (foreign key); the event cannot be applied
-                log.warn("[{}] could not store {}: {}", event.connectionId(), event.getClass().getSimpleName(), e.getMessage());
+                log.warn("[{}] could not store {}: {} ({})", event.connectionId(), event.getClass().getSimpleName(), e.getMessage(),
+                        DatabaseUnavailable.describe(e));
             }
         }
     }
@@ -125,11 +132,23 @@ public class InboundMessages implements EngineListener {
                 after.addAll(applyUpserts(upserts));
             });
         } catch (RuntimeException e) {
+            rethrowIfDatabaseUnreachable(e);
             log.debug("a group of {} engine events failed ({}); applying them one by one", run.size(), e.getMessage());
             run.forEach(this::onEvent);
             return;
         }
         after.forEach(events::publish);
+    }
+
+    /**
+     * A failure because the database is unreachable is not this event's fault: it goes up to the
+     * engine's dispatcher, which holds the events and calls again until they are stored (in
+     * order). Only failures of the event itself (a data error) are logged and skipped here.
+     */
+    private static void rethrowIfDatabaseUnreachable(RuntimeException e) {
+        if (DatabaseUnavailable.isCause(e)) {
+            throw e;
+        }
     }
 
     /** Applies one message event inside the caller's transaction; returns what to publish after the commit. */

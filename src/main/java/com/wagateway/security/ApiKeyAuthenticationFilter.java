@@ -1,5 +1,6 @@
 package com.wagateway.security;
 
+import com.wagateway.database.DatabaseUnavailable;
 import com.wagateway.services.ApiKeyService;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -33,8 +34,20 @@ public final class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
             chain.doFilter(req, res);
             return;
         }
-        Optional<Caller> caller = header.regionMatches(true, 0, "Bearer ", 0, 7)
-                ? keys.authenticate(header.substring(7).strip()) : Optional.empty();
+        Optional<Caller> caller;
+        try {
+            caller = header.regionMatches(true, 0, "Bearer ", 0, 7)
+                    ? keys.authenticate(header.substring(7).strip()) : Optional.empty();
+        } catch (RuntimeException e) {
+            if (!DatabaseUnavailable.isCause(e)) {
+                throw e;
+            }
+            // the key cannot be checked now: go on unauthenticated (health still answers); a
+            // protected endpoint answers 503 database_unavailable (JsonSecurityErrors)
+            req.setAttribute(JsonSecurityErrors.DATABASE_UNAVAILABLE, Boolean.TRUE);
+            chain.doFilter(req, res);
+            return;
+        }
         if (caller.isEmpty()) {
             JsonSecurityErrors.write(req, res, 401, "invalid_api_key", "the API key is unknown, revoked, or malformed");
             return;

@@ -16,8 +16,20 @@ public final class JsonSecurityErrors implements AuthenticationEntryPoint, Acces
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
+    /**
+     * Request attribute set by the authentication filters when they could not check the caller
+     * because the database is unreachable: the request went on unauthenticated (public endpoints
+     * such as health still answer), and a protected endpoint answers 503 instead of 401.
+     */
+    public static final String DATABASE_UNAVAILABLE = JsonSecurityErrors.class.getName() + ".databaseUnavailable";
+
     @Override
     public void commence(HttpServletRequest req, HttpServletResponse res, AuthenticationException e) throws IOException {
+        if (req.getAttribute(DATABASE_UNAVAILABLE) != null) {
+            res.setHeader("Retry-After", "5");
+            write(req, res, 503, "database_unavailable", "the database is not reachable right now; try again in a few seconds");
+            return;
+        }
         write(req, res, 401, "unauthenticated", "log in or send Authorization: Bearer <api key>");
     }
 

@@ -30,7 +30,20 @@ public final class SessionCallerFilter extends OncePerRequestFilter {
         Authentication a = SecurityContextHolder.getContext().getAuthentication();
         HttpSession session = req.getSession(false);
         if (req.getHeader("Authorization") == null && session != null && a != null && a.getPrincipal() instanceof Caller c) {
-            var fresh = users.active(c.userId());
+            java.util.Optional<com.wagateway.database.UserRow> fresh;
+            try {
+                fresh = users.active(c.userId());
+            } catch (RuntimeException e) {
+                if (!com.wagateway.database.DatabaseUnavailable.isCause(e)) {
+                    throw e;
+                }
+                // the user cannot be re-checked now: treat the request as unauthenticated (the
+                // session stays); protected endpoints answer 503 database_unavailable
+                SecurityContextHolder.clearContext();
+                req.setAttribute(JsonSecurityErrors.DATABASE_UNAVAILABLE, Boolean.TRUE);
+                chain.doFilter(req, res);
+                return;
+            }
             if (fresh.isEmpty()) {
                 SecurityContextHolder.clearContext();
                 session.invalidate();

@@ -1,6 +1,7 @@
 package com.wagateway.webhooks;
 
 import com.wagateway.config.GatewayProperties;
+import com.wagateway.database.DatabaseUnavailable;
 import com.wagateway.webhooks.DeliveryRows.Attempt;
 import com.wagateway.webhooks.DeliveryRows.Claim;
 import com.wagateway.webhooks.DeliveryRows.ClaimResult;
@@ -177,8 +178,9 @@ public class WebhookDispatcher implements SmartLifecycle {
 
     /**
      * Records a batch in one transaction; if that fails, claim by claim (one bad claim must not
-     * sink the others), each retried a few times. What still fails is dropped: its lease expires
-     * and its events are sent again. Returns the attempts as recorded (a delivery finished
+     * sink the others), each retried a few times, and for as long as the database is unreachable
+     * (while running). What still fails is dropped: its lease expires and its events are sent
+     * again. Returns the attempts as recorded (a delivery finished
      * meanwhile keeps its final state; see {@link WebhookQueue#insertAttempts}).
      */
     private List<Attempt> save(List<ClaimResult> batch) {
@@ -189,13 +191,17 @@ public class WebhookDispatcher implements SmartLifecycle {
         }
         List<Attempt> saved = new ArrayList<>();
         for (ClaimResult r : batch) {
-            for (int attempt = 1; attempt <= 3; attempt++) {
+            RuntimeException failure = null;
+            // while the database is unreachable the results are kept and retried (a dropped result
+            // would send those events again after recovery); a result the database refuses is tried 3 times
+            for (int attempt = 1; attempt <= 3 || recording && DatabaseUnavailable.isCause(failure); attempt++) {
                 try {
                     saved.addAll(queue.record(List.of(r)));
                     break;
                 } catch (RuntimeException e) {
+                    failure = e;
                     log.warn("[{}] recording webhook attempts failed (try {}): {}", r.connectionId(), attempt, e.toString());
-                    sleep(200L * attempt);
+                    sleep(Math.min(5000L, 200L * attempt));
                 }
             }
         }

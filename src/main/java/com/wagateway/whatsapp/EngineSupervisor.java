@@ -55,7 +55,8 @@ public class EngineSupervisor implements EngineClient, SmartLifecycle {
     public EngineSupervisor(GatewayProperties props, ObjectProvider<EngineListener> listeners,
                             ObjectProvider<EngineRequestHandler> requestHandlers) {
         this.props = props;
-        this.dispatcher = new EventDispatcher(listeners);
+        // events that fail only because the database is unreachable are held and retried, never dropped
+        this.dispatcher = new EventDispatcher(listeners, com.wagateway.database.DatabaseUnavailable::isCause);
         this.requestHandlers = requestHandlers;
     }
 

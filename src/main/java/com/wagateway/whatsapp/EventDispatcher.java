@@ -2,13 +2,14 @@ package com.wagateway.whatsapp;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -18,15 +19,26 @@ import tools.jackson.databind.JsonNode;
  * The one thread on which {@link EngineListener}s hear the engine.
  *
  * <p>Guarantees: events reach listeners in the order the engine wrote them, lifecycle calls
- * ({@link #toEach}) keep their place among them, a failing listener never stops the others, and
- * the engine's reader thread only enqueues (it never waits for Java's work). Consecutive message
- * events that queued up meanwhile are handed over together ({@link EngineListener#onEvents}).
+ * ({@link #toEach}) keep their place among them, a failing listener never stops the others.
+ * Consecutive message events that queued up meanwhile are handed over together
+ * ({@link EngineListener#onEvents}).
+ *
+ * <p>Nothing is dropped while the database is unreachable: a listener call that fails because of
+ * that ({@code retryable}) is repeated with backoff until it succeeds, before any later event is
+ * delivered, so order is kept. Meanwhile at most {@link #CAPACITY} lines wait in the queue; when
+ * it is full, the engine's stdout reader blocks in {@link #submit}, the engine's pipe fills up and
+ * the engine stops getting its writes through — backpressure instead of unbounded memory. Any other
+ * listener failure (this event cannot be stored) is logged and not retried.
  */
 final class EventDispatcher {
 
     private static final Logger log = LoggerFactory.getLogger(EventDispatcher.class);
     /** Upper bound of one drain: bounds one group commit's size and latency. */
     static final int MAX_EVENTS_PER_DRAIN = 100;
+    /** Engine lines held at most; beyond that the engine's output waits (backpressure). */
+    static final int CAPACITY = 5_000;
+    private static final long RETRY_FIRST_MS = 200;
+    private static final long RETRY_MAX_MS = 5_000;
 
     private final ObjectProvider<EngineListener> listenerBeans;
     private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
@@ -34,17 +46,42 @@ final class EventDispatcher {
         t.setDaemon(true);
         return t;
     });
-    private final ConcurrentLinkedQueue<JsonNode> pending = new ConcurrentLinkedQueue<>();
+    private final LinkedBlockingQueue<JsonNode> pending = new LinkedBlockingQueue<>(CAPACITY);
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final Predicate<Throwable> retryable;
+    private volatile boolean stopped;
     private List<EngineListener> listeners;
 
-    EventDispatcher(ObjectProvider<EngineListener> listenerBeans) {
+    /**
+     * @param retryable which listener failures are temporary (the database is unreachable) and
+     *                  are retried until they succeed
+     */
+    EventDispatcher(ObjectProvider<EngineListener> listenerBeans, Predicate<Throwable> retryable) {
         this.listenerBeans = listenerBeans;
+        this.retryable = retryable;
     }
 
-    /** Queues an engine event line. */
+    /**
+     * Queues an engine event line. Blocks the caller (the engine's stdout reader) while
+     * {@link #CAPACITY} lines are already waiting: that is the backpressure on the engine.
+     */
     void submit(JsonNode line) {
-        pending.add(line);
+        try {
+            if (!pending.offer(line)) {
+                log.warn("{} engine events are waiting (is the database down?); pausing the engine's output", CAPACITY);
+                while (!pending.offer(line, 1, TimeUnit.SECONDS)) {
+                    scheduleDrain();
+                    if (stopped) {
+                        log.warn("dispatcher stopped; an engine event was not queued");
+                        return;
+                    }
+                }
+                log.info("engine output resumed");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
         scheduleDrain();
     }
 
@@ -57,8 +94,9 @@ final class EventDispatcher {
         }
     }
 
-    /** Lets queued work finish (up to 5 s) and stops the thread. */
+    /** Lets queued work finish (up to 5 s) and stops the thread; retries in progress give up. */
     void stop() {
+        stopped = true;
         thread.shutdown();
         try {
             thread.awaitTermination(5, TimeUnit.SECONDS);
@@ -108,14 +146,56 @@ final class EventDispatcher {
                 }
             }
             List<EngineEvent> run = batch.subList(i, j);
-            listeners().forEach(l -> safely(() -> {
+            listeners().forEach(l -> untilStored(() -> {
                 if (run.size() == 1) {
                     l.onEvent(run.get(0));
                 } else {
                     l.onEvents(run);
                 }
-            }));
+            }, run.size()));
             i = j;
+        }
+    }
+
+    /**
+     * Runs one listener call; while it fails because the database is unreachable, waits (200 ms
+     * doubling to 5 s) and runs it again — the listener's transaction left nothing behind, and
+     * listeners apply events idempotently (a message is stored once), so a retry after a commit
+     * whose answer was lost repeats nothing. Other failures are logged once and not retried.
+     */
+    private void untilStored(Runnable call, int events) {
+        long delay = RETRY_FIRST_MS;
+        long since = 0;
+        while (true) {
+            try {
+                call.run();
+                if (since != 0) {
+                    log.info("database reachable again: {} held engine event(s) stored after {} ms",
+                            events, System.currentTimeMillis() - since);
+                }
+                return;
+            } catch (RuntimeException e) {
+                if (!retryable.test(e)) {
+                    log.error("engine listener failed", e);
+                    return;
+                }
+                if (stopped) {
+                    log.error("shutting down while the database is unreachable: {} engine event(s) not stored", events);
+                    return;
+                }
+                if (since == 0) {
+                    since = System.currentTimeMillis();
+                    log.warn("database unreachable ({}); holding engine events and retrying", e.getMessage());
+                }
+            }
+            try {
+                Thread.sleep(delay);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                log.error("interrupted while the database is unreachable: {} engine event(s) not stored", events);
+                return;
+            }
+            delay = Math.min(RETRY_MAX_MS, delay * 2);
         }
     }
 
