@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
 import { readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
+import { createInterface } from 'node:readline'
 import { test } from 'node:test'
+import { fileURLToPath } from 'node:url'
 import { FAST_SANDBOX, engineFixture, spawnEngine } from './support/engine.js'
 
 /*
@@ -12,6 +15,7 @@ import { FAST_SANDBOX, engineFixture, spawnEngine } from './support/engine.js'
 
 const PHONE = '923001234567'
 const JID = `${PHONE}:1@s.whatsapp.net`
+const SERVER = fileURLToPath(new URL('../emulator/server.js', import.meta.url))
 
 /** @param {any} engine @param {string} dir */
 function hello (engine, dir) {
@@ -80,4 +84,37 @@ test('sandbox.scan without a QR showing and messaging controls not yet on the em
   const badRef = await fx.engine.send('sandbox.drop', { connectionId: 'bob', code: 428 })
   assert.equal(badRef.error.code, 'invalid_state', 'no linked device to drop yet')
   assert.equal((await fx.engine.send('sandbox.scan', { connectionId: 'nobody', phone: PHONE })).error.code, 'not_found')
+})
+
+test('SANDBOX_EMULATOR_URL: the engine uses a standalone emulator (server.js --data), trusting the root from /control/info', { timeout: 60000 }, async (t) => {
+  const fx = await engineFixture(t, { timeoutMs: 15000 })
+  const server = spawn(process.execPath, [SERVER, '--port', '0', '--data', join(fx.dir, 'standalone'), '--qr-refs', '2'], { stdio: ['ignore', 'pipe', 'inherit'] })
+  t.after(() => server.kill('SIGKILL'))
+  const url = await new Promise((resolve, reject) => {
+    createInterface({ input: server.stdout }).once('line', resolve)
+    server.once('exit', (code) => reject(new Error(`emulator exited ${code}`)))
+  })
+  assert.match(url, /^ws:\/\/127\.0\.0\.1:\d+\/ws\/chat$/)
+  await fx.engine.hello({ mode: 'sandbox', sessionsDir: fx.sessionsDir, sandbox: { ...FAST_SANDBOX, socket: 'emulator', emulatorUrl: url } })
+  await fx.engine.ok('start', { connectionId: 'cem' })
+  await fx.engine.next('connection.qr', { connectionId: 'cem' })
+  assert.deepEqual(await fx.engine.ok('sandbox.scan', { connectionId: 'cem', phone: PHONE }), { linked: true, jid: JID })
+  await fx.engine.next('connection.close', { connectionId: 'cem', where: (d) => d.code === 515 })
+  await fx.engine.ok('start', { connectionId: 'cem' })
+  await fx.engine.next('connection.open', { connectionId: 'cem' })
+  const info = await (await fetch(url.replace('ws:', 'http:').replace('/ws/chat', '/control/info'))).json()
+  assert.equal(info.stats.pairings, 1, 'the standalone emulator did the pairing')
+  assert.deepEqual(await fx.engine.ok('sandbox.drop', { connectionId: 'cem', code: 503 }), { dropped: true })
+  assert.equal((await fx.engine.next('connection.close', { connectionId: 'cem', where: (d) => d.wasOpen })).data.code, 503)
+  assert.equal((await stat(join(fx.dir, 'standalone', 'state.json'))).mode & 0o777, 0o600)
+})
+
+test('a standalone emulator URL that is not loopback, or that does not answer, fails hello clearly', { timeout: 30000 }, async (t) => {
+  const fx = await engineFixture(t, { timeoutMs: 15000 })
+  const remote = await fx.engine.send('hello', { protocol: 1, mode: 'sandbox', sessionsDir: fx.sessionsDir, sandbox: { socket: 'emulator', emulatorUrl: 'ws://192.0.2.1:4100/ws/chat' } })
+  assert.equal(remote.error.code, 'bad_request')
+  assert.match(remote.error.message, /loopback/)
+  const dead = await fx.engine.send('hello', { protocol: 1, mode: 'sandbox', sessionsDir: fx.sessionsDir, sandbox: { socket: 'emulator', emulatorUrl: 'ws://127.0.0.1:1/ws/chat' } })
+  assert.equal(dead.error.code, 'internal')
+  assert.match(dead.error.message, /unreachable/)
 })
