@@ -19,6 +19,7 @@ import { EngineError } from '../errors.js'
  * @property {(jid: string, code: number) => Promise<number>} streamError  ends that device's live sessions
  * @property {(jid: string) => Promise<number>} drop   drops them without a close frame
  * @property {any|null} emulator                       the in-process emulator (null when standalone)
+ * @property {object} socketConfig                     extra makeWASocket config for sockets dialing it (e.g. the media host redirect)
  * @property {() => Promise<void>} close
  */
 
@@ -41,6 +42,7 @@ export async function openEmulatorLink (sandbox, log) {
     root: { publicKey: t.rootPublicKey, serial: t.serial },
     own: true,
     emulator,
+    socketConfig: {},
     scan: (qr, phone) => emulator.scan(qr, phone),
     streamError: async (jid, code) => emulator.streamError(jid, code),
     drop: async (jid) => emulator.drop(jid),
@@ -89,6 +91,7 @@ async function standaloneLink (wsUrl, explicit) {
     root,
     own: false,
     emulator: null,
+    socketConfig: {},
     scan: (qr, phone) => call('POST', '/control/scan', { qr, phone }),
     streamError: async (jid, code) => (await call('POST', '/control/stream-error', { phone: phoneOf(jid), jid, code })).sessions,
     drop: async (jid) => (await call('POST', '/control/drop', { phone: phoneOf(jid), jid })).sessions,

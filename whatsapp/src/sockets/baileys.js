@@ -16,9 +16,10 @@ import { BROWSER } from './browser.js'
  * @param {import('pino').Logger} opts.logger   Baileys-level logger
  * @param {import('../config.js').BaileysSettings & {qrTimeoutMs?: number}} opts.baileys
  * @param {(key: any) => Promise<any>} opts.getMessage
+ * @param {object} [opts.extraConfig]  sandbox against the emulator only: more makeWASocket config (media host redirect)
  * @returns {{sock: import('../registry.js').EngineSocket, qrTiming: import('../registry.js').QrTiming}}
  */
-export function createBaileysSocket ({ auth, logger, baileys, getMessage }) {
+export function createBaileysSocket ({ auth, logger, baileys, getMessage, extraConfig = {} }) {
   const sock = makeWASocket({
     auth: { creds: auth.creds, keys: makeCacheableSignalKeyStore(auth.keys, /** @type {any} */ (logger)) },
     logger: /** @type {any} */ (logger),
@@ -29,7 +30,8 @@ export function createBaileysSocket ({ auth, logger, baileys, getMessage }) {
     ...(baileys.qrTimeoutMs ? { qrTimeout: baileys.qrTimeoutMs } : {}),
     markOnlineOnConnect: false,
     syncFullHistory: true,
-    getMessage
+    getMessage,
+    ...extraConfig
   })
   const qrTiming = baileys.qrTimeoutMs ? { firstMs: baileys.qrTimeoutMs, nextMs: baileys.qrTimeoutMs } : { firstMs: 60000, nextMs: 20000 }
   return { sock: /** @type {any} */ (sock), qrTiming }

@@ -38,7 +38,8 @@ export function createEmulatorSocket ({ auth, logger, settings, link, getMessage
     auth,
     logger,
     baileys: { ...settings.baileys, waWebSocketUrl: link.url, qrTimeoutMs },
-    getMessage
+    getMessage,
+    extraConfig: link.socketConfig
   })
   // The QR currently showing (Baileys' connection.update `qr`): what the simulated phone scans.
   /** @type {string|null} */ let qr = null
