@@ -248,6 +248,13 @@ export async function createEmulator (opts = {}) {
     http.once('error', reject)
     http.listen(opts.port ?? 0, host, () => resolve(undefined))
   })
+  // Parts with state of their own persist like the accounts (messaging: contacts' Signal state,
+  // ledgers), kept as the JSON text the part itself produces: its own encoding of keys.
+  const messaging = /** @type {any} */ (emulator).messaging
+  if (messaging?.toJSON && messaging?.fromJSON) {
+    store.register('messaging', { save: () => JSON.stringify(messaging.toJSON()), load: (saved) => messaging.fromJSON(JSON.parse(saved)) })
+    messaging.subscribe?.(() => store.changed())
+  }
   const address = /** @type {import('node:net').AddressInfo} */ (http.address())
   emulator.port = address.port
   emulator.url = `ws://${host.includes(':') ? `[${host}]` : host}:${address.port}${CHAT_PATH}`

@@ -76,7 +76,7 @@ test('real socket against the engine\'s own emulator: QR, scan, 515, login; drop
   assert.equal(await again.end(), 0)
 })
 
-test('sandbox.scan without a QR showing and messaging controls not yet on the emulator: clear invalid_state', { timeout: 30000 }, async (t) => {
+test('sandbox.drop before a device is linked, and sandbox commands for an unknown connection: clear errors', { timeout: 30000 }, async (t) => {
   const fx = await engineFixture(t, { timeoutMs: 15000 })
   await hello(fx.engine, fx.dir)
   await fx.engine.ok('start', { connectionId: 'bob' })

@@ -19,6 +19,7 @@ import { EngineError } from '../errors.js'
  * @property {(jid: string, code: number) => Promise<number>} streamError  ends that device's live sessions
  * @property {(jid: string) => Promise<number>} drop   drops them without a close frame
  * @property {any|null} emulator                       the in-process emulator (null when standalone)
+ * @property {any|null} messaging                      the emulator's messaging controls (emulator.messaging, or the same over HTTP); null when it has none
  * @property {object} socketConfig                     extra makeWASocket config for sockets dialing it (e.g. the media host redirect)
  * @property {() => Promise<void>} close
  */
@@ -42,6 +43,7 @@ export async function openEmulatorLink (sandbox, log) {
     root: { publicKey: t.rootPublicKey, serial: t.serial },
     own: true,
     emulator,
+    messaging: emulator.messaging ?? null,
     socketConfig: {},
     scan: (qr, phone) => emulator.scan(qr, phone),
     streamError: async (jid, code) => emulator.streamError(jid, code),
@@ -75,7 +77,8 @@ async function standaloneLink (wsUrl, explicit) {
     const json = await res.json().catch(() => null)
     if (!res.ok) {
       const message = json?.error?.message ?? `HTTP ${res.status}`
-      throw new EngineError(res.status === 409 ? 'invalid_state' : 'internal', `emulator: ${message}`)
+      const code = { 400: 'bad_request', 404: 'not_found', 409: 'invalid_state' }[res.status] ?? 'internal'
+      throw new EngineError(/** @type {any} */ (code), `emulator: ${message}`)
     }
     return json
   }
@@ -91,10 +94,23 @@ async function standaloneLink (wsUrl, explicit) {
     root,
     own: false,
     emulator: null,
+    messaging: {
+      inbound: (phone, spec) => call('POST', '/control/inbound', stripUndefined({ phone, ...spec })),
+      receipt: (phone, r) => call('POST', '/control/receipt', stripUndefined({ phone, ...r })),
+      fail: (phone, f) => call('POST', '/control/fail', { phone, ...f }),
+      retryRequest: (phone, r) => call('POST', '/control/retry-request', stripUndefined({ phone, ...r })),
+      burst: (phone, b) => call('POST', '/control/burst', stripUndefined({ phone, ...b })),
+      sent: async (phone) => (await call('GET', `/control/sent/${phone}`)).messages
+    },
     socketConfig: {},
     scan: (qr, phone) => call('POST', '/control/scan', { qr, phone }),
     streamError: async (jid, code) => (await call('POST', '/control/stream-error', { phone: phoneOf(jid), jid, code })).sessions,
     drop: async (jid) => (await call('POST', '/control/drop', { phone: phoneOf(jid), jid })).sessions,
     close: async () => {}
   }
+}
+
+/** The object without its undefined fields (the control API refuses unknown or null ones). @param {Record<string, any>} o */
+function stripUndefined (o) {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined))
 }

@@ -1,4 +1,5 @@
 import { EngineError } from '../errors.js'
+import { emulatorMessagingControls } from '../sandbox/emulator-messaging.js'
 import { createBaileysSocket } from './baileys.js'
 
 /*
@@ -44,10 +45,12 @@ export function createEmulatorSocket ({ auth, logger, settings, link, getMessage
   // The QR currently showing (Baileys' connection.update `qr`): what the simulated phone scans.
   /** @type {string|null} */ let qr = null
   let closed = false
+  let open = false
   sock.ev.on('connection.update', (/** @type {any} */ u) => {
     if (typeof u.qr === 'string') qr = u.qr
     if (u.connection === 'open' || u.isNewLogin) qr = null
-    if (u.connection === 'close') { qr = null; closed = true }
+    if (u.connection === 'open') open = true
+    if (u.connection === 'close') { qr = null; closed = true; open = false }
   })
 
   /** The jid of this socket's linked device, or invalid_state when it has none yet. */
@@ -79,17 +82,7 @@ export function createEmulatorSocket ({ auth, logger, settings, link, getMessage
       const ended = await link.streamError(deviceJid(), code)
       if (ended === 0) throw new EngineError('invalid_state', 'the emulator holds no live session for this connection')
     },
-    ...unsupported(['inbound', 'receipt', 'fail', 'burst', 'sentLog', 'retryRequest'])
+    ...emulatorMessagingControls({ link, phone: () => deviceJid().split(/[:@]/)[0], isOpen: () => open })
   })
   return { sock, qrTiming }
-}
-
-/**
- * Controls the emulator cannot drive yet (Signal messaging lands separately): a clear
- * invalid_state instead of a crash. @param {string[]} names
- */
-function unsupported (names) {
-  return Object.fromEntries(names.map((n) => [n, () => {
-    throw new EngineError('invalid_state', `sandbox ${n} is not available with sandbox.socket "emulator" yet`)
-  }]))
 }
