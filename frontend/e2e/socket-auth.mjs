@@ -4,7 +4,7 @@
 // subscribe to any connection, users only to their own.
 // Env: BASE_URL, RT_URL (http://127.0.0.1:<port>), KEY_A, KEY_B (users), KEY_ADMIN.
 import { io } from 'socket.io-client';
-import { assert, call, check, env, finish, sleep, waitFor } from './lib.mjs';
+import { assert, call, check, env, finish, waitFor } from './lib.mjs';
 
 const BASE = env('BASE_URL');
 const RT = env('RT_URL') + '/realtime';
@@ -38,6 +38,19 @@ async function listener(key) {
   assert(c.outcome === 'connect', `expected connect, got ${c.outcome}`);
   c.socket.onAny((event, payload) => c.events.push({ event, payload }));
   return c;
+}
+
+/**
+ * A positive signal that earlier events are all delivered: the owner of `key` connects its own
+ * connection `id` (emitted after everything done before), waits until `who` receives it, and
+ * disconnects it again. Any event `who` should not have got would have arrived before this.
+ */
+async function marker(key, who, id) {
+  const seen = who.events.length;
+  await call(BASE, key, 'POST', '/api/connections', { connection_id: id });
+  await call(BASE, key, 'POST', `/api/connections/${id}/connect`);
+  await waitFor(`marker ${id}`, () => who.events.slice(seen).some((e) => e.payload.connection_id === id));
+  await call(BASE, key, 'POST', `/api/connections/${id}/disconnect`);
 }
 
 await check('the token endpoint answers token, expiry, namespace and port', async () => {
@@ -83,9 +96,11 @@ await check('each user receives connection.status of their own connections only'
     await waitFor('A gets the QR', () => a.events.some((e) => e.event === 'connection.qr' && e.payload.qr_image?.startsWith('data:image/png')));
     await call(BASE, KEY_B, 'POST', `/api/connections/${CONN_B}/disconnect`);
     await waitFor('B sees its disconnect', () => b.events.some((e) => e.payload.status === 'disconnected'));
-    await sleep(300);
-    assert(a.events.every((e) => e.payload.connection_id === CONN_A), `A saw: ${JSON.stringify(a.events.map((e) => e.payload.connection_id))}`);
-    assert(b.events.every((e) => e.payload.connection_id === CONN_B), `B saw: ${JSON.stringify(b.events.map((e) => e.payload.connection_id))}`);
+    await marker(KEY_A, a, 'rt_marker_a1');
+    await marker(KEY_B, b, 'rt_marker_b1');
+    const own = (ids) => (e) => ids.includes(e.payload.connection_id);
+    assert(a.events.every(own([CONN_A, 'rt_marker_a1'])), `A saw: ${JSON.stringify(a.events.map((e) => e.payload.connection_id))}`);
+    assert(b.events.every(own([CONN_B, 'rt_marker_b1'])), `B saw: ${JSON.stringify(b.events.map((e) => e.payload.connection_id))}`);
     const statuses = a.events.filter((e) => e.event === 'connection.status').map((e) => e.payload.status);
     assert(statuses[0] === 'initializing', `A's first status: ${statuses}`);
     const p = a.events.find((e) => e.event === 'connection.status').payload;
@@ -107,12 +122,12 @@ await check('an admin may subscribe to any connection; a user only to their own'
     assert(ok.subscribed === true, `admin subscribe: ${JSON.stringify(ok)}`);
     await call(BASE, KEY_B, 'POST', `/api/connections/${CONN_B}/connect`);
     await waitFor('admin sees B', () => admin.events.some((e) => e.payload.connection_id === CONN_B && e.payload.status === 'qr_ready'));
-    await sleep(300);
+    await marker(KEY_A, a, 'rt_marker_a2');
     assert(a.events.every((e) => e.payload.connection_id !== CONN_B), `A saw ${JSON.stringify(a.events)}`);
     await admin.socket.emitWithAck('unsubscribe', { connection_id: CONN_B });
-    await call(BASE, KEY_B, 'POST', `/api/connections/${CONN_B}/disconnect`);
     const n = admin.events.length;
-    await sleep(500);
+    await call(BASE, KEY_B, 'POST', `/api/connections/${CONN_B}/disconnect`);
+    await marker(KEY_ADMIN, admin, 'rt_marker_admin');
     assert(admin.events.slice(n).every((e) => e.payload.connection_id !== CONN_B), 'admin still gets B after unsubscribe');
   } finally {
     admin.socket.close();

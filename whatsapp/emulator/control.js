@@ -6,11 +6,16 @@
  *   POST /control/stream-error {phone, code, jid?}→ {sessions}
  *   POST /control/drop         {phone, jid?}      → {sessions}
  * `jid` (a device of that phone) narrows stream-error and drop to that one device.
+ *   POST /control/history      {phone, chats, pushnames?, syncType?} → {devices, directPaths}
+ *   GET  /control/media                     → {blobs: [...], totalBytes, stats}  (media inspection)
+ *   POST /control/media/expire {path}       → {expired}  (the blob at that direct path/URL is gone: 404)
  * Errors: {"error": {"code", "message"}} with 400 (bad input), 404 (unknown route or device)
  * or 409 (the operation was refused, e.g. a pairing the companion rejected).
  */
 
-const MAX_BODY = 64 * 1024
+import { historyInputProblem } from './history.js'
+
+const MAX_BODY = 1024 * 1024
 const STREAM_CODES = new Set([401, 403, 408, 428, 440, 500, 503, 515])
 
 /**
@@ -37,7 +42,16 @@ export async function handleControl (emulator, req, res) {
         identityKey: d.identityKey.toString('base64'), preKeyCount: d.preKeyCount, online: d.online
       })
     }
-    if (req.method !== 'POST' || !['/control/scan', '/control/stream-error', '/control/drop'].includes(path)) {
+    if (req.method === 'GET' && path === '/control/media') {
+      return reply(200, { blobs: emulator.media.list(), totalBytes: emulator.media.store.totalBytes, stats: emulator.media.stats })
+    }
+    if (req.method === 'POST' && path === '/control/media/expire') {
+      const body = await readJson(req)
+      if (typeof body?.path !== 'string' || !body.path) return error(400, 'bad_request', 'path must be a direct path or media URL')
+      if (!emulator.media.store.find(body.path)) return error(404, 'not_found', 'no blob at this path')
+      return reply(200, { expired: emulator.media.expire(body.path) })
+    }
+    if (req.method !== 'POST' || !['/control/scan', '/control/stream-error', '/control/drop', '/control/history'].includes(path)) {
       return error(404, 'not_found', `no route ${req.method} ${path}`)
     }
     const body = await readJson(req)
@@ -51,6 +65,12 @@ export async function handleControl (emulator, req, res) {
       } catch (err) {
         return error(409, 'scan_refused', /** @type {Error} */ (err).message)
       }
+    }
+    if (path === '/control/history') {
+      const { phone: _, ...input } = body
+      const why = historyInputProblem(input)
+      if (why) return error(400, 'bad_request', why)
+      return reply(200, await emulator.history.send(phone, input))
     }
     let who = phone
     if (body.jid !== undefined) {

@@ -7,6 +7,8 @@ import { createAccounts } from './accounts.js'
 import { createCertificateAuthority } from './certs.js'
 import { handleControl } from './control.js'
 import { createIqRegistry, registerLoginHandlers } from './iq.js'
+import { createHistory } from './history.js'
+import { createMediaHost } from './media.js'
 import { unixTime } from './nodes.js'
 import { buildPairSuccess, checkPairDeviceSign, parseQr } from './pairing.js'
 import { createSession } from './session.js'
@@ -37,6 +39,8 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost'])
  * @param {(kind: string, ...args: any[]) => void} [opts.log]  protocol trace (default: silent)
  * @param {string} [opts.dataDir]  persist state here (owner-only); absent = in memory only
  * @param {number} [opts.saveDebounceMs]  coalescing window of routine saves (default 200 ms)
+ * @param {{maxBytes?: number, maxBlobBytes?: number, dir?: string}} [opts.media]  media host bounds; `dir` persists blobs
+ * @param {boolean} [opts.historyAfterPairing] the phone sends the initial history sync at a new device's first login (default true)
  */
 export async function createEmulator (opts = {}) {
   const host = opts.host ?? '127.0.0.1'
@@ -92,7 +96,12 @@ export async function createEmulator (opts = {}) {
 
     /** Plugs a handler for client stanzas with this tag (`message`, `receipt`, `ack`, `notification` …). */
     onStanza (tag, handler) { stanzaHandlers.set(tag, handler) },
-    stanzaHandler: (tag) => stanzaHandlers.get(tag) ?? null,
+    /** The handler for a client stanza; a media retry receipt always goes to the media host (the phone answers it). */
+    stanzaHandler: (tag) => {
+      const handler = stanzaHandlers.get(tag) ?? null
+      if (tag !== 'receipt') return handler
+      return (ctx) => emulator.media.isRetryReceipt(ctx.node) ? emulator.media.answerRetryReceipt(ctx) : handler?.(ctx)
+    },
     /** Runs after `<success>`, before `<ib><offline>`; returns how many offline stanzas it sent. */
     onLogin (hook) { loginHooks.push(hook) },
     async runLoginHooks (session) {
@@ -233,7 +242,12 @@ export async function createEmulator (opts = {}) {
     }
   }
 
-  const http = createServer((req, res) => { handleControl(emulator, req, res) })
+  emulator.media = createMediaHost(emulator, opts.media)
+  emulator.historyAfterPairing = opts.historyAfterPairing ?? true
+  emulator.history = createHistory(emulator)
+  const http = createServer((req, res) => {
+    if (!emulator.media.handleHttp(req, res)) handleControl(emulator, req, res)
+  })
   const wss = new WebSocketServer({ noServer: true })
   http.on('upgrade', (req, socket, head) => {
     if (new URL(req.url ?? '/', 'http://x').pathname !== CHAT_PATH) {

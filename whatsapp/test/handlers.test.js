@@ -217,9 +217,13 @@ describe('message events: LID lookups and order', () => {
   const lidKey = { id: 'L1', remoteJid: '444444444444444@lid', fromMe: false }
   /** @param {number} ms */
   const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
-  /** Waits (bounded) until `n` events were emitted. @param {any[]} emitted @param {number} n */
+  /**
+   * Waits until `n` events were emitted (bounded by a 5 s deadline, not by a count of naps, so a
+   * loaded machine does not fail it). @param {any[]} emitted @param {number} n
+   */
   async function until (emitted, n) {
-    for (let i = 0; i < 100 && emitted.length < n; i++) await sleep(10)
+    const deadline = Date.now() + 5000
+    while (emitted.length < n && Date.now() < deadline) await sleep(10)
     assert.equal(emitted.length, n)
   }
 

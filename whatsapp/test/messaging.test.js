@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import { test } from 'node:test'
-import { FAST_SANDBOX, engineFixture, sleep } from './support/engine.js'
+import { FAST_SANDBOX, engineFixture } from './support/engine.js'
 
 /*
  * Messaging through a real `node src/main.js` in sandbox mode, driven like Java drives it:
@@ -32,6 +32,18 @@ async function linkedOpen (fx, id, sandbox = {}) {
   await engine.next('connection.close', { connectionId: id, where: (d) => d.code === 515 })
   await engine.ok('start', { connectionId: id })
   await engine.next('connection.open', { connectionId: id })
+}
+
+/**
+ * A marker in the event stream: asks for on-demand history and waits for its answer. The
+ * simulated phone answers after connectDelayMs on a timer, so every event the sandbox had
+ * already scheduled for that moment or earlier (an initial history sync, a receipt, a burst)
+ * is in the stream when this returns: "nothing happened" is then proven, not hoped for.
+ * @param {Awaited<ReturnType<typeof engineFixture>>['engine']} engine @param {string} id
+ */
+async function marker (engine, id) {
+  const { requestId } = await engine.ok('history.fetch', { connectionId: id, count: 1, oldestKey: { id: '3A00000000000000MARK', remoteJid: PEER_JID, fromMe: false }, oldestTimestamp: 1732170000 })
+  await engine.next('history.set', { connectionId: id, where: (d) => d.peerDataRequestSessionId === requestId })
 }
 
 /** @param {string} connectionId @param {string} messageId @param {object} [extra] */
@@ -67,8 +79,8 @@ test('link → history.set with 3 chats (60, 12, 5 messages), once per pairing',
   await engine.ok('stop', { connectionId: 'h1' })
   await engine.ok('start', { connectionId: 'h1' })
   await engine.next('connection.open', { connectionId: 'h1' })
-  await sleep(300)
-  assert.equal(engine.events('history.set').length, 1)
+  await marker(engine, 'h1')
+  assert.equal(engine.events('history.set').filter((e) => e.data.syncType !== 6).length, 1, 'one initial sync per pairing')
   assert.equal(await engine.end(), 0)
   assert.deepEqual(engine.badLines, [])
 })
@@ -76,8 +88,8 @@ test('link → history.set with 3 chats (60, 12, 5 messages), once per pairing',
 test('historyChats 0: no history sync', { timeout: 30000 }, async (t) => {
   const fx = await engineFixture(t)
   await linkedOpen(fx, 'h0', { historyChats: 0 })
-  await sleep(300)
-  assert.equal(fx.engine.events('history.set').length, 0)
+  await marker(fx.engine, 'h0')
+  assert.equal(fx.engine.events('history.set').filter((e) => e.data.syncType !== 6).length, 0)
 })
 
 test('send text: the reply carries the Java-chosen id, then delivered and read arrive', { timeout: 30000 }, async (t) => {
@@ -178,7 +190,7 @@ test('sandbox.fail: the next sends fail with send_failed + statusCode, later one
   const dflt = await engine.send('send', textSend('f1', newId()))
   assert.equal(dflt.error.statusCode, 500)
   assert.equal((await engine.send('sandbox.fail', { connectionId: 'f1', count: 0 })).error.code, 'bad_request')
-  await sleep(100)
+  await marker(engine, 'f1')
   assert.equal(engine.events('messages.update').length, 0, 'receiptDelayMs 0: no automatic receipts')
 })
 
@@ -189,7 +201,7 @@ test('sandbox.burst: count messages in upserts of batch, from rotating senders, 
   const before = Date.now()
   const r = await engine.ok('sandbox.burst', { connectionId: 'bu', count: 25, batch: 10, senders: 3 })
   assert.equal(r.emitted, 25)
-  await sleep(100)
+  await marker(engine, 'bu')
   const upserts = engine.events('messages.upsert').filter((e) => e.connectionId === 'bu')
   assert.deepEqual(upserts.map((e) => e.data.messages.length), [10, 10, 5])
   const all = upserts.flatMap((e) => e.data.messages)

@@ -3,11 +3,13 @@
 //
 // Guarantees: one entry per message (matched by message_id, then by client_message_id for a
 // message this tab sent before the server answered, then by provider_message_id), newest first,
-// and an outbound status never moves backwards: queued < sent < delivered < read < played;
-// failed beats queued/sent but never a delivery receipt.
+// and an outbound status never moves backwards along message-status-order.json:
+// queued < sent < failed < delivered < read < played (failed beats queued/sent, never a receipt).
 import type { Chat, Message, MessageStatus, MessageStatusUpdate } from '../api/types';
+import STATUS_ORDER from './message-status-order.json';
 
-const RANK: Record<string, number> = { queued: 0, sent: 1, failed: 1.5, delivered: 2, read: 3, played: 4, received: 0 };
+// The one status order, shared with Java and SQL (MessageStatusOrderIntegrationTest checks it).
+const RANK: Record<string, number> = Object.fromEntries(STATUS_ORDER.map((s, i) => [s, i]));
 
 /** The status to keep when `incoming` arrives for a message that shows `current`. */
 export function mergeStatus(current: MessageStatus, incoming: MessageStatus): MessageStatus {

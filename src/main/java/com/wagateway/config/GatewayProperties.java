@@ -140,6 +140,7 @@ public record GatewayProperties(
      * @param sendBurst             sends allowed back to back before pacing starts
      * @param sendMaxAttempts       send attempts (first + retries) before a message is {@code failed}
      * @param sendRetryBase         first retry delay after a failed send (doubles, with jitter)
+     * @param sendRetryMax          longest wait between send retries
      * @param sendWait              how long {@code POST /api/send-message} waits for WhatsApp before answering 202
      * @param historyMessagesPerChat messages kept per chat from a history sync
      * @param historyFetchTimeout   how long an on-demand history request may stay unanswered
@@ -154,6 +155,7 @@ public record GatewayProperties(
             @DefaultValue("10") int sendBurst,
             @DefaultValue("5") int sendMaxAttempts,
             @DefaultValue("2s") Duration sendRetryBase,
+            @DefaultValue("5m") Duration sendRetryMax,
             @DefaultValue("10s") Duration sendWait,
             @DefaultValue("50") int historyMessagesPerChat,
             @DefaultValue("30s") Duration historyFetchTimeout,

@@ -5,7 +5,6 @@ import static com.wagateway.database.Sql.ts;
 
 import com.wagateway.services.ConnectionStatus;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -15,7 +14,10 @@ import org.springframework.stereotype.Repository;
 
 /**
  * SQL for {@code connections}. Every state change is one UPDATE ... RETURNING statement, so a
- * change and the row it produced are read atomically and no caller needs a transaction.
+ * change and the row it produced are read atomically. State changes only persist what
+ * {@code ConnectionStateMachine} decided ({@code ConnectionTransitions} is their one caller): each
+ * takes the status the decision was made from and updates only while the row still shows it
+ * (compare-and-set), so a decision never lands on a state it was not made for.
  */
 @Repository
 public class ConnectionRepository {
@@ -54,29 +56,29 @@ public class ConnectionRepository {
     }
 
     /** The user asked to connect: wanted running, shown initializing, QR and error cleared. */
-    public Optional<ConnectionRow> markStarting(String id, String reason) {
-        return update(id, """
+    public Optional<ConnectionRow> markStarting(String id, ConnectionStatus from, String reason) {
+        return update(id, from, """
                 status = 'initializing', reason = ?, desired_state = 'running', qr = NULL, qr_image = NULL,
                 qr_expires_at = NULL, reconnect_attempt = 0, next_retry_at = NULL""", reason);
     }
 
     /** A QR ref is showing. */
-    public Optional<ConnectionRow> markQr(String id, String qr, String qrImage, Instant expiresAt) {
-        return update(id, "status = 'qr_ready', reason = NULL, qr = ?, qr_image = ?, qr_expires_at = ?",
+    public Optional<ConnectionRow> markQr(String id, ConnectionStatus from, String qr, String qrImage, Instant expiresAt) {
+        return update(id, from, "status = 'qr_ready', reason = NULL, qr = ?, qr_image = ?, qr_expires_at = ?",
                 qr, qrImage, ts(expiresAt));
     }
 
     /** The phone linked; the session folder now holds a login. */
-    public Optional<ConnectionRow> markAuthenticated(String id, String jid, String phone, String name) {
-        return update(id, """
+    public Optional<ConnectionRow> markAuthenticated(String id, ConnectionStatus from, String jid, String phone, String name) {
+        return update(id, from, """
                 status = 'authenticated', reason = NULL, jid = coalesce(?, jid), phone = coalesce(?, phone),
                 push_name = coalesce(?, push_name), has_session = true, qr = NULL, qr_image = NULL, qr_expires_at = NULL""",
                 jid, phone, name);
     }
 
     /** The socket is open. */
-    public Optional<ConnectionRow> markReady(String id, String jid, String phone, String name) {
-        return update(id, """
+    public Optional<ConnectionRow> markReady(String id, ConnectionStatus from, String jid, String phone, String name) {
+        return update(id, from, """
                 status = 'ready', reason = NULL, jid = coalesce(?, jid), phone = coalesce(?, phone),
                 push_name = coalesce(?, push_name), has_session = true, qr = NULL, qr_image = NULL,
                 qr_expires_at = NULL, reconnect_attempt = 0, next_retry_at = NULL, connected_at = now()""",
@@ -84,8 +86,8 @@ public class ConnectionRepository {
     }
 
     /** A transient close: wait {@code nextRetry}, then dial again. */
-    public Optional<ConnectionRow> markReconnecting(String id, String reason, int attempt, Instant nextRetry) {
-        return update(id, "status = 'reconnecting', reason = ?, reconnect_attempt = ?, next_retry_at = ?, qr = NULL, qr_image = NULL, qr_expires_at = NULL",
+    public Optional<ConnectionRow> markReconnecting(String id, ConnectionStatus from, String reason, int attempt, Instant nextRetry) {
+        return update(id, from, "status = 'reconnecting', reason = ?, reconnect_attempt = ?, next_retry_at = ?, qr = NULL, qr_image = NULL, qr_expires_at = NULL",
                 reason, attempt, ts(nextRetry));
     }
 
@@ -93,16 +95,16 @@ public class ConnectionRepository {
      * A state that needs a person (disconnected, error, logged_out): the connection is no longer
      * wanted running. {@code dropSession} records that the session folder is gone.
      */
-    public Optional<ConnectionRow> markStopped(String id, ConnectionStatus status, String reason, boolean dropSession) {
-        return update(id, """
+    public Optional<ConnectionRow> markStopped(String id, ConnectionStatus from, ConnectionStatus status, String reason, boolean dropSession) {
+        return update(id, from, """
                 status = ?, reason = ?, desired_state = 'stopped', qr = NULL, qr_image = NULL, qr_expires_at = NULL,
                 next_retry_at = NULL, reconnect_attempt = 0, has_session = has_session AND NOT ?""",
                 status.wire(), reason, dropSession);
     }
 
     /** Only the status and reason change (e.g. initializing while restoring). */
-    public Optional<ConnectionRow> markStatus(String id, ConnectionStatus status, String reason) {
-        return update(id, "status = ?, reason = ?", status.wire(), reason);
+    public Optional<ConnectionRow> markStatus(String id, ConnectionStatus from, ConnectionStatus status, String reason) {
+        return update(id, from, "status = ?, reason = ?", status.wire(), reason);
     }
 
     /** Connections the engine should hold. */
@@ -111,44 +113,18 @@ public class ConnectionRepository {
                 .query(MAPPER).list();
     }
 
-    /**
-     * At boot no socket exists yet. Linked, wanted connections become {@code initializing}
-     * (they are restored); wanted but never linked ones stop (no QR loop without a person);
-     * stopped ones that still show an active state are shown {@code disconnected}.
-     */
-    public List<ConnectionRow> normalizeAtBoot() {
-        List<ConnectionRow> changed = new ArrayList<>(jdbc.sql("""
-                UPDATE connections SET status = 'initializing', reason = 'restoring', qr = NULL, qr_image = NULL,
-                  qr_expires_at = NULL, next_retry_at = NULL, reconnect_attempt = 0, updated_at = now(), status_changed_at = now()
-                WHERE desired_state = 'running' AND has_session""" + " RETURNING " + COLUMNS).query(MAPPER).list());
-        changed.addAll(jdbc.sql("""
-                UPDATE connections SET status = 'disconnected', reason = 'server_restart', desired_state = 'stopped',
-                  qr = NULL, qr_image = NULL, qr_expires_at = NULL, next_retry_at = NULL, reconnect_attempt = 0,
-                  updated_at = now(), status_changed_at = now()
-                WHERE (desired_state = 'running' AND NOT has_session)
-                   OR (desired_state = 'stopped' AND status IN ('initializing','qr_ready','authenticated','ready','reconnecting'))"""
-                + " RETURNING " + COLUMNS).query(MAPPER).list());
-        return changed;
-    }
-
-    /** The engine died: every wanted connection shows reconnecting until it is resumed. */
-    public List<ConnectionRow> markAllRunningReconnecting(String reason) {
-        return jdbc.sql("UPDATE connections SET status = 'reconnecting', reason = ?, qr = NULL, qr_image = NULL, "
-                        + "qr_expires_at = NULL, next_retry_at = NULL, updated_at = now(), status_changed_at = now() "
-                        + "WHERE desired_state = 'running' RETURNING " + COLUMNS)
-                .param(reason).query(MAPPER).list();
-    }
-
     public boolean delete(String id) {
         return jdbc.sql("DELETE FROM connections WHERE connection_id = ?").param(id).update() == 1;
     }
 
-    private Optional<ConnectionRow> update(String id, String set, Object... params) {
-        Object[] all = new Object[params.length + 1];
+    /** Updates the row only while it still shows {@code from}; empty when it does not (or is gone). */
+    private Optional<ConnectionRow> update(String id, ConnectionStatus from, String set, Object... params) {
+        Object[] all = new Object[params.length + 2];
         System.arraycopy(params, 0, all, 0, params.length);
         all[params.length] = id;
+        all[params.length + 1] = from.wire();
         return jdbc.sql("UPDATE connections SET " + set + ", updated_at = now(), status_changed_at = now() "
-                        + "WHERE connection_id = ? RETURNING " + COLUMNS)
+                        + "WHERE connection_id = ? AND status = ? RETURNING " + COLUMNS)
                 .params(all).query(MAPPER).optional();
     }
 

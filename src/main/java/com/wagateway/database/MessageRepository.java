@@ -21,8 +21,8 @@ import org.springframework.stereotype.Repository;
  * rule (engine messages are inserted by {@link MessageInserts}). Batches go to PostgreSQL as
  * arrays through {@code unnest}, so a batch of any size is one round trip.
  *
- * <p>Guarantees: a status never moves to a lower {@code message_status_rank} (V3), and
- * {@code failed} only ends a {@code queued} or {@code sent} message.
+ * <p>Guarantees: a status only moves to a higher {@code message_status_rank} (V8: queued &lt; sent
+ * &lt; failed &lt; delivered &lt; read &lt; played), so {@code failed} only ends a queued or sent message.
  */
 @Repository
 public class MessageRepository {
@@ -44,10 +44,9 @@ public class MessageRepository {
             "(SELECT q.client_message_id FROM messages q WHERE q.id = m.quoted_message_id AND q.direction = 'outbound') AS reply_client_id, "
             + "(SELECT q.provider_message_id FROM messages q WHERE q.id = m.quoted_message_id AND q.direction = 'outbound') AS reply_provider_id");
 
-    /** Allowed when the new status ranks higher, or is {@code failed} on a queued/sent message. */
+    /** Allowed when the new status ranks higher (the one order, V8). */
     private static final String ADVANCES = """
-            (message_status_rank(%1$s) > message_status_rank(m.status)
-             OR (%1$s = 'failed' AND m.status IN ('queued', 'sent')))""";
+            (message_status_rank(%1$s) > message_status_rank(m.status))""";
 
     /**
      * Locks the matching message rows in id order (the end of a CTE named {@code locked}). Every

@@ -95,18 +95,7 @@ record EngineMessage(Action action, NewMessage row, String targetId, String edit
 
     /** WhatsApp's recorded status of one of our messages, as a stored status (never below sent). */
     static String ownStatus(String status) {
-        if (status == null) {
-            return "sent";
-        }
-        switch (status) {
-            case "delivered":
-            case "read":
-            case "played":
-            case "failed":
-                return status;
-            default:
-                return "sent";
-        }
+        return MessageStatuses.rank(status) > MessageStatuses.rank("sent") ? status : "sent";
     }
 
     static String text(JsonNode node, String field) {

@@ -1,5 +1,6 @@
 package com.wagateway.messaging;
 
+import com.wagateway.shared.Threads;
 import com.wagateway.config.GatewayProperties;
 import com.wagateway.database.ChatRepository;
 import com.wagateway.database.ChatTouch;
@@ -57,11 +58,7 @@ public class HistorySync {
     private final Publisher events;
     private final int keep;
     private final Duration fetchTimeout;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "history-fetch");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(Threads.named("history-fetch"));
     /** Per connection: chats waiting for a request, and the chat whose request is outstanding. */
     private final Map<String, Deque<ChatFill>> waiting = new HashMap<>();
     private final Map<String, String> outstanding = new HashMap<>();

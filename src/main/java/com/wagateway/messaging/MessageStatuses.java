@@ -1,35 +1,30 @@
 package com.wagateway.messaging;
 
+import java.util.List;
+
 /**
- * The order of outbound statuses, the same as the database's {@code message_status_rank} (V3):
- * queued &lt; sent = failed &lt; delivered &lt; read &lt; played.
+ * The one order of outbound message statuses: queued &lt; sent &lt; failed &lt; delivered &lt;
+ * read &lt; played. A status only ever moves up it, so a late receipt never undoes a later one,
+ * {@code failed} ends a queued or sent message, and a receipt after a failure (proof of delivery)
+ * lifts it. The database's {@code message_status_rank} (V8) and the dashboard's
+ * {@code frontend/src/lib/message-status-order.json} hold the same order;
+ * {@code MessageStatusOrderIntegrationTest} fails if they drift apart.
  */
-final class MessageStatuses {
+public final class MessageStatuses {
+
+    /** Lowest first; the index is the rank. */
+    public static final List<String> ORDER = List.of("queued", "sent", "failed", "delivered", "read", "played");
 
     private MessageStatuses() {
     }
 
-    static int rank(String status) {
-        switch (status) {
-            case "sent":
-            case "failed":
-                return 1;
-            case "delivered":
-                return 2;
-            case "read":
-                return 3;
-            case "played":
-                return 4;
-            default:
-                return 0;
-        }
+    /** The status's place in {@link #ORDER}; anything else (received, unknown, null) ranks 0, like queued. */
+    public static int rank(String status) {
+        return status == null ? 0 : Math.max(0, ORDER.indexOf(status));
     }
 
     /** Statuses a receipt may set on one of our messages ({@code pending} is Baileys' "not yet acked"). */
     static boolean isOutboundStatus(String status) {
-        return switch (status) {
-            case "sent", "delivered", "read", "played", "failed" -> true;
-            default -> false;
-        };
+        return rank(status) >= rank("sent");
     }
 }

@@ -1,5 +1,6 @@
 package com.wagateway.messaging;
 
+import com.wagateway.shared.Json;
 import com.wagateway.config.GatewayProperties;
 import com.wagateway.database.ConnectionRepository;
 import com.wagateway.database.ConnectionRow;
@@ -14,6 +15,8 @@ import com.wagateway.whatsapp.EngineClient;
 import com.wagateway.whatsapp.EngineException;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
+import com.wagateway.shared.Backoff;
+import com.wagateway.shared.Threads;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -67,6 +70,8 @@ public class SendDispatcher {
     private static final Logger log = LoggerFactory.getLogger(SendDispatcher.class);
     private static final int SCAN = 200;
     private static final int IN_FLIGHT_CHATS = 32;
+    /** Send retries spread over the upper quarter of each wait. */
+    private static final double SEND_JITTER = 0.25;
 
     private final MessageRepository messages;
     private final ConnectionRepository connections;
@@ -76,9 +81,9 @@ public class SendDispatcher {
     private final Publisher events;
     private final GatewayProperties.Messaging settings;
     private final SendPacer pacer;
-    private final JsonMapper json = JsonMapper.builder().build();
-    private final ExecutorService workers = Executors.newFixedThreadPool(4, r -> daemon(r, "send-dispatch"));
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "send-timer"));
+    private final JsonMapper json = Json.MAPPER;
+    private final ExecutorService workers = Executors.newFixedThreadPool(4, Threads.named("send-dispatch"));
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(Threads.named("send-timer"));
     private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
     private final Map<UUID, Waiter> waiters = new ConcurrentHashMap<>();
 
@@ -329,12 +334,10 @@ public class SendDispatcher {
         row.ifPresent(r -> finished(connectionId, r));
     }
 
-    /** {@code SEND_RETRY_BASE} doubling per attempt, capped at 5 minutes, with ±25 % jitter. */
+    /** {@code SEND_RETRY_BASE} doubling per attempt up to {@code SEND_RETRY_MAX}: the shared {@link Backoff}, 25 % jitter. */
     Duration backoff(int attempts) {
-        long base = settings.sendRetryBase().toMillis() << Math.min(attempts - 1, 16);
-        long capped = Math.min(base, Duration.ofMinutes(5).toMillis());
-        double jitter = 0.75 + ThreadLocalRandom.current().nextDouble() * 0.5;
-        return Duration.ofMillis((long) (capped * jitter));
+        return new Backoff(settings.sendRetryBase(), settings.sendRetryMax(), SEND_JITTER)
+                .delay(attempts, ThreadLocalRandom.current());
     }
 
     /** Every second: expire what outlived {@code SEND_QUEUE_TTL}, then drain ready connections with due messages. */
@@ -389,11 +392,5 @@ public class SendDispatcher {
 
     private static Throwable unwrap(Throwable e) {
         return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-    }
-
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
     }
 }

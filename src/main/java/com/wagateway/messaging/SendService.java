@@ -1,5 +1,6 @@
 package com.wagateway.messaging;
 
+import com.wagateway.shared.Json;
 import com.wagateway.config.GatewayProperties;
 import com.wagateway.database.ConnectionRow;
 import com.wagateway.database.MessageRepository;
@@ -51,7 +52,7 @@ public class SendService {
     private final GatewayProperties.Messaging settings;
     static final int IMAGE_LOADS = 4;
 
-    private final JsonMapper json = JsonMapper.builder().build();
+    private final JsonMapper json = Json.MAPPER;
     private final ImageLoader images;
     private final Semaphore imageLoads = new Semaphore(IMAGE_LOADS);
 

@@ -1,5 +1,6 @@
 package com.wagateway.messaging;
 
+import com.wagateway.shared.Json;
 import com.wagateway.database.MessageRepository;
 import com.wagateway.whatsapp.EngineRequestHandler;
 import org.springframework.stereotype.Component;
@@ -17,7 +18,7 @@ import tools.jackson.databind.node.ObjectNode;
 public class StoredContentRequests implements EngineRequestHandler {
 
     private final MessageRepository messages;
-    private final JsonMapper json = JsonMapper.builder().build();
+    private final JsonMapper json = Json.MAPPER;
 
     public StoredContentRequests(MessageRepository messages) {
         this.messages = messages;

@@ -1,5 +1,6 @@
 package com.wagateway.realtime;
 
+import com.wagateway.shared.Threads;
 import com.corundumstudio.socketio.AuthTokenResult;
 import com.corundumstudio.socketio.AuthorizationResult;
 import com.corundumstudio.socketio.Configuration;
@@ -126,11 +127,7 @@ public class RealtimeServer implements SmartLifecycle {
         server = s;
         namespace = ns;
         long every = Math.max(100, cfg.recheck().toMillis());
-        rechecks = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "realtime-recheck");
-            t.setDaemon(true);
-            return t;
-        });
+        rechecks = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(Threads.named("realtime-recheck"));
         rechecks.scheduleWithFixedDelay(() -> {
             try {
                 recheckUsers();

@@ -1,5 +1,6 @@
 package com.wagateway.security;
 
+import com.wagateway.shared.Json;
 import com.wagateway.controllers.dto.ErrorBody;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -14,7 +15,7 @@ import tools.jackson.databind.json.JsonMapper;
 /** 401 and 403 from the security layer, in the API's one JSON error shape. */
 public final class JsonSecurityErrors implements AuthenticationEntryPoint, AccessDeniedHandler {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final JsonMapper JSON = Json.MAPPER;
 
     /**
      * Request attribute set by the authentication filters when they could not check the caller

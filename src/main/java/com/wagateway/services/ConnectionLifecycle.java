@@ -3,6 +3,8 @@ package com.wagateway.services;
 import com.wagateway.config.GatewayProperties;
 import com.wagateway.database.ConnectionRepository;
 import com.wagateway.database.ConnectionRow;
+import com.wagateway.services.ConnectionStateMachine.Signal;
+import com.wagateway.services.ConnectionTransitions.Details;
 import com.wagateway.whatsapp.EngineClient;
 import com.wagateway.whatsapp.EngineEvent;
 import com.wagateway.whatsapp.EngineListener;
@@ -14,14 +16,13 @@ import java.util.Optional;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 
 /**
- * Turns engine signals into connection states (the state machine's "how"; {@link ConnectionPolicy}
- * is the "what"). Every change is written to the database first, together with its
- * {@code connection.status} webhook event ({@link StatusWrites}), and then published as
- * {@link ConnectionStatusChanged}.
+ * Turns engine signals into connection states: each signal goes to {@link ConnectionTransitions}
+ * (which asks {@link ConnectionStateMachine}, stores the change with its webhook event and
+ * publishes it after the commit); this class then carries out the decided effect (dial again now
+ * or later, remove the session folder).
  *
  * <p>Guarantees: events of a connection that is not wanted running (user disconnected, logged
  * out, deleted) are ignored, so a late event can never revive it; reconnects are driven by one
@@ -36,18 +37,16 @@ public class ConnectionLifecycle implements EngineListener {
     private final ConnectionRepository repo;
     private final EngineClient engine;
     private final ConnectionScheduler scheduler;
-    private final ApplicationEventPublisher events;
     private final ConnectionPolicy policy;
     private final GatewayProperties props;
-    private final StatusWrites writes;
+    private final ConnectionTransitions transitions;
 
     public ConnectionLifecycle(ConnectionRepository repo, EngineClient engine, ConnectionScheduler scheduler,
-                               ApplicationEventPublisher events, GatewayProperties props, StatusWrites writes) {
+                               GatewayProperties props, ConnectionTransitions transitions) {
         this.repo = repo;
-        this.writes = writes;
+        this.transitions = transitions;
         this.engine = engine;
         this.scheduler = scheduler;
-        this.events = events;
         this.props = props;
         this.policy = new ConnectionPolicy(props.lifecycle().reconnectBase(), props.lifecycle().reconnectMax(),
                 RandomGenerator.getDefault());
@@ -60,9 +59,8 @@ public class ConnectionLifecycle implements EngineListener {
      */
     @PostConstruct
     void normalizeAtBoot() {
-        for (ConnectionRow row : writes.writeAll(repo::normalizeAtBoot)) {
-            events.publishEvent(new ConnectionStatusChanged(row));
-        }
+        transitions.applyAll(repo.findAll(), row -> !row.running() ? Signal.BOOT_STOP
+                : row.hasSession() ? Signal.BOOT_RESTORE : Signal.BOOT_UNLINKED);
     }
 
     @Override
@@ -84,18 +82,15 @@ public class ConnectionLifecycle implements EngineListener {
     private void apply(ConnectionRow row, EngineEvent event) {
         String id = row.connectionId();
         if (event instanceof EngineEvent.Connecting) {
-            if (row.status() == ConnectionStatus.DISCONNECTED || row.status() == ConnectionStatus.ERROR
-                    || row.status() == ConnectionStatus.LOGGED_OUT) {
-                publish(writes.write(() -> repo.markStatus(id, ConnectionStatus.INITIALIZING, null)));
-            }
+            transitions.apply(row, Signal.SOCKET_CONNECTING, Details.none());
         } else if (event instanceof EngineEvent.QrIssued q) {
-            publish(writes.write(() -> repo.markQr(id, q.qr(), QrCodes.pngDataUrl(q.qr()), q.expiresAt())));
+            transitions.apply(row, Signal.QR, Details.qr(q.qr(), QrCodes.pngDataUrl(q.qr()), q.expiresAt()));
         } else if (event instanceof EngineEvent.Authenticated a) {
             log.info("[{}] authenticated as {}", id, mask(a.phone()));
-            publish(writes.write(() -> repo.markAuthenticated(id, a.jid(), a.phone(), a.name())));
+            transitions.apply(row, Signal.AUTHENTICATED, Details.account(a.jid(), a.phone(), a.name()));
         } else if (event instanceof EngineEvent.Ready r) {
             log.info("[{}] ready", id);
-            publish(writes.write(() -> repo.markReady(id, r.jid(), r.phone(), r.name())));
+            transitions.apply(row, Signal.READY, Details.account(r.jid(), r.phone(), r.name()));
         } else if (event instanceof EngineEvent.Disconnected d) {
             onClose(row, d);
         }
@@ -109,19 +104,17 @@ public class ConnectionLifecycle implements EngineListener {
                 decision.status().wire(), decision.action());
         switch (decision.action()) {
             case RESTART_NOW -> {
-                if (decision.status() != row.status()) {
-                    publish(writes.write(() -> repo.markStatus(id, decision.status(), decision.reason())));
-                }
+                transitions.apply(row, decision.signal(), Details.reason(decision.reason()));
                 startNow(id);
             }
             case RESTART_LATER -> {
                 Instant next = Instant.now().plus(decision.delay());
-                publish(writes.write(() -> repo.markReconnecting(id, decision.reason(), decision.attempt(), next)));
+                transitions.apply(row, decision.signal(), Details.retry(decision.reason(), decision.attempt(), next));
                 scheduler.schedule(id, decision.delay(), () -> startIfWanted(id));
             }
-            case STOP -> publish(writes.write(() -> repo.markStopped(id, decision.status(), decision.reason(), false)));
+            case STOP -> transitions.apply(row, decision.signal(), Details.reason(decision.reason()));
             case STOP_AND_PURGE -> {
-                publish(writes.write(() -> repo.markStopped(id, decision.status(), decision.reason(), true)));
+                transitions.apply(row, decision.signal(), Details.reason(decision.reason()));
                 engine.purge(id).exceptionally(e -> {
                     log.warn("[{}] could not remove the session folder: {}", id, e.getMessage());
                     return null;
@@ -144,11 +137,16 @@ public class ConnectionLifecycle implements EngineListener {
         }
     }
 
+    /** The engine died: every wanted connection shows reconnecting (attempts kept) until it is resumed. */
     @Override
     public void onEngineStopped(String why) {
         scheduler.cancelAll();
-        for (ConnectionRow row : writes.writeAll(() -> repo.markAllRunningReconnecting("engine_restart"))) {
-            events.publishEvent(new ConnectionStatusChanged(row));
+        for (ConnectionRow listed : repo.findRunning()) {
+            String id = listed.connectionId();
+            synchronized (scheduler.lock(id)) {
+                repo.find(id).filter(ConnectionRow::running)
+                        .ifPresent(row -> transitions.apply(row, Signal.ENGINE_DIED, Details.none()));
+            }
         }
     }
 
@@ -168,10 +166,6 @@ public class ConnectionLifecycle implements EngineListener {
             log.warn("[{}] engine start failed: {}", id, e.getMessage());
             return null;
         });
-    }
-
-    private void publish(Optional<ConnectionRow> row) {
-        row.ifPresent(r -> events.publishEvent(new ConnectionStatusChanged(r)));
     }
 
     /** Phone numbers appear in logs only partly (privacy), e.g. {@code 9230*****67}. */

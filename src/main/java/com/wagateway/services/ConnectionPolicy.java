@@ -1,13 +1,17 @@
 package com.wagateway.services;
 
+import com.wagateway.services.ConnectionStateMachine.Rule;
+import com.wagateway.services.ConnectionStateMachine.Signal;
+import com.wagateway.services.ConnectionStateMachine.Write;
+import com.wagateway.shared.Backoff;
 import java.time.Duration;
 import java.util.random.RandomGenerator;
 
 /**
- * The per-reason policy for a socket that closed without being asked to (ARCHITECTURE.md,
- * "Connection lifecycle"). Pure: given the state the connection showed and Baileys'
- * DisconnectReason code, it returns what to show and what to do, so the table is testable on
- * its own and lives in exactly one place.
+ * What a socket close means (ARCHITECTURE.md, "Connection lifecycle"): Baileys' DisconnectReason
+ * code becomes a {@link Signal}, the {@link ConnectionStateMachine} table decides the next status
+ * and action, and this class adds the attempt count and the backoff. Pure, so it is testable on
+ * its own; the table itself lives only in the state machine.
  */
 public final class ConnectionPolicy {
 
@@ -29,8 +33,9 @@ public final class ConnectionPolicy {
      * @param action  what the lifecycle does
      * @param attempt reconnect attempt number (for RESTART_LATER), else 0
      * @param delay   wait before the next dial (RESTART_LATER), else zero
+     * @param signal  the close as the state machine knows it
      */
-    public record Decision(ConnectionStatus status, String reason, Action action, int attempt, Duration delay) {
+    public record Decision(ConnectionStatus status, String reason, Action action, int attempt, Duration delay, Signal signal) {
     }
 
     // Baileys DisconnectReason status codes
@@ -41,18 +46,30 @@ public final class ConnectionPolicy {
     public static final int MULTIDEVICE_MISMATCH = 411;
     public static final int FORBIDDEN = 403;
 
-    private final Duration base;
-    private final Duration cap;
+    private final Backoff backoff;
     private final RandomGenerator random;
 
     public ConnectionPolicy(Duration base, Duration cap, RandomGenerator random) {
-        this.base = base;
-        this.cap = cap;
+        this.backoff = new Backoff(base, cap, Backoff.EQUAL_JITTER);
         this.random = random;
     }
 
+    /** The state machine's signal for a DisconnectReason code; null (no code) is transient. */
+    public static Signal closeSignal(Integer code) {
+        int c = code == null ? -1 : code;
+        return switch (c) {
+            case RESTART_REQUIRED -> Signal.CLOSED_RESTART_REQUIRED;
+            case LOGGED_OUT -> Signal.CLOSED_LOGGED_OUT;
+            case MULTIDEVICE_MISMATCH -> Signal.CLOSED_MULTIDEVICE_MISMATCH;
+            case CONNECTION_REPLACED -> Signal.CLOSED_REPLACED;
+            case FORBIDDEN -> Signal.CLOSED_FORBIDDEN;
+            case TIMED_OUT -> Signal.CLOSED_TIMED_OUT;
+            default -> Signal.CLOSED_OTHER;
+        };
+    }
+
     /**
-     * Decides the outcome of a close.
+     * Decides the outcome of a close. Closes are legal from every state, so this always decides.
      *
      * @param shown    the status the connection showed when the socket closed
      * @param code     DisconnectReason code, or null when Baileys gave none (treated as transient)
@@ -60,46 +77,26 @@ public final class ConnectionPolicy {
      * @param attempts reconnect attempts already made since the last {@code ready}
      */
     public Decision onClose(ConnectionStatus shown, Integer code, String reason, int attempts) {
-        int c = code == null ? -1 : code;
+        Signal signal = closeSignal(code);
+        Rule rule = ConnectionStateMachine.next(shown, signal)
+                .orElseThrow(() -> new IllegalStateException("no rule for a close " + signal + " while " + shown));
         String name = reason == null || reason.isBlank() ? "unknown" : reason;
-        if (c == RESTART_REQUIRED) {
-            ConnectionStatus next = shown == ConnectionStatus.AUTHENTICATED ? ConnectionStatus.AUTHENTICATED
-                    : ConnectionStatus.RECONNECTING;
-            return new Decision(next, "restart_required", Action.RESTART_NOW, attempts, Duration.ZERO);
-        }
-        if (c == LOGGED_OUT) {
-            return new Decision(ConnectionStatus.LOGGED_OUT, "logged_out", Action.STOP_AND_PURGE, 0, Duration.ZERO);
-        }
-        if (c == MULTIDEVICE_MISMATCH) {
-            return new Decision(ConnectionStatus.LOGGED_OUT, "multidevice_mismatch", Action.STOP_AND_PURGE, 0, Duration.ZERO);
-        }
-        if (c == CONNECTION_REPLACED) {
-            return new Decision(ConnectionStatus.ERROR, "replaced", Action.STOP, 0, Duration.ZERO);
-        }
-        if (c == FORBIDDEN) {
-            return new Decision(ConnectionStatus.ERROR, "forbidden", Action.STOP, 0, Duration.ZERO);
-        }
-        if (c == TIMED_OUT && shown == ConnectionStatus.QR_READY) {
-            // Baileys ends a QR session nobody scanned with 408: no endless QR loop
-            return new Decision(ConnectionStatus.DISCONNECTED, "qr_timeout", Action.STOP, 0, Duration.ZERO);
-        }
-        int attempt = attempts + 1;
-        String why = c > 0 ? name + " (" + c + ")" : name;
-        return new Decision(ConnectionStatus.RECONNECTING, why, Action.RESTART_LATER, attempt, backoff(attempt));
+        String why = rule.reason() != null ? rule.reason() : code != null && code > 0 ? name + " (" + code + ")" : name;
+        return switch (rule.effect()) {
+            case START_NOW -> new Decision(rule.to(), why, Action.RESTART_NOW, attempts, Duration.ZERO, signal);
+            case START_LATER -> new Decision(rule.to(), why, Action.RESTART_LATER, attempts + 1, backoff(attempts + 1), signal);
+            case PURGE -> new Decision(rule.to(), why, Action.STOP_AND_PURGE, 0, Duration.ZERO, signal);
+            case NONE -> {
+                if (rule.write() != Write.STOPPED) {
+                    throw new IllegalStateException("a close must stop or restart: " + rule);
+                }
+                yield new Decision(rule.to(), why, Action.STOP, 0, Duration.ZERO, signal);
+            }
+        };
     }
 
-    /**
-     * Exponential backoff with "equal jitter": the n-th wait is uniformly drawn from
-     * [d/2, d] with d = min(cap, base * 2^(n-1)), so retries spread out but never exceed the cap.
-     */
+    /** The wait before reconnect attempt {@code attempt}: the shared {@link Backoff} with equal jitter. */
     public Duration backoff(int attempt) {
-        long baseMs = base.toMillis();
-        long capMs = cap.toMillis();
-        long d = capMs;
-        if (attempt - 1 < 31) {
-            d = Math.min(capMs, baseMs * (1L << Math.max(0, attempt - 1)));
-        }
-        long half = d / 2;
-        return Duration.ofMillis(half + (half > 0 ? random.nextLong(half + 1) : 0));
+        return backoff.delay(attempt, random);
     }
 }

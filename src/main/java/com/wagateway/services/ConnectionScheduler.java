@@ -1,5 +1,6 @@
 package com.wagateway.services;
 
+import com.wagateway.shared.Threads;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,11 +19,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class ConnectionScheduler implements AutoCloseable {
 
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "connection-timers");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(Threads.named("connection-timers"));
     private final Map<String, ScheduledFuture<?>> pending = new ConcurrentHashMap<>();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
@@ -50,6 +47,11 @@ public class ConnectionScheduler implements AutoCloseable {
         if (old != null) {
             old.cancel(false);
         }
+    }
+
+    /** Whether a timer of this connection is waiting to run (tests use it as proof that nothing will). */
+    public boolean hasPending(String connectionId) {
+        return pending.containsKey(connectionId);
     }
 
     /** Cancels every pending timer (the engine died; restarts are rescheduled). */

@@ -4,6 +4,8 @@ import com.wagateway.config.GatewayProperties;
 import com.wagateway.database.ConnectionRepository;
 import com.wagateway.database.ConnectionRow;
 import com.wagateway.security.Caller;
+import com.wagateway.services.ConnectionStateMachine.Signal;
+import com.wagateway.services.ConnectionTransitions.Details;
 import com.wagateway.whatsapp.EngineClient;
 import com.wagateway.whatsapp.EngineException;
 import java.io.IOException;
@@ -47,13 +49,13 @@ public class ConnectionService {
     private final SessionFolders folders;
     private final ApplicationEventPublisher events;
     private final GatewayProperties props;
-    private final StatusWrites writes;
+    private final ConnectionTransitions transitions;
 
     public ConnectionService(ConnectionRepository repo, EngineClient engine, ConnectionScheduler scheduler,
                              StatusWaiters waiters, SessionFolders folders, ApplicationEventPublisher events,
-                             GatewayProperties props, StatusWrites writes) {
+                             GatewayProperties props, ConnectionTransitions transitions) {
         this.repo = repo;
-        this.writes = writes;
+        this.transitions = transitions;
         this.engine = engine;
         this.scheduler = scheduler;
         this.waiters = waiters;
@@ -85,18 +87,19 @@ public class ConnectionService {
                 return row;
             }
             scheduler.cancel(id);
-            publish(writes.write(() -> repo.markStarting(id, null)).orElseThrow());
+            transitions.apply(row, Signal.USER_CONNECT, Details.none()).orElseThrow();
         }
         try {
             engine.start(id).join();
         } catch (CompletionException e) {
             EngineException ee = engineError(e);
             synchronized (scheduler.lock(id)) {
+                ConnectionRow now = get(id, caller);
                 if (ee.isUnavailable()) {
-                    publish(writes.write(() -> repo.markStatus(id, ConnectionStatus.RECONNECTING, "engine_unavailable")).orElseThrow());
+                    transitions.apply(now, Signal.ENGINE_UNAVAILABLE, Details.none()).orElseThrow();
                 } else {
                     log.warn("[{}] engine refused start: {} {}", id, ee.code(), ee.getMessage());
-                    publish(writes.write(() -> repo.markStopped(id, ConnectionStatus.ERROR, "engine_" + ee.code(), false)).orElseThrow());
+                    transitions.apply(now, Signal.ENGINE_REFUSED, Details.reason("engine_" + ee.code())).orElseThrow();
                 }
             }
         }
@@ -129,14 +132,14 @@ public class ConnectionService {
 
     /** Closes the socket, keeps the session; not restored at boot until connected again. */
     public ConnectionRow disconnect(String id, Caller caller) {
-        stopByUser(id, caller, ConnectionStatus.DISCONNECTED, "user_disconnect", false);
+        stopByUser(id, caller, Signal.USER_DISCONNECT);
         engine.stop(id).exceptionally(e -> null).join();
         return get(id, caller);
     }
 
     /** Unlinks the device and removes the session folder; a QR is needed again. */
     public ConnectionRow logout(String id, Caller caller) {
-        stopByUser(id, caller, ConnectionStatus.LOGGED_OUT, "user_logout", true);
+        stopByUser(id, caller, Signal.USER_LOGOUT);
         removeSession(id, engine.logout(id));
         return get(id, caller);
     }
@@ -144,7 +147,7 @@ public class ConnectionService {
     /** Removes the connection, its session folder and (by cascade) its messages and logs. */
     public void delete(String id, Caller caller) {
         UUID owner = get(id, caller).ownerId();
-        stopByUser(id, caller, ConnectionStatus.DISCONNECTED, "deleted", true);
+        stopByUser(id, caller, Signal.USER_DELETE);
         removeSession(id, engine.purge(id));
         repo.delete(id);
         events.publishEvent(new ConnectionDeleted(id, owner));
@@ -154,11 +157,11 @@ public class ConnectionService {
      * The user's stop, recorded before the engine is told: the connection is no longer wanted,
      * its pending reconnect is cancelled, so no late engine event or timer can revive it.
      */
-    private void stopByUser(String id, Caller caller, ConnectionStatus status, String reason, boolean dropSession) {
+    private void stopByUser(String id, Caller caller, Signal stop) {
         get(id, caller);
         synchronized (scheduler.lock(id)) {
             scheduler.cancel(id);
-            publish(writes.write(() -> repo.markStopped(id, status, reason, dropSession)).orElseThrow());
+            transitions.apply(get(id, caller), stop, Details.none()).orElseThrow();
         }
     }
 
@@ -192,10 +195,6 @@ public class ConnectionService {
                 throw new IllegalStateException("cannot remove session folder of " + id, io);
             }
         }
-    }
-
-    private void publish(ConnectionRow row) {
-        events.publishEvent(new ConnectionStatusChanged(row));
     }
 
     private static EngineException engineError(CompletionException e) {

@@ -1,5 +1,6 @@
 package com.wagateway.webhooks;
 
+import com.wagateway.shared.Backoff;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
@@ -23,14 +24,12 @@ public final class RetryPolicy {
 
     public enum Outcome { DELIVERED, RETRY, FAIL }
 
-    private final Duration base;
-    private final Duration max;
+    private final Backoff backoff;
     private final Duration maxRetryAge;
     private final RandomGenerator random;
 
     public RetryPolicy(Duration base, Duration max, Duration maxRetryAge, RandomGenerator random) {
-        this.base = base;
-        this.max = max;
+        this.backoff = new Backoff(base, max, Backoff.EQUAL_JITTER);
         this.maxRetryAge = maxRetryAge;
         this.random = random;
     }
@@ -61,17 +60,9 @@ public final class RetryPolicy {
         return backoff(failures);
     }
 
-    /** {@code min(max, base * 2^(failures-1))}, then a uniform draw in [half, all] of it. */
+    /** {@code min(max, base * 2^(failures-1))}, drawn in [half, all] of it: the shared {@link Backoff}. */
     public Duration backoff(int failures) {
-        int n = Math.max(1, failures);
-        long capMs = max.toMillis();
-        long ms = base.toMillis();
-        for (int i = 1; i < n && ms < capMs; i++) {
-            ms *= 2;
-        }
-        ms = Math.min(ms, capMs);
-        long half = ms / 2;
-        return Duration.ofMillis(half + (ms - half == 0 ? 0 : random.nextLong(ms - half + 1)));
+        return backoff.delay(failures, random);
     }
 
     /** True when an event first queued (or redelivered) at {@code since} may not be retried any more. */

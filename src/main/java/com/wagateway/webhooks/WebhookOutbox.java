@@ -1,5 +1,6 @@
 package com.wagateway.webhooks;
 
+import com.wagateway.shared.Json;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -16,7 +17,7 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 public class WebhookOutbox {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final JsonMapper JSON = Json.MAPPER;
 
     private final JdbcClient jdbc;
     private final WebhookWakeup wakeup;

@@ -1,5 +1,6 @@
 package com.wagateway.webhooks;
 
+import com.wagateway.shared.Threads;
 import com.wagateway.config.GatewayProperties;
 import com.wagateway.net.PinnedHttp;
 import com.wagateway.net.PublicAddressGuard;
@@ -24,7 +25,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
@@ -58,12 +58,7 @@ public class WebhookSender implements DisposableBean {
     private final Duration timeout;
 
     public WebhookSender(GatewayProperties props, PublicAddressGuard guard) {
-        AtomicInteger n = new AtomicInteger();
-        this.workers = Executors.newFixedThreadPool(Math.max(1, props.webhooks().workers()), r -> {
-            Thread t = new Thread(r, "webhook-worker-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.workers = Executors.newFixedThreadPool(Math.max(1, props.webhooks().workers()), Threads.numbered("webhook-worker"));
         this.timeout = props.webhooks().timeout();
         this.guard = guard;
         this.http = new PinnedHttp(() -> HttpClient.newBuilder()

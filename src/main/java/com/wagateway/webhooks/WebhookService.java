@@ -1,5 +1,6 @@
 package com.wagateway.webhooks;
 
+import com.wagateway.shared.Json;
 import com.wagateway.database.ConnectionRow;
 import com.wagateway.net.PublicAddressGuard;
 import com.wagateway.net.UnsafeUrlException;
@@ -33,7 +34,7 @@ import tools.jackson.databind.json.JsonMapper;
 public class WebhookService {
 
     private static final Logger log = LoggerFactory.getLogger(WebhookService.class);
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final JsonMapper JSON = Json.MAPPER;
     private static final int MAX_LOG_LIMIT = 200;
 
     /** The settings, health, and the secret when this call made a new one (else null). */

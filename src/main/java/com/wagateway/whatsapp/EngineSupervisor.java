@@ -3,7 +3,9 @@ package com.wagateway.whatsapp;
 import com.wagateway.config.GatewayProperties;
 import java.io.IOException;
 import java.nio.file.Files;
+import com.wagateway.shared.Backoff;
 import java.time.Duration;
+import java.util.random.RandomGenerator;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -162,8 +164,10 @@ public class EngineSupervisor implements EngineClient, SmartLifecycle {
         if (startedAt != null && Duration.between(startedAt, Instant.now()).toSeconds() > 60) {
             failures = 0;
         }
-        long delay = Math.min(props.engine().restartMaxBackoff().toMillis(), 1000L << Math.min(failures, 10));
         failures++;
+        // the shared Backoff without jitter: only this one process restarts
+        long delay = new Backoff(Duration.ofSeconds(1), props.engine().restartMaxBackoff(), 0)
+                .delay(failures, RandomGenerator.getDefault()).toMillis();
         restarts.schedule(this::launch, delay, TimeUnit.MILLISECONDS);
     }
 

@@ -51,7 +51,17 @@ class SendQueueExpiryIntegrationTest {
         assertThat(m.path("status").asString()).isEqualTo("failed");
         assertThat(m.path("error").asString()).contains("SEND_QUEUE_TTL");
         gw.awaitStatus(id, "ready", Duration.ofSeconds(15));
-        GatewayHarness.sleep(1500);
+        // marker: the queue drains oldest first, so once a later message is sent the expired one
+        // has had its turn
+        ApiClient.Response later = gw.post("/api/send-message", "{\"connection_id\":\"" + id
+                + "\",\"to\":\"923001239999\",\"message\":\"in time\",\"client_message_id\":\"ttl-b\"}");
+        assertThat(later.status()).as(later.raw()).isIn(200, 202);
+        String laterId = later.json().path("provider_message_id").asString();
+        long sentBy = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (gw.sandboxSentCount(id, laterId) == 0 && System.nanoTime() < sentBy) {
+            GatewayHarness.sleep(50);
+        }
+        assertThat(gw.sandboxSentCount(id, laterId)).as("the later message was sent").isEqualTo(1);
         assertThat(gw.get("/api/connections/" + id + "/messages/ttl-a").json().path("status").asString()).isEqualTo("failed");
         assertThat(gw.sandboxSentCount(id, m.path("provider_message_id").asString())).isZero();
     }

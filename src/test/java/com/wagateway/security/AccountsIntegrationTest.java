@@ -73,7 +73,17 @@ class AccountsIntegrationTest {
                     .isEqualTo(unknown.json().path("error").path("message").asString().replace("nobody_conn", "alice_conn"));
         }
 
-        GatewayHarness.sleep(300);
+        // marker: a message through alice's socket is handled after anything bob's calls could have
+        // set off in the engine (a drop would have closed the socket and failed this)
+        ApiClient.Response in = alice.post("/api/sandbox/alice_conn/inbound", "{\"from\":\"923001110003\",\"message\":\"marker\"}");
+        assertThat(in.status()).as(in.raw()).isEqualTo(200);
+        String markerId = in.json().path("provider_message_id").asString();
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(15).toNanos();
+        while (gw.count("SELECT count(*) FROM messages WHERE connection_id = 'alice_conn' AND provider_message_id = ?", markerId) == 0
+                && System.nanoTime() < deadline) {
+            GatewayHarness.sleep(50);
+        }
+        assertThat(gw.count("SELECT count(*) FROM messages WHERE connection_id = 'alice_conn' AND provider_message_id = ?", markerId)).isEqualTo(1);
         JsonNode after = alice.get("/api/connections/alice_conn").json();
         assertThat(after.path("status").asString()).isEqualTo("ready");
         assertThat(after.path("updated_at").asString()).isEqualTo(before.path("updated_at").asString());

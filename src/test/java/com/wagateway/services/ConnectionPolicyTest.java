@@ -13,25 +13,28 @@ class ConnectionPolicyTest {
 
     private final ConnectionPolicy policy = new ConnectionPolicy(Duration.ofSeconds(1), Duration.ofSeconds(60), new Random(7));
 
-    @ParameterizedTest(name = "{0} while {1} -> {2} {3} ({4})")
+    /** Each code with the reason name Baileys gives it (DisconnectReason), as the engine reports it. */
+    @ParameterizedTest(name = "{0} {1} while {2} -> {3} {4} ({5})")
     @CsvSource({
-            "515, AUTHENTICATED, AUTHENTICATED, RESTART_NOW, restart_required",
-            "515, READY, RECONNECTING, RESTART_NOW, restart_required",
-            "401, READY, LOGGED_OUT, STOP_AND_PURGE, logged_out",
-            "411, READY, LOGGED_OUT, STOP_AND_PURGE, multidevice_mismatch",
-            "440, READY, ERROR, STOP, replaced",
-            "403, READY, ERROR, STOP, forbidden",
-            "408, QR_READY, DISCONNECTED, STOP, qr_timeout",
-            "408, READY, RECONNECTING, RESTART_LATER, connectionLost (408)",
-            "428, READY, RECONNECTING, RESTART_LATER, connectionLost (428)",
-            "500, READY, RECONNECTING, RESTART_LATER, connectionLost (500)",
-            "503, INITIALIZING, RECONNECTING, RESTART_LATER, connectionLost (503)",
+            "515, restartRequired, AUTHENTICATED, AUTHENTICATED, RESTART_NOW, restart_required",
+            "515, restartRequired, READY, RECONNECTING, RESTART_NOW, restart_required",
+            "401, loggedOut, READY, LOGGED_OUT, STOP_AND_PURGE, logged_out",
+            "411, multideviceMismatch, READY, LOGGED_OUT, STOP_AND_PURGE, multidevice_mismatch",
+            "440, connectionReplaced, READY, ERROR, STOP, replaced",
+            "403, forbidden, READY, ERROR, STOP, forbidden",
+            "408, timedOut, QR_READY, DISCONNECTED, STOP, qr_timeout",
+            "408, connectionLost, READY, RECONNECTING, RESTART_LATER, connectionLost (408)",
+            "428, connectionClosed, READY, RECONNECTING, RESTART_LATER, connectionClosed (428)",
+            "500, badSession, READY, RECONNECTING, RESTART_LATER, badSession (500)",
+            "503, unavailableService, INITIALIZING, RECONNECTING, RESTART_LATER, unavailableService (503)",
     })
-    void closeCodesFollowThePolicyTable(int code, ConnectionStatus shown, ConnectionStatus next, Action action, String reason) {
-        ConnectionPolicy.Decision d = policy.onClose(shown, code, "connectionLost", 0);
+    void closeCodesFollowThePolicyTable(int code, String name, ConnectionStatus shown, ConnectionStatus next, Action action,
+                                        String reason) {
+        ConnectionPolicy.Decision d = policy.onClose(shown, code, name, 0);
         assertThat(d.status()).isEqualTo(next);
         assertThat(d.action()).isEqualTo(action);
         assertThat(d.reason()).isEqualTo(reason);
+        assertThat(d.signal()).isEqualTo(ConnectionPolicy.closeSignal(code));
     }
 
     @Test

@@ -218,6 +218,22 @@ public final class GatewayHarness implements AutoCloseable {
         return awaitStatus(id, "ready", Duration.ofSeconds(15));
     }
 
+    /**
+     * Positive proof, without waiting, that nothing can restart {@code id} by itself: it is not
+     * wanted running (late engine events and timers are ignored for it) and no reconnect timer is
+     * pending. Returns the current status.
+     */
+    public JsonNode assertNothingRestarts(String id) {
+        JsonNode s = get("/api/whatsapp-web/status/" + id).json();
+        if (s.path("wanted_running").asBoolean(true)) {
+            throw new AssertionError(id + " is still wanted running: " + s);
+        }
+        if (bean(com.wagateway.services.ConnectionScheduler.class).hasPending(id)) {
+            throw new AssertionError(id + " has a reconnect timer pending");
+        }
+        return s;
+    }
+
     /** How often the simulated WhatsApp server relayed this message id (engine {@code sandbox.sent}). */
     public int sandboxSentCount(String connectionId, String providerMessageId) {
         com.wagateway.whatsapp.EngineClient engine = bean(com.wagateway.whatsapp.EngineClient.class);

@@ -119,7 +119,8 @@ class WebhookDeliveryIntegrationTest {
             rx.answer(r -> unavailable.getAndDecrement() > 0 ? Answer.of(503) : Answer.of(200)).start();
             List<WebhookReceiver.Received> all = rx.await(l -> l.stream().filter(r -> r.status() == 200).count() >= 12,
                     Duration.ofSeconds(30));
-            GatewayHarness.sleep(500);
+            // every event delivered (final): nothing is left that could be sent again
+            awaitNothingPending("wh_retry");
             List<WebhookReceiver.Received> ok = rx.accepted();
             assertThat(ok).hasSize(12);
             assertThat(ok.stream().map(WebhookReceiver.Received::id).distinct().count()).as("each id once among successes").isEqualTo(12);
@@ -159,15 +160,14 @@ class WebhookDeliveryIntegrationTest {
             putWebhook("wh_400", rx.url(), null);
             enqueue("wh_400", 1);
             List<JsonNode> logs = awaitLogs("wh_400", l -> !l.isEmpty());
-            GatewayHarness.sleep(200);
-            WebhookDeliveryChanged change = changes.stream().filter(c -> c.connectionId().equals("wh_400")).findFirst().orElseThrow();
+            awaitNothingPending("wh_400");
+            WebhookDeliveryChanged change = awaitChange(changes, "wh_400");
             assertThat(change.state()).isEqualTo("failed");
             assertThat(change.responseStatus()).isEqualTo(400);
             assertThat(change.attempt()).isEqualTo(1);
             assertThat(change.eventType()).isEqualTo("message.received");
             assertThat(change.latencyMs()).isNotNull();
             assertThat(change.eventId().toString()).isEqualTo(rx.received().get(0).id());
-            GatewayHarness.sleep(1000);
             logs = allLogs("wh_400");
             assertThat(logs).hasSize(1);
             assertThat(rx.received()).hasSize(1);
@@ -409,7 +409,9 @@ class WebhookDeliveryIntegrationTest {
             ApiClient.Response redeliver = bob.post("/api/webhook-logs/" + eventId + "/redeliver", null);
             assertThat(redeliver.status()).isEqualTo(404);
             assertThat(redeliver.json().path("error").path("code").asString()).isEqualTo("webhook_event_not_found");
-            GatewayHarness.sleep(300);
+            // bob's calls queued nothing, and what alice queued is final: nothing more can arrive
+            assertThat(gw.count("SELECT count(*) FROM webhook_deliveries WHERE connection_id = 'wh_owned'")).isEqualTo(1);
+            awaitNothingPending("wh_owned");
             assertThat(rx.received()).hasSize(1);
             JsonNode w = gw.get("/api/connections/wh_owned/webhook").json();
             assertThat(w.path("url").asString()).isEqualTo(rx.url());
@@ -503,6 +505,32 @@ class WebhookDeliveryIntegrationTest {
             before = page.path("next_before").isNull() ? null : page.path("next_before").asString();
         } while (before != null);
         return all;
+    }
+
+    /**
+     * Waits until no delivery of the connection is pending or retrying: each is final, so no
+     * further attempt can happen (a positive signal instead of waiting and seeing nothing).
+     */
+    static void awaitNothingPending(String connectionId) {
+        String sql = "SELECT count(*) FROM webhook_deliveries WHERE connection_id = ? AND state IN ('pending', 'retrying')";
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (gw.count(sql, connectionId) > 0 && System.nanoTime() < deadline) {
+            GatewayHarness.sleep(50);
+        }
+        assertThat(gw.count(sql, connectionId)).as("deliveries of " + connectionId + " still pending").isZero();
+    }
+
+    /** The first published delivery change of the connection, waited for. */
+    static WebhookDeliveryChanged awaitChange(List<WebhookDeliveryChanged> changes, String connectionId) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (System.nanoTime() < deadline) {
+            java.util.Optional<WebhookDeliveryChanged> c = changes.stream().filter(x -> x.connectionId().equals(connectionId)).findFirst();
+            if (c.isPresent()) {
+                return c.get();
+            }
+            GatewayHarness.sleep(25);
+        }
+        throw new AssertionError("no delivery change for " + connectionId);
     }
 
     static List<JsonNode> awaitLogs(String connectionId, java.util.function.Predicate<List<JsonNode>> until) {

@@ -46,7 +46,14 @@ class WebhookRestartIntegrationTest {
             rx.start();
             try (GatewayHarness gw = GatewayHarness.start(data)) {
                 rx.await(l -> l.stream().filter(r -> r.status() == 200).count() >= 10, Duration.ofSeconds(40));
-                GatewayHarness.sleep(500);
+                // every event final: nothing is left that could be sent a second time
+                String open = "SELECT count(*) FROM webhook_deliveries WHERE connection_id IN ('whr_down', 'whr_crashed') "
+                        + "AND state IN ('pending', 'retrying')";
+                long settled = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+                while (gw.count(open) > 0 && System.nanoTime() < settled) {
+                    GatewayHarness.sleep(50);
+                }
+                assertThat(gw.count(open)).isZero();
                 List<WebhookReceiver.Received> ok = rx.accepted();
                 assertThat(ok).hasSize(10);
                 assertThat(ok.stream().map(WebhookReceiver.Received::id).distinct().count()).isEqualTo(10);

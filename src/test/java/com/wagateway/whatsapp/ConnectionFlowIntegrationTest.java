@@ -1,5 +1,11 @@
 package com.wagateway.whatsapp;
 
+import com.wagateway.database.ConnectionRepository;
+import com.wagateway.database.ConnectionRow;
+import com.wagateway.services.ConnectionStateMachine;
+import com.wagateway.services.ConnectionStatus;
+import com.wagateway.services.ConnectionTransitions;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.wagateway.support.ApiClient;
@@ -90,8 +96,7 @@ class ConnectionFlowIntegrationTest {
         JsonNode s = gw.awaitStatus("flow_timeout", "disconnected", Duration.ofSeconds(15));
         assertThat(s.path("reason").asString()).isEqualTo("qr_timeout");
         assertThat(s.path("wanted_running").asBoolean()).isFalse();
-        GatewayHarness.sleep(1500);
-        assertThat(gw.get("/api/whatsapp-web/status/flow_timeout").json().path("status").asString()).isEqualTo("disconnected");
+        assertThat(gw.assertNothingRestarts("flow_timeout").path("status").asString()).isEqualTo("disconnected");
         // clicking Connect again shows a new QR
         assertThat(gw.get("/api/get-qr/flow_timeout").json().path("status").asString()).isEqualTo("qr_ready");
     }
@@ -144,6 +149,37 @@ class ConnectionFlowIntegrationTest {
         assertThat(h.path("components").path("db").path("status").asString()).isEqualTo("UP");
         assertThat(h.path("components").path("engine").path("status").asString()).isEqualTo("UP");
         assertThat(h.path("components").path("engine").path("details").path("mode").asString()).isEqualTo("sandbox");
+    }
+
+    /**
+     * Every writer goes through the state machine: an illegal transition (a QR for a ready
+     * connection) is refused, counted and leaves the row as it was; a decision made from a state
+     * the row no longer shows is not stored either (compare-and-set).
+     */
+    @Test
+    void illegalAndStaleTransitionsAreRefusedAndChangeNothing() {
+        linkedConnection("flow_guard", "923330000009");
+        ConnectionTransitions transitions = gw.bean(ConnectionTransitions.class);
+        ConnectionRepository repo = gw.bean(ConnectionRepository.class);
+        ConnectionRow ready = repo.find("flow_guard").orElseThrow();
+        long refusedBefore = transitions.refusedCount();
+
+        assertThat(transitions.apply(ready, ConnectionStateMachine.Signal.QR,
+                ConnectionTransitions.Details.qr("2@bogus", "data:image/png;base64,AA==", java.time.Instant.now()))).isEmpty();
+        assertThat(transitions.refusedCount()).isEqualTo(refusedBefore + 1);
+        ConnectionRow after = repo.find("flow_guard").orElseThrow();
+        assertThat(after.status()).isEqualTo(ConnectionStatus.READY);
+        assertThat(after.qr()).isNull();
+        assertThat(after.updatedAt()).isEqualTo(ready.updatedAt());
+
+        // a decision taken while the row showed qr_ready does not land on the ready row
+        ConnectionRow stale = new ConnectionRow(ready.connectionId(), ready.ownerId(), ConnectionStatus.QR_READY, null,
+                ready.phone(), ready.pushName(), ready.jid(), null, null, null, ready.webhookUrl(), ready.sessionDir(),
+                true, true, 0, null, ready.connectedAt(), ready.statusChangedAt(), ready.createdAt(), ready.updatedAt());
+        assertThat(transitions.apply(stale, ConnectionStateMachine.Signal.CLOSED_TIMED_OUT,
+                ConnectionTransitions.Details.none())).isEmpty();
+        assertThat(repo.find("flow_guard").orElseThrow().status()).isEqualTo(ConnectionStatus.READY);
+        assertThat(transitions.refusedCount()).isEqualTo(refusedBefore + 1);
     }
 
     static void linkedConnection(String id, String phone) {

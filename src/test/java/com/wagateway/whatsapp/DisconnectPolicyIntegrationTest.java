@@ -77,8 +77,7 @@ class DisconnectPolicyIntegrationTest {
             GatewayHarness.sleep(50);
         }
         assertThat(Files.exists(gw.sessionDir(id))).isFalse();
-        GatewayHarness.sleep(1000);
-        assertThat(gw.get("/api/whatsapp-web/status/" + id).json().path("status").asString()).isEqualTo("logged_out");
+        assertThat(gw.assertNothingRestarts(id).path("status").asString()).isEqualTo("logged_out");
     }
 
     /** 440 replaced and 403 forbidden: error with the reason, no fight loop, session kept. */
@@ -90,8 +89,7 @@ class DisconnectPolicyIntegrationTest {
         drop(id, code);
         JsonNode s = gw.awaitStatus(id, "error", Duration.ofSeconds(5));
         assertThat(s.path("reason").asString()).isEqualTo(reason);
-        GatewayHarness.sleep(1500);
-        JsonNode later = gw.get("/api/whatsapp-web/status/" + id).json();
+        JsonNode later = gw.assertNothingRestarts(id);
         assertThat(later.path("status").asString()).isEqualTo("error");
         assertThat(later.path("reconnect_attempt").asInt()).isZero();
         assertThat(gw.sessionDir(id).resolve("creds.json")).exists();

@@ -1,5 +1,6 @@
 package com.wagateway.controllers.dto;
 
+import com.wagateway.shared.Json;
 import com.fasterxml.jackson.annotation.JsonAlias;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
@@ -15,7 +16,7 @@ import tools.jackson.databind.json.JsonMapper;
 /** Request and response bodies of the webhook endpoints. Secrets appear only where they were just made. */
 public final class WebhookDtos {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final JsonMapper JSON = Json.MAPPER;
 
     private WebhookDtos() {
     }
