@@ -15,6 +15,7 @@ import { FAST_SANDBOX, engineFixture, spawnEngine } from './support/engine.js'
 
 const PHONE = '923001234567'
 const JID = `${PHONE}:1@s.whatsapp.net`
+const JPEG_B64 = '/9j/2wBDABALDA4MChAODQ4SERATGCgaGBYWGDEjJR0oOjM9PDkzODdASFxOQERXRTc4UG1RV19iZ2hnPk1xeXBkeFxlZ2P/2wBDARESEhgVGC8aGi9jQjhCY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2P/wAARCAAYACADASIAAhEBAxEB/8QAFQABAQAAAAAAAAAAAAAAAAAAAAX/xAAUEAEAAAAAAAAAAAAAAAAAAAAA/8QAFgEBAQEAAAAAAAAAAAAAAAAAAAQG/8QAFBEBAAAAAAAAAAAAAAAAAAAAAP/aAAwDAQACEQMRAD8AjgIWoAAAAAAf/9k='
 const SERVER = fileURLToPath(new URL('../emulator/server.js', import.meta.url))
 
 /** @param {any} engine @param {string} dir */
@@ -104,6 +105,10 @@ test('SANDBOX_EMULATOR_URL: the engine uses a standalone emulator (server.js --d
   await fx.engine.next('connection.open', { connectionId: 'cem' })
   const info = await (await fetch(url.replace('ws:', 'http:').replace('/ws/chat', '/control/info'))).json()
   assert.equal(info.stats.pairings, 1, 'the standalone emulator did the pairing')
+  // Media uploads go to the emulator's media host (media-hosts.js), whatever the send's fate after.
+  await fx.engine.send('send', { connectionId: 'cem', messageId: '3EB0AAAABBBBCCCCDDDD01', jid: '923001112233@s.whatsapp.net', content: { type: 'image', base64: JPEG_B64, mimeType: 'image/jpeg', caption: 'red' } }, 15000)
+  const media = await (await fetch(url.replace('ws:', 'http:').replace('/ws/chat', '/control/media'))).json()
+  assert.equal(media.blobs.filter((b) => b.kind === 'image').length, 1, `the image was uploaded to the emulator: ${JSON.stringify(media.blobs.map((b) => b.kind))}`)
   assert.deepEqual(await fx.engine.ok('sandbox.drop', { connectionId: 'cem', code: 503 }), { dropped: true })
   assert.equal((await fx.engine.next('connection.close', { connectionId: 'cem', where: (d) => d.wasOpen })).data.code, 503)
   assert.equal((await stat(join(fx.dir, 'standalone', 'state.json'))).mode & 0o777, 0o600)

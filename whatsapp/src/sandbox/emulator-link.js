@@ -1,5 +1,7 @@
+import { join } from 'node:path'
 import { createEmulator } from '../../emulator/emulator.js'
 import { EngineError } from '../errors.js'
+import { mediaHostsFor } from '../media-hosts.js'
 
 /*
  * The sandbox engine's handle on the emulated WhatsApp (socket mode "emulator"), one per
@@ -35,8 +37,27 @@ const CONTROL_TIMEOUT_MS = 30000
  */
 export async function openEmulatorLink (sandbox, log) {
   const standalone = sandbox.emulatorUrl ?? sandbox.emulator?.url ?? null
-  if (standalone) return standaloneLink(standalone, sandbox.emulator)
-  const emulator = await createEmulator({ qrRefs: sandbox.qrRefs, dataDir: sandbox.emulatorDir ?? undefined, log })
+  const link = standalone ? await standaloneLink(standalone, sandbox.emulator) : await ownLink(sandbox, log)
+  // Baileys' media uploads and downloads (WhatsApp's media hosts) go to this emulator instead.
+  const media = mediaHostsFor({ mode: 'sandbox', emulatorUrl: link.url })
+  if (media) {
+    await media.install()
+    link.socketConfig = media.socketConfig
+    const close = link.close
+    link.close = async () => { media.uninstall(); await close() }
+  }
+  return link
+}
+
+/**
+ * An emulator in this process, persisted under `sandbox.emulatorDir` (media blobs in its
+ * `media` folder) when set.
+ * @param {import('../config.js').SandboxSettings} sandbox @param {(kind: string, ...args: any[]) => void} [log]
+ * @returns {Promise<EmulatorLink>}
+ */
+async function ownLink (sandbox, log) {
+  const dataDir = sandbox.emulatorDir ?? undefined
+  const emulator = await createEmulator({ qrRefs: sandbox.qrRefs, dataDir, log, ...(dataDir ? { media: { dir: join(dataDir, 'media') } } : {}) })
   const t = emulator.trust()
   return {
     url: emulator.url,
