@@ -58,6 +58,8 @@ export function createAccounts () {
     phoneFor,
     /** @param {string} phone */
     findPhone: (phone) => phones.get(phone) ?? null,
+    /** The phone whose account has this LID user, or null. @param {string} lidUser */
+    findPhoneByLid: (lidUser) => [...phones.values()].find((p) => p.lidUser === lidUser) ?? null,
     /**
      * Adds a companion device to a phone after a verified pairing.
      * @param {Phone} p @param {Omit<Device, 'phone'|'jid'|'lid'|'preKeys'|'removed'>} d

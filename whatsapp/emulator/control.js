@@ -9,11 +9,14 @@
  *   POST /control/history      {phone, chats, pushnames?, syncType?} → {devices, directPaths}
  *   GET  /control/media                     → {blobs: [...], totalBytes, stats}  (media inspection)
  *   POST /control/media/expire {path}       → {expired}  (the blob at that direct path/URL is gone: 404)
+ * Messaging routes (inbound, receipt, fail, retry-request, reinstall, burst, sent, received):
+ * messaging-control.js.
  * Errors: {"error": {"code", "message"}} with 400 (bad input), 404 (unknown route or device)
  * or 409 (the operation was refused, e.g. a pairing the companion rejected).
  */
 
 import { historyInputProblem } from './history.js'
+import { handleMessagingRoute } from './messaging-control.js'
 
 const MAX_BODY = 1024 * 1024
 const STREAM_CODES = new Set([401, 403, 408, 428, 440, 500, 503, 515])
@@ -51,6 +54,8 @@ export async function handleControl (emulator, req, res) {
       if (!emulator.media.store.find(body.path)) return error(404, 'not_found', 'no blob at this path')
       return reply(200, { expired: emulator.media.expire(body.path) })
     }
+    const routed = await handleMessagingRoute(emulator, req.method ?? 'GET', path, () => readJson(req))
+    if (routed) return reply(routed.status, routed.body)
     if (req.method !== 'POST' || !['/control/scan', '/control/stream-error', '/control/drop', '/control/history'].includes(path)) {
       return error(404, 'not_found', `no route ${req.method} ${path}`)
     }

@@ -9,6 +9,7 @@ import { handleControl } from './control.js'
 import { createIqRegistry, registerLoginHandlers } from './iq.js'
 import { createHistory } from './history.js'
 import { createMediaHost } from './media.js'
+import { installMessaging } from './messaging.js'
 import { unixTime } from './nodes.js'
 import { buildPairSuccess, checkPairDeviceSign, parseQr } from './pairing.js'
 import { createSession } from './session.js'
@@ -35,6 +36,7 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost'])
  * @param {number} [opts.port]   0 (default) = any free port
  * @param {string} [opts.host]   loopback only (default 127.0.0.1)
  * @param {number} [opts.qrRefs] refs per registering connection (default 6, like WhatsApp)
+ * @param {number|null} [opts.deliveryDelayMs] contacts' automatic delivery receipts after this delay (default 200 ms; null = none)
  * @param {number} [opts.handshakeTimeoutMs] drop connections that have not completed the Noise handshake (default 20 s)
  * @param {(kind: string, ...args: any[]) => void} [opts.log]  protocol trace (default: silent)
  * @param {string} [opts.dataDir]  persist state here (owner-only); absent = in memory only
@@ -235,6 +237,7 @@ export async function createEmulator (opts = {}) {
 
     /** Stops listening, drops every connection and saves the state a last time. */
     async close () {
+      emulator.messaging.close()
       for (const s of [...sessions]) s.drop()
       try { store.close() } catch (err) { log('error', 0, `saving state failed: ${err.message}`) }
       await new Promise((resolve) => wss.close(() => resolve(undefined)))
@@ -245,6 +248,9 @@ export async function createEmulator (opts = {}) {
   emulator.media = createMediaHost(emulator, opts.media)
   emulator.historyAfterPairing = opts.historyAfterPairing ?? true
   emulator.history = createHistory(emulator)
+  // Signal messaging both ways (usync, key fetch, message/receipt/ack handlers, inbound controls).
+  installMessaging(emulator, { deliveryDelayMs: opts.deliveryDelayMs })
+
   const http = createServer((req, res) => {
     if (!emulator.media.handleHttp(req, res)) handleControl(emulator, req, res)
   })

@@ -1,13 +1,24 @@
 #!/usr/bin/env node
+import { format } from 'node:util'
 import { createEmulator } from './emulator.js'
 
 /*
- * Standalone emulator: `node whatsapp/emulator/server.js --port N [--host 127.0.0.1] [--data DIR] [--qr-refs N]`.
- * With --data its identity and accounts persist in DIR (owner-only), so it can be restarted
- * without unlinking anyone.
- * Prints its WebSocket URL as the first stdout line (then nothing else on stdout); the control
- * API (docs/emulator.md) is on the same port. Stops on SIGINT/SIGTERM.
+ * Standalone emulator: `node whatsapp/emulator/server.js --port N [--host 127.0.0.1] [--data DIR]
+ * [--qr-refs N] [--delivery-delay-ms 200|none]`. With --data its state (identity, accounts,
+ * contacts, ledgers) persists in DIR (owner-only), so it can be restarted without unlinking
+ * anyone. Prints its WebSocket URL as the first stdout line (then nothing else on stdout); the
+ * control API (docs/emulator.md) is on the same port. Stops on SIGINT/SIGTERM.
  */
+
+// libsignal (the contacts' Signal sessions) prints with console.*: keep stdout for the URL, and
+// drop its session dumps, which carry the simulated contacts' private keys.
+for (const method of /** @type {const} */ (['log', 'info', 'debug', 'warn'])) {
+  console[method] = (...args) => {
+    const text = format(...args)
+    if (/^(Closing session|Opening session|Closing open session|Removing old closed session|Session already)/.test(text)) return
+    process.stderr.write(text + '\n')
+  }
+}
 
 function arg (name, fallback) {
   const i = process.argv.indexOf(`--${name}`)
@@ -16,7 +27,7 @@ function arg (name, fallback) {
 
 const port = Number(arg('port', '0'))
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
-  process.stderr.write('usage: server.js --port N [--host 127.0.0.1] [--data DIR] [--qr-refs N]\n')
+  process.stderr.write('usage: server.js --port N [--host 127.0.0.1] [--data DIR] [--qr-refs N] [--delivery-delay-ms N|none]\n')
   process.exit(2)
 }
 const qrRefs = Number(arg('qr-refs', '6'))
@@ -24,8 +35,14 @@ if (!Number.isInteger(qrRefs) || qrRefs < 1) {
   process.stderr.write('--qr-refs must be a positive integer\n')
   process.exit(2)
 }
+const delay = arg('delivery-delay-ms', '200')
+const deliveryDelayMs = delay === 'none' ? null : Number(delay)
+if (deliveryDelayMs !== null && (!Number.isInteger(deliveryDelayMs) || deliveryDelayMs < 0)) {
+  process.stderr.write('--delivery-delay-ms must be a whole number of milliseconds or none\n')
+  process.exit(2)
+}
 process.umask(0o077)
-const emulator = await createEmulator({ port, host: arg('host', '127.0.0.1'), dataDir: arg('data', undefined), qrRefs })
+const emulator = await createEmulator({ port, host: arg('host', '127.0.0.1'), dataDir: arg('data', undefined), qrRefs, deliveryDelayMs })
 process.stdout.write(`${emulator.url}\n`)
 const stop = () => { emulator.close().finally(() => process.exit(0)) }
 process.on('SIGINT', stop)

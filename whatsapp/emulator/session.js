@@ -48,6 +48,8 @@ export function createSession ({ ws, emulator, id }) {
     refs: [],
     get state () { return state },
     get open () { return state !== 'closed' },
+    /** Bytes queued on the WebSocket and not yet sent (backpressure for floods). */
+    get buffered () { return ws.bufferedAmount },
 
     /** Sends one node; false when the session is already closed. @param {any} node */
     send (node) {

@@ -59,7 +59,8 @@ export async function exists (path) {
 
 /**
  * A saveCreds for `creds` in `folder` that replaces creds.json atomically: written to a temp
- * file (0600), fsynced, then renamed over creds.json. Baileys' own saveCreds truncates and
+ * file (0600), then renamed over creds.json (atomic against a killed process; no fsync per
+ * write, which under load would delay every creds update by a disk flush). Baileys' own saveCreds truncates and
  * rewrites in place, so a process killed mid-write (kill -9, power loss) leaves an empty
  * creds.json, which Baileys then reads as a fresh, unlinked session. Writes are chained, each
  * writing the creds as they are when it runs, so the file always ends with the latest state.
@@ -73,7 +74,6 @@ export function atomicCredsSaver (folder, creds) {
     const fh = await open(tmp, 'w', 0o600)
     try {
       await fh.writeFile(JSON.stringify(creds, BufferJSON.replacer))
-      await fh.sync()
     } finally {
       await fh.close()
     }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { connect, PHONE, pairAndLogin, sessionDir, startEmulator } from './support/emulator.js'
+import { linkedClient, PHONE } from './support/emulator.js'
 
 /*
  * Every way the server ends a connection reaches Baileys' connection.update with the status
@@ -8,10 +8,7 @@ import { connect, PHONE, pairAndLogin, sessionDir, startEmulator } from './suppo
  */
 
 test('each stream error reaches connection.update with its status code; 401 also unlinks the device', async (t) => {
-  const emulator = await startEmulator()
-  t.after(() => emulator.close())
-  const dir = await sessionDir(t)
-  const { client } = await pairAndLogin(emulator, dir)
+  const { emulator, client, connect } = await linkedClient(t)
   client.end()
   await client.closed()
 
@@ -27,7 +24,7 @@ test('each stream error reaches connection.update with its status code; 401 also
     [401, 'Stream Errored (conflict)']
   ]
   for (const [code, message] of expected) {
-    const c = await connect(emulator, dir)
+    const c = await connect()
     await c.opened().catch((err) => { throw new Error(`before stream error ${code}: ${err.message}`) })
     assert.equal(emulator.streamError(PHONE, Number(code)), 1, `one live session gets ${code}`)
     assert.deepEqual(await c.closed(), { code: Number(code), message }, `stream error ${code}`)
@@ -35,29 +32,23 @@ test('each stream error reaches connection.update with its status code; 401 also
   }
 
   // After 401 the phone no longer lists the device: the next login is refused the same way.
-  const after = await connect(emulator, dir)
+  const after = await connect()
   assert.deepEqual(await after.closed(), { code: 401, message: 'Connection Failure' })
   assert.equal(after.updates.some((u) => u.connection === 'open'), false)
   assert.equal(emulator.deviceFor(PHONE), null)
 })
 
 test('a dropped connection (no close frame) reaches Baileys as 428', async (t) => {
-  const emulator = await startEmulator()
-  t.after(() => emulator.close())
-  const { client } = await pairAndLogin(emulator, await sessionDir(t))
+  const { emulator, client } = await linkedClient(t)
   assert.equal(emulator.drop(PHONE), 1)
   assert.deepEqual(await client.closed(), { code: 428, message: 'Connection Terminated' })
   await client.flushed()
 })
 
 test('a second live login of the same device replaces the first with 440, and is counted', async (t) => {
-  const emulator = await startEmulator()
-  t.after(() => emulator.close())
-  const dir = await sessionDir(t)
-  const { client: first } = await pairAndLogin(emulator, dir)
+  const { emulator, client: first, connect } = await linkedClient(t)
   await first.flushed()
-  const second = await connect(emulator, dir)
-  t.after(() => second.end())
+  const second = await connect()
   await second.opened()
   assert.deepEqual(await first.closed(), { code: 440, message: 'Stream Errored (conflict)' })
   assert.equal(emulator.stats.replaced, 1)
@@ -66,14 +57,11 @@ test('a second live login of the same device replaces the first with 440, and is
 })
 
 test('a device that logs out is unlinked: its next login gets 401', async (t) => {
-  const emulator = await startEmulator()
-  t.after(() => emulator.close())
-  const dir = await sessionDir(t)
-  const { client } = await pairAndLogin(emulator, dir)
+  const { emulator, client, connect } = await linkedClient(t)
   const unlinked = new Promise((resolve) => emulator.events.once('unlinked', resolve))
   await client.sock.logout()
   assert.deepEqual(await unlinked, { jid: `${PHONE}:1@s.whatsapp.net`, by: 'device' })
   assert.equal((await client.closed()).code, 401)
-  const again = await connect(emulator, dir)
+  const again = await connect()
   assert.deepEqual(await again.closed(), { code: 401, message: 'Connection Failure' })
 })

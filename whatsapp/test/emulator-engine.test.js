@@ -112,6 +112,10 @@ test('SANDBOX_EMULATOR_URL: the engine uses a standalone emulator (server.js --d
   assert.deepEqual(await fx.engine.ok('sandbox.drop', { connectionId: 'cem', code: 503 }), { dropped: true })
   assert.equal((await fx.engine.next('connection.close', { connectionId: 'cem', where: (d) => d.wasOpen })).data.code, 503)
   assert.equal((await stat(join(fx.dir, 'standalone', 'state.json'))).mode & 0o777, 0o600)
+  // Stopped before the fixture removes its folder (it saves a last time as it stops).
+  const exited = new Promise((resolve) => server.once('exit', resolve))
+  server.kill('SIGTERM')
+  await exited
 })
 
 test('a standalone emulator URL that is not loopback, or that does not answer, fails hello clearly', { timeout: 30000 }, async (t) => {

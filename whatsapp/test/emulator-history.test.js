@@ -2,14 +2,14 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { proto } from 'baileys'
 import { mediaHostsFor } from '../src/media-hosts.js'
-import { connect, PHONE, sessionDir, startEmulator } from './support/emulator.js'
-import { plugPeers } from './support/media-peers.js'
+import { linkedClient, PHONE, startEmulator } from './support/emulator.js'
 
 /*
  * History sync through the REAL Baileys socket: the emulator's phone hosts an encrypted,
  * deflated HistorySync blob on the media host and sends a Signal-encrypted
  * HISTORY_SYNC_NOTIFICATION; Baileys downloads it (through the sandbox media-hosts redirect),
- * decrypts, inflates and emits `messaging-history.set`.
+ * decrypts, inflates and emits `messaging-history.set`. The device's on-demand request goes to
+ * its own phone through the emulator's messaging part, which hands it to the history sync.
  */
 
 const ALICE = '15550002222@s.whatsapp.net'
@@ -37,29 +37,15 @@ function historyEvents (client) {
   }
 }
 
-/** Pairs with the sandbox media redirect in the socket config; returns the logged-in client and its history events. */
+/**
+ * Pairs with the sandbox media redirect in the socket config (the emulator's own messaging part
+ * answers usync, key fetch and the device's peer requests to its phone); returns the logged-in
+ * client and its history events, recorded from before the login.
+ */
 async function pairWithHistory (t, emulator) {
-  plugPeers(emulator, PHONE, [])
   const hosts = mediaHostsFor({ mode: 'sandbox', emulatorUrl: emulator.url })
-  // Registered before the folder's removal (hooks run in order): the client ends and its creds
-  // writes settle first, so Baileys never writes into a removed folder.
-  const clients = []
-  t.after(async () => {
-    for (const c of clients) {
-      c.end()
-      await c.closed().catch(() => {})
-      await c.flushed()
-    }
-  })
-  const dir = await sessionDir(t)
-  const first = await connect(emulator, dir, hosts.socketConfig)
-  await emulator.scan(await first.qr(), PHONE)
-  assert.equal((await first.closed()).code, 515)
-  await first.flushed()
-  const client = await connect(emulator, dir, hosts.socketConfig)
-  clients.push(client)
-  const history = historyEvents(client)
-  await client.opened()
+  let history
+  const { client } = await linkedClient(t, { emulator, config: hosts.socketConfig, beforeOpen: (c) => { history = historyEvents(c) } })
   return { client, history, hosts }
 }
 
@@ -143,4 +129,8 @@ test('fetchMessageHistory: the phone answers the device\'s peer-data request wit
   assert.deepEqual(set.messages.map((m) => m.key.id), ['M2', 'M3'])
   assert.equal(set.messages[1].message.conversation, 'message 3')
   assert.equal(emulator.history.stats.onDemand, 1)
+  const peer = emulator.messaging.stateOf(PHONE).peer
+  assert.deepEqual(peer.map((p) => p.id), [requestId], 'the own phone decrypted the request as a peer message (messaging part)')
+  assert.ok(peer[0].message.protocolMessage?.peerDataOperationRequestMessage, 'a peer-data operation request')
+  assert.equal(emulator.messaging.sent(PHONE).length, 0, 'a peer request is no message to a contact')
 })

@@ -3,58 +3,46 @@ import { createHash, randomBytes } from 'node:crypto'
 import { test } from 'node:test'
 import { downloadMediaMessage, proto } from 'baileys'
 import pino from 'pino'
-import { deviceBundle } from '../emulator/history.js'
-import { encryptToDevice } from '../emulator/signal/index.js'
 import { mediaHostsFor } from '../src/media-hosts.js'
-import { connect, PHONE, sessionDir, startEmulator } from './support/emulator.js'
-import { Contact, plugPeers } from './support/media-peers.js'
+import { linkedClient, PHONE, startEmulator } from './support/emulator.js'
+import { ledgerEntry } from './support/messaging.js'
 
 /*
  * Media through the REAL Baileys socket paired with the emulator, with the sandbox media-hosts
- * redirect in the socket config: a contact's image, voice note and document download to the
- * exact bytes; the device's own image upload lands on the emulator (hash checked) and opens to
- * the same bytes; an expired blob comes back through Baileys' media retry (updateMediaMessage).
+ * redirect in the socket config, and the emulator's own messaging part in between: a contact's
+ * image, voice note and document (sent with the messaging `inbound` control) download to the
+ * exact bytes; the device's own image upload lands on the emulator (hash checked), reaches the
+ * contact (the messaging ledger) and opens to the same bytes; an expired blob comes back
+ * through Baileys' media retry (updateMediaMessage).
  */
 
 const SILENT = pino({ level: 'silent' })
 const sha = (b) => createHash('sha256').update(b).digest('hex')
+const ALICE = '15550002222'
 
 /** Pairs, waits for the initial history (Baileys buffers events until then), collects upserts. */
 async function setup (t) {
   const emulator = await startEmulator()
   t.after(() => emulator.close())
-  const alice = new Contact({ phone: '15550002222', lid: '200000000000001', pushName: 'Alice' })
-  const peers = plugPeers(emulator, PHONE, [alice])
   const hosts = mediaHostsFor({ mode: 'sandbox', emulatorUrl: emulator.url })
-  // Registered before the folder's removal (hooks run in order): the client ends and its creds
-  // writes settle first, so Baileys never writes into a removed folder.
-  const clients = []
-  t.after(async () => {
-    for (const c of clients) {
-      c.end()
-      await c.closed().catch(() => {})
-      await c.flushed()
-    }
-  })
-  const dir = await sessionDir(t)
-  const first = await connect(emulator, dir, hosts.socketConfig)
-  await emulator.scan(await first.qr(), PHONE)
-  assert.equal((await first.closed()).code, 515)
-  await first.flushed()
-  const client = await connect(emulator, dir, hosts.socketConfig)
-  clients.push(client)
   const upserts = []
   const waiters = new Set()
-  client.sock.ev.on('messages.upsert', ({ messages }) => { upserts.push(...messages); for (const w of [...waiters]) w() })
-  const synced = new Promise((resolve) => client.sock.ev.on('messaging-history.set', resolve))
-  await client.opened()
+  let synced
+  const { client } = await linkedClient(t, {
+    emulator,
+    config: hosts.socketConfig,
+    beforeOpen: (c) => {
+      c.sock.ev.on('messages.upsert', ({ messages }) => { upserts.push(...messages); for (const w of [...waiters]) w() })
+      synced = new Promise((resolve) => c.sock.ev.on('messaging-history.set', resolve))
+    }
+  })
   await synced
-  const device = emulator.accounts.findDevice(PHONE, 1)
+  const alice = emulator.messaging.contacts.contactFor(ALICE)
 
-  /** Alice sends `message` to the device; resolves with the WAMessage Baileys upserted. */
-  async function fromAlice (message) {
-    const { stanza, id } = await encryptToDevice(alice, { deviceJid: device.jid, bundle: () => deviceBundle(device), message })
-    assert.equal(emulator.sendTo(device.jid, stanza), true)
+  /** Alice sends `content` (a proto.Message) to the account; resolves with the WAMessage Baileys upserted. */
+  async function fromAlice (content) {
+    const { id, live } = await emulator.messaging.inbound(PHONE, { from: ALICE, pushName: 'Alice', content })
+    assert.equal(live, 1, 'delivered to the live device')
     return new Promise((resolve, reject) => {
       const check = () => {
         const hit = upserts.find((m) => m.key.id === id)
@@ -66,11 +54,11 @@ async function setup (t) {
       if (!check()) waiters.add(check)
     })
   }
-  return { emulator, alice, peers, hosts, client, device, fromAlice }
+  return { emulator, alice, hosts, client, fromAlice }
 }
 
 test('a contact\'s image, voice note and document: Baileys\' downloadMediaMessage gives the exact bytes', async (t) => {
-  const { emulator, hosts, fromAlice } = await setup(t)
+  const { emulator, alice, hosts, fromAlice } = await setup(t)
   const cases = [
     { type: 'image', field: 'imageMessage', bytes: randomBytes(50_000), caption: 'look' },
     { type: 'voice', field: 'audioMessage', bytes: randomBytes(20_000), seconds: 3 },
@@ -80,21 +68,25 @@ test('a contact\'s image, voice note and document: Baileys\' downloadMediaMessag
     const msg = await fromAlice(await emulator.media.mediaMessageFrom(c))
     const content = msg.message[c.field]
     assert.ok(content, `${c.type} arrived as ${c.field}`)
+    assert.equal(msg.key.remoteJid, alice.pnJid, 'from the contact')
+    assert.equal(msg.pushName, 'Alice')
     if (c.type === 'image') assert.equal(content.caption, 'look')
     if (c.type === 'voice') assert.equal(content.ptt, true)
     if (c.type === 'document') { assert.equal(content.fileName, 'report.pdf'); assert.equal(content.mimetype, 'application/pdf') }
     const got = await downloadMediaMessage(msg, 'buffer', { options: { dispatcher: hosts.dispatcher } })
     assert.equal(sha(got), sha(c.bytes), `${c.type}: same bytes`)
   }
+  assert.deepEqual(emulator.messaging.received(PHONE).map((r) => r.from), [ALICE, ALICE, ALICE], 'each went through the messaging part')
   assert.equal(emulator.media.stats.downloads, 1 + cases.length, 'the history blob and each media came from the emulator')
 })
 
 test('the device sends an image and a document: each upload lands on the emulator (hash checked) and opens to the same bytes', async (t) => {
-  const { emulator, alice, peers, client } = await setup(t)
+  const { emulator, alice, client } = await setup(t)
   const image = randomBytes(40_000)
   const sent = await client.sock.sendMessage(alice.pnJid, { image, caption: 'from the gateway', mimetype: 'image/jpeg' })
-  const record = await peers.next((r) => r.id === sent.key.id, `the image ${sent.key.id}`)
+  const record = await ledgerEntry(emulator, PHONE, (e) => e.id === sent.key.id && e.contact === ALICE, `the image ${sent.key.id}`)
   assert.ok(record.message.imageMessage, 'the contact got an imageMessage')
+  assert.equal(record.count, 1, 'exactly once')
   const stored = emulator.media.store.find(record.message.imageMessage.directPath)
   assert.equal(stored.by, 'device')
   assert.equal(stored.kind, 'image')
@@ -106,7 +98,7 @@ test('the device sends an image and a document: each upload lands on the emulato
 
   const doc = randomBytes(25_000)
   const sentDoc = await client.sock.sendMessage(alice.pnJid, { document: doc, fileName: 'invoice.pdf', mimetype: 'application/pdf', caption: 'the invoice' })
-  const docRecord = await peers.next((r) => r.id === sentDoc.key.id, `the document ${sentDoc.key.id}`)
+  const docRecord = await ledgerEntry(emulator, PHONE, (e) => e.id === sentDoc.key.id && e.contact === ALICE, `the document ${sentDoc.key.id}`)
   const openedDoc = await emulator.media.decryptDeviceMedia(docRecord.message)
   assert.equal(sha(openedDoc.bytes), sha(doc))
   assert.equal(openedDoc.type, 'document')
@@ -147,7 +139,7 @@ test('an expired blob comes back through Baileys\' media retry: the phone re-hos
 test('a media retry for media the phone does not know is answered NOT_FOUND, which Baileys reports as 404', async (t) => {
   const { client } = await setup(t)
   const fake = {
-    key: { remoteJid: '15550002222@s.whatsapp.net', fromMe: false, id: 'NOT-KNOWN-1' },
+    key: { remoteJid: `${ALICE}@s.whatsapp.net`, fromMe: false, id: 'NOT-KNOWN-1' },
     message: { imageMessage: { mediaKey: randomBytes(32), directPath: '/v/t62.7118-24/1_2_3_n.enc', url: 'https://mmg.whatsapp.net/v/t62.7118-24/1_2_3_n.enc' } }
   }
   await assert.rejects(client.sock.updateMediaMessage(fake), (e) => e.output?.statusCode === 404 && /Failed to re-upload media \(2\)/.test(e.message))

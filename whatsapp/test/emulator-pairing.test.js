@@ -3,7 +3,7 @@ import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { BufferJSON, Curve } from 'baileys'
-import { connect, PHONE, pairAndLogin, sessionDir, startEmulator } from './support/emulator.js'
+import { connect, linkedClient, PHONE, sessionDir, startEmulator } from './support/emulator.js'
 
 /*
  * QR pairing and login through the REAL Baileys socket against the emulator (docs/emulator.md).
@@ -48,10 +48,7 @@ test('QR pairing end to end: QR, scan, 515, login; creds.json has me and the upl
 })
 
 test('login after a restart from the saved session, with no QR, and the server count keeps the prekeys', async (t) => {
-  const emulator = await startEmulator()
-  t.after(() => emulator.close())
-  const dir = await sessionDir(t)
-  const { client } = await pairAndLogin(emulator, dir)
+  const { emulator, client, connect: reconnect } = await linkedClient(t)
   await client.flushed()
   const count = emulator.deviceFor(PHONE).preKeyCount
   client.end()
@@ -60,8 +57,7 @@ test('login after a restart from the saved session, with no QR, and the server c
   assert.ok(Buffer.from(client.state.creds.routingInfo ?? []).equals(emulator.routingInfo), 'edge routing info was saved')
 
   // The saved routing info makes this intro start with the `ED` header, which the server skips.
-  const again = await connect(emulator, dir)
-  t.after(() => again.end())
+  const again = await reconnect()
   await again.opened()
   assert.equal(again.updates.some((u) => u.qr), false)
   assert.equal(emulator.deviceFor(PHONE).preKeyCount, count, 'enough prekeys on the server: no second upload')

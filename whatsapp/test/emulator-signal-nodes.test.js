@@ -184,6 +184,7 @@ test('key fetch: an unknown device is answered per user with 404, which Baileys 
 
 test('prekey-low notification carries the count Baileys compares with its minimum', async () => {
   const node = await wire(buildPreKeyLowNotification({ id: 'n-1', count: 3 }))
-  assert.deepEqual({ from: node.attrs.from, type: node.attrs.type }, { from: 's.whatsapp.net', type: 'encrypt' })
+  // Baileys only uploads when `from` equals its S_WHATSAPP_NET ('@s.whatsapp.net', the server JID pair)
+  assert.deepEqual({ from: node.attrs.from, type: node.attrs.type }, { from: '@s.whatsapp.net', type: 'encrypt' })
   assert.equal(+getBinaryNodeChild(node, 'count').attrs.value, 3)
 })

@@ -204,7 +204,11 @@ export function buildIdentityChangeNotification ({ from, id, t = Math.floor(Date
   return node('notification', { from, type: 'encrypt', id, t: String(t) }, [node('identity', {})])
 }
 
-/** `notification type=encrypt > count value=N` from the server: the device's prekey stock runs low. */
+/**
+ * `notification type=encrypt > count value=N` from the server: the device's prekey stock runs low. `from` is the
+ * server as a JID pair (empty user), which Baileys decodes as '@s.whatsapp.net' (its S_WHATSAPP_NET) and
+ * compares with exactly that before uploading; a bare 's.whatsapp.net' token would be taken for an identity change.
+ */
 export function buildPreKeyLowNotification ({ id, count, t = Math.floor(Date.now() / 1000) }) {
-  return node('notification', { from: SERVER, type: 'encrypt', id, t: String(t) }, [node('count', { value: String(count) })])
+  return node('notification', { from: `@${SERVER}`, type: 'encrypt', id, t: String(t) }, [node('count', { value: String(count) })])
 }

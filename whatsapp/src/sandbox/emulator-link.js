@@ -57,7 +57,14 @@ export async function openEmulatorLink (sandbox, log) {
  */
 async function ownLink (sandbox, log) {
   const dataDir = sandbox.emulatorDir ?? undefined
-  const emulator = await createEmulator({ qrRefs: sandbox.qrRefs, dataDir, log, ...(dataDir ? { media: { dir: join(dataDir, 'media') } } : {}) })
+  const emulator = await createEmulator({
+    qrRefs: sandbox.qrRefs,
+    // the contacts' automatic delivery receipts (0 = none), as sandbox.receiptDelayMs promises
+    deliveryDelayMs: sandbox.receiptDelayMs > 0 ? sandbox.receiptDelayMs : null,
+    dataDir,
+    log,
+    ...(dataDir ? { media: { dir: join(dataDir, 'media') } } : {})
+  })
   const t = emulator.trust()
   return {
     url: emulator.url,

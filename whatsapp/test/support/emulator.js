@@ -98,15 +98,67 @@ function summary (u) {
 
 /**
  * Pairs a fresh folder end to end (QR, scan, 515) and logs in again; returns the open client.
+ * The caller ends both sockets; `linkedClient` does that for a test.
  * @param {any} emulator @param {string} dir @param {string} [phone]
+ * @param {object} [config] extra makeWASocket config for the logged-in socket (e.g. getMessage)
+ * @param {{track?: (client: any) => void, beforeOpen?: (client: any) => void}} [hooks]
+ *   track: gets every socket opened (for cleanup); beforeOpen: listeners to attach to the
+ *   logged-in socket before its login can emit anything
  */
-export async function pairAndLogin (emulator, dir, phone = PHONE) {
+export async function pairAndLogin (emulator, dir, phone = PHONE, config = {}, hooks = {}) {
   const first = await connect(emulator, dir)
+  hooks.track?.(first)
   const paired = await emulator.scan(await first.qr(), phone)
   const close = await first.closed()
   if (close.code !== 515) throw new Error(`expected 515 after pairing, got ${close.code} ${close.message}`)
   await first.flushed()
-  const client = await connect(emulator, dir)
+  const client = await connect(emulator, dir, config)
+  hooks.track?.(client)
+  hooks.beforeOpen?.(client)
   await client.opened()
   return { client, paired }
+}
+
+/**
+ * One test's linked account: an emulator (the given one, or a new one closed after the test),
+ * a fresh session folder, and a Baileys client paired and logged in on it.
+ *
+ * Cleanup guarantee: every socket opened here or through the returned `connect` is ended, and
+ * its queued creds writes have settled, before the session folder is removed (node:test runs
+ * `t.after` hooks in the order they were registered, so the cleanup is registered first).
+ * Otherwise Baileys may write creds into a removed folder after the test.
+ *
+ * @param {import('node:test').TestContext} t
+ * @param {{emulator?: any, emulatorOptions?: any, phone?: string, config?: object, beforeOpen?: (client: any) => void}} [opts]
+ *   config: makeWASocket config of the logged-in socket (and the default for `connect`)
+ */
+export async function linkedClient (t, opts = {}) {
+  const emulator = opts.emulator ?? await startEmulator(opts.emulatorOptions)
+  if (!opts.emulator) t.after(() => emulator.close())
+  /** @type {any[]} */ const clients = []
+  t.after(async () => {
+    for (const c of clients) {
+      c.end()
+      await c.closed().catch(() => {})
+      await c.flushed()
+    }
+  })
+  const dir = await sessionDir(t)
+  const track = (c) => { clients.push(c) }
+  const phone = opts.phone ?? PHONE
+  const config = opts.config ?? {}
+  const { client, paired } = await pairAndLogin(emulator, dir, phone, config, { track, beforeOpen: opts.beforeOpen })
+  return {
+    emulator,
+    dir,
+    phone,
+    client,
+    paired,
+    /** Opens another socket on the same folder (not awaited open), ended by the same cleanup. @param {object} [cfg] */
+    async connect (cfg = config) {
+      const c = await connect(emulator, dir, cfg)
+      track(c)
+      return c
+    }
+  }
 }

@@ -1,0 +1,179 @@
+import {
+  editMessage, encryptToDevice, newMessageId, reactionMessage, replyMessage, revokeMessage, textMessage, undecryptableStanza
+} from './signal/index.js'
+
+/*
+ * Messages from simulated contacts to an account's linked devices: one at a time (`inbound`)
+ * or as a flood (`burst`, what the benchmark drives). Each is Signal-encrypted for real, per
+ * device (pkmsg while the contact has no answered session, msg afterwards, as libsignal
+ * decides), and delivered to the live session or queued for the device's next login.
+ */
+
+export const INBOUND_TYPES = ['text', 'reply', 'edit', 'revoke', 'reaction', 'undecryptable']
+const TARGETED = new Set(['reply', 'edit', 'revoke', 'reaction'])
+/** Outgoing WebSocket bytes above which burst waits for the socket to drain. */
+const HIGH_WATER = 1 << 20
+
+/**
+ * @param {object} a
+ * @param {any} a.emulator
+ * @param {any} a.controls  the messaging controls (deliver, deviceBundle, subscribe, …)
+ * @param {ReturnType<import('./contacts.js').createContacts>} a.contacts
+ * @param {(phone: string) => any} a.stateOf
+ * @param {any} a.MessagingError
+ */
+export function createInboundControls ({ emulator, controls, contacts, stateOf, MessagingError }) {
+  /** @type {Map<string, Promise<any>>} contact phone → its encryption chain (one ratchet step at a time) */
+  const chains = new Map()
+  /** Runs `fn` after the contact's earlier encryptions. @param {string} phone @param {() => Promise<any>} fn */
+  function serial (phone, fn) {
+    const next = (chains.get(phone) ?? Promise.resolve()).then(fn, fn)
+    const tail = next.catch(() => {})
+    chains.set(phone, tail)
+    tail.then(() => { if (chains.get(phone) === tail) chains.delete(phone) })
+    return next
+  }
+
+  /** The account's devices able to receive (linked, with uploaded keys). @param {string} phone */
+  function receivers (phone) {
+    const devices = emulator.accounts.devicesOf(phone).filter((d) => d.signedPreKey)
+    if (!devices.length) throw new MessagingError('not_found', `no linked device with keys for ${phone}`)
+    return devices
+  }
+
+  /**
+   * The proto.Message a contact sends for an inbound spec. Targets (reply quote, edited,
+   * revoked or reacted message) are named by `replyTo`; a target found in the account's
+   * ledger is the device's own message (quoted with the account as participant, reacted to
+   * with fromMe false from the contact's side), otherwise it is the contact's own.
+   */
+  function contentFor (phone, contact, { type, text, replyTo }) {
+    const accountJid = `${phone}@s.whatsapp.net`
+    const ours = replyTo ? [...stateOf(phone).ledger.values()].find((e) => e.id === replyTo) : undefined
+    const theirs = replyTo ? stateOf(phone).inbound.get(replyTo) : undefined
+    switch (type) {
+      case 'text':
+      case 'undecryptable':
+        return textMessage(text ?? '')
+      case 'reply':
+        return replyMessage(text ?? '', { id: replyTo, participant: ours ? accountJid : contact.pnJid, message: ours?.message ?? theirs?.message ?? undefined })
+      case 'edit':
+        return editMessage({ remoteJid: accountJid, fromMe: true, id: replyTo }, text ?? '')
+      case 'revoke':
+        return revokeMessage({ remoteJid: accountJid, fromMe: true, id: replyTo })
+      case 'reaction':
+        return reactionMessage({ remoteJid: accountJid, fromMe: !ours, id: replyTo }, text ?? '👍')
+    }
+    throw new MessagingError('bad_request', `unknown inbound type ${type}`)
+  }
+
+  /**
+   * Encrypts `message` from `contact` to every receiving device of the account and delivers it.
+   * @returns {Promise<{live: number, queued: number}>}
+   */
+  async function sendFromContact (phone, contact, { id, message, addressing, undecryptable }) {
+    const devices = receivers(phone)
+    let live = 0
+    await serial(contact.phone, async () => {
+      for (const device of devices) {
+        const stanza = undecryptable
+          ? undecryptableStanza(contact, { id, addressing })
+          : (await encryptToDevice(contact, { deviceJid: device.jid, bundle: () => controls.deviceBundle(device), message, id, addressing })).stanza
+        if (controls.deliver(device, stanza)) live++
+      }
+    })
+    return { live, queued: devices.length - live }
+  }
+
+  return {
+    /**
+     * A contact sends the account a message. `content` (a proto.Message object) replaces the
+     * built one: the hook for media and other types. Resolves once the stanza is sent to the
+     * live devices or queued for the offline ones.
+     * @param {string} phone the account
+     * @param {{from: string, type?: string, text?: string, replyTo?: string, asLid?: boolean, pushName?: string, messageId?: string, content?: any}} spec
+     * @returns {Promise<{id: string, remoteJid: string, live: number, queued: number}>}
+     */
+    async inbound (phone, spec) {
+      const type = spec.type ?? 'text'
+      if (!spec.content && !INBOUND_TYPES.includes(type)) throw new MessagingError('bad_request', `type must be one of ${INBOUND_TYPES.join(', ')}`)
+      if (!spec.content && TARGETED.has(type) && !spec.replyTo) throw new MessagingError('bad_request', `type ${type} needs replyTo (the target message id)`)
+      receivers(phone)
+      const contact = contacts.contactFor(spec.from)
+      if (spec.pushName) contact.pushName = spec.pushName
+      const message = spec.content ?? contentFor(phone, contact, { type, text: spec.text, replyTo: spec.replyTo })
+      const id = spec.messageId ?? newMessageId()
+      const addressing = spec.asLid ? 'lid' : 'pn'
+      const s = stateOf(phone)
+      if (s.inbound.has(id)) throw new MessagingError('conflict', `message id ${id} was already sent to ${phone}`)
+      s.inbound.set(id, { id, from: contact.phone, addressing, type, message, acks: 0, receipts: [], resent: 0 })
+      const { live, queued } = await sendFromContact(phone, contact, { id, message, addressing, undecryptable: type === 'undecryptable' })
+      return { id, remoteJid: addressing === 'lid' ? contact.lidJid : contact.pnJid, live, queued }
+    },
+
+    /** What contacts sent to the account, with the device's acks and receipts. @param {string} phone */
+    received: (phone) => [...stateOf(phone).inbound.values()],
+
+    /**
+     * A flood of `count` text messages from `senders` contacts (numbers 92340000000x), `batch`
+     * encrypted and written per step; waits while the socket's send buffer is above 1 MiB, and
+     * resolves when the device answered every message (receipt or ack) (or after `timeoutMs`). Sessions are reused
+     * across calls, so only a contact's first message is a pkmsg. Each text is
+     * `bench <epoch ms> <seq>` so a receiver can measure latency.
+     * @param {string} phone @param {{count: number, batch?: number, senders?: number, timeoutMs?: number}} b
+     * @returns {Promise<{count: number, acked: number, ms: number, sendMs: number, perSecond: number}>}  sendMs: until the last stanza was written
+     */
+    async burst (phone, { count, batch = 50, senders = 10, timeoutMs = 120000 }) {
+      const devices = receivers(phone)
+      const from = Array.from({ length: senders }, (_, i) => contacts.contactFor(`92340${String(i).padStart(7, '0')}`))
+      const s = stateOf(phone)
+      const expected = new Set()
+      let acked = 0
+      let settle = () => {}
+      const allAcked = new Promise((resolve) => { settle = resolve })
+      const off = controls.subscribe((e) => {
+        // a device answers a decrypted message with a receipt, anything else with an ack
+        if (e.phone !== phone || (e.kind !== 'ack' && e.kind !== 'receipt')) return
+        for (const id of e.ids ?? [e.id]) if (expected.delete(id)) acked++
+        if (!expected.size && sentAll) settle()
+      })
+      let sentAll = false
+      let sendMs = 0
+      const started = Date.now()
+      try {
+        for (let done = 0; done < count; done += batch) {
+          const n = Math.min(batch, count - done)
+          for (let k = 0; k < n; k++) {
+            const seq = done + k
+            const contact = from[seq % senders]
+            const id = newMessageId()
+            const message = textMessage(`bench ${Date.now()} ${seq}`)
+            s.inbound.set(id, { id, from: contact.phone, addressing: 'pn', type: 'text', message, acks: 0, receipts: [], resent: 0 })
+            expected.add(id)
+            await sendFromContact(phone, contact, { id, message, addressing: 'pn' })
+          }
+          await drained(devices)
+        }
+        sentAll = true
+        sendMs = Date.now() - started
+        if (!expected.size) settle()
+        const timer = setTimeout(settle, timeoutMs)
+        await allAcked
+        clearTimeout(timer)
+      } finally {
+        off()
+      }
+      const ms = Date.now() - started
+      return { count, acked, ms, sendMs, perSecond: ms ? Math.round(acked * 1000 / ms) : acked }
+    }
+  }
+
+  /** Waits while any live session of these devices has more than HIGH_WATER bytes unsent. */
+  async function drained (devices) {
+    for (;;) {
+      const busy = devices.some((d) => emulator.liveSessions(d.jid).some((x) => (x.buffered ?? 0) > HIGH_WATER))
+      if (!busy) return
+      await new Promise((resolve) => setTimeout(resolve, 2))
+    }
+  }
+}

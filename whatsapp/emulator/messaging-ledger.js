@@ -1,0 +1,159 @@
+import { BufferJSON, proto } from 'baileys'
+
+/*
+ * Per-account memory of the messaging side: the ledger (what each contact got from the linked
+ * device), what the device got from contacts (and which acks/receipts it answered with), the
+ * pending `fail` budget, the retries a contact asked for, and the stanzas queued for offline
+ * devices.
+ *
+ * Counting (what "exactly once" means here):
+ *   count    times the contact decrypted this id outside a retry: 1 is exactly once, 2+ is a
+ *            duplicate the device sent without being asked;
+ *   resends  times it arrived again after the contact asked for it with a retry receipt;
+ *   phoneCopies  times the account's own phone decrypted the device-sent (DSM) copy.
+ */
+
+/**
+ * @typedef {object} LedgerEntry
+ * @property {string} id
+ * @property {string} to         the chat jid the device addressed (phone or LID jid)
+ * @property {string} contact    the contact's phone
+ * @property {'pkmsg'|'msg'} type  enc type of the first arrival
+ * @property {'pkmsg'|'msg'} lastType
+ * @property {string} stanzaType text|media|reaction…
+ * @property {string|undefined} text
+ * @property {any} message       the decoded proto.Message
+ * @property {number} count
+ * @property {number} resends
+ * @property {number} phoneCopies
+ * @property {string[]} receipts statuses the contact sent for it (delivered, read, played)
+ * @property {number} at         ms epoch of the first arrival
+ *
+ * @typedef {object} InboundEntry
+ * @property {string} id
+ * @property {string} from       the contact's phone
+ * @property {'pn'|'lid'} addressing
+ * @property {string} type       inbound type (text, reply, …, undecryptable)
+ * @property {any} message       what the contact meant to send (re-encrypted on a retry receipt)
+ * @property {number} acks       acks the device sent for it
+ * @property {{type: string, t: string|undefined}[]} receipts  receipts the device sent for it
+ * @property {number} resent     times the contact re-encrypted it after a device retry receipt
+ */
+
+export function createAccountState () {
+  return {
+    /** @type {Map<string, LedgerEntry>} `${id}|${contactPhone}` → entry, in arrival order */
+    ledger: new Map(),
+    /** @type {Map<string, InboundEntry>} id → what a contact sent to the device */
+    inbound: new Map(),
+    /** @type {Set<string>} `${id}|${contactPhone}`: the contact asked for a resend of this id */
+    retryAsked: new Set(),
+    /** @type {{left: number, code: string}} the next `left` device messages get an error ack */
+    fail: { left: 0, code: '479' },
+    /** @type {Map<string, any[]>} device jid → stanzas waiting for its next login */
+    offline: new Map(),
+    /** @type {any[]} peer (category=peer) messages the own phone got, e.g. placeholder-resend requests */
+    peer: [],
+    /** device messages a contact could not decrypt (answered with a retry receipt) */
+    undecryptable: 0
+  }
+}
+
+/**
+ * Records that `contact` decrypted `record` (from decryptFromDevice). Returns the entry and
+ * whether this arrival is the first one (the caller then schedules the delivery receipt).
+ * @param {ReturnType<typeof createAccountState>} state
+ * @param {string} contactPhone @param {any} record
+ */
+export function recordArrival (state, contactPhone, record) {
+  const key = `${record.id}|${contactPhone}`
+  const existing = state.ledger.get(key)
+  const asked = state.retryAsked.delete(key)
+  if (existing) {
+    if (asked) existing.resends++
+    else existing.count++
+    existing.lastType = record.type
+    return { entry: existing, first: false }
+  }
+  /** @type {LedgerEntry} */
+  const entry = {
+    id: record.id,
+    to: record.to,
+    contact: contactPhone,
+    type: record.type,
+    lastType: record.type,
+    stanzaType: record.stanzaType,
+    text: record.text,
+    message: record.message,
+    count: 1,
+    resends: 0,
+    phoneCopies: 0,
+    receipts: [],
+    at: Date.now()
+  }
+  state.ledger.set(key, entry)
+  return { entry, first: true }
+}
+
+/** The entry for message `id` (to `contactPhone` when given), or null. @param {ReturnType<typeof createAccountState>} state */
+export function findEntry (state, id, contactPhone) {
+  if (contactPhone) return state.ledger.get(`${id}|${contactPhone}`) ?? null
+  for (const e of state.ledger.values()) if (e.id === id) return e
+  return null
+}
+
+/** The ledger as plain objects (message as proto JSON), oldest first. @param {ReturnType<typeof createAccountState>} state */
+export function ledgerView (state) {
+  return [...state.ledger.values()].map((e) => ({ ...e, message: toPlain(e.message), receipts: [...e.receipts] }))
+}
+
+/** What contacts sent to the device, with the device's acks and receipts. @param {ReturnType<typeof createAccountState>} state */
+export function inboundView (state) {
+  return [...state.inbound.values()].map((e) => ({ ...e, message: toPlain(e.message), receipts: [...e.receipts] }))
+}
+
+/** @param {any} m */
+function toPlain (m) {
+  if (!m) return m
+  const msg = m instanceof proto.Message ? m : proto.Message.fromObject(m)
+  return proto.Message.toObject(msg, { longs: Number, bytes: String, defaults: false })
+}
+
+/**
+ * The account states as JSON-able data (docs/emulator.md "State format"). Offline queues are
+ * kept (they are messages WhatsApp still owes the device); the fail budget and pending retry
+ * markers are kept too, so a restart changes nothing a test or user set up.
+ * @param {Map<string, ReturnType<typeof createAccountState>>} states
+ */
+export function statesToJSON (states) {
+  const accounts = {}
+  for (const [phone, s] of states) {
+    accounts[phone] = {
+      ledger: [...s.ledger.values()].map((e) => ({ ...e, message: toPlain(e.message) })),
+      inbound: [...s.inbound.values()].map((e) => ({ ...e, message: toPlain(e.message) })),
+      retryAsked: [...s.retryAsked],
+      fail: s.fail,
+      offline: [...s.offline.entries()],
+      undecryptable: s.undecryptable
+    }
+  }
+  return JSON.parse(JSON.stringify({ version: 1, accounts }, BufferJSON.replacer))
+}
+
+/** Inverse of statesToJSON. @param {any} json @returns {Map<string, ReturnType<typeof createAccountState>>} */
+export function statesFromJSON (json) {
+  const data = JSON.parse(JSON.stringify(json), BufferJSON.reviver)
+  if (data?.version !== 1 || typeof data.accounts !== 'object') throw new Error('unknown messaging state version')
+  const states = new Map()
+  for (const [phone, a] of Object.entries(data.accounts)) {
+    const s = createAccountState()
+    for (const e of a.ledger ?? []) s.ledger.set(`${e.id}|${e.contact}`, { ...e, message: proto.Message.fromObject(e.message ?? {}) })
+    for (const e of a.inbound ?? []) s.inbound.set(e.id, { ...e, message: e.message && proto.Message.fromObject(e.message) })
+    for (const k of a.retryAsked ?? []) s.retryAsked.add(k)
+    if (a.fail) s.fail = { left: Number(a.fail.left) || 0, code: String(a.fail.code ?? '479') }
+    for (const [jid, list] of a.offline ?? []) s.offline.set(jid, list)
+    s.undecryptable = Number(a.undecryptable) || 0
+    states.set(phone, s)
+  }
+  return states
+}
