@@ -82,6 +82,22 @@ export function createAccounts () {
     findDevice (phone, deviceId) {
       return phones.get(phone)?.devices.get(deviceId) ?? null
     },
+    /** Plain snapshot of every phone and device, for the emulator's state file (store.js). */
+    save () {
+      return [...phones.values()].map((p) => ({
+        ...p,
+        devices: [...p.devices.values()].map((d) => ({ ...d, preKeys: [...d.preKeys.entries()] }))
+      }))
+    },
+    /** Restores what save() returned (replacing the current accounts). @param {any[]} list */
+    load (list) {
+      phones.clear()
+      for (const p of list) {
+        const devices = new Map()
+        for (const d of p.devices) devices.set(d.deviceId, { ...d, preKeys: new Map(d.preKeys) })
+        phones.set(p.phone, { ...p, devices })
+      }
+    },
     /** Live (not removed) devices of a phone. @param {string} phone */
     devicesOf (phone) {
       return [...(phones.get(phone)?.devices.values() ?? [])].filter((d) => !d.removed)

@@ -20,22 +20,27 @@ function encodeDetails (details) {
 }
 
 /**
- * Creates the emulator's root and intermediate. The root's public half is what a client must
- * be told to trust (`trust()`); its private half never leaves this object.
+ * Creates the emulator's root and intermediate, or restores them from `saved` (a persisted
+ * emulator keeps its root, so engines that trusted it before still do). The root's public half
+ * is what a client must be told to trust (`trust()`); its private half leaves this object only
+ * through `save()`, into the owner-only emulator state file (store.js).
+ * @param {{root: {public: Buffer, private: Buffer}, intermediate: {public: Buffer, private: Buffer}, intermediateCert: {details: Buffer, signature: Buffer}}} [saved]
  */
-export function createCertificateAuthority () {
-  const root = Curve.generateKeyPair()
-  const intermediate = Curve.generateKeyPair()
-  const intermediateDetails = encodeDetails({
+export function createCertificateAuthority (saved) {
+  const root = saved?.root ?? Curve.generateKeyPair()
+  const intermediate = saved?.intermediate ?? Curve.generateKeyPair()
+  const intermediateDetails = saved?.intermediateCert.details ?? encodeDetails({
     serial: INTERMEDIATE_SERIAL,
     issuerSerial: ROOT_SERIAL,
     key: intermediate.public,
     notBefore: Math.floor(Date.now() / 1000) - 3600,
     notAfter: Math.floor(Date.now() / 1000) + 365 * 86400
   })
-  const intermediateCert = { details: intermediateDetails, signature: Buffer.from(Curve.sign(root.private, intermediateDetails)) }
+  const intermediateCert = saved?.intermediateCert ?? { details: intermediateDetails, signature: Buffer.from(Curve.sign(root.private, intermediateDetails)) }
 
   return {
+    /** The keys and intermediate certificate, for the emulator's state file. */
+    save: () => ({ root, intermediate, intermediateCert }),
     /** What a client must trust for this emulator: the root public key and serial. */
     trust () {
       return { rootPublicKey: Buffer.from(root.public), serial: ROOT_SERIAL }

@@ -3,8 +3,9 @@
  *   GET  /control/info                      → {url, rootPublicKey (base64), serial, stats}
  *   POST /control/scan         {qr, phone}  → {jid, lid, deviceId}
  *   GET  /control/devices/:phone            → the phone's newest linked device, 404 if none
- *   POST /control/stream-error {phone, code}→ {sessions}
- *   POST /control/drop         {phone}      → {sessions}
+ *   POST /control/stream-error {phone, code, jid?}→ {sessions}
+ *   POST /control/drop         {phone, jid?}      → {sessions}
+ * `jid` (a device of that phone) narrows stream-error and drop to that one device.
  *   POST /control/history      {phone, chats, pushnames?, syncType?} → {devices, directPaths}
  *   GET  /control/media                     → {blobs: [...], totalBytes, stats}  (media inspection)
  *   POST /control/media/expire {path}       → {expired}  (the blob at that direct path/URL is gone: 404)
@@ -76,11 +77,18 @@ export async function handleControl (emulator, req, res) {
       if (why) return error(400, 'bad_request', why)
       return reply(200, await emulator.history.send(phone, input))
     }
+    let who = phone
+    if (body.jid !== undefined) {
+      if (typeof body.jid !== 'string' || !body.jid.startsWith(`${phone}:`) || !/^[0-9]+:[0-9]+@s\.whatsapp\.net$/.test(body.jid)) {
+        return error(400, 'bad_request', 'jid must be a device jid of that phone (phone:device@s.whatsapp.net)')
+      }
+      who = body.jid
+    }
     if (path === '/control/stream-error') {
       if (!STREAM_CODES.has(body.code)) return error(400, 'bad_request', `code must be one of ${[...STREAM_CODES].join(', ')}`)
-      return reply(200, { sessions: emulator.streamError(phone, body.code) })
+      return reply(200, { sessions: emulator.streamError(who, body.code) })
     }
-    return reply(200, { sessions: emulator.drop(phone) })
+    return reply(200, { sessions: emulator.drop(who) })
   } catch (err) {
     return error(500, 'internal', /** @type {Error} */ (err).message)
   }

@@ -13,15 +13,19 @@ import { installMessaging } from './messaging.js'
 import { unixTime } from './nodes.js'
 import { buildPairSuccess, checkPairDeviceSign, parseQr } from './pairing.js'
 import { createSession } from './session.js'
+import { createStore } from './store.js'
 
 /*
  * The emulated WhatsApp server: a loopback HTTP server whose `/ws/chat` upgrades to the
  * multi-device protocol (session.js) and whose `/control/*` routes drive it (control.js). The
  * same control operations are methods of the returned object, for in-process use.
  *
- * In memory, per emulator: one Noise static key with its certificate chain (own test root),
- * the accounts (phones, linked devices, uploaded prekeys), the live sessions per device, the
- * QR refs handed out. Nothing is persisted: a new emulator is a new, empty WhatsApp.
+ * Per emulator: one Noise static key with its certificate chain (own test root), the accounts
+ * (phones, linked devices, uploaded prekeys), the live sessions per device, the QR refs handed
+ * out. Without `dataDir` nothing is persisted: a new emulator is a new, empty WhatsApp. With
+ * `dataDir` the identity and accounts (and what plug-ins register with `emulator.store`) are
+ * saved there (store.js) and loaded at start: a restarted emulator is the same WhatsApp, and
+ * the sessions it linked log in again without a QR.
  */
 
 export const CHAT_PATH = '/ws/chat'
@@ -35,14 +39,22 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost'])
  * @param {number|null} [opts.deliveryDelayMs] contacts' automatic delivery receipts after this delay (default 200 ms; null = none)
  * @param {number} [opts.handshakeTimeoutMs] drop connections that have not completed the Noise handshake (default 20 s)
  * @param {(kind: string, ...args: any[]) => void} [opts.log]  protocol trace (default: silent)
+ * @param {string} [opts.dataDir]  persist state here (owner-only); absent = in memory only
+ * @param {number} [opts.saveDebounceMs]  coalescing window of routine saves (default 200 ms)
  * @param {{maxBytes?: number, maxBlobBytes?: number, dir?: string}} [opts.media]  media host bounds; `dir` persists blobs
  * @param {boolean} [opts.historyAfterPairing] the phone sends the initial history sync at a new device's first login (default true)
  */
 export async function createEmulator (opts = {}) {
   const host = opts.host ?? '127.0.0.1'
   if (!LOOPBACK.has(host)) throw new Error(`the emulator listens on loopback only, not ${host}`)
-  const authority = createCertificateAuthority()
+  const log = opts.log ?? (() => {})
+  const store = createStore(opts.dataDir ?? null, { debounceMs: opts.saveDebounceMs, onError: (err) => log('error', 0, `saving state failed: ${err.message}`) })
+  const identity = store.savedState('identity')
+  const authority = createCertificateAuthority(identity?.authority)
+  const staticKey = identity?.staticKey ?? Curve.generateKeyPair()
+  store.register('identity', { save: () => ({ staticKey, authority: authority.save() }), load: () => {} })
   const accounts = createAccounts()
+  store.register('accounts', { save: () => accounts.save(), load: (saved) => accounts.load(saved) })
   const iq = createIqRegistry()
   registerLoginHandlers(iq)
   const events = new EventEmitter()
@@ -64,7 +76,9 @@ export async function createEmulator (opts = {}) {
 
   const emulator = {
     options: { qrRefs: opts.qrRefs, handshakeTimeoutMs: opts.handshakeTimeoutMs },
-    staticKey: Curve.generateKeyPair(),
+    staticKey,
+    /** Persistence (store.js): `changed()` after routine changes, `await flush()` before acknowledging one that matters. */
+    store,
     /** Opaque edge-routing bytes sent after login (the client echoes them in its `ED` intro). */
     routingInfo: Buffer.from([0x08, 0x02, 0x08, 0x05]),
     accounts,
@@ -73,7 +87,7 @@ export async function createEmulator (opts = {}) {
     stats,
     url: '',
     port: 0,
-    log: opts.log ?? (() => {}),
+    log,
 
     /** What a client must trust to accept this emulator's certificate chain. */
     trust: () => authority.trust(),
@@ -167,6 +181,8 @@ export async function createEmulator (opts = {}) {
         registrationId: session.registration.registrationId, signedPreKey: session.registration.signedPreKey
       })
       stats.pairings++
+      // Durable before the phone reports success and the companion restarts into its login.
+      await store.flush()
       events.emit('paired', { jid: device.jid })
       session.streamError(515)
       return { jid: device.jid, lid: device.lid, deviceId }
@@ -204,7 +220,10 @@ export async function createEmulator (opts = {}) {
      */
     streamError (who, code) {
       const list = emulator.liveSessions(who)
-      if (code === 401) for (const s of list) { s.device.removed = true; events.emit('unlinked', { jid: s.device.jid, by: 'phone' }) }
+      if (code === 401) {
+        for (const s of list) { s.device.removed = true; events.emit('unlinked', { jid: s.device.jid, by: 'phone' }) }
+        if (list.length > 0) store.flush().catch(() => {})
+      }
       for (const s of list) s.streamError(code)
       return list.length
     },
@@ -216,10 +235,11 @@ export async function createEmulator (opts = {}) {
       return list.length
     },
 
-    /** Stops listening and drops every connection. */
+    /** Stops listening, drops every connection and saves the state a last time. */
     async close () {
       emulator.messaging.close()
       for (const s of [...sessions]) s.drop()
+      try { store.close() } catch (err) { log('error', 0, `saving state failed: ${err.message}`) }
       await new Promise((resolve) => wss.close(() => resolve(undefined)))
       await new Promise((resolve) => http.close(() => resolve(undefined)))
     }
@@ -248,6 +268,13 @@ export async function createEmulator (opts = {}) {
     http.once('error', reject)
     http.listen(opts.port ?? 0, host, () => resolve(undefined))
   })
+  // Parts with state of their own persist like the accounts (messaging: contacts' Signal state,
+  // ledgers), kept as the JSON text the part itself produces: its own encoding of keys.
+  const messaging = /** @type {any} */ (emulator).messaging
+  if (messaging?.toJSON && messaging?.fromJSON) {
+    store.register('messaging', { save: () => JSON.stringify(messaging.toJSON()), load: (saved) => messaging.fromJSON(JSON.parse(saved)) })
+    messaging.subscribe?.(() => store.changed())
+  }
   const address = /** @type {import('node:net').AddressInfo} */ (http.address())
   emulator.port = address.port
   emulator.url = `ws://${host.includes(':') ? `[${host}]` : host}:${address.port}${CHAT_PATH}`

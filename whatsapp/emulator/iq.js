@@ -77,13 +77,14 @@ export function registerLoginHandlers (iq) {
     for (const [id, value] of keys) device.preKeys.set(id, value)
     device.signedPreKey = skey
     ctx.emulator.events.emit('prekeys', { jid: device.jid, count: keys.length })
-    return undefined
+    // Durable before the upload is acknowledged (a restarted emulator must still hand these out).
+    return ctx.emulator.store.flush().then(() => undefined)
   })
 
   iq.register({ xmlns: 'encrypt', type: 'set', child: 'rotate' }, (ctx) => {
     const device = loggedIn(ctx)
     device.signedPreKey = readSignedPreKey(getBinaryNodeChild(getBinaryNodeChild(ctx.node, 'rotate'), 'skey'), device.identityKey)
-    return undefined
+    return ctx.emulator.store.flush().then(() => undefined)
   })
 
   // Key-bundle digest: what the server holds, so the client can compare.
@@ -129,7 +130,7 @@ export function registerLoginHandlers (iq) {
     const device = loggedIn(ctx)
     device.removed = true
     ctx.emulator.events.emit('unlinked', { jid: device.jid, by: 'device' })
-    return undefined
+    return ctx.emulator.store.flush().then(() => undefined)
   })
 }
 

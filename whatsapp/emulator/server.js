@@ -3,10 +3,11 @@ import { format } from 'node:util'
 import { createEmulator } from './emulator.js'
 
 /*
- * Standalone emulator: `node whatsapp/emulator/server.js --port N [--host 127.0.0.1]
- * [--delivery-delay-ms 200|none]`. Prints its WebSocket URL as the first stdout line (then
- * nothing else on stdout); the control API (docs/emulator.md) is on the same port. Stops on
- * SIGINT/SIGTERM.
+ * Standalone emulator: `node whatsapp/emulator/server.js --port N [--host 127.0.0.1] [--data DIR]
+ * [--qr-refs N] [--delivery-delay-ms 200|none]`. With --data its state (identity, accounts,
+ * contacts, ledgers) persists in DIR (owner-only), so it can be restarted without unlinking
+ * anyone. Prints its WebSocket URL as the first stdout line (then nothing else on stdout); the
+ * control API (docs/emulator.md) is on the same port. Stops on SIGINT/SIGTERM.
  */
 
 // libsignal (the contacts' Signal sessions) prints with console.*: keep stdout for the URL, and
@@ -26,7 +27,12 @@ function arg (name, fallback) {
 
 const port = Number(arg('port', '0'))
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
-  process.stderr.write('usage: server.js --port N [--host 127.0.0.1]\n')
+  process.stderr.write('usage: server.js --port N [--host 127.0.0.1] [--data DIR] [--qr-refs N] [--delivery-delay-ms N|none]\n')
+  process.exit(2)
+}
+const qrRefs = Number(arg('qr-refs', '6'))
+if (!Number.isInteger(qrRefs) || qrRefs < 1) {
+  process.stderr.write('--qr-refs must be a positive integer\n')
   process.exit(2)
 }
 const delay = arg('delivery-delay-ms', '200')
@@ -35,7 +41,8 @@ if (deliveryDelayMs !== null && (!Number.isInteger(deliveryDelayMs) || deliveryD
   process.stderr.write('--delivery-delay-ms must be a whole number of milliseconds or none\n')
   process.exit(2)
 }
-const emulator = await createEmulator({ port, host: arg('host', '127.0.0.1'), deliveryDelayMs })
+process.umask(0o077)
+const emulator = await createEmulator({ port, host: arg('host', '127.0.0.1'), dataDir: arg('data', undefined), qrRefs, deliveryDelayMs })
 process.stdout.write(`${emulator.url}\n`)
 const stop = () => { emulator.close().finally(() => process.exit(0)) }
 process.on('SIGINT', stop)

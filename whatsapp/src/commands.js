@@ -10,7 +10,8 @@ import { messagingCommands } from './messaging.js'
 import { Registry, createEntry } from './registry.js'
 import { createRequests } from './requests.js'
 import { sandboxCommands } from './sandbox/commands.js'
-import { ensureSessionsDir, exists, prepareSessionFolder, removeSessionFolder, sessionFolder } from './sessions.js'
+import { openEmulatorLink } from './sandbox/emulator-link.js'
+import { atomicCredsSaver, credsWritesSettled, ensureSessionsDir, exists, prepareSessionFolder, removeSessionFolder, sessionFolder } from './sessions.js'
 import { socketFactoryFor } from './sockets/index.js'
 
 /*
@@ -54,6 +55,8 @@ export function createEngine ({ logger, emitEvent, sendRequest }) {
   let settings = null
   /** @type {import('./sockets/index.js').SocketFactory|null} */
   let factory = null
+  /** The emulated WhatsApp (sandbox socket "emulator" only). @type {import('./sandbox/emulator-link.js').EmulatorLink|null} */
+  let link = null
   /** @type {import('pino').Logger} */
   let baileysLogger = logger.child({ class: 'baileys' }, { level: 'warn' })
 
@@ -92,11 +95,23 @@ export function createEngine ({ logger, emitEvent, sendRequest }) {
         } catch (err) {
           throw new EngineError('internal', `cannot create sessionsDir: ${/** @type {Error} */ (err).message}`)
         }
-        // WhatsApp's root, unless a sandbox hello named a (loopback) emulator to trust.
+        // WhatsApp's root, unless a sandbox hello named a (loopback) emulator to trust, or the
+        // sandbox runs the real socket against an emulator (its own, or a standalone one).
         const emulator = parsed.sandbox.emulator
-        trustServerRoot(emulator ? { publicKey: emulator.rootPublicKey, serial: emulator.rootSerial } : null)
+        if (parsed.mode === 'sandbox' && parsed.sandbox.socket === 'emulator') {
+          try {
+            link = await openEmulatorLink(parsed.sandbox, emulatorTrace(logger))
+          } catch (err) {
+            if (err instanceof EngineError) throw err
+            throw new EngineError('internal', `cannot start the emulator: ${/** @type {Error} */ (err).message}`)
+          }
+          trustServerRoot(link.root)
+          logger.info({ url: link.url, own: link.own, persisted: parsed.sandbox.emulatorDir !== null }, 'emulated WhatsApp ready')
+        } else {
+          trustServerRoot(emulator ? { publicKey: emulator.rootPublicKey, serial: emulator.rootSerial } : null)
+        }
         settings = parsed
-        factory = socketFactoryFor(parsed)
+        factory = socketFactoryFor(parsed, link)
         logger.info({ mode: parsed.mode, sessionsDir: parsed.sessionsDir }, 'hello')
         return {
           protocol: PROTOCOL_VERSION,
@@ -123,8 +138,10 @@ export function createEngine ({ logger, emitEvent, sendRequest }) {
         if (previous) await closeQuietly(previous)
 
         const folder = folderOf(connectionId)
+        await credsWritesSettled(folder)
         const { fresh } = await prepareSessionFolder(folder)
-        const { state, saveCreds } = await useMultiFileAuthState(folder)
+        const { state } = await useMultiFileAuthState(folder)
+        const saveCreds = atomicCredsSaver(folder, state.creds)
         if (fresh) await saveCreds()
         const hadSession = typeof state.creds.me?.id === 'string'
 
@@ -220,6 +237,8 @@ export function createEngine ({ logger, emitEvent, sendRequest }) {
     requests.cancelAll()
     const writes = entries.flatMap((e) => [...e.pendingWrites])
     await withTimeout(Promise.allSettled(writes), CLOSE_TIMEOUT_MS).catch(() => {})
+    // After the sockets: the emulator saves its state a last time as it closes.
+    if (link) await withTimeout(link.close(), CLOSE_TIMEOUT_MS).catch((err) => logger.warn({ err }, 'emulator did not close cleanly'))
     logger.info({ closed: entries.length }, 'all sockets closed')
   }
 
@@ -228,6 +247,18 @@ export function createEngine ({ logger, emitEvent, sendRequest }) {
     shutdown,
     isReady: () => settings !== null,
     registry
+  }
+}
+
+/**
+ * The in-process emulator's protocol trace, at debug level (errors at warn).
+ * @param {import('pino').Logger} logger
+ */
+function emulatorTrace (logger) {
+  const log = logger.child({ class: 'emulator' })
+  return (/** @type {string} */ kind, /** @type {any[]} */ ...args) => {
+    if (kind === 'error' || kind === 'refused') log.warn({ kind, args }, 'emulator')
+    else if (log.isLevelEnabled('trace')) log.trace({ kind, session: args[0] }, 'emulator')
   }
 }
 

@@ -26,6 +26,10 @@ export const PROTOCOL_VERSION = 1
  * @property {number} connectDelayMs  simulated network latency
  * @property {number} receiptDelayMs  a sent message is delivered after this, read after twice this; 0 = no automatic receipts
  * @property {number} historyChats    chats in the history sync after a fresh pairing (60, 12, 5, 5 … messages); 0 = none
+ * @property {'simulated'|'emulator'} socket  simulated = the fake socket (sockets/sandbox.js); emulator = the real
+ *   Baileys socket against the emulated WhatsApp (sockets/emulator.js)
+ * @property {string|null} emulatorUrl  socket "emulator": a standalone emulator's WebSocket URL (loopback); null = the engine starts its own
+ * @property {string|null} emulatorDir  socket "emulator", own emulator: where it persists its state (absolute); null = in memory
  * @property {EmulatorSettings} [emulator]  present only when hello carried `sandbox.emulator`
  *
  * @typedef {object} EmulatorSettings  the emulated WhatsApp a sandbox engine trusts (docs/emulator.md)
@@ -88,6 +92,9 @@ export function parseHello (args) {
       connectDelayMs: nonNegativeInt(s.connectDelayMs, DEFAULTS.sandbox.connectDelayMs, 'sandbox.connectDelayMs'),
       receiptDelayMs: nonNegativeInt(s.receiptDelayMs, DEFAULTS.sandbox.receiptDelayMs, 'sandbox.receiptDelayMs'),
       historyChats: historyChats(s.historyChats),
+      socket: socketMode(s.socket),
+      emulatorUrl: s.emulatorUrl === undefined || s.emulatorUrl === null ? null : loopbackWsUrl(s.emulatorUrl, 'sandbox.emulatorUrl'),
+      emulatorDir: s.emulatorDir === undefined || s.emulatorDir === null ? null : absoluteDir(s.emulatorDir, 'sandbox.emulatorDir'),
       ...(s.emulator === undefined || s.emulator === null ? {} : { emulator: emulatorSettings(args.mode, s.emulator) })
     }
   }
@@ -104,17 +111,40 @@ const LOOPBACK_HOSTS = new Set(['localhost', '[::1]'])
 function emulatorSettings (mode, e) {
   if (mode !== 'sandbox') throw bad('sandbox.emulator is only accepted in sandbox mode')
   if (!isObject(e)) throw bad('sandbox.emulator must be an object')
-  let url
-  try { url = new URL(String(e.url)) } catch { throw bad('sandbox.emulator.url is not a valid URL') }
-  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') throw bad('sandbox.emulator.url must be a ws:// or wss:// URL')
-  if (!LOOPBACK_HOSTS.has(url.hostname) && !/^127(\.\d{1,3}){3}$/.test(url.hostname)) {
-    throw bad('sandbox.emulator.url must be a loopback address (127.0.0.0/8, [::1], localhost)')
-  }
+  const url = loopbackWsUrl(e.url, 'sandbox.emulator.url')
   const key = typeof e.rootPublicKey === 'string' && /^[A-Za-z0-9+/]{43}=$/.test(e.rootPublicKey) ? Buffer.from(e.rootPublicKey, 'base64') : null
   if (!key || key.length !== 32) throw bad('sandbox.emulator.rootPublicKey must be a base64 32-byte key')
   const rootSerial = e.rootSerial ?? 0
   if (!Number.isInteger(rootSerial) || rootSerial < 0) throw bad('sandbox.emulator.rootSerial must be a non-negative integer')
-  return { url: url.toString(), rootPublicKey: key, rootSerial }
+  return { url, rootPublicKey: key, rootSerial }
+}
+
+/**
+ * A ws:// or wss:// URL on a loopback address, normalised; anything else is refused (the
+ * emulator's root must never be trusted for a remote host).
+ * @param {unknown} v @param {string} name @returns {string}
+ */
+function loopbackWsUrl (v, name) {
+  let url
+  try { url = new URL(String(v)) } catch { throw bad(`${name} is not a valid URL`) }
+  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') throw bad(`${name} must be a ws:// or wss:// URL`)
+  if (!LOOPBACK_HOSTS.has(url.hostname) && !/^127(\.\d{1,3}){3}$/.test(url.hostname)) {
+    throw bad(`${name} must be a loopback address (127.0.0.0/8, [::1], localhost)`)
+  }
+  return url.toString()
+}
+
+/** @param {unknown} v @returns {'simulated'|'emulator'} */
+function socketMode (v) {
+  if (v === undefined || v === null) return 'simulated'
+  if (v !== 'simulated' && v !== 'emulator') throw bad('sandbox.socket must be "simulated" or "emulator"')
+  return v
+}
+
+/** @param {unknown} v @param {string} name */
+function absoluteDir (v, name) {
+  if (typeof v !== 'string' || v.trim() === '') throw bad(`${name} must be a non-empty string`)
+  return isAbsolute(v) ? v : resolve(v)
 }
 
 /** @param {unknown} v @returns {v is Record<string, any>} */

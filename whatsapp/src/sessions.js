@@ -1,5 +1,6 @@
-import { access, mkdir, rm } from 'node:fs/promises'
+import { access, mkdir, open, rename, rm } from 'node:fs/promises'
 import { join } from 'node:path'
+import { BufferJSON } from 'baileys'
 
 /** The only shape of id that may ever become a path component (docs/engine-protocol.md). */
 export const CONNECTION_ID_RE = /^[A-Za-z0-9_-]{1,64}$/
@@ -54,4 +55,48 @@ export async function exists (path) {
   } catch {
     return false
   }
+}
+
+/**
+ * A saveCreds for `creds` in `folder` that replaces creds.json atomically: written to a temp
+ * file (0600), then renamed over creds.json (atomic against a killed process; no fsync per
+ * write, which under load would delay every creds update by a disk flush). Baileys' own saveCreds truncates and
+ * rewrites in place, so a process killed mid-write (kill -9, power loss) leaves an empty
+ * creds.json, which Baileys then reads as a fresh, unlinked session. Writes are chained, each
+ * writing the creds as they are when it runs, so the file always ends with the latest state.
+ * @param {string} folder @param {any} creds  the live creds object (Baileys merges updates into it)
+ * @returns {() => Promise<void>}
+ */
+export function atomicCredsSaver (folder, creds) {
+  let n = 0
+  const writeOnce = async () => {
+    const tmp = join(folder, `creds.json.${process.pid}.${++n}.tmp`)
+    const fh = await open(tmp, 'w', 0o600)
+    try {
+      await fh.writeFile(JSON.stringify(creds, BufferJSON.replacer))
+    } finally {
+      await fh.close()
+    }
+    await rename(tmp, join(folder, 'creds.json'))
+  }
+  return () => {
+    const previous = credsWrites.get(folder) ?? Promise.resolve()
+    const run = previous.then(writeOnce)
+    const tail = run.catch(() => {})
+    credsWrites.set(folder, tail)
+    tail.then(() => { if (credsWrites.get(folder) === tail) credsWrites.delete(folder) })
+    return run
+  }
+}
+
+/** Per session folder: the tail of its creds writes (shared by every socket of that folder). @type {Map<string, Promise<void>>} */
+const credsWrites = new Map()
+
+/**
+ * Resolves once every creds write already queued for `folder` has finished, so a `start`
+ * right after a close (the 515 restart) reads the creds the previous socket just saved.
+ * @param {string} folder
+ */
+export function credsWritesSettled (folder) {
+  return credsWrites.get(folder) ?? Promise.resolve()
 }

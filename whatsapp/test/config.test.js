@@ -12,8 +12,21 @@ test('hello defaults follow docs/engine-protocol.md', () => {
     logLevel: 'info',
     ignoreStatusBroadcast: true,
     baileys: { waWebSocketUrl: null, connectTimeoutMs: 20000 },
-    sandbox: { qrFirstMs: 60000, qrNextMs: 20000, qrRefs: 6, connectDelayMs: 50, receiptDelayMs: 300, historyChats: 3 }
+    sandbox: {
+      qrFirstMs: 60000, qrNextMs: 20000, qrRefs: 6, connectDelayMs: 50, receiptDelayMs: 300, historyChats: 3,
+      socket: 'simulated', emulatorUrl: null, emulatorDir: null
+    }
   })
+})
+
+test('sandbox.socket "emulator": standalone URL only on loopback, emulatorDir resolved', () => {
+  const s = parseHello({ ...base, sandbox: { socket: 'emulator', emulatorUrl: 'ws://127.0.0.1:4100/ws/chat', emulatorDir: 'data/emulator' } })
+  assert.equal(s.sandbox.socket, 'emulator')
+  assert.equal(s.sandbox.emulatorUrl, 'ws://127.0.0.1:4100/ws/chat')
+  assert.equal(s.sandbox.emulatorDir, `${process.cwd()}/data/emulator`)
+  for (const sandbox of [{ socket: 'fake' }, { emulatorUrl: 'ws://10.0.0.5:4100/ws/chat' }, { emulatorUrl: 'http://127.0.0.1:1' }, { emulatorUrl: 'ws://web.whatsapp.com/ws/chat' }, { emulatorDir: '' }]) {
+    assert.throws(() => parseHello({ ...base, sandbox }), (err) => err instanceof EngineError && err.code === 'bad_request', JSON.stringify(sandbox))
+  }
 })
 
 test('hello rejects what the engine cannot use with bad_request', () => {

@@ -38,9 +38,9 @@ export function sandboxCommands ({ settings, registry }) {
     }),
 
     /** The simulated server closes the socket with the given DisconnectReason code. */
-    'sandbox.drop': spec((args) => {
+    'sandbox.drop': spec(async (args) => {
       if (!Number.isInteger(args.code) || args.code < 100 || args.code > 999) throw bad('code must be an integer status code (100-999)')
-      controls(args.connectionId).drop(args.code)
+      await controls(args.connectionId).drop(args.code)
       return { dropped: true }
     }),
 
@@ -61,20 +61,20 @@ export function sandboxCommands ({ settings, registry }) {
     }),
 
     /** The recipient's phone sends a receipt for one of our messages. */
-    'sandbox.receipt': spec((args) => {
+    'sandbox.receipt': spec(async (args) => {
       const id = requiredString(args.providerMessageId, 'providerMessageId')
       if (!RECEIPT_STATUSES.has(args.status)) throw bad('status must be delivered, read or played')
       const remoteJid = optionalJid(args.remoteJid)
-      controls(args.connectionId).receipt({ id, status: args.status, remoteJid })
+      await controls(args.connectionId).receipt({ id, status: args.status, remoteJid })
       return { sent: true }
     }),
 
     /** The next `count` sendMessage calls fail (Boom with `code`, default 500). */
-    'sandbox.fail': spec((args) => {
+    'sandbox.fail': spec(async (args) => {
       if (!Number.isInteger(args.count) || args.count < 1 || args.count > 1000) throw bad('count must be an integer 1-1000')
       const code = args.code ?? 500
       if (!Number.isInteger(code) || code < 100 || code > 999) throw bad('code must be an integer status code (100-999)')
-      return { pending: controls(args.connectionId).fail(args.count, code) }
+      return { pending: await controls(args.connectionId).fail(args.count, code) }
     }),
 
     /** Benchmarks: a flood of inbound text messages (count, batch per upsert, distinct senders). */

@@ -6,18 +6,20 @@ import { BROWSER } from './browser.js'
  * e.g. a local listener in tests). No fetchLatestBaileysVersion: the engine never reaches out
  * to the network for anything but the socket itself.
  *
- * QR timing is Baileys' own (qrTimeout unset): the first ref lives 60 s, later ones 20 s.
+ * QR timing is Baileys' own (qrTimeout unset): the first ref lives 60 s, later ones 20 s;
+ * `baileys.qrTimeoutMs` (sandbox against the emulator only) makes every ref live that long.
  * `getMessage` (retry receipts) asks Java for the stored content (requests.js), so a resend
  * works after a restart; Baileys' in-memory recent-message cache is tried first by Baileys itself.
  *
  * @param {object} opts
  * @param {{creds: any, keys: any}} opts.auth   state from useMultiFileAuthState
  * @param {import('pino').Logger} opts.logger   Baileys-level logger
- * @param {import('../config.js').BaileysSettings} opts.baileys
+ * @param {import('../config.js').BaileysSettings & {qrTimeoutMs?: number}} opts.baileys
  * @param {(key: any) => Promise<any>} opts.getMessage
+ * @param {object} [opts.extraConfig]  sandbox against the emulator only: more makeWASocket config (media host redirect)
  * @returns {{sock: import('../registry.js').EngineSocket, qrTiming: import('../registry.js').QrTiming}}
  */
-export function createBaileysSocket ({ auth, logger, baileys, getMessage }) {
+export function createBaileysSocket ({ auth, logger, baileys, getMessage, extraConfig = {} }) {
   const sock = makeWASocket({
     auth: { creds: auth.creds, keys: makeCacheableSignalKeyStore(auth.keys, /** @type {any} */ (logger)) },
     logger: /** @type {any} */ (logger),
@@ -25,9 +27,12 @@ export function createBaileysSocket ({ auth, logger, baileys, getMessage }) {
     browser: BROWSER,
     ...(baileys.waWebSocketUrl ? { waWebSocketUrl: baileys.waWebSocketUrl } : {}),
     connectTimeoutMs: baileys.connectTimeoutMs,
+    ...(baileys.qrTimeoutMs ? { qrTimeout: baileys.qrTimeoutMs } : {}),
     markOnlineOnConnect: false,
     syncFullHistory: true,
-    getMessage
+    getMessage,
+    ...extraConfig
   })
-  return { sock: /** @type {any} */ (sock), qrTiming: { firstMs: 60000, nextMs: 20000 } }
+  const qrTiming = baileys.qrTimeoutMs ? { firstMs: baileys.qrTimeoutMs, nextMs: baileys.qrTimeoutMs } : { firstMs: 60000, nextMs: 20000 }
+  return { sock: /** @type {any} */ (sock), qrTiming }
 }

@@ -76,12 +76,30 @@ public record GatewayProperties(
         }
     }
 
-    /** Sandbox QR behaviour: first ref lifetime, later refs' lifetime, number of refs. */
+    /**
+     * Sandbox behaviour.
+     *
+     * @param qrFirst      first QR ref lifetime
+     * @param qrNext       later refs' lifetime (with socket {@code emulator}, Baileys' single
+     *                     qrTimeout: every ref lives this long unless both are the defaults)
+     * @param qrRefs       refs per QR session before it closes with 408
+     * @param connectDelay simulated network latency (socket {@code simulated} only)
+     * @param socket       {@code simulated} (fake socket) or {@code emulator} (the real Baileys
+     *                     socket against the emulated WhatsApp)
+     * @param emulatorUrl  socket {@code emulator}: a standalone emulator's loopback WebSocket URL;
+     *                     empty = the engine runs its own, persisted under {@code DATA_DIR/emulator}
+     */
     public record Sandbox(
             @DefaultValue("60s") Duration qrFirst,
             @DefaultValue("20s") Duration qrNext,
             @DefaultValue("6") int qrRefs,
-            @DefaultValue("50ms") Duration connectDelay) {
+            @DefaultValue("50ms") Duration connectDelay,
+            @DefaultValue("simulated") String socket,
+            String emulatorUrl) {
+
+        public boolean usesEmulator() {
+            return "emulator".equalsIgnoreCase(socket);
+        }
     }
 
     /**

@@ -189,6 +189,10 @@ public class EngineSupervisor implements EngineClient, SmartLifecycle {
         s.put("connectDelayMs", e.sandbox().connectDelay().toMillis());
         s.put("receiptDelayMs", props.messaging().sandboxReceiptDelay().toMillis());
         s.put("historyChats", props.messaging().sandboxHistoryChats());
+        s.put("socket", e.sandbox().usesEmulator() ? "emulator" : "simulated");
+        String emulatorUrl = e.sandbox().emulatorUrl();
+        s.put("emulatorUrl", emulatorUrl == null || emulatorUrl.isBlank() ? null : emulatorUrl.trim());
+        s.put("emulatorDir", props.dataPath().resolve("emulator").toString());
         return a;
     }
 

@@ -51,6 +51,12 @@ public final class GatewayHarness implements AutoCloseable {
         p.put("gateway.engine.sandbox.qr-next", "2s");
         p.put("gateway.engine.sandbox.qr-refs", "3");
         p.put("gateway.engine.sandbox.connect-delay", "20ms");
+        // -Dsandbox.socket=emulator (or SANDBOX_SOCKET=emulator) runs every test through the real
+        // Baileys socket against the emulated WhatsApp; default: the engine's own default.
+        String socket = System.getProperty("sandbox.socket", System.getenv().getOrDefault("SANDBOX_SOCKET", ""));
+        if (!socket.isBlank()) {
+            p.put("gateway.engine.sandbox.socket", socket);
+        }
         p.put("gateway.lifecycle.reconnect-base", "200ms");
         p.put("gateway.lifecycle.reconnect-max", "2s");
         p.put("gateway.lifecycle.qr-wait", "8s");

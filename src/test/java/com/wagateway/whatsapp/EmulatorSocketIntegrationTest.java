@@ -1,0 +1,52 @@
+package com.wagateway.whatsapp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.wagateway.support.GatewayHarness;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code gateway.engine.sandbox.socket=emulator}, whatever the suite's default: the sandbox runs
+ * the real Baileys socket against the emulated WhatsApp the engine starts itself, persisted in
+ * {@code DATA_DIR/emulator}, so a linked session survives a whole-gateway restart without a QR.
+ */
+class EmulatorSocketIntegrationTest {
+
+    @Test
+    void linkedThroughTheRealSocketAndBackWithoutAQrAfterAGatewayRestart() throws Exception {
+        Path data = GatewayHarness.tempDataDir("emulator-socket");
+        Map<String, String> settings = GatewayHarness.defaults(data);
+        settings.put("gateway.engine.sandbox.socket", "emulator");
+        try (GatewayHarness gw = GatewayHarness.start(settings)) {
+            RestartIntegrationTest.link(gw, "emu_a", "923333333331");
+            JsonNode ready = gw.get("/api/whatsapp-web/status/emu_a").json();
+            assertThat(ready.path("phone").asString()).isEqualTo("923333333331");
+            // what real Baileys writes after a pairing and a login: creds with me, uploaded prekeys
+            assertThat(Files.readString(gw.sessionDir("emu_a").resolve("creds.json"))).contains("923333333331:1@s.whatsapp.net");
+            try (var files = Files.list(gw.sessionDir("emu_a"))) {
+                assertThat(files.map(p -> p.getFileName().toString())).anyMatch(n -> n.matches("pre-key-\\d+\\.json"));
+            }
+            Path state = data.resolve("emulator").resolve("state.json");
+            assertThat(state).exists();
+            assertThat(Files.getPosixFilePermissions(state))
+                    .isEqualTo(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));
+        }
+        try (GatewayHarness gw = GatewayHarness.start(settings)) {
+            gw.awaitStatus("emu_a", st -> {
+                assertThat(st.path("status").asString()).as("no QR for a linked session").isNotEqualTo("qr_ready");
+                return "ready".equals(st.path("status").asString());
+            }, Duration.ofSeconds(30));
+            // 401 from the emulator: the phone removed this device
+            assertThat(gw.post("/api/sandbox/emu_a/drop", "{\"code\":401}").status()).isEqualTo(200);
+            JsonNode out = gw.awaitStatus("emu_a", "logged_out", Duration.ofSeconds(15));
+            assertThat(out.path("status").asString()).isEqualTo("logged_out");
+        }
+    }
+}

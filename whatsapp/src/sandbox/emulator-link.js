@@ -1,0 +1,144 @@
+import { join } from 'node:path'
+import { createEmulator } from '../../emulator/emulator.js'
+import { EngineError } from '../errors.js'
+import { mediaHostsFor } from '../media-hosts.js'
+
+/*
+ * The sandbox engine's handle on the emulated WhatsApp (socket mode "emulator"), one per
+ * engine: either an emulator this engine runs in its own process (default; persisted under
+ * `sandbox.emulatorDir`, so an engine restart finds the same accounts), or a standalone one
+ * (`sandbox.emulatorUrl`, `node whatsapp/emulator/server.js`) driven over its HTTP control API.
+ * Both answer the same few operations the sandbox commands need, so nothing above this file
+ * knows which it is (docs/decisions.md, "The sandbox engine runs its emulator in-process").
+ */
+
+/**
+ * @typedef {object} EmulatorLink
+ * @property {string} url                              WebSocket URL the Baileys sockets dial
+ * @property {{publicKey: Buffer, serial: number}} root the certificate root to trust
+ * @property {boolean} own                             this engine runs it (and closes it on shutdown)
+ * @property {(qr: string, phone: string) => Promise<{jid: string, lid: string, deviceId: number}>} scan
+ * @property {(jid: string, code: number) => Promise<number>} streamError  ends that device's live sessions
+ * @property {(jid: string) => Promise<number>} drop   drops them without a close frame
+ * @property {any|null} emulator                       the in-process emulator (null when standalone)
+ * @property {any|null} messaging                      the emulator's messaging controls (emulator.messaging, or the same over HTTP); null when it has none
+ * @property {object} socketConfig                     extra makeWASocket config for sockets dialing it (e.g. the media host redirect)
+ * @property {() => Promise<void>} close
+ */
+
+/** How long one control request to a standalone emulator may take (a scan waits for the companion). */
+const CONTROL_TIMEOUT_MS = 30000
+
+/**
+ * Opens the link for these sandbox settings (socket mode "emulator").
+ * @param {import('../config.js').SandboxSettings} sandbox
+ * @param {(kind: string, ...args: any[]) => void} [log]  emulator protocol trace
+ * @returns {Promise<EmulatorLink>}
+ */
+export async function openEmulatorLink (sandbox, log) {
+  const standalone = sandbox.emulatorUrl ?? sandbox.emulator?.url ?? null
+  const link = standalone ? await standaloneLink(standalone, sandbox.emulator) : await ownLink(sandbox, log)
+  // Baileys' media uploads and downloads (WhatsApp's media hosts) go to this emulator instead.
+  const media = mediaHostsFor({ mode: 'sandbox', emulatorUrl: link.url })
+  if (media) {
+    await media.install()
+    link.socketConfig = media.socketConfig
+    const close = link.close
+    link.close = async () => { media.uninstall(); await close() }
+  }
+  return link
+}
+
+/**
+ * An emulator in this process, persisted under `sandbox.emulatorDir` (media blobs in its
+ * `media` folder) when set.
+ * @param {import('../config.js').SandboxSettings} sandbox @param {(kind: string, ...args: any[]) => void} [log]
+ * @returns {Promise<EmulatorLink>}
+ */
+async function ownLink (sandbox, log) {
+  const dataDir = sandbox.emulatorDir ?? undefined
+  const emulator = await createEmulator({
+    qrRefs: sandbox.qrRefs,
+    // the contacts' automatic delivery receipts (0 = none), as sandbox.receiptDelayMs promises
+    deliveryDelayMs: sandbox.receiptDelayMs > 0 ? sandbox.receiptDelayMs : null,
+    dataDir,
+    log,
+    ...(dataDir ? { media: { dir: join(dataDir, 'media') } } : {})
+  })
+  const t = emulator.trust()
+  return {
+    url: emulator.url,
+    root: { publicKey: t.rootPublicKey, serial: t.serial },
+    own: true,
+    emulator,
+    messaging: emulator.messaging ?? null,
+    socketConfig: {},
+    scan: (qr, phone) => emulator.scan(qr, phone),
+    streamError: async (jid, code) => emulator.streamError(jid, code),
+    drop: async (jid) => emulator.drop(jid),
+    close: () => emulator.close()
+  }
+}
+
+/**
+ * A standalone emulator: its root comes from `GET /control/info` unless hello named it
+ * explicitly (`sandbox.emulator`), in which case the two must agree.
+ * @param {string} wsUrl @param {import('../config.js').EmulatorSettings} [explicit]
+ * @returns {Promise<EmulatorLink>}
+ */
+async function standaloneLink (wsUrl, explicit) {
+  const u = new URL(wsUrl)
+  const base = `${u.protocol === 'wss:' ? 'https' : 'http'}://${u.host}`
+  /** @param {string} method @param {string} path @param {object} [body] */
+  const call = async (method, path, body) => {
+    let res
+    try {
+      res = await fetch(base + path, {
+        method,
+        headers: body ? { 'content-type': 'application/json' } : {},
+        body: body ? JSON.stringify(body) : undefined,
+        signal: AbortSignal.timeout(CONTROL_TIMEOUT_MS)
+      })
+    } catch (err) {
+      throw new EngineError('internal', `emulator at ${base} unreachable: ${/** @type {Error} */ (err).message}`)
+    }
+    const json = await res.json().catch(() => null)
+    if (!res.ok) {
+      const message = json?.error?.message ?? `HTTP ${res.status}`
+      const code = { 400: 'bad_request', 404: 'not_found', 409: 'invalid_state' }[res.status] ?? 'internal'
+      throw new EngineError(/** @type {any} */ (code), `emulator: ${message}`)
+    }
+    return json
+  }
+  const info = await call('GET', '/control/info')
+  const root = { publicKey: Buffer.from(String(info.rootPublicKey), 'base64'), serial: Number(info.serial) }
+  if (root.publicKey.length !== 32) throw new EngineError('internal', 'emulator /control/info has no 32-byte root key')
+  if (explicit && !explicit.rootPublicKey.equals(root.publicKey)) {
+    throw new EngineError('bad_request', 'sandbox.emulator.rootPublicKey is not the root of the emulator at that URL')
+  }
+  const phoneOf = (/** @type {string} */ jid) => jid.split(/[:@]/)[0]
+  return {
+    url: wsUrl,
+    root,
+    own: false,
+    emulator: null,
+    messaging: {
+      inbound: (phone, spec) => call('POST', '/control/inbound', stripUndefined({ phone, ...spec })),
+      receipt: (phone, r) => call('POST', '/control/receipt', stripUndefined({ phone, ...r })),
+      fail: (phone, f) => call('POST', '/control/fail', { phone, ...f }),
+      retryRequest: (phone, r) => call('POST', '/control/retry-request', stripUndefined({ phone, ...r })),
+      burst: (phone, b) => call('POST', '/control/burst', stripUndefined({ phone, ...b })),
+      sent: async (phone) => (await call('GET', `/control/sent/${phone}`)).messages
+    },
+    socketConfig: {},
+    scan: (qr, phone) => call('POST', '/control/scan', { qr, phone }),
+    streamError: async (jid, code) => (await call('POST', '/control/stream-error', { phone: phoneOf(jid), jid, code })).sessions,
+    drop: async (jid) => (await call('POST', '/control/drop', { phone: phoneOf(jid), jid })).sessions,
+    close: async () => {}
+  }
+}
+
+/** The object without its undefined fields (the control API refuses unknown or null ones). @param {Record<string, any>} o */
+function stripUndefined (o) {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined))
+}

@@ -1,0 +1,118 @@
+import { randomBytes } from 'node:crypto'
+import { EngineError } from '../errors.js'
+
+/*
+ * The messaging half of the `sandbox.*` commands with sandbox.socket "emulator": each command
+ * keeps its engine contract (docs/engine-protocol.md) and becomes the emulator's messaging
+ * control (docs/emulator.md) for this connection's account. Only argument and result shapes are
+ * adapted here; what happens on the wire is the real socket and the emulator.
+ *
+ * Limits (plainly): media types need the emulator's media host (not wired yet) → invalid_state;
+ * location/contact/poll are built here as message content and need an in-process emulator;
+ * `fail` is the emulator's error ack, so the send itself succeeds and the message turns to
+ * status error afterwards (Baileys' sendMessage does not wait for the server ack), where the
+ * simulated socket made `send` fail with send_failed.
+ */
+
+/** Types the emulator builds itself (a text with a target becomes a reply). */
+const NATIVE = new Set(['text', 'reaction', 'edit', 'revoke', 'undecryptable'])
+/** Types whose content the engine builds (in-process emulator only). */
+const BUILT = new Set(['location', 'contact', 'poll'])
+
+/**
+ * @param {object} a
+ * @param {import('./emulator-link.js').EmulatorLink} a.link
+ * @param {() => string} a.phone   this connection's account phone (invalid_state when not linked)
+ * @param {() => boolean} a.isOpen
+ */
+export function emulatorMessagingControls ({ link, phone, isOpen }) {
+  const raw = () => {
+    if (!link.messaging) throw new EngineError('invalid_state', 'the emulator has no messaging part')
+    return link.messaging
+  }
+  // The emulator's refusals (MessagingError codes) become the engine's error codes.
+  const m = () => new Proxy(raw(), {
+    get: (target, name) => async (/** @type {any[]} */ ...args) => {
+      try {
+        const result = await target[name](...args)
+        link.emulator?.store?.changed()
+        return result
+      } catch (err) {
+        if (err instanceof EngineError) throw err
+        const code = /** @type {any} */ (err).code
+        const mapped = code === 'bad_request' || code === 'not_found' ? code : code === 'conflict' ? 'invalid_state' : 'internal'
+        throw new EngineError(mapped, `emulator: ${/** @type {Error} */ (err).message}`)
+      }
+    }
+  })
+  const open = () => {
+    if (!isOpen()) throw new EngineError('invalid_state', 'the connection is not open')
+    return phone()
+  }
+  return {
+    /** A contact sends a message; resolves once the emulator sent it to the device. */
+    async inbound ({ type, from, message, replyTo, asLid, pushName, messageId }) {
+      const account = open()
+      const spec = { from, asLid, pushName: pushName ?? undefined, messageId: messageId ?? undefined, replyTo: replyTo ?? undefined, text: message ?? undefined }
+      let r
+      if (NATIVE.has(type)) {
+        r = await m().inbound(account, { ...spec, type: type === 'text' && replyTo ? 'reply' : type })
+      } else if (BUILT.has(type)) {
+        if (!link.emulator) throw new EngineError('invalid_state', `type ${type} needs the engine's own emulator (not a standalone one)`)
+        r = await m().inbound(account, { ...spec, type: 'text', content: contentFor(type, message) })
+      } else {
+        throw new EngineError('invalid_state', `type ${type} is not available through the emulator yet (media host not wired)`)
+      }
+      return { providerMessageId: r.id, remoteJid: r.remoteJid }
+    },
+    /** The recipient's phone sends a receipt for one of our messages. */
+    receipt ({ id, status, remoteJid }) {
+      const account = open()
+      const from = typeof remoteJid === 'string' && remoteJid.endsWith('@s.whatsapp.net') ? remoteJid.split(/[:@]/)[0] : undefined
+      return m().receipt(account, { id, status, from })
+    },
+    /** The next `count` messages of this account get the server's error ack `code`. */
+    async fail (count, code) {
+      const r = await m().fail(phone(), { count, code: String(code) })
+      return r.left
+    },
+    /** A recipient asks for a retry: the device answers through getMessage (→ Java). */
+    async retryRequest ({ id, remoteJid }) {
+      const account = open()
+      const to = typeof remoteJid === 'string' && remoteJid.endsWith('@s.whatsapp.net') ? remoteJid.split(/[:@]/)[0] : undefined
+      const r = await m().retryRequest(account, { id, to })
+      if (r.resent !== true) return { found: false, message: null }
+      const entry = (await m().sent(account)).find((/** @type {any} */ e) => e.id === id && (!to || e.contact === to))
+      return { found: true, message: entry?.message ? JSON.parse(JSON.stringify(entry.message)) : null }
+    },
+    /** A flood of inbound texts (benchmarks). */
+    async burst ({ count, batch, senders }) {
+      const r = await m().burst(open(), { count, batch, senders })
+      return { emitted: r.acked, ms: r.ms }
+    },
+    /** Every message of this account the emulator's contacts decrypted, with how many times. */
+    async sentLog () {
+      const ledger = await m().sent(phone())
+      return { messages: ledger.map((/** @type {any} */ e) => ({ id: e.id, jid: e.to, count: e.count })) }
+    }
+  }
+}
+
+/** Message content for the types the emulator does not build. @param {string} type @param {string|null} text */
+function contentFor (type, text) {
+  switch (type) {
+    case 'location': {
+      const [lat, lng] = (text ?? '').split(',').map(Number)
+      return { locationMessage: { degreesLatitude: Number.isFinite(lat) ? lat : 24.8607, degreesLongitude: Number.isFinite(lng) ? lng : 67.0011 } }
+    }
+    case 'contact': {
+      const name = text || 'Sandbox Contact'
+      return { contactMessage: { displayName: name, vcard: `BEGIN:VCARD\nVERSION:3.0\nFN:${name}\nTEL;type=CELL;waid=923001234567:+92 300 1234567\nEND:VCARD` } }
+    }
+    default:
+      return {
+        pollCreationMessageV3: { name: text || 'Sandbox poll', options: [{ optionName: 'Yes' }, { optionName: 'No' }], selectableOptionsCount: 1 },
+        messageContextInfo: { messageSecret: randomBytes(32) }
+      }
+  }
+}

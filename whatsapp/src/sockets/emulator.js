@@ -1,0 +1,88 @@
+import { EngineError } from '../errors.js'
+import { emulatorMessagingControls } from '../sandbox/emulator-messaging.js'
+import { createBaileysSocket } from './baileys.js'
+
+/*
+ * Sandbox socket mode "emulator": the REAL Baileys socket (createBaileysSocket, the production
+ * path) dialing the emulated WhatsApp (sandbox/emulator-link.js), plus the `sandbox` controls
+ * the sandbox.* commands drive. Nothing is simulated on the client side: pairing, login,
+ * prekeys and stream errors are Baileys talking to the emulator.
+ */
+
+/** Baileys' own QR schedule (socket.js): first ref 60 s, later ones 20 s, when qrTimeout is unset. */
+const BAILEYS_QR = { firstMs: 60000, nextMs: 20000 }
+
+/**
+ * The QR lifetime to hand Baileys. Baileys has one knob (`qrTimeout`) for every ref; with the
+ * sandbox defaults (60 s / 20 s) it is left unset so Baileys runs its own schedule, otherwise
+ * every ref lives `qrNextMs` (docs/decisions.md, "QR timing through the real socket").
+ * @param {import('../config.js').SandboxSettings} sandbox
+ * @returns {number|undefined}
+ */
+export function qrTimeoutFor (sandbox) {
+  if (sandbox.qrFirstMs === BAILEYS_QR.firstMs && sandbox.qrNextMs === BAILEYS_QR.nextMs) return undefined
+  return sandbox.qrNextMs
+}
+
+/**
+ * @param {object} opts
+ * @param {{creds: any, keys: any}} opts.auth
+ * @param {import('pino').Logger} opts.logger
+ * @param {import('../config.js').EngineSettings} opts.settings
+ * @param {import('../sandbox/emulator-link.js').EmulatorLink} opts.link
+ * @param {(key: any) => Promise<any>} opts.getMessage
+ * @returns {{sock: import('../registry.js').EngineSocket, qrTiming: import('../registry.js').QrTiming}}
+ */
+export function createEmulatorSocket ({ auth, logger, settings, link, getMessage }) {
+  const qrTimeoutMs = qrTimeoutFor(settings.sandbox)
+  const { sock, qrTiming } = createBaileysSocket({
+    auth,
+    logger,
+    baileys: { ...settings.baileys, waWebSocketUrl: link.url, qrTimeoutMs },
+    getMessage,
+    extraConfig: link.socketConfig
+  })
+  // The QR currently showing (Baileys' connection.update `qr`): what the simulated phone scans.
+  /** @type {string|null} */ let qr = null
+  let closed = false
+  let open = false
+  sock.ev.on('connection.update', (/** @type {any} */ u) => {
+    if (typeof u.qr === 'string') qr = u.qr
+    if (u.connection === 'open' || u.isNewLogin) qr = null
+    if (u.connection === 'open') open = true
+    if (u.connection === 'close') { qr = null; closed = true; open = false }
+  })
+
+  /** The jid of this socket's linked device, or invalid_state when it has none yet. */
+  const deviceJid = () => {
+    const id = sock.user?.id
+    if (typeof id !== 'string') throw new EngineError('invalid_state', 'this connection has no linked device yet')
+    return id
+  }
+
+  sock.sandbox = /** @type {any} */ ({
+    isShowingQr: () => qr !== null,
+    /** The phone scans the QR showing now; resolves once the emulator linked the device (the 515 restart follows). */
+    async scan ({ phone }) {
+      if (!qr) throw new EngineError('invalid_state', 'no QR is showing on this connection')
+      try {
+        const paired = await link.scan(qr, phone)
+        return { linked: true, jid: paired.jid }
+      } catch (err) {
+        if (err instanceof EngineError) throw err
+        throw new EngineError('invalid_state', `scan refused: ${/** @type {Error} */ (err).message}`)
+      }
+    },
+    /**
+     * The server ends this device's connection with a stream error for `code` (401 also unlinks
+     * the device on the emulator, as when the phone removes it).
+     */
+    async drop (code) {
+      if (closed) throw new EngineError('invalid_state', 'socket already closed')
+      const ended = await link.streamError(deviceJid(), code)
+      if (ended === 0) throw new EngineError('invalid_state', 'the emulator holds no live session for this connection')
+    },
+    ...emulatorMessagingControls({ link, phone: () => deviceJid().split(/[:@]/)[0], isOpen: () => open })
+  })
+  return { sock, qrTiming }
+}
