@@ -2,10 +2,11 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import pino from 'pino'
 import {
-  addTransactionCapability, decodeBinaryNode, decryptMessageNode, encodeBinaryNode, encodeWAMessage, getNextPreKeysNode,
+  decodeBinaryNode, decryptMessageNode, encodeBinaryNode, encodeWAMessage, getNextPreKeysNode,
   handleIdentityChange, initAuthCreds, parseAndInjectE2ESessions, proto, Curve, extractE2ESessionFromRetryReceipt
 } from 'baileys'
 import { makeLibSignalRepository } from 'baileys/lib/Signal/libsignal.js'
+import { memoryKeyStore } from './support/key-store.js'
 import {
   applyPreKeyUpload, buildIdentityChangeNotification, buildKeyFetchResult, buildRetryReceipt, Contact, decryptFromDevice,
   editMessage, encryptToDevice, reactionMessage, replyMessage, revokeMessage, takeDeviceBundle, textMessage, undecryptableStanza
@@ -41,23 +42,7 @@ function makeDevice ({ phone = '15550009999', lid = '209990000000009', device = 
     deviceSignature: Curve.sign(creds.signedIdentityKey.private,
       Buffer.concat([Buffer.from([6, 1]), details, creds.signedIdentityKey.public, accountKey.public]))
   }
-  const data = new Map()
-  const store = {
-    async get (type, ids) {
-      const out = {}
-      for (const id of ids) if (data.has(`${type}/${id}`)) out[id] = data.get(`${type}/${id}`)
-      return out
-    },
-    async set (changes) {
-      for (const [type, entries] of Object.entries(changes)) {
-        for (const [id, value] of Object.entries(entries)) {
-          if (value === null || value === undefined) data.delete(`${type}/${id}`)
-          else data.set(`${type}/${id}`, value)
-        }
-      }
-    }
-  }
-  const keys = addTransactionCapability(store, logger, { maxCommitRetries: 2, delayBetweenTriesMs: 5 })
+  const { keys, data } = memoryKeyStore(logger)
   const auth = { creds, keys }
   const repository = makeLibSignalRepository(auth, logger, async () => undefined)
   return { creds, keys, auth, repository, data, jid: creds.me.id }

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { addTransactionCapability, initAuthCreds } from 'baileys'
+import { initAuthCreds } from 'baileys'
 import { makeLibSignalRepository } from 'baileys/lib/Signal/libsignal.js'
 import curve from 'libsignal/src/curve.js'
 import pino from 'pino'
 import { applyTrustFixes } from '../src/trust.js'
+import { memoryKeyStore } from './support/key-store.js'
 
 /*
  * libsignal 6 skips the signed-prekey signature check when it starts an outgoing session
@@ -16,25 +17,9 @@ import { applyTrustFixes } from '../src/trust.js'
 const logger = pino({ level: 'silent' })
 
 function repository () {
-  const data = new Map()
-  const store = {
-    async get (type, ids) {
-      const out = {}
-      for (const id of ids) if (data.has(`${type}/${id}`)) out[id] = data.get(`${type}/${id}`)
-      return out
-    },
-    async set (changes) {
-      for (const [type, entries] of Object.entries(changes)) {
-        for (const [id, value] of Object.entries(entries)) {
-          if (value == null) data.delete(`${type}/${id}`)
-          else data.set(`${type}/${id}`, value)
-        }
-      }
-    }
-  }
   const creds = initAuthCreds()
   creds.me = { id: '15550009999:7@s.whatsapp.net', name: 'Gateway' }
-  const keys = addTransactionCapability(store, logger, { maxCommitRetries: 2, delayBetweenTriesMs: 5 })
+  const { keys } = memoryKeyStore(logger)
   return makeLibSignalRepository({ creds, keys }, logger, async () => undefined)
 }
 
