@@ -37,6 +37,7 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost'])
  * @param {string} [opts.host]   loopback only (default 127.0.0.1)
  * @param {number} [opts.qrRefs] refs per registering connection (default 6, like WhatsApp)
  * @param {number|null} [opts.deliveryDelayMs] contacts' automatic delivery receipts after this delay (default 200 ms; null = none)
+ * @param {number|null} [opts.readDelayMs] contacts' automatic read receipts after this delay (default null = none)
  * @param {number} [opts.handshakeTimeoutMs] drop connections that have not completed the Noise handshake (default 20 s)
  * @param {(kind: string, ...args: any[]) => void} [opts.log]  protocol trace (default: silent)
  * @param {string} [opts.dataDir]  persist state here (owner-only); absent = in memory only
@@ -249,7 +250,7 @@ export async function createEmulator (opts = {}) {
   emulator.historyAfterPairing = opts.historyAfterPairing ?? true
   emulator.history = createHistory(emulator)
   // Signal messaging both ways (usync, key fetch, message/receipt/ack handlers, inbound controls).
-  installMessaging(emulator, { deliveryDelayMs: opts.deliveryDelayMs })
+  installMessaging(emulator, { deliveryDelayMs: opts.deliveryDelayMs, readDelayMs: opts.readDelayMs })
 
   const http = createServer((req, res) => {
     if (!emulator.media.handleHttp(req, res)) handleControl(emulator, req, res)

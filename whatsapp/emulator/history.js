@@ -188,12 +188,18 @@ export function createHistory (emulator) {
   return {
     stats,
     phoneContact,
-    /** What the phone sends a device linked later (INITIAL_BOOTSTRAP unless syncType says otherwise). @param {string} phone @param {HistoryInput} input */
-    seed (phone, input) {
-      const why = historyInputProblem(input)
+    /**
+     * What the phone sends a device linked later (INITIAL_BOOTSTRAP unless syncType says otherwise).
+     * `held`: older messages the phone also keeps but does not send then (a real phone sends only
+     * the recent part of a long chat); they answer the device's on-demand requests.
+     * @param {string} phone @param {HistoryInput} input @param {HistoryInput} [held]
+     */
+    seed (phone, input, held) {
+      const why = historyInputProblem(input) ?? (held ? historyInputProblem(held) : null)
       if (why) throw new Error(why)
       seeds.set(phone, input)
       remember(phone, input)
+      if (held) remember(phone, held)
     },
     /**
      * The phone sends `input` now to each of its online linked devices (push names as a second,

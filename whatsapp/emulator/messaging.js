@@ -32,8 +32,9 @@ export class MessagingError extends Error {
 /**
  * Plugs messaging into an emulator and returns the controls (also set as `emulator.messaging`).
  * @param {any} emulator
- * @param {{deliveryDelayMs?: number|null}} [opts] delay before a contact's automatic delivery
- *   receipt (default 200 ms; null = no automatic delivery receipts)
+ * @param {{deliveryDelayMs?: number|null, readDelayMs?: number|null}} [opts] delay before a contact's automatic delivery
+ *   receipt (default 200 ms; null = no automatic delivery receipts); readDelayMs: the contact then
+ *   reads the message after this delay from the arrival (default null = never by itself)
  */
 export function installMessaging (emulator, opts = {}) {
   const accounts = emulator.accounts
@@ -42,6 +43,7 @@ export function installMessaging (emulator, opts = {}) {
   let states = new Map()
   const timers = new Set()
   const deliveryDelayMs = opts.deliveryDelayMs === undefined ? 200 : opts.deliveryDelayMs
+  const readDelayMs = opts.readDelayMs ?? null
   /** @type {Set<(e: any) => void>} */ const listeners = new Set()
 
   /** @param {string} phone */
@@ -204,6 +206,10 @@ export function installMessaging (emulator, opts = {}) {
     // (no delivery receipt in the account's own chat: the phone is the sender's own device)
     if (first && deliveryDelayMs !== null && contact.phone !== device.phone) {
       later(() => controls.receipt(device.phone, { id: entry.id, status: 'delivered', from: contact.phone }), deliveryDelayMs)
+      // a contact who reads: the read receipt follows the delivery one, never before it
+      if (readDelayMs !== null) {
+        later(() => controls.receipt(device.phone, { id: entry.id, status: 'read', from: contact.phone }), Math.max(readDelayMs, deliveryDelayMs))
+      }
     }
   }
 

@@ -1,6 +1,6 @@
 import { DisconnectReason, WAMessageStubType, isJidStatusBroadcast } from 'baileys'
 import { contentText, isStatusBroadcast, parseMessage, statusName } from './messages.js'
-import { jidToPhone, jsonSafe, str, toNumberOrNull } from './values.js'
+import { jidToPhone, jsonSafe, str, text, toNumberOrNull } from './values.js'
 
 export { jidToPhone, jsonSafe, toNumberOrNull }
 
@@ -70,9 +70,9 @@ export function mapKey (key) {
     id: str(key?.id),
     remoteJid: str(key?.remoteJid),
     fromMe: Boolean(key?.fromMe),
-    participant: str(key?.participant),
-    remoteJidAlt: str(key?.remoteJidAlt),
-    participantAlt: str(key?.participantAlt)
+    participant: text(key?.participant), // Baileys 7 leaves '' on received 1:1 messages
+    remoteJidAlt: text(key?.remoteJidAlt),
+    participantAlt: text(key?.participantAlt)
   }
 }
 

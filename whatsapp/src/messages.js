@@ -186,7 +186,9 @@ export function parseMessage (msg, ctx = {}) {
   const chatJid = str(key.remoteJid)
   const isGroup = Boolean(chatJid && isJidGroup(chatJid))
   const meJid = str(ctx.me?.id) ? jidNormalizedUser(/** @type {string} */ (ctx.me?.id)) : null
-  const participant = str(key.participant) ?? str(msg?.participant)
+  // Baileys 7's cleanMessage turns an absent participant into '' (jidNormalizedUser(undefined)),
+  // so every received 1:1 message has participant '': empty means none.
+  const participant = text(key.participant) ?? text(msg?.participant)
 
   let senderJid, senderPhone
   if (fromMe) {
@@ -194,7 +196,7 @@ export function parseMessage (msg, ctx = {}) {
     senderPhone = jidToPhone(meJid)
   } else {
     senderJid = participant ?? chatJid
-    senderPhone = phoneOf(senderJid, participant ? str(key.participantAlt) : str(key.remoteJidAlt), ctx.lidToPn)
+    senderPhone = phoneOf(senderJid, participant ? text(key.participantAlt) : text(key.remoteJidAlt), ctx.lidToPn)
   }
   // For fromMe messages Baileys' remoteJidAlt is the *sender's* alternative (ours), not the chat's.
   const chatAlt = str(key.remoteJidAlt)
@@ -259,7 +261,7 @@ export function lidsToResolve (messages) {
   }
   for (const msg of messages) {
     const key = msg?.key ?? {}
-    const participant = key.participant ?? msg?.participant
+    const participant = text(key.participant) ?? text(msg?.participant) // '' (Baileys 7, 1:1) means none
     if (!key.fromMe) add(participant ?? key.remoteJid, participant ? key.participantAlt : key.remoteJidAlt)
     if (!isJidGroup(key.remoteJid)) add(key.remoteJid, key.fromMe ? null : key.remoteJidAlt)
   }

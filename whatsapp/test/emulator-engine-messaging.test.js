@@ -46,6 +46,10 @@ test('send is decrypted by the contact exactly once (sandbox.sent), receipts com
   await waitFor(async () => statusSeen(engine, id, 'delivered'), 'delivered')
   assert.deepEqual(await engine.ok('sandbox.receipt', { connectionId: 'm', providerMessageId: id, status: 'read' }), { sent: true })
   await waitFor(async () => statusSeen(engine, id, 'read'), 'read')
+  // without any command the contact reads too (after 2 × receiptDelayMs, as the simulated socket)
+  const unread = newId()
+  await engine.ok('send', { connectionId: 'm', messageId: unread, jid: PEER_JID, content: { type: 'text', text: 'read me' } })
+  await waitFor(async () => statusSeen(engine, unread, 'read'), 'read by itself')
 
   const inbound = await engine.ok('sandbox.inbound', { connectionId: 'm', from: PEER, message: 'hi gateway', pushName: 'Peer' })
   assert.equal(inbound.remoteJid, PEER_JID)
@@ -58,7 +62,13 @@ test('send is decrypted by the contact exactly once (sandbox.sent), receipts com
   assert.match(lid.remoteJid, /@lid$/)
   await engine.next('messages.upsert', { connectionId: 'm', where: (d) => JSON.stringify(d).includes(lid.providerMessageId) })
 
-  assert.equal((await engine.send('sandbox.inbound', { connectionId: 'm', from: PEER, type: 'image' })).error.code, 'invalid_state')
+  // a contact's image: a real encrypted blob on the emulator's media host; the sender is the
+  // contact's phone (Baileys rc14 leaves key.participant '' on 1:1 messages)
+  const image = await engine.ok('sandbox.inbound', { connectionId: 'm', from: PEER, type: 'image', message: 'a cat' })
+  const pic = await engine.next('messages.upsert', { connectionId: 'm', where: (d) => JSON.stringify(d).includes(image.providerMessageId) })
+  const parsed = pic.data.messages[0].parsed
+  assert.deepEqual([parsed.type, parsed.caption, parsed.mimeType, parsed.senderPhone], ['image', 'a cat', 'image/png', PEER])
+  assert.equal(pic.data.messages[0].key.participant, null)
   assert.equal((await engine.send('sandbox.receipt', { connectionId: 'm', providerMessageId: 'NOPE1234', status: 'read' })).error.code, 'not_found')
 
   // kill -9: the emulator's contacts keep their Signal sessions (saved state), so the next send and inbound still decrypt

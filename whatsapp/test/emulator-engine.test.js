@@ -48,6 +48,20 @@ test('real socket against the engine\'s own emulator: QR, scan, 515, login; drop
   assert.equal(open.data.jid, JID)
   assert.equal(engine.events('connection.qr').length, qrs, 'no QR for a linked session')
 
+  // The phone's initial history, as the simulated socket syncs it: historyChats (3) chats of
+  // 60, 12, 5 messages; the phone holds older ones for on-demand requests.
+  const initial = await engine.next('history.set', { connectionId: 'ali', where: (d) => d.syncType === 0 })
+  const perChat = new Map()
+  for (const m of initial.data.messages) perChat.set(m.key.remoteJid, [...(perChat.get(m.key.remoteJid) ?? []), m])
+  assert.deepEqual([...perChat.values()].map((list) => list.length).sort((a, b) => b - a), [60, 12, 5])
+  const [shortJid, short] = [...perChat.entries()].find(([, list]) => list.length === 12)
+  assert.ok(short.some((m) => m.key.fromMe) && short.some((m) => !m.key.fromMe && m.parsed.senderPhone === shortJid.split('@')[0]))
+  const oldest = short.reduce((a, b) => (a.timestamp <= b.timestamp ? a : b))
+  await engine.ok('history.fetch', { connectionId: 'ali', count: 38, oldestKey: oldest.key, oldestTimestamp: oldest.timestamp })
+  const more = await engine.next('history.set', { connectionId: 'ali', where: (d) => d.syncType === 6 })
+  assert.equal(more.data.messages.length, 38)
+  assert.ok(more.data.messages.every((m) => m.key.remoteJid === shortJid && m.timestamp < oldest.timestamp))
+
   const creds = JSON.parse(await readFile(join(fx.sessionsDir, 'ali', 'creds.json'), 'utf8'))
   assert.equal(creds.me.id, JID, 'what real Baileys writes after pairing')
   assert.equal((await stat(join(fx.dir, 'emulator', 'state.json'))).mode & 0o777, 0o600)

@@ -198,6 +198,35 @@ describe('sender and chat', () => {
     assert.deepEqual(lidsToResolve([wa({ conversation: 'x' }, { remoteJid: '444444444444444@lid', remoteJidAlt: PEER })]), [], 'nothing to look up when the alt is there')
   })
 
+  // The exact key a received 1:1 message has in Baileys 7.0.0-rc14: decodeMessageNode sets
+  // participant from the stanza (absent → undefined) and remoteJidAlt from sender_lid / sender_pn,
+  // then cleanMessage runs jidNormalizedUser(undefined), which is '' — so participant is ''.
+  const rc14 = (/** @type {object} */ key) => ({
+    key: { fromMe: false, id: '3A0000000000000000AB', participant: '', participantAlt: undefined, remoteJidUsername: undefined, participantUsername: undefined, ...key },
+    category: undefined,
+    messageTimestamp: 1732170000,
+    pushName: 'Saira',
+    broadcast: false,
+    message: { conversation: 'x' }
+  })
+
+  test('Baileys rc14 PN-addressed 1:1 (participant "", LID in remoteJidAlt): sender is the chat\'s phone', () => {
+    const msg = rc14({ remoteJid: PEER, remoteJidAlt: '222222222222222@lid', addressingMode: 'pn' })
+    const p = parseMessage(msg, { me: ME })
+    assert.deepEqual([p.senderJid, p.senderPhone, p.chatJid, p.chatPhone], [PEER, '923001112233', PEER, '923001112233'])
+    assert.deepEqual(lidsToResolve([msg]), [])
+    assert.equal(mapMessage(msg, { me: ME }).key.participant, null, "'' is no participant on the wire either")
+  })
+
+  test('Baileys rc14 LID-addressed 1:1 (participant "", phone in remoteJidAlt): sender is the LID with its phone', () => {
+    const msg = rc14({ remoteJid: '222222222222222@lid', remoteJidAlt: PEER, addressingMode: 'lid' })
+    const p = parseMessage(msg, { me: ME })
+    assert.deepEqual([p.senderJid, p.senderPhone, p.chatJid, p.chatPhone], ['222222222222222@lid', '923001112233', '222222222222222@lid', '923001112233'])
+    assert.deepEqual(lidsToResolve([msg]), [])
+    const noAlt = rc14({ remoteJid: '222222222222222@lid', remoteJidAlt: undefined, addressingMode: 'lid' })
+    assert.deepEqual(lidsToResolve([noAlt]), ['222222222222222@lid'], 'without the alt the LID is looked up, not ""')
+  })
+
   test('fromMe: the sender is our own account; our alt is not mistaken for the chat phone', () => {
     const p = parse({ conversation: 'x' }, { fromMe: true, remoteJid: '555555555555555@lid', remoteJidAlt: '923001234567@s.whatsapp.net' })
     assert.deepEqual([p.senderJid, p.senderPhone, p.fromMe], ['923001234567@s.whatsapp.net', '923001234567', true])

@@ -7,8 +7,8 @@ import { EngineError } from '../errors.js'
  * control (docs/emulator.md) for this connection's account. Only argument and result shapes are
  * adapted here; what happens on the wire is the real socket and the emulator.
  *
- * Limits (plainly): media types need the emulator's media host (not wired yet) → invalid_state;
- * location/contact/poll are built here as message content and need an in-process emulator;
+ * Limits (plainly): media types (real blobs on the emulator's media host), location, contact and
+ * poll are built here as message content and need an in-process emulator;
  * `fail` is the emulator's error ack, so the send itself succeeds and the message turns to
  * status error afterwards (Baileys' sendMessage does not wait for the server ack), where the
  * simulated socket made `send` fail with send_failed.
@@ -18,6 +18,10 @@ import { EngineError } from '../errors.js'
 const NATIVE = new Set(['text', 'reaction', 'edit', 'revoke', 'undecryptable'])
 /** Types whose content the engine builds (in-process emulator only). */
 const BUILT = new Set(['location', 'contact', 'poll'])
+/** Media types: sandbox type → the emulator media host's type (real encrypted blobs, in-process emulator only). */
+const MEDIA = new Map([['image', 'image'], ['video', 'video'], ['audio', 'audio'], ['ptt', 'voice'], ['sticker', 'sticker'], ['document', 'document']])
+/** A 1×1 PNG: the bytes every sandbox media message carries (the type only needs some real file). */
+const SAMPLE_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64')
 
 /**
  * @param {object} a
@@ -60,8 +64,19 @@ export function emulatorMessagingControls ({ link, phone, isOpen }) {
       } else if (BUILT.has(type)) {
         if (!link.emulator) throw new EngineError('invalid_state', `type ${type} needs the engine's own emulator (not a standalone one)`)
         r = await m().inbound(account, { ...spec, type: 'text', content: contentFor(type, message) })
+      } else if (MEDIA.has(type)) {
+        // the contact's phone uploads a real encrypted blob to the emulator's media host
+        if (!link.emulator) throw new EngineError('invalid_state', `type ${type} needs the engine's own emulator (not a standalone one)`)
+        const content = await link.emulator.media.mediaMessageFrom({
+          type: MEDIA.get(type),
+          bytes: SAMPLE_PNG,
+          mimeType: type === 'image' ? 'image/png' : undefined,
+          caption: message ?? undefined,
+          fileName: type === 'document' ? 'document.pdf' : undefined
+        })
+        r = await m().inbound(account, { ...spec, type: 'text', content })
       } else {
-        throw new EngineError('invalid_state', `type ${type} is not available through the emulator yet (media host not wired)`)
+        throw new EngineError('invalid_state', `type ${type} is not available through the emulator`)
       }
       return { providerMessageId: r.id, remoteJid: r.remoteJid }
     },

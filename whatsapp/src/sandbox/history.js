@@ -12,6 +12,8 @@ import { phoneMessageId } from './inbound.js'
 /** Messages in the synced chats: the first chat is longer than a "last 50" window. */
 const CHAT_SIZES = [60, 12]
 const OTHER_CHAT_SIZE = 5
+/** Older messages per chat the emulator's phone holds beyond what it sends after pairing. */
+const ON_DEMAND_EXTRA = 50
 /** Seconds between two generated messages of a chat. */
 const STEP_S = 60
 
@@ -104,4 +106,41 @@ function chatMessages ({ meJid, chatJid, name, count, lastTs }) {
 function lastIndexOurs (count) {
   for (let j = count - 1; j >= 0; j--) if (j % 3 === 2) return j
   return -1
+}
+
+/**
+ * The same initial history for the emulator (socket mode "emulator"), in its `history.seed`
+ * input shape: `bootstrap` is what the phone sends after pairing (chats of 60, 12, 5, 5 …
+ * messages, a third ours, a minute apart, chat i ending i hours before `nowS`, newest chat first),
+ * `held` the ON_DEMAND_EXTRA older messages per chat the phone also keeps, so the device's
+ * on-demand requests for short chats get answers as they do from the simulated phone.
+ * @param {{chats: number, nowS?: number}} o
+ * @returns {{bootstrap: {syncType: string, chats: any[]}, held: {chats: any[]}}}
+ */
+export function emulatorInitialHistory ({ chats, nowS = Math.floor(Date.now() / 1000) }) {
+  const bootstrap = { syncType: 'INITIAL_BOOTSTRAP', chats: /** @type {any[]} */ ([]) }
+  const held = { chats: /** @type {any[]} */ ([]) }
+  for (let i = 0; i < chats; i++) {
+    const jid = `92300${randomInt(1000000, 10000000)}@s.whatsapp.net`
+    const name = `Sandbox Contact ${i + 1}`
+    const size = historyChatSize(i)
+    const total = size + ON_DEMAND_EXTRA
+    const lastTs = nowS - 30 - i * 3600
+    const messages = []
+    for (let j = 0; j < total; j++) {
+      const n = j - ON_DEMAND_EXTRA // the sent part is numbered 1..size as in initialHistory
+      const fromMe = j % 3 === 2
+      messages.push({
+        id: fromMe ? generateMessageIDV2() : phoneMessageId(),
+        fromMe,
+        text: n >= 0 ? `History message ${n + 1} of ${size} (${fromMe ? 'sent' : name})` : `Older history message ${j + 1} (${fromMe ? 'sent' : name})`,
+        timestamp: lastTs - (total - 1 - j) * STEP_S,
+        ...(fromMe ? {} : { pushName: name })
+      })
+    }
+    const sent = messages.slice(ON_DEMAND_EXTRA)
+    bootstrap.chats.push({ jid, name, unreadCount: sent.at(-1)?.fromMe ? 0 : 1, messages: sent })
+    held.chats.push({ jid, name, messages: messages.slice(0, ON_DEMAND_EXTRA) })
+  }
+  return { bootstrap, held }
 }

@@ -1,5 +1,6 @@
 import { EngineError } from '../errors.js'
 import { emulatorMessagingControls } from '../sandbox/emulator-messaging.js'
+import { emulatorInitialHistory } from '../sandbox/history.js'
 import { createBaileysSocket } from './baileys.js'
 
 /*
@@ -65,6 +66,12 @@ export function createEmulatorSocket ({ auth, logger, settings, link, getMessage
     /** The phone scans the QR showing now; resolves once the emulator linked the device (the 515 restart follows). */
     async scan ({ phone }) {
       if (!qr) throw new EngineError('invalid_state', 'no QR is showing on this connection')
+      // The phone's history, as the simulated socket syncs it (sandbox.historyChats chats): the
+      // emulator sends it at the new device's first login, so it must be set before the scan.
+      if (settings.sandbox.historyChats > 0 && link.seedHistory) {
+        const { bootstrap, held } = emulatorInitialHistory({ chats: settings.sandbox.historyChats })
+        link.seedHistory(phone, bootstrap, held)
+      }
       try {
         const paired = await link.scan(qr, phone)
         return { linked: true, jid: paired.jid }
