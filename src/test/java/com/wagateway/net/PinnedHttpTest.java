@@ -46,13 +46,7 @@ class PinnedHttpTest {
         // the server listens on 127.0.0.2 only: "localhost" resolves to 127.0.0.1 (or ::1), so the
         // request can only arrive if it went to the checked address, not to a new lookup of the name
         List<Seen> seen = new CopyOnWriteArrayList<>();
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.2"), 0), 0);
-        server.createContext("/", ex -> {
-            seen.add(new Seen(ex.getRequestHeaders().getFirst("Host"), ex.getRequestURI().toString()));
-            ex.sendResponseHeaders(204, -1);
-            ex.close();
-        });
-        server.start();
+        HttpServer server = recordingServer(InetAddress.getByName("127.0.0.2"), seen);
         try {
             int port = server.getAddress().getPort();
             PinnedHttp http = new PinnedHttp(() -> HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)));
@@ -72,13 +66,7 @@ class PinnedHttpTest {
     @Test
     void theGuardResolvesANameOnceAndTheRequestUsesThatAnswer() throws Exception {
         List<Seen> seen = new CopyOnWriteArrayList<>();
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/", ex -> {
-            seen.add(new Seen(ex.getRequestHeaders().getFirst("Host"), ex.getRequestURI().toString()));
-            ex.sendResponseHeaders(204, -1);
-            ex.close();
-        });
-        server.start();
+        HttpServer server = recordingServer(InetAddress.getLoopbackAddress(), seen);
         try {
             int port = server.getAddress().getPort();
             PublicAddressGuard.Target target = new PublicAddressGuard(true).resolve("http://localhost:" + port + "/in");
@@ -176,5 +164,17 @@ class PinnedHttpTest {
                 throw new IllegalStateException(e);
             }
         };
+    }
+
+    /** A started HTTP server on {@code address} that records each request's Host and URI and answers 204. */
+    static HttpServer recordingServer(InetAddress address, List<Seen> seen) throws java.io.IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(address, 0), 0);
+        server.createContext("/", ex -> {
+            seen.add(new Seen(ex.getRequestHeaders().getFirst("Host"), ex.getRequestURI().toString()));
+            ex.sendResponseHeaders(204, -1);
+            ex.close();
+        });
+        server.start();
+        return server;
     }
 }
