@@ -146,7 +146,9 @@ final class EngineProcess {
                     continue;
                 }
                 // the one place engine text enters Java: make it storable before anyone reads it
-                EngineText.sanitizeLine(node);
+                if (EngineText.mayContainNul(line)) {
+                    EngineText.sanitizeLine(node);
+                }
                 String type = node.path("type").asString("");
                 if ("reply".equals(type)) {
                     completeReply(node);

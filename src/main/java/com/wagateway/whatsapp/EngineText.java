@@ -32,6 +32,15 @@ public final class EngineText {
     }
 
     /**
+     * Whether a raw protocol line can hold a NUL at all: JSON has to escape it as {@code \u0000}
+     * (Jackson refuses a raw control character), so a line without that escape is left alone and
+     * the tree walk of {@link #sanitizeLine} stays off the hot path of ordinary lines.
+     */
+    public static boolean mayContainNul(String rawLine) {
+        return rawLine.contains("\\u0000");
+    }
+
+    /**
      * Replaces every NUL in {@code line} (in place), marking the mapped messages it changed.
      * Returns true when anything was replaced.
      */

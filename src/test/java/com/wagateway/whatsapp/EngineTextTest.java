@@ -42,4 +42,13 @@ class EngineTextTest {
         assertThat(EngineText.sanitizeLine(line)).isFalse();
         assertThat(line).isEqualTo(JSON.readTree(text));
     }
+
+    /** The cheap pre-check on the raw line agrees with what a JSON writer produces for a NUL. */
+    @Test
+    void onlyLinesWithAnEscapedNulAreWalked() {
+        String withNul = JSON.writeValueAsString(java.util.Map.of("text", "a\u0000b"));
+        assertThat(withNul).doesNotContain(String.valueOf((char) 0));
+        assertThat(EngineText.mayContainNul(withNul)).isTrue();
+        assertThat(EngineText.mayContainNul("{\"text\":\"plain\"}")).isFalse();
+    }
 }
