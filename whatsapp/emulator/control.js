@@ -7,6 +7,8 @@
  *   POST /control/drop         {phone, jid?}      → {sessions}
  * `jid` (a device of that phone) narrows stream-error and drop to that one device.
  *   POST /control/history      {phone, chats, pushnames?, syncType?} → {devices, directPaths}
+ *   POST /control/history/seed {phone, chats?, pushnames?, syncType?, held?: {chats}} → {seeded, chats, held}
+ *        (what the phone sends its next newly linked device; `held`: older messages kept for on-demand requests)
  *   GET  /control/media                     → {blobs: [...], totalBytes, stats}  (media inspection)
  *   POST /control/media/expire {path}       → {expired}  (the blob at that direct path/URL is gone: 404)
  * Messaging routes (inbound, receipt, fail, retry-request, reinstall, burst, sent, received):
@@ -56,7 +58,7 @@ export async function handleControl (emulator, req, res) {
     }
     const routed = await handleMessagingRoute(emulator, req.method ?? 'GET', path, () => readJson(req))
     if (routed) return reply(routed.status, routed.body)
-    if (req.method !== 'POST' || !['/control/scan', '/control/stream-error', '/control/drop', '/control/history'].includes(path)) {
+    if (req.method !== 'POST' || !['/control/scan', '/control/stream-error', '/control/drop', '/control/history', '/control/history/seed'].includes(path)) {
       return error(404, 'not_found', `no route ${req.method} ${path}`)
     }
     const body = await readJson(req)
@@ -77,6 +79,13 @@ export async function handleControl (emulator, req, res) {
       if (why) return error(400, 'bad_request', why)
       return reply(200, await emulator.history.send(phone, input))
     }
+    if (path === '/control/history/seed') {
+      const { phone: _, held, ...input } = body
+      const why = historyInputProblem(input) ?? (held === undefined ? null : heldProblem(held))
+      if (why) return error(400, 'bad_request', why)
+      emulator.history.seed(phone, input, held)
+      return reply(200, { seeded: true, chats: (input.chats ?? []).length, held: (held?.chats ?? []).length })
+    }
     let who = phone
     if (body.jid !== undefined) {
       if (typeof body.jid !== 'string' || !body.jid.startsWith(`${phone}:`) || !/^[0-9]+:[0-9]+@s\.whatsapp\.net$/.test(body.jid)) {
@@ -92,6 +101,17 @@ export async function handleControl (emulator, req, res) {
   } catch (err) {
     return error(500, 'internal', /** @type {Error} */ (err).message)
   }
+}
+
+/**
+ * `held` of a seed: only chats (older messages the phone keeps), checked like a history input.
+ * @param {any} held @returns {string|null} the reason it is bad, or null
+ */
+function heldProblem (held) {
+  if (typeof held !== 'object' || held === null || Array.isArray(held)) return 'held must be an object {chats}'
+  const extra = Object.keys(held).filter((k) => k !== 'chats')
+  if (extra.length) return `held takes only chats, not ${extra.join(', ')}`
+  return historyInputProblem(held)
 }
 
 /** @param {import('node:http').IncomingMessage} req @returns {Promise<any>} object, or undefined if not a JSON object */

@@ -74,6 +74,11 @@ test('control API: bad input gets a JSON error and changes nothing', async (t) =
     ['POST', '/control/scan', { qr: 'not a qr', phone: PHONE }, 409, 'scan_refused'],
     ['POST', '/control/stream-error', { phone: PHONE, code: 999 }, 400, 'bad_request'],
     ['POST', '/control/stream-error', { phone: PHONE, code: '515' }, 400, 'bad_request'],
+    ['POST', '/control/history/seed', { phone: PHONE, chats: [{ jid: 'nobody' }] }, 400, 'bad_request'],
+    ['POST', '/control/history/seed', { phone: PHONE, held: [] }, 400, 'bad_request'],
+    ['POST', '/control/history/seed', { phone: PHONE, held: { chats: [], syncType: 'FULL' } }, 400, 'bad_request'],
+    ['POST', '/control/history/seed', { phone: PHONE, chats: [{ jid: '15550002222@s.whatsapp.net', messages: [{ fromMe: true }] }] }, 400, 'bad_request'],
+    ['POST', '/control/history/seed', { chats: [] }, 400, 'bad_request'],
     ['GET', `/control/devices/${PHONE}`, undefined, 404, 'not_found'],
     ['GET', '/control/nothing', undefined, 404, 'not_found'],
     ['DELETE', '/control/scan', undefined, 404, 'not_found']

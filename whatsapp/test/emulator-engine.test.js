@@ -117,6 +117,18 @@ test('SANDBOX_EMULATOR_URL: the engine uses a standalone emulator (server.js --d
   await fx.engine.next('connection.close', { connectionId: 'cem', where: (d) => d.code === 515 })
   await fx.engine.ok('start', { connectionId: 'cem' })
   await fx.engine.next('connection.open', { connectionId: 'cem' })
+  // The same initial history as with the engine's own emulator (seeded through /control/history/seed),
+  // and the phone holds the older messages for on-demand requests.
+  const initial = await fx.engine.next('history.set', { connectionId: 'cem', where: (d) => d.syncType === 0 })
+  const perChat = new Map()
+  for (const m of initial.data.messages) perChat.set(m.key.remoteJid, [...(perChat.get(m.key.remoteJid) ?? []), m])
+  assert.deepEqual([...perChat.values()].map((list) => list.length).sort((a, b) => b - a), [60, 12, 5])
+  const [shortJid, short] = [...perChat.entries()].find(([, list]) => list.length === 5)
+  const oldest = short.reduce((a, b) => (a.timestamp <= b.timestamp ? a : b))
+  await fx.engine.ok('history.fetch', { connectionId: 'cem', count: 10, oldestKey: oldest.key, oldestTimestamp: oldest.timestamp })
+  const more = await fx.engine.next('history.set', { connectionId: 'cem', where: (d) => d.syncType === 6 })
+  assert.equal(more.data.messages.length, 10)
+  assert.ok(more.data.messages.every((m) => m.key.remoteJid === shortJid && m.timestamp < oldest.timestamp))
   const info = await (await fetch(url.replace('ws:', 'http:').replace('/ws/chat', '/control/info'))).json()
   assert.equal(info.stats.pairings, 1, 'the standalone emulator did the pairing')
   // Media uploads go to the emulator's media host (media-hosts.js), whatever the send's fate after.

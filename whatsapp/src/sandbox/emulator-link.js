@@ -20,7 +20,8 @@ import { mediaHostsFor } from '../media-hosts.js'
  * @property {(qr: string, phone: string) => Promise<{jid: string, lid: string, deviceId: number}>} scan
  * @property {(jid: string, code: number) => Promise<number>} streamError  ends that device's live sessions
  * @property {(jid: string) => Promise<number>} drop   drops them without a close frame
- * @property {((phone: string, input: any, held?: any) => void)|null} seedHistory  what the phone sends a device it links next (emulator history.seed); null for a standalone emulator (its control API has no seed route)
+ * @property {(phone: string, input: any, held?: any) => Promise<void>} seedHistory  what the phone sends the device it links
+ *   next (emulator history.seed; a standalone emulator's POST /control/history/seed), `held` the older messages it keeps for on-demand requests
  * @property {any|null} emulator                       the in-process emulator (null when standalone)
  * @property {any|null} messaging                      the emulator's messaging controls (emulator.messaging, or the same over HTTP); null when it has none
  * @property {object} socketConfig                     extra makeWASocket config for sockets dialing it (e.g. the media host redirect)
@@ -79,7 +80,7 @@ async function ownLink (sandbox, log) {
     scan: (qr, phone) => emulator.scan(qr, phone),
     streamError: async (jid, code) => emulator.streamError(jid, code),
     drop: async (jid) => emulator.drop(jid),
-    seedHistory: (phone, input, held) => emulator.history.seed(phone, input, held),
+    seedHistory: async (phone, input, held) => { emulator.history.seed(phone, input, held) },
     close: () => emulator.close()
   }
 }
@@ -138,7 +139,7 @@ async function standaloneLink (wsUrl, explicit) {
     scan: (qr, phone) => call('POST', '/control/scan', { qr, phone }),
     streamError: async (jid, code) => (await call('POST', '/control/stream-error', { phone: phoneOf(jid), jid, code })).sessions,
     drop: async (jid) => (await call('POST', '/control/drop', { phone: phoneOf(jid), jid })).sessions,
-    seedHistory: null,
+    seedHistory: async (phone, input, held) => { await call('POST', '/control/history/seed', stripUndefined({ phone, ...input, held })) },
     close: async () => {}
   }
 }

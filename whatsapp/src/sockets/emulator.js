@@ -68,10 +68,11 @@ export function createEmulatorSocket ({ auth, logger, settings, link, getMessage
       if (!qr) throw new EngineError('invalid_state', 'no QR is showing on this connection')
       // The phone's history, as the simulated socket syncs it (sandbox.historyChats chats): the
       // emulator sends it at the new device's first login, so it must be set before the scan.
-      if (settings.sandbox.historyChats > 0 && link.seedHistory) {
-        const { bootstrap, held } = emulatorInitialHistory({ chats: settings.sandbox.historyChats })
-        link.seedHistory(phone, bootstrap, held)
-      }
+      // Seeded on both kinds of emulator (in-process, or a standalone one's /control/history/seed),
+      // so both give the same history; historyChats 0 seeds an empty one, so an earlier seed of
+      // this phone (another gateway, an earlier test) is not what the new device gets.
+      const { bootstrap, held } = emulatorInitialHistory({ chats: settings.sandbox.historyChats })
+      await link.seedHistory(phone, bootstrap, held)
       try {
         const paired = await link.scan(qr, phone)
         return { linked: true, jid: paired.jid }
