@@ -13,8 +13,12 @@ import { fileURLToPath } from 'node:url'
 
 const MAIN = fileURLToPath(new URL('../../src/main.js', import.meta.url))
 
-/** Fast sandbox timings for tests (ms). */
-export const FAST_SANDBOX = { qrFirstMs: 2000, qrNextMs: 1000, qrRefs: 3, connectDelayMs: 10 }
+/**
+ * Sandbox settings for tests: the real Baileys socket against the engine's own emulator
+ * (in memory). Every QR ref lives 5 s (Baileys has one qrTimeout for all refs), so a scan on a
+ * loaded machine still finds the QR showing; 3 refs, then 408.
+ */
+export const FAST_SANDBOX = { qrFirstMs: 5000, qrNextMs: 5000, qrRefs: 3, connectDelayMs: 10, socket: 'emulator' }
 
 /** @returns {Promise<string>} a fresh temp dir (removed by the test's cleanup) */
 export async function tempDir (prefix = 'wa-engine-test-') {
