@@ -157,14 +157,14 @@ test('pairing lifecycle: scan → authenticated → 515 → start → open; stop
   assert.deepEqual(restart.data, { code: 515, reason: 'restartRequired', message: 'Stream Errored (restart required)', wasOpen: false, wasAuthenticated: true })
   assert.equal(engine.events('connection.authenticated').length, 1, 'creds.update + isNewLogin give one authenticated')
 
+  // Java restarts at once after 515: a linked session opens without a QR. start waits for the
+  // creds writes still queued for the folder, so its reply is the signal that creds.json is final.
+  const qrCount = engine.events('connection.qr').length
+  assert.deepEqual(await engine.ok('start', { connectionId: id }), { hasSession: true })
   const creds = JSON.parse(await readFile(join(folder, 'creds.json'), 'utf8'))
   assert.equal(creds.me.id, JID, 'saveCreds persisted me through useMultiFileAuthState')
   assert.equal(typeof creds.me.lid, 'string', 'the LID the phone announced at pairing')
   assert.equal(typeof creds.account?.accountSignature, 'string', 'the phone-signed device identity')
-
-  // Java restarts at once after 515: a linked session opens without a QR
-  const qrCount = engine.events('connection.qr').length
-  assert.deepEqual(await engine.ok('start', { connectionId: id }), { hasSession: true })
   await engine.next('connection.connecting', { connectionId: id })
   const relogin = await engine.next('connection.authenticated', { connectionId: id })
   assert.equal(relogin.data.isNewLogin, false)
