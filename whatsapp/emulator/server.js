@@ -4,7 +4,7 @@ import { createEmulator } from './emulator.js'
 
 /*
  * Standalone emulator: `node whatsapp/emulator/server.js --port N [--host 127.0.0.1] [--data DIR]
- * [--qr-refs N] [--delivery-delay-ms 200|none]`. With --data its state (identity, accounts,
+ * [--qr-refs N] [--delivery-delay-ms 200|none] [--read-delay-ms N|none]`. With --data its state (identity, accounts,
  * contacts, ledgers) persists in DIR (owner-only), so it can be restarted without unlinking
  * anyone. Prints its WebSocket URL as the first stdout line (then nothing else on stdout); the
  * control API (docs/emulator.md) is on the same port. Stops on SIGINT/SIGTERM.
@@ -27,7 +27,7 @@ function arg (name, fallback) {
 
 const port = Number(arg('port', '0'))
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
-  process.stderr.write('usage: server.js --port N [--host 127.0.0.1] [--data DIR] [--qr-refs N] [--delivery-delay-ms N|none]\n')
+  process.stderr.write('usage: server.js --port N [--host 127.0.0.1] [--data DIR] [--qr-refs N] [--delivery-delay-ms N|none] [--read-delay-ms N|none]\n')
   process.exit(2)
 }
 const qrRefs = Number(arg('qr-refs', '6'))
@@ -41,8 +41,15 @@ if (deliveryDelayMs !== null && (!Number.isInteger(deliveryDelayMs) || deliveryD
   process.stderr.write('--delivery-delay-ms must be a whole number of milliseconds or none\n')
   process.exit(2)
 }
+// the contacts read what they got after this long (default none: reads only on command)
+const read = arg('read-delay-ms', 'none')
+const readDelayMs = read === 'none' ? null : Number(read)
+if (readDelayMs !== null && (!Number.isInteger(readDelayMs) || readDelayMs < 0)) {
+  process.stderr.write('--read-delay-ms must be a whole number of milliseconds or none\n')
+  process.exit(2)
+}
 process.umask(0o077)
-const emulator = await createEmulator({ port, host: arg('host', '127.0.0.1'), dataDir: arg('data', undefined), qrRefs, deliveryDelayMs })
+const emulator = await createEmulator({ port, host: arg('host', '127.0.0.1'), dataDir: arg('data', undefined), qrRefs, deliveryDelayMs, readDelayMs })
 process.stdout.write(`${emulator.url}\n`)
 const stop = () => { emulator.close().finally(() => process.exit(0)) }
 process.on('SIGINT', stop)

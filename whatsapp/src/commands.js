@@ -55,7 +55,7 @@ export function createEngine ({ logger, emitEvent, sendRequest }) {
   let settings = null
   /** @type {import('./sockets/index.js').SocketFactory|null} */
   let factory = null
-  /** The emulated WhatsApp (sandbox socket "emulator" only). @type {import('./sandbox/emulator-link.js').EmulatorLink|null} */
+  /** The emulated WhatsApp (sandbox mode only). @type {import('./sandbox/emulator-link.js').EmulatorLink|null} */
   let link = null
   /** @type {import('pino').Logger} */
   let baileysLogger = logger.child({ class: 'baileys' }, { level: 'warn' })
@@ -95,10 +95,9 @@ export function createEngine ({ logger, emitEvent, sendRequest }) {
         } catch (err) {
           throw new EngineError('internal', `cannot create sessionsDir: ${/** @type {Error} */ (err).message}`)
         }
-        // WhatsApp's root, unless a sandbox hello named a (loopback) emulator to trust, or the
-        // sandbox runs the real socket against an emulator (its own, or a standalone one).
-        const emulator = parsed.sandbox.emulator
-        if (parsed.mode === 'sandbox' && parsed.sandbox.socket === 'emulator') {
+        // WhatsApp's root in production; the sandbox runs the real socket against an emulator
+        // (its own, or a standalone one) and trusts that emulator's root.
+        if (parsed.mode === 'sandbox') {
           try {
             link = await openEmulatorLink(parsed.sandbox, emulatorTrace(logger))
           } catch (err) {
@@ -108,7 +107,7 @@ export function createEngine ({ logger, emitEvent, sendRequest }) {
           trustServerRoot(link.root)
           logger.info({ url: link.url, own: link.own, persisted: parsed.sandbox.emulatorDir !== null }, 'emulated WhatsApp ready')
         } else {
-          trustServerRoot(emulator ? { publicKey: emulator.rootPublicKey, serial: emulator.rootSerial } : null)
+          trustServerRoot(null)
         }
         settings = parsed
         factory = socketFactoryFor(parsed, link)

@@ -23,11 +23,11 @@ export const PROTOCOL_VERSION = 1
  * @property {number} qrFirstMs       lifetime of the first QR ref
  * @property {number} qrNextMs        lifetime of every later ref
  * @property {number} qrRefs          refs per QR session before it closes with 408
- * @property {number} connectDelayMs  simulated network latency
+ * @property {number} connectDelayMs  accepted for compatibility; no effect (the emulator's network is real loopback)
  * @property {number} receiptDelayMs  a sent message is delivered after this, read after twice this; 0 = no automatic receipts
  * @property {number} historyChats    chats in the history sync after a fresh pairing (60, 12, 5, 5 … messages); 0 = none
- * @property {'simulated'|'emulator'} socket  simulated = the fake socket (sockets/sandbox.js); emulator = the real
- *   Baileys socket against the emulated WhatsApp (sockets/emulator.js)
+ * @property {'emulator'} socket  the sandbox's only socket: the real Baileys socket against the emulated
+ *   WhatsApp (sockets/emulator.js); the fake socket "simulated" was removed and is refused
  * @property {string|null} emulatorUrl  socket "emulator": a standalone emulator's WebSocket URL (loopback); null = the engine starts its own
  * @property {string|null} emulatorDir  socket "emulator", own emulator: where it persists its state (absolute); null = in memory
  * @property {EmulatorSettings} [emulator]  present only when hello carried `sandbox.emulator`
@@ -134,11 +134,18 @@ function loopbackWsUrl (v, name) {
   return url.toString()
 }
 
-/** @param {unknown} v @returns {'simulated'|'emulator'} */
+/**
+ * `sandbox.socket`: "emulator" (also when absent) is the only sandbox socket. The removed fake
+ * socket ("simulated") is refused by name rather than silently replaced, so a gateway still
+ * configured for it learns at hello that its sandbox now behaves like WhatsApp (docs/decisions.md).
+ * @param {unknown} v @returns {'emulator'}
+ */
 function socketMode (v) {
-  if (v === undefined || v === null) return 'simulated'
-  if (v !== 'simulated' && v !== 'emulator') throw bad('sandbox.socket must be "simulated" or "emulator"')
-  return v
+  if (v === undefined || v === null || v === 'emulator') return 'emulator'
+  if (v === 'simulated') {
+    throw bad('sandbox.socket "simulated" (the fake socket) was removed: the sandbox runs the real Baileys socket against the emulator; use "emulator" or leave it out')
+  }
+  throw bad('sandbox.socket must be "emulator"')
 }
 
 /** @param {unknown} v @param {string} name */

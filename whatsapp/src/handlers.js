@@ -3,9 +3,9 @@ import { mapClose, mapHistorySet, mapLidMappings, mapMe, mapMessagesUpdate, mapM
 import { lidsToResolve } from './messages.js'
 
 /*
- * Baileys event handlers, shared by both socket factories: the sandbox socket emits the same
- * Baileys events through Baileys' own event emitter, so every line here runs in sandbox tests.
- * Handlers only translate and report; Java decides what a signal means.
+ * Baileys event handlers, shared by both modes: the sandbox runs the same real Baileys socket
+ * against the emulated WhatsApp, so every line here runs in sandbox tests on events Baileys
+ * itself emitted. Handlers only translate and report; Java decides what a signal means.
  */
 
 /**

@@ -11,8 +11,8 @@
  */
 
 /**
- * The part of a Baileys socket the engine uses. Both factories (sockets/baileys.js,
- * sockets/sandbox.js) return objects of this shape.
+ * The part of a Baileys socket the engine uses: the real Baileys socket in both modes
+ * (sockets/baileys.js; the sandbox's sockets/emulator.js adds `sandbox`).
  * @typedef {object} EngineSocket
  * @property {import('node:events').EventEmitter & {process?: Function}} ev  Baileys' event emitter
  * @property {{id: string, name?: string}|undefined} user                    creds.me
@@ -22,7 +22,7 @@
  * @property {(jid: string, content: any, options?: any) => Promise<any>} sendMessage  Baileys sendMessage (resolves with the WAMessage)
  * @property {(count: number, oldestKey: any, oldestTimestampMs: number) => Promise<string>} fetchMessageHistory  resolves with the request id
  * @property {{lidMapping?: {getPNsForLIDs: (lids: string[]) => Promise<Array<{lid: string, pn: string}>|null>}}} [signalRepository]  Baileys' LID ↔ PN store
- * @property {import('./sockets/sandbox.js').SandboxControls} [sandbox]     only on sandbox sockets
+ * @property {import('./sockets/emulator.js').SandboxControls} [sandbox]    only on sandbox sockets
  */
 
 /**

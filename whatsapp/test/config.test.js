@@ -14,9 +14,16 @@ test('hello defaults follow docs/engine-protocol.md', () => {
     baileys: { waWebSocketUrl: null, connectTimeoutMs: 20000 },
     sandbox: {
       qrFirstMs: 60000, qrNextMs: 20000, qrRefs: 6, connectDelayMs: 50, receiptDelayMs: 300, historyChats: 3,
-      socket: 'simulated', emulatorUrl: null, emulatorDir: null
+      socket: 'emulator', emulatorUrl: null, emulatorDir: null
     }
   })
+})
+
+test('sandbox.socket "simulated" (the removed fake socket) is refused by name; "emulator" is the default', () => {
+  assert.throws(() => parseHello({ ...base, sandbox: { socket: 'simulated' } }),
+    (err) => err instanceof EngineError && err.code === 'bad_request' && /"simulated".*removed/.test(err.message))
+  assert.equal(parseHello({ ...base, sandbox: { socket: 'emulator' } }).sandbox.socket, 'emulator')
+  assert.equal(parseHello({ ...base, sandbox: { socket: null } }).sandbox.socket, 'emulator')
 })
 
 test('sandbox.socket "emulator": standalone URL only on loopback, emulatorDir resolved', () => {

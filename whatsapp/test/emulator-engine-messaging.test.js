@@ -46,7 +46,7 @@ test('send is decrypted by the contact exactly once (sandbox.sent), receipts com
   await waitFor(async () => statusSeen(engine, id, 'delivered'), 'delivered')
   assert.deepEqual(await engine.ok('sandbox.receipt', { connectionId: 'm', providerMessageId: id, status: 'read' }), { sent: true })
   await waitFor(async () => statusSeen(engine, id, 'read'), 'read')
-  // without any command the contact reads too (after 2 × receiptDelayMs, as the simulated socket)
+  // without any command the contact reads too (after 2 × receiptDelayMs)
   const unread = newId()
   await engine.ok('send', { connectionId: 'm', messageId: unread, jid: PEER_JID, content: { type: 'text', text: 'read me' } })
   await waitFor(async () => statusSeen(engine, unread, 'read'), 'read by itself')

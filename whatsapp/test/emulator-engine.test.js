@@ -48,7 +48,7 @@ test('real socket against the engine\'s own emulator: QR, scan, 515, login; drop
   assert.equal(open.data.jid, JID)
   assert.equal(engine.events('connection.qr').length, qrs, 'no QR for a linked session')
 
-  // The phone's initial history, as the simulated socket syncs it: historyChats (3) chats of
+  // The phone's initial history: historyChats (3) chats of
   // 60, 12, 5 messages; the phone holds older ones for on-demand requests.
   const initial = await engine.next('history.set', { connectionId: 'ali', where: (d) => d.syncType === 0 })
   const perChat = new Map()

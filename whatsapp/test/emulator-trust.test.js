@@ -6,6 +6,7 @@ import curve from 'libsignal/src/curve.js'
 import pino from 'pino'
 import { buildPairSuccess, parseQr } from '../emulator/pairing.js'
 import { createAccounts } from '../emulator/accounts.js'
+import { createEmulator } from '../emulator/emulator.js'
 import { createEngine } from '../src/commands.js'
 import { parseHello } from '../src/config.js'
 import { EngineError } from '../src/errors.js'
@@ -131,13 +132,25 @@ test('hello sandbox.emulator: accepted in sandbox mode with a loopback URL only'
   }
 })
 
-test('the engine trusts the emulator root only after a sandbox hello named it; a baileys hello trusts WhatsApp\'s root', async (t) => {
+test('the engine trusts the emulator root only after a sandbox hello named it (and it is that emulator\'s root); a baileys hello trusts WhatsApp\'s root', async (t) => {
   const dir = await sessionDir(t)
   const quiet = pino({ level: 'silent' })
-  const sandbox = createEngine({ logger: quiet, emitEvent: () => {}, sendRequest: () => {} })
+  const emulator = await createEmulator({ port: 0, host: '127.0.0.1' })
+  t.after(() => emulator.close())
+  const root = emulator.trust()
+  const named = { url: emulator.url, rootPublicKey: root.rootPublicKey.toString('base64'), rootSerial: root.serial }
+
+  // a root that is not the one of the emulator at that URL is refused, and nothing is trusted
+  const wrong = createEngine({ logger: quiet, emitEvent: () => {}, sendRequest: () => {} })
   assert.equal(Curve.verify, honestVerify, 'createEngine applies the fix')
-  await sandbox.commands.hello.run({ ...base, logLevel: 'silent', sessionsDir: dir, sandbox: { emulator: { url: 'ws://127.0.0.1:4100/ws/chat', rootPublicKey: ROOT, rootSerial: 2 } } })
-  assert.deepEqual(trustedRoot(), { publicKey: Buffer.alloc(32, 9), serial: 2 })
+  await assert.rejects(wrong.commands.hello.run({ ...base, logLevel: 'silent', sessionsDir: dir, sandbox: { emulator: { ...named, rootPublicKey: ROOT } } }),
+    (err) => err instanceof EngineError && err.code === 'bad_request')
+  assert.notDeepEqual(trustedRoot()?.publicKey, Buffer.alloc(32, 9))
+
+  const sandbox = createEngine({ logger: quiet, emitEvent: () => {}, sendRequest: () => {} })
+  t.after(() => sandbox.shutdown())
+  await sandbox.commands.hello.run({ ...base, logLevel: 'silent', sessionsDir: dir, sandbox: { emulator: named } })
+  assert.deepEqual(trustedRoot(), { publicKey: root.rootPublicKey, serial: root.serial })
 
   const production = createEngine({ logger: quiet, emitEvent: () => {}, sendRequest: () => {} })
   await production.commands.hello.run({ ...base, logLevel: 'silent', mode: 'baileys', sessionsDir: dir })

@@ -1,12 +1,17 @@
 import { isSendableJid, MESSAGE_ID_RE } from '../content.js'
 import { EngineError } from '../errors.js'
-import { INBOUND_TYPES, TARGETED_TYPES } from './inbound.js'
 
 /*
- * `sandbox.*` commands (docs/engine-protocol.md): the simulated phone and server, driven by
- * Java (its /api/sandbox endpoints) and by tests. Arguments are validated here; the socket's
- * SandboxControls do the simulating. In mode "baileys" every one of them is invalid_state.
+ * `sandbox.*` commands (docs/engine-protocol.md): the emulated phone, contacts and server,
+ * driven by Java (its /api/sandbox endpoints) and by tests. Arguments are validated here; the
+ * socket's SandboxControls (sockets/emulator.js) drive the emulator. In mode "baileys" every one
+ * of them is invalid_state.
  */
+
+/** What a contact can send (sandbox.inbound `type`). */
+export const INBOUND_TYPES = ['text', 'image', 'video', 'audio', 'ptt', 'sticker', 'document', 'location', 'contact', 'poll', 'reaction', 'edit', 'revoke', 'undecryptable']
+/** Types that act on another message (`replyToProviderMessageId` is their target). */
+export const TARGETED_TYPES = ['reaction', 'edit', 'revoke']
 
 const RECEIPT_STATUSES = new Set(['delivered', 'read', 'played'])
 
@@ -17,7 +22,7 @@ const RECEIPT_STATUSES = new Set(['delivered', 'read', 'played'])
  * @returns {Record<string, import('../commands.js').CommandSpec>}
  */
 export function sandboxCommands ({ settings, registry }) {
-  /** @param {string} connectionId @returns {import('../sockets/sandbox.js').SandboxControls} */
+  /** @param {string} connectionId @returns {import('../sockets/emulator.js').SandboxControls} */
   function controls (connectionId) {
     if (settings().mode !== 'sandbox') throw new EngineError('invalid_state', 'sandbox commands need mode "sandbox"')
     const entry = registry.get(connectionId)
@@ -30,14 +35,14 @@ export function sandboxCommands ({ settings, registry }) {
   const spec = (run) => ({ needsHello: true, connection: true, run: async (args) => run(args) })
 
   return {
-    /** The simulated phone scans the QR showing on this connection. */
+    /** The emulated phone scans the QR showing on this connection. */
     'sandbox.scan': spec((args) => {
       const phone = phoneArg(args.phone, 'phone')
       const name = optionalString(args.name, 'name', 100)
       return controls(args.connectionId).scan({ phone, name })
     }),
 
-    /** The simulated server closes the socket with the given DisconnectReason code. */
+    /** The emulated server ends this device's stream with the given code. */
     'sandbox.drop': spec(async (args) => {
       if (!Number.isInteger(args.code) || args.code < 100 || args.code > 999) throw bad('code must be an integer status code (100-999)')
       await controls(args.connectionId).drop(args.code)
@@ -69,7 +74,7 @@ export function sandboxCommands ({ settings, registry }) {
       return { sent: true }
     }),
 
-    /** The next `count` sendMessage calls fail (Boom with `code`, default 500). */
+    /** The server refuses the next `count` messages with an error ack `code` (default 500). */
     'sandbox.fail': spec(async (args) => {
       if (!Number.isInteger(args.count) || args.count < 1 || args.count > 1000) throw bad('count must be an integer 1-1000')
       const code = args.code ?? 500
@@ -85,12 +90,13 @@ export function sandboxCommands ({ settings, registry }) {
       return controls(args.connectionId).burst({ count, batch, senders })
     }),
 
-    /** Test-only: every message id the simulated server relayed for this session, with a count. */
+    /** Test-only: every message of this account the emulator's contacts decrypted, with how many times. */
     'sandbox.sent': spec((args) => controls(args.connectionId).sentLog()),
 
     /**
-     * Test-only: a recipient asks for a retry of one of our messages, so the socket calls
-     * Baileys' getMessage (→ a `getMessage` request to Java). Replies what came back.
+     * Test-only: a recipient sends a retry receipt for one of our messages, so Baileys resends it
+     * (from its recent-message cache, else getMessage → a `getMessage` request to Java). Replies
+     * whether the resend reached the recipient and what it decrypted.
      */
     'sandbox.retryRequest': spec((args) => {
       const id = requiredString(args.providerMessageId, 'providerMessageId')

@@ -63,7 +63,7 @@ async function ownLink (sandbox, log) {
     qrRefs: sandbox.qrRefs,
     // the contacts' automatic delivery receipts (0 = none), as sandbox.receiptDelayMs promises
     deliveryDelayMs: sandbox.receiptDelayMs > 0 ? sandbox.receiptDelayMs : null,
-    // and their reads after twice that, as the simulated socket does (docs/engine-protocol.md)
+    // and their reads after twice that (docs/engine-protocol.md)
     readDelayMs: sandbox.receiptDelayMs > 0 ? 2 * sandbox.receiptDelayMs : null,
     dataDir,
     log,

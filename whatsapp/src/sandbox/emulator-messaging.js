@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { EngineError } from '../errors.js'
 
 /*
- * The messaging half of the `sandbox.*` commands with sandbox.socket "emulator": each command
+ * The messaging half of the `sandbox.*` commands: each command
  * keeps its engine contract (docs/engine-protocol.md) and becomes the emulator's messaging
  * control (docs/emulator.md) for this connection's account. Only argument and result shapes are
  * adapted here; what happens on the wire is the real socket and the emulator.
@@ -10,8 +10,7 @@ import { EngineError } from '../errors.js'
  * Limits (plainly): media types (real blobs on the emulator's media host), location, contact and
  * poll are built here as message content and need an in-process emulator;
  * `fail` is the emulator's error ack, so the send itself succeeds and the message turns to
- * status error afterwards (Baileys' sendMessage does not wait for the server ack), where the
- * simulated socket made `send` fail with send_failed.
+ * status error afterwards when Baileys' sendMessage does not wait for the server ack.
  */
 
 /** Types the emulator builds itself (a text with a target becomes a reply). */

@@ -1,13 +1,27 @@
 import { EngineError } from '../errors.js'
 import { emulatorMessagingControls } from '../sandbox/emulator-messaging.js'
-import { emulatorInitialHistory } from '../sandbox/history.js'
+import { emulatorInitialHistory } from '../sandbox/seed-history.js'
 import { createBaileysSocket } from './baileys.js'
 
 /*
- * Sandbox socket mode "emulator": the REAL Baileys socket (createBaileysSocket, the production
- * path) dialing the emulated WhatsApp (sandbox/emulator-link.js), plus the `sandbox` controls
- * the sandbox.* commands drive. Nothing is simulated on the client side: pairing, login,
- * prekeys and stream errors are Baileys talking to the emulator.
+ * The sandbox socket: the REAL Baileys socket (createBaileysSocket, the production path)
+ * dialing the emulated WhatsApp (sandbox/emulator-link.js), plus the `sandbox` controls the
+ * sandbox.* commands drive. Nothing is simulated on the client side: pairing, login, prekeys,
+ * messaging and stream errors are Baileys talking to the emulator.
+ */
+
+/**
+ * What the sandbox.* commands drive (sandbox/commands.js validates the arguments first).
+ * @typedef {object} SandboxControls
+ * @property {() => boolean} isShowingQr
+ * @property {(a: {phone: string, name: string|null}) => Promise<{linked: true, jid: string}>} scan
+ * @property {(code: number) => Promise<void>} drop
+ * @property {(a: {type: string, from: string, message: string|null, replyTo: string|null, asLid: boolean, pushName: string|null, messageId: string|null}) => Promise<{providerMessageId: string, remoteJid: string}>} inbound
+ * @property {(a: {id: string, status: string, remoteJid: string|null}) => Promise<any>} receipt
+ * @property {(count: number, code: number) => Promise<number>} fail
+ * @property {(a: {id: string, remoteJid: string|null}) => Promise<{found: boolean, message: any}>} retryRequest
+ * @property {(a: {count: number, batch: number, senders: number}) => Promise<{emitted: number, ms: number}>} burst
+ * @property {() => Promise<{messages: Array<{id: string, jid: string, count: number}>}>} sentLog
  */
 
 /** Baileys' own QR schedule (socket.js): first ref 60 s, later ones 20 s, when qrTimeout is unset. */
@@ -43,7 +57,7 @@ export function createEmulatorSocket ({ auth, logger, settings, link, getMessage
     getMessage,
     extraConfig: link.socketConfig
   })
-  // The QR currently showing (Baileys' connection.update `qr`): what the simulated phone scans.
+  // The QR currently showing (Baileys' connection.update `qr`): what the emulated phone scans.
   /** @type {string|null} */ let qr = null
   let closed = false
   let open = false
@@ -66,8 +80,8 @@ export function createEmulatorSocket ({ auth, logger, settings, link, getMessage
     /** The phone scans the QR showing now; resolves once the emulator linked the device (the 515 restart follows). */
     async scan ({ phone }) {
       if (!qr) throw new EngineError('invalid_state', 'no QR is showing on this connection')
-      // The phone's history, as the simulated socket syncs it (sandbox.historyChats chats): the
-      // emulator sends it at the new device's first login, so it must be set before the scan.
+      // The phone's history (sandbox.historyChats chats): the emulator sends it at the new
+      // device's first login, so it must be set before the scan.
       // Seeded on both kinds of emulator (in-process, or a standalone one's /control/history/seed),
       // so both give the same history; historyChats 0 seeds an empty one, so an earlier seed of
       // this phone (another gateway, an earlier test) is not what the new device gets.
