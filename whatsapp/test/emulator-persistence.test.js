@@ -29,6 +29,7 @@ test('a restarted emulator keeps its root, its accounts and the uploaded prekeys
   const root = first.trust().rootPublicKey
   client.end()
   await client.closed()
+  await client.flushed()
   await first.close()
 
   // Owner-only, as it holds private keys.
@@ -49,6 +50,11 @@ test('a restarted emulator keeps its root, its accounts and the uploaded prekeys
   await again.opened()
   assert.equal(again.updates.some((u) => u.qr), false, 'no QR after the emulator restart')
   assert.equal(second.deviceFor(PHONE).online, true)
+  // Ended here, creds writes settled, before the t.after hooks (registered earlier, so run
+  // first) remove the session folder: otherwise Baileys may write creds into a removed folder.
+  again.end()
+  await again.closed()
+  await again.flushed()
 })
 
 test('a pairing is on disk before the companion restarts (an emulator killed right after still knows the device)', async (t) => {

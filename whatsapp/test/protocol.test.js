@@ -20,7 +20,7 @@ async function helloSandbox (fx, sandbox = {}) {
 }
 
 test('hello gate, unknown commands, bad lines', { timeout: 20000 }, async (t) => {
-  const fx = await engineFixture(t)
+  const fx = await engineFixture(t, { timeoutMs: 15000 })
   const { engine } = fx
 
   for (const cmd of ['list', 'start', 'stop', 'sandbox.scan']) {
@@ -58,7 +58,7 @@ test('hello gate, unknown commands, bad lines', { timeout: 20000 }, async (t) =>
 })
 
 test('commands sent right behind hello wait for it instead of failing', { timeout: 20000 }, async (t) => {
-  const fx = await engineFixture(t)
+  const fx = await engineFixture(t, { timeoutMs: 15000 })
   const hello = fx.engine.send('hello', { protocol: 1, mode: 'sandbox', sessionsDir: fx.sessionsDir, sandbox: FAST_SANDBOX })
   const list = fx.engine.send('list')
   assert.equal((await hello).ok, true)
@@ -66,7 +66,7 @@ test('commands sent right behind hello wait for it instead of failing', { timeou
 })
 
 test('invalid connectionId → bad_request, and nothing is created on disk', { timeout: 20000 }, async (t) => {
-  const fx = await engineFixture(t)
+  const fx = await engineFixture(t, { timeoutMs: 15000 })
   await helloSandbox(fx)
   const badIds = ['../evil', '..', 'a/b', 'a b', '', 'x'.repeat(65), 'ü', 42, null, undefined, '/abs']
   const commands = ['start', 'stop', 'logout', 'purge', 'send', 'history.fetch',
@@ -84,7 +84,7 @@ test('invalid connectionId → bad_request, and nothing is created on disk', { t
 })
 
 test('start → connecting + QR in Baileys format; creds.json written at once, owner-only', { timeout: 20000 }, async (t) => {
-  const fx = await engineFixture(t)
+  const fx = await engineFixture(t, { timeoutMs: 15000 })
   await helloSandbox(fx)
   const started = Date.now()
   assert.deepEqual(await fx.engine.ok('start', { connectionId: 'user_1' }), { hasSession: false })
@@ -122,7 +122,7 @@ test('start → connecting + QR in Baileys format; creds.json written at once, o
 })
 
 test('QR rotation: several refs, then close 408 (timedOut) like an unscanned Baileys session', { timeout: 20000 }, async (t) => {
-  const fx = await engineFixture(t)
+  const fx = await engineFixture(t, { timeoutMs: 15000 })
   await helloSandbox(fx, { qrFirstMs: 600, qrNextMs: 600, qrRefs: 3 })
   await fx.engine.ok('start', { connectionId: 'rot' })
   const qrs = []
@@ -140,7 +140,7 @@ test('QR rotation: several refs, then close 408 (timedOut) like an unscanned Bai
 })
 
 test('pairing lifecycle: scan → authenticated → 515 → start → open; stop; restart without QR; drop 428; logout', { timeout: 30000 }, async (t) => {
-  const fx = await engineFixture(t)
+  const fx = await engineFixture(t, { timeoutMs: 15000 })
   const { engine } = fx
   const id = 'ali'
   const folder = join(fx.sessionsDir, id)
@@ -212,7 +212,7 @@ test('pairing lifecycle: scan → authenticated → 515 → start → open; stop
 })
 
 test('drop 401: loggedOut, and the phone keeps the device unlinked until purge', { timeout: 20000 }, async (t) => {
-  const fx = await engineFixture(t)
+  const fx = await engineFixture(t, { timeoutMs: 15000 })
   const { engine } = fx
   await helloSandbox(fx)
   await engine.ok('start', { connectionId: 'u401' })
@@ -239,7 +239,7 @@ test('drop 401: loggedOut, and the phone keeps the device unlinked until purge',
 })
 
 test('start replaces a running socket silently; purge closes it without an event', { timeout: 20000 }, async (t) => {
-  const fx = await engineFixture(t)
+  const fx = await engineFixture(t, { timeoutMs: 15000 })
   const { engine } = fx
   await helloSandbox(fx)
   await engine.ok('start', { connectionId: 'twice' })
@@ -263,7 +263,7 @@ test('start replaces a running socket silently; purge closes it without an event
 })
 
 test('stdin EOF closes all sockets, keeps sessions, exits 0', { timeout: 20000 }, async (t) => {
-  const fx = await engineFixture(t)
+  const fx = await engineFixture(t, { timeoutMs: 15000 })
   await helloSandbox(fx)
   await fx.engine.ok('start', { connectionId: 'a' })
   await fx.engine.ok('start', { connectionId: 'b' })
@@ -275,7 +275,7 @@ test('stdin EOF closes all sockets, keeps sessions, exits 0', { timeout: 20000 }
 })
 
 test('SIGTERM behaves like stdin EOF', { timeout: 20000 }, async (t) => {
-  const fx = await engineFixture(t)
+  const fx = await engineFixture(t, { timeoutMs: 15000 })
   await helloSandbox(fx)
   await fx.engine.ok('start', { connectionId: 'a' })
   await fx.engine.next('connection.qr', { connectionId: 'a' })
