@@ -94,7 +94,7 @@ public record GatewayProperties(
             @DefaultValue("20s") Duration qrNext,
             @DefaultValue("6") int qrRefs,
             @DefaultValue("50ms") Duration connectDelay,
-            @DefaultValue("simulated") String socket,
+            @DefaultValue("emulator") String socket,
             String emulatorUrl) {
 
         public boolean usesEmulator() {
