@@ -13,9 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -37,7 +35,7 @@ import tools.jackson.databind.json.JsonMapper;
 public class RealtimeBroadcaster {
 
     private static final Logger log = LoggerFactory.getLogger(RealtimeBroadcaster.class);
-    /** Jackson 2 (netty-socketio's), only to hold already-serialized JSON as a tree. */
+    /** Jackson 2 (netty-socketio's), only to hold already-serialized JSON as plain maps and lists. */
     private static final ObjectMapper JACKSON2 = new ObjectMapper();
 
     private final RealtimeServer server;
@@ -115,19 +113,20 @@ public class RealtimeBroadcaster {
     }
 
     /**
-     * The payload as a Jackson 2 tree (what netty-socketio writes), produced from the API's
-     * Jackson 3 mapper, so records, Instants, naming and explicit nulls match the HTTP API.
+     * The payload as plain maps, lists and values (what netty-socketio's Jackson 2 writes back
+     * unchanged), produced from the API's Jackson 3 mapper, so records, Instants, naming and
+     * explicit nulls match the HTTP API. An object payload gets {@code connection_id} first.
      */
     Object wire(String connectionId, Object payload) {
         try {
-            JsonNode tree = JACKSON2.readTree(json.writeValueAsBytes(payload));
-            if (tree instanceof ObjectNode && !tree.has("connection_id")) {
-                ObjectNode withId = JACKSON2.createObjectNode();
+            Object value = JACKSON2.readValue(json.writeValueAsBytes(payload), Object.class);
+            if (value instanceof Map<?, ?> object && !object.containsKey("connection_id")) {
+                Map<Object, Object> withId = new LinkedHashMap<>();
                 withId.put("connection_id", connectionId);
-                withId.setAll((ObjectNode) tree);
+                withId.putAll(object);
                 return withId;
             }
-            return tree;
+            return value;
         } catch (java.io.IOException e) {
             throw new IllegalStateException("cannot convert realtime payload", e);
         }
