@@ -66,9 +66,9 @@ public class OpenApiConfig {
             "503", "the database (or the engine) is not reachable right now; see Retry-After");
 
     static {
-        // a free-form JSON value (e.g. a stored webhook payload): any JSON, not JsonNode's getters
+        // a free-form JSON value (e.g. a stored webhook payload): any JSON, not the wrapper's fields
         org.springdoc.core.utils.SpringDocUtils.getConfig()
-                .replaceWithSchema(tools.jackson.databind.JsonNode.class, new Schema<>().description("any JSON value"));
+                .replaceWithSchema(com.wagateway.shared.Json.Value.class, new Schema<>().description("any JSON value"));
     }
 
     /** Snake_case names, required and nullable fields as the API writes them (see WireModelResolver). */

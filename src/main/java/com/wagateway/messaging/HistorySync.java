@@ -11,6 +11,9 @@ import com.wagateway.database.MessageRepository.ChatFill;
 import com.wagateway.database.MessageRow;
 import com.wagateway.database.NewMessage;
 import com.wagateway.whatsapp.EngineClient;
+import com.wagateway.whatsapp.EngineCommands;
+import com.wagateway.whatsapp.EngineEvent;
+import com.wagateway.whatsapp.MappedMessage;
 import jakarta.annotation.PreDestroy;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,8 +32,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Handles {@code history.set}: stores the chats and, per chat, the newest
@@ -46,7 +47,6 @@ import tools.jackson.databind.node.ObjectNode;
 public class HistorySync {
 
     private static final Logger log = LoggerFactory.getLogger(HistorySync.class);
-    static final int ON_DEMAND = 6;
     private static final Duration SPACING = Duration.ofSeconds(1);
 
     private final MessageRepository messages;
@@ -82,10 +82,11 @@ public class HistorySync {
     }
 
     /** Stores one history chunk and queues requests for chats that are still short. */
-    void onChunk(String connectionId, JsonNode data) {
+    void onChunk(EngineEvent.HistoryChunk chunk) {
+        String connectionId = chunk.connectionId();
         Map<String, List<NewMessage>> byChat = new LinkedHashMap<>();
         Map<String, String> lidPairs = new LinkedHashMap<>();
-        for (JsonNode m : data.path("messages")) {
+        for (MappedMessage m : chunk.messages()) {
             EngineMessage em = EngineMessage.read(m, true);
             if (em.lid() != null) {
                 lidPairs.put(em.lid(), em.lidPn());
@@ -98,7 +99,7 @@ public class HistorySync {
         Comparator<NewMessage> newestFirst = Comparator.comparing(NewMessage::waTimestamp,
                 Comparator.nullsLast(Comparator.<Instant>naturalOrder())).reversed();
         byChat.values().forEach(list -> list.stream().sorted(newestFirst).limit(keep).forEach(rows::add));
-        Map<String, ChatTouch> touches = chatEntries(data.path("chats"), lidPairs);
+        Map<String, ChatTouch> touches = chatEntries(chunk.chats(), lidPairs);
         List<String> chatJids = new ArrayList<>(byChat.keySet());
         List<MessageRow> stored = new ArrayList<>();
         tx.executeWithoutResult(s -> {
@@ -111,12 +112,11 @@ public class HistorySync {
             chats.upsert(connectionId, touches.values());
         });
         log.info("[{}] history chunk (sync type {}): {} chats, {} messages stored", connectionId,
-                data.path("syncType").asInt(-1), touches.size(), stored.size());
+                chunk.syncType(), touches.size(), stored.size());
         if (!stored.isEmpty()) {
             events.publish(new MessageEvents.Stored(connectionId, stored, false));
         }
-        boolean onDemand = data.path("syncType").asInt(-1) == ON_DEMAND;
-        if (onDemand) {
+        if (chunk.onDemand()) {
             answered(connectionId, chatJids);
         } else {
             queueShortChats(connectionId, chatJids);
@@ -124,21 +124,21 @@ public class HistorySync {
     }
 
     /**
-     * Baileys' chat objects: id, name, unread count (the phone's numbers are the truth for unread).
+     * The chunk's chats: id, name, unread count (the phone's numbers are the truth for unread).
      * A LID-addressed chat whose phone is known is filed under the phone JID, like its messages.
      */
-    private static Map<String, ChatTouch> chatEntries(JsonNode list, Map<String, String> lidPairs) {
+    private static Map<String, ChatTouch> chatEntries(List<EngineEvent.HistoryChunk.Chat> list, Map<String, String> lidPairs) {
         Map<String, ChatTouch> out = new LinkedHashMap<>();
-        for (JsonNode c : list) {
-            String id = EngineMessage.text(c, "id");
+        for (EngineEvent.HistoryChunk.Chat c : list) {
+            String id = c.id();
             if (id != null && lidPairs.containsKey(id)) {
                 id = lidPairs.get(id);
             }
             if (id == null || id.equals("status@broadcast")) {
                 continue;
             }
-            String name = EngineMessage.text(c, "name");
-            Integer unread = c.hasNonNull("unreadCount") ? c.get("unreadCount").asInt() : null;
+            String name = c.name();
+            Integer unread = c.unreadCount();
             boolean group = id.endsWith("@g.us");
             String phone = !group && id.endsWith("@s.whatsapp.net") ? id.substring(0, id.indexOf('@')) : null;
             out.put(id, new ChatTouch(id, name, phone, group, null, null, null, null, 0, unread));
@@ -177,16 +177,11 @@ public class HistorySync {
             finish(connectionId, fill.chatJid(), Duration.ZERO);
             return;
         }
-        ObjectNode args = engine.newArgs();
-        args.put("count", keep - fill.count());
-        ObjectNode key = args.putObject("oldestKey");
-        key.put("id", fill.oldestProviderId());
-        key.put("remoteJid", fill.chatJid());
-        key.put("fromMe", fill.oldestFromMe());
-        args.put("oldestTimestamp", fill.oldestTimestamp() == null ? Instant.now().getEpochSecond()
-                : fill.oldestTimestamp().getEpochSecond());
+        EngineCommands.HistoryFetch request = new EngineCommands.HistoryFetch(keep - fill.count(),
+                fill.oldestProviderId(), fill.chatJid(), fill.oldestFromMe(),
+                fill.oldestTimestamp() == null ? Instant.now() : fill.oldestTimestamp());
         String chat = fill.chatJid();
-        engine.historyFetch(connectionId, args).whenComplete((r, e) -> {
+        engine.historyFetch(connectionId, request).whenComplete((r, e) -> {
             if (e != null) {
                 log.info("[{}] history request for a chat failed: {}", connectionId, e.getMessage());
                 finish(connectionId, chat, SPACING);

@@ -13,6 +13,8 @@ import com.wagateway.webhooks.WebhookEvent;
 import com.wagateway.webhooks.WebhookOutbox;
 import com.wagateway.whatsapp.EngineEvent;
 import com.wagateway.whatsapp.EngineListener;
+import com.wagateway.whatsapp.MappedMessage;
+import com.wagateway.whatsapp.MessageUpdate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -23,7 +25,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
-import tools.jackson.databind.JsonNode;
 
 /**
  * Stores what WhatsApp delivers: new messages ({@code messages.upsert}), receipts, edits and
@@ -70,7 +71,7 @@ public class InboundMessages implements EngineListener {
     public void onEvent(EngineEvent event) {
         if (event instanceof EngineEvent.HistoryChunk h) {
             try {
-                history.onChunk(h.connectionId(), h.data());
+                history.onChunk(h);
             } catch (RuntimeException e) {
                 rethrowIfDatabaseUnreachable(e);
                 log.warn("[{}] could not store a history chunk: {}", h.connectionId(), e.getMessage());
@@ -156,9 +157,9 @@ public class InboundMessages implements EngineListener {
         if (event instanceof EngineEvent.MessagesUpserted u) {
             return applyUpserts(List.of(u));
         } else if (event instanceof EngineEvent.MessagesUpdated u) {
-            return applyUpdate(u.connectionId(), u.data().path("updates"));
+            return applyUpdate(u.connectionId(), u.updates());
         } else if (event instanceof EngineEvent.LidMappings l) {
-            applyLids(l.connectionId(), l.data().path("mappings"));
+            lids.upsert(l.connectionId(), l.pairs());
         }
         return List.of();
     }
@@ -178,7 +179,7 @@ public class InboundMessages implements EngineListener {
         List<Map.Entry<String, EngineMessage>> changes = new ArrayList<>();
         Map<String, Map<String, String>> lidPairs = new LinkedHashMap<>();
         for (EngineEvent.MessagesUpserted u : upserts) {
-            for (JsonNode m : u.data().path("messages")) {
+            for (MappedMessage m : u.messages()) {
                 EngineMessage em = EngineMessage.read(m, false);
                 if (em.lid() != null) {
                     lidPairs.computeIfAbsent(u.connectionId(), k -> new LinkedHashMap<>()).put(em.lid(), em.lidPn());
@@ -215,33 +216,30 @@ public class InboundMessages implements EngineListener {
      * Receipts and content changes. Per message only the highest status of the batch is applied
      * (the rank rule in SQL rejects anything lower than what is stored). Runs inside a transaction.
      */
-    private List<Object> applyUpdate(String connectionId, JsonNode updates) {
+    private List<Object> applyUpdate(String connectionId, List<MessageUpdate> updates) {
         Map<String, StatusUpdate> statuses = new LinkedHashMap<>();
-        List<JsonNode> contentChanges = new ArrayList<>();
-        for (JsonNode u : updates) {
-            String id = EngineMessage.text(u.path("key"), "id");
+        List<MessageUpdate> contentChanges = new ArrayList<>();
+        for (MessageUpdate u : updates) {
+            String id = u.id();
             if (id == null) {
                 continue;
             }
-            if (u.hasNonNull("edit") || u.path("revoked").asBoolean(false)) {
+            if (u.changesContent()) {
                 contentChanges.add(u);
             }
-            String status = EngineMessage.text(u, "status");
-            if (status == null || !u.path("key").path("fromMe").asBoolean(false)
-                    || !MessageStatuses.isOutboundStatus(status)) {
+            String status = u.status();
+            if (status == null || !u.fromMe() || !MessageStatuses.isOutboundStatus(status)) {
                 continue;
             }
-            StatusUpdate next = new StatusUpdate(id, status, "failed".equals(status) ? EngineMessage.text(u, "error") : null);
+            StatusUpdate next = new StatusUpdate(id, status, "failed".equals(status) ? u.error() : null);
             statuses.merge(id, next, (a, b) -> MessageStatuses.rank(b.status()) > MessageStatuses.rank(a.status()) ? b : a);
         }
         List<MessageRow> changed = messages.applyStatuses(connectionId, List.copyOf(statuses.values()));
         List<MessageRow> edited = new ArrayList<>();
-        for (JsonNode u : contentChanges) {
-            String id = EngineMessage.text(u.path("key"), "id");
-            Optional<MessageRow> row = u.hasNonNull("edit")
-                    ? messages.applyEdit(connectionId, id, EngineMessage.text(u.path("edit"), "text"),
-                            u.path("edit").hasNonNull("message") ? u.path("edit").get("message").toString() : null)
-                    : messages.applyRevoke(connectionId, id);
+        for (MessageUpdate u : contentChanges) {
+            Optional<MessageRow> row = u.edit() != null
+                    ? messages.applyEdit(connectionId, u.id(), u.edit().text(), u.edit().contentJson())
+                    : messages.applyRevoke(connectionId, u.id());
             row.ifPresent(edited::add);
         }
         outbox.enqueue(changed.stream().map(WebhookPayloads::status).toList());
@@ -253,19 +251,6 @@ public class InboundMessages implements EngineListener {
             after.add(new MessageEvents.Stored(connectionId, edited, true));
         }
         return after;
-    }
-
-    /** {@code contacts.lid}: remember LID → phone pairs. */
-    private void applyLids(String connectionId, JsonNode mappings) {
-        Map<String, String> pairs = new LinkedHashMap<>();
-        for (JsonNode m : mappings) {
-            String lid = EngineMessage.text(m, "lid");
-            String pn = EngineMessage.text(m, "pn");
-            if (lid != null && pn != null) {
-                pairs.put(lid, pn);
-            }
-        }
-        lids.upsert(connectionId, pairs);
     }
 
     /** Webhooks for new rows: inbound → {@code message.received}; sent from the phone → {@code message.sent}. */

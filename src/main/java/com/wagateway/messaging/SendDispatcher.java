@@ -1,6 +1,5 @@
 package com.wagateway.messaging;
 
-import com.wagateway.shared.Json;
 import com.wagateway.config.GatewayProperties;
 import com.wagateway.database.ConnectionRepository;
 import com.wagateway.database.ConnectionRow;
@@ -12,6 +11,7 @@ import com.wagateway.services.ConnectionStatus;
 import com.wagateway.services.ConnectionStatusChanged;
 import com.wagateway.webhooks.WebhookOutbox;
 import com.wagateway.whatsapp.EngineClient;
+import com.wagateway.whatsapp.EngineCommands;
 import com.wagateway.whatsapp.EngineException;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -40,9 +40,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Sends the queue: every outbound message is a {@code queued} row first, and only this class
@@ -81,7 +78,6 @@ public class SendDispatcher {
     private final Publisher events;
     private final GatewayProperties.Messaging settings;
     private final SendPacer pacer;
-    private final JsonMapper json = Json.MAPPER;
     private final ExecutorService workers = Executors.newFixedThreadPool(4, Threads.named("send-dispatch"));
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(Threads.named("send-timer"));
     private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
@@ -218,14 +214,14 @@ public class SendDispatcher {
         // all sends of this pass go out concurrently; their results are recorded here, on the
         // lane's thread (never on the engine's reader thread), all successes in one transaction
         Map<UUID, String> outgoing = messages.findOutgoing(allowed.stream().map(QueuedMessage::id).toList());
-        List<CompletableFuture<JsonNode>> inFlight = allowed.stream()
+        List<CompletableFuture<EngineCommands.Sent>> inFlight = allowed.stream()
                 .map(m -> sendOne(connectionId, m, outgoing.get(m.id()))).toList();
         boolean progressed = false;
         List<SentUpdate> sent = new ArrayList<>();
         for (int i = 0; i < allowed.size(); i++) {
             QueuedMessage m = allowed.get(i);
             try {
-                JsonNode result = inFlight.get(i).join();
+                EngineCommands.Sent result = inFlight.get(i).join();
                 if (result == null) {
                     progressed = true; // expired or handled meanwhile
                 } else {
@@ -242,32 +238,21 @@ public class SendDispatcher {
     }
 
     /** Sends one queued message; completes with null when there was nothing left to send. */
-    private CompletableFuture<JsonNode> sendOne(String connectionId, QueuedMessage m, String outgoing) {
+    private CompletableFuture<EngineCommands.Sent> sendOne(String connectionId, QueuedMessage m, String outgoing) {
         if (outgoing == null) {
             return CompletableFuture.completedFuture(null); // expired or handled meanwhile
         }
-        ObjectNode args = engine.newArgs();
-        args.put("messageId", m.providerMessageId());
-        args.put("jid", m.toJid());
-        args.set("content", json.readTree(outgoing));
-        if (m.quotedMessageId() != null) {
-            messages.findQuotedKey(m.quotedMessageId()).ifPresent(q -> {
-                ObjectNode quoted = args.putObject("quoted");
-                ObjectNode key = quoted.putObject("key");
-                key.put("id", q.providerMessageId());
-                key.put("remoteJid", q.chatJid());
-                key.put("fromMe", q.fromMe());
-                key.put("participant", q.chatJid().endsWith("@g.us") && !q.fromMe() ? q.senderJid() : null);
-                quoted.set("message", q.contentJson() == null ? null : json.readTree(q.contentJson()));
-            });
-        }
-        return engine.send(connectionId, args);
+        EngineCommands.Quoted quoted = m.quotedMessageId() == null ? null
+                : messages.findQuotedKey(m.quotedMessageId())
+                        .map(q -> EngineCommands.Quoted.of(q.providerMessageId(), q.chatJid(), q.fromMe(), q.senderJid(),
+                                q.contentJson()))
+                        .orElse(null);
+        return engine.send(connectionId, new EngineCommands.Send(m.providerMessageId(), m.toJid(), outgoing, quoted));
     }
 
-    private static SentUpdate sentUpdate(QueuedMessage m, JsonNode result) {
-        JsonNode content = result.path("message");
-        Instant at = result.hasNonNull("timestamp") ? Instant.ofEpochSecond(result.get("timestamp").asLong()) : null;
-        return new SentUpdate(m.id(), content.isMissingNode() ? null : content.toString(), at);
+    /** WhatsApp took the message: the content as sent (kept for getMessage) and WhatsApp's timestamp. */
+    private static SentUpdate sentUpdate(QueuedMessage m, EngineCommands.Sent result) {
+        return new SentUpdate(m.id(), result.contentJson(), result.timestamp());
     }
 
     /**
@@ -300,15 +285,16 @@ public class SendDispatcher {
     /**
      * Not ready / no engine: nothing was attempted, wait for {@code ready}. Refused content (a 4xx
      * other than 408/428/429, or a bad request) fails at once; anything else is retried later.
+     * A failure that is not an engine error is treated as "engine unavailable" (retried).
      */
     private boolean onError(String connectionId, QueuedMessage m, Throwable error) {
-        EngineException ee = error instanceof EngineException e ? e : new EngineException("unavailable", String.valueOf(error));
-        if ("not_ready".equals(ee.code()) || ("unavailable".equals(ee.code()) && !engine.isAvailable())) {
+        EngineException ee = error instanceof EngineException e ? e : new EngineException.Unavailable(String.valueOf(error));
+        if (ee instanceof EngineException.NotReady || (ee.isUnavailable() && !engine.isAvailable())) {
             release(m.id(), "reconnecting");
             return false;
         }
-        Integer code = ee.statusCode();
-        boolean refused = "bad_request".equals(ee.code())
+        Integer code = ee instanceof EngineException.SendFailed f ? f.statusCode() : null;
+        boolean refused = ee instanceof EngineException.BadRequest
                 || (code != null && code >= 400 && code < 500 && code != 408 && code != 428 && code != 429);
         String reason = ee.code() + (code != null ? " " + code : "") + ": " + ee.getMessage();
         int attempts = m.attempts() + 1;

@@ -1,6 +1,5 @@
 package com.wagateway.messaging;
 
-import com.wagateway.shared.Json;
 import com.wagateway.config.GatewayProperties;
 import com.wagateway.database.ConnectionRow;
 import com.wagateway.database.MessageRepository;
@@ -26,8 +25,7 @@ import java.util.regex.Pattern;
 import com.wagateway.media.ImageLoader;
 import com.wagateway.media.LoadedImage;
 import org.springframework.stereotype.Service;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
+import com.wagateway.whatsapp.EngineCommands;
 
 /**
  * The send API's logic ({@code POST /api/send-message}, {@code /api/send-image}).
@@ -52,7 +50,6 @@ public class SendService {
     private final GatewayProperties.Messaging settings;
     static final int IMAGE_LOADS = 4;
 
-    private final JsonMapper json = Json.MAPPER;
     private final ImageLoader images;
     private final Semaphore imageLoads = new Semaphore(IMAGE_LOADS);
 
@@ -82,10 +79,7 @@ public class SendService {
             throw new ApiException.InvalidInput("message_too_long", "message", "message is longer than 64 KB");
         }
         validateIds(clientMessageId, replyTo);
-        ObjectNode content = json.createObjectNode();
-        content.put("type", "text");
-        content.put("text", message);
-        OutgoingContent out = new OutgoingContent("text", message, null, null, null, content.toString(),
+        OutgoingContent out = new OutgoingContent("text", message, null, null, null, EngineCommands.textContent(message),
                 "text\0" + message);
         return submit(caller, connectionId, recipient, out, clientMessageId, replyTo, () -> out);
     }
@@ -115,16 +109,9 @@ public class SendService {
             }
             try {
                 LoadedImage img = images.load(imageUrl, imageBase64, mimeType);
-                ObjectNode content = json.createObjectNode();
-                content.put("type", "image");
-                content.put("base64", img.base64());
-                content.put("mimeType", img.mimeType());
-                if (caption != null && !caption.isBlank()) {
-                    content.put("caption", caption);
-                }
                 String body = caption != null && !caption.isBlank() ? caption : "[image]";
                 return new OutgoingContent("image", body, caption, img.mimeType(), (long) img.bytes().length,
-                        content.toString(), fp);
+                        EngineCommands.imageContent(img.base64(), img.mimeType(), caption), fp);
             } finally {
                 imageLoads.release();
             }

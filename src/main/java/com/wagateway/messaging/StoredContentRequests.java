@@ -1,12 +1,8 @@
 package com.wagateway.messaging;
 
-import com.wagateway.shared.Json;
 import com.wagateway.database.MessageRepository;
 import com.wagateway.whatsapp.EngineRequestHandler;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Answers Baileys' {@code getMessage} (a recipient's retry receipt asks us to re-encrypt one of our
@@ -18,21 +14,14 @@ import tools.jackson.databind.node.ObjectNode;
 public class StoredContentRequests implements EngineRequestHandler {
 
     private final MessageRepository messages;
-    private final JsonMapper json = Json.MAPPER;
 
     public StoredContentRequests(MessageRepository messages) {
         this.messages = messages;
     }
 
+    /** The stored content JSON of WhatsApp message {@code messageId} on this connection, or null. */
     @Override
-    public JsonNode handle(String request, String connectionId, JsonNode data) {
-        if (!"getMessage".equals(request)) {
-            return null;
-        }
-        String id = data.path("key").path("id").asString(null);
-        ObjectNode result = json.createObjectNode();
-        result.set("message", id == null ? null
-                : messages.findContent(connectionId, id).map(json::readTree).orElse(null));
-        return result;
+    public String storedContent(String connectionId, String messageId) {
+        return messages.findContent(connectionId, messageId).orElse(null);
     }
 }

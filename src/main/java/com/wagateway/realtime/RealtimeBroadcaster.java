@@ -13,9 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -37,8 +35,6 @@ import tools.jackson.databind.json.JsonMapper;
 public class RealtimeBroadcaster {
 
     private static final Logger log = LoggerFactory.getLogger(RealtimeBroadcaster.class);
-    /** Jackson 2 (netty-socketio's), only to hold already-serialized JSON as a tree. */
-    private static final ObjectMapper JACKSON2 = new ObjectMapper();
 
     private final RealtimeServer server;
     private final ConnectionRepository connections;
@@ -115,21 +111,19 @@ public class RealtimeBroadcaster {
     }
 
     /**
-     * The payload as a Jackson 2 tree (what netty-socketio writes), produced from the API's
-     * Jackson 3 mapper, so records, Instants, naming and explicit nulls match the HTTP API.
+     * The payload as JSON text that netty-socketio's Jackson 2 writes as it is (a raw value, so
+     * its own settings — it leaves out null map values — cannot change it), produced by the API's
+     * Jackson 3 mapper, so records, Instants, naming and explicit nulls match the HTTP API. An
+     * object payload gets {@code connection_id} first.
      */
     Object wire(String connectionId, Object payload) {
-        try {
-            JsonNode tree = JACKSON2.readTree(json.writeValueAsBytes(payload));
-            if (tree instanceof ObjectNode && !tree.has("connection_id")) {
-                ObjectNode withId = JACKSON2.createObjectNode();
-                withId.put("connection_id", connectionId);
-                withId.setAll((ObjectNode) tree);
-                return withId;
-            }
-            return tree;
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("cannot convert realtime payload", e);
+        Object value = json.readValue(json.writeValueAsBytes(payload), Object.class);
+        if (value instanceof Map<?, ?> object && !object.containsKey("connection_id")) {
+            Map<Object, Object> withId = new LinkedHashMap<>();
+            withId.put("connection_id", connectionId);
+            withId.putAll(object);
+            value = withId;
         }
+        return new RawValue(json.writeValueAsString(value));
     }
 }

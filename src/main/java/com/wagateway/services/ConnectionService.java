@@ -198,6 +198,6 @@ public class ConnectionService {
     }
 
     private static EngineException engineError(CompletionException e) {
-        return e.getCause() instanceof EngineException ee ? ee : new EngineException("internal", String.valueOf(e.getCause()));
+        return EngineException.of(e.getCause());
     }
 }

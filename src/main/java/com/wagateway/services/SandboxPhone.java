@@ -2,12 +2,11 @@ package com.wagateway.services;
 
 import com.wagateway.security.Caller;
 import com.wagateway.whatsapp.EngineClient;
+import com.wagateway.whatsapp.EngineCommands;
 import com.wagateway.whatsapp.EngineException;
 import com.wagateway.database.ConnectionRow;
 import com.wagateway.controllers.dto.SandboxRequests;
 import java.util.Map;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 import java.util.concurrent.CompletionException;
 import java.util.regex.Pattern;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -93,19 +92,13 @@ public class SandboxPhone {
         if (in.pushName() != null && in.pushName().length() > 100) {
             throw new ApiException.InvalidInput("invalid_push_name", "push_name", "push_name is at most 100 characters");
         }
-        ObjectNode a = engine.newArgs();
-        a.put("from", from);
-        a.put("type", type);
-        a.put("message", in.message());
-        a.put("replyToProviderMessageId", replyTo);
-        a.put("asLid", Boolean.TRUE.equals(in.asLid()));
-        a.put("pushName", in.pushName());
-        a.put("messageId", in.messageId());
-        JsonNode r = call(() -> engine.sandbox("inbound", id, a).join());
+        EngineCommands.SandboxInbound message = new EngineCommands.SandboxInbound(from, type, in.message(), replyTo,
+                Boolean.TRUE.equals(in.asLid()), in.pushName(), in.messageId());
+        EngineCommands.InboundSent r = call(() -> engine.sandboxInbound(id, message).join());
         Map<String, Object> out = new java.util.LinkedHashMap<>();
         out.put("connection_id", id);
-        out.put("provider_message_id", r.path("providerMessageId").asString());
-        out.put("remote_jid", r.path("remoteJid").asString());
+        out.put("provider_message_id", r.providerMessageId());
+        out.put("remote_jid", r.remoteJid());
         return out;
     }
 
@@ -118,10 +111,7 @@ public class SandboxPhone {
         if (!java.util.Set.of("delivered", "read", "played").contains(String.valueOf(in.status()))) {
             throw new ApiException.InvalidInput("invalid_status", "status", "status must be delivered, read or played");
         }
-        ObjectNode a = engine.newArgs();
-        a.put("providerMessageId", in.providerMessageId());
-        a.put("status", in.status());
-        call(() -> engine.sandbox("receipt", id, a).join());
+        call(() -> engine.sandboxReceipt(id, in.providerMessageId(), in.status()).join());
         return Map.of("connection_id", id, "provider_message_id", in.providerMessageId(), "status", in.status());
     }
 
@@ -136,11 +126,8 @@ public class SandboxPhone {
         if (code < 100 || code > 599) {
             throw new ApiException.InvalidInput("invalid_code", "code", "code must be an HTTP-style status code (100-599)");
         }
-        ObjectNode a = engine.newArgs();
-        a.put("count", count);
-        a.put("code", code);
-        JsonNode r = call(() -> engine.sandbox("fail", id, a).join());
-        return Map.of("connection_id", id, "pending_failures", r.path("pending").asInt());
+        int pending = call(() -> engine.sandboxFail(id, count, code).join());
+        return Map.of("connection_id", id, "pending_failures", pending);
     }
 
     /** Runs an engine call; engine refusals become API errors (503 no engine, 400 bad argument, 409 otherwise). */
@@ -152,7 +139,7 @@ public class SandboxPhone {
                 if (ee.isUnavailable()) {
                     throw new ApiException.EngineUnavailable(ee.getMessage());
                 }
-                if ("bad_request".equals(ee.code())) {
+                if (ee instanceof EngineException.BadRequest) {
                     throw new ApiException.InvalidInput("sandbox_bad_request", null, ee.getMessage());
                 }
                 throw new ApiException.Conflict("sandbox_" + ee.code(), ee.getMessage());

@@ -1,49 +1,50 @@
 package com.wagateway.whatsapp;
 
 import java.util.concurrent.CompletableFuture;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The one interface Java uses to drive WhatsApp sockets (the engine protocol's commands).
- * Every method returns the command's result, or completes exceptionally with
- * {@link EngineException}. Connection ids must already be validated.
+ * The one interface Java uses to drive WhatsApp sockets (the engine protocol's commands), typed:
+ * arguments and results are records ({@link EngineCommands}), never protocol JSON.
+ * Every method completes with the command's result, or exceptionally with an
+ * {@link EngineException} subtype. Connection ids must already be validated.
  */
 public interface EngineClient {
 
     /** Creates (or re-creates) the socket; the session folder is restored if it exists. */
-    CompletableFuture<JsonNode> start(String connectionId);
+    CompletableFuture<Void> start(String connectionId);
 
     /** Closes the socket and keeps the session. */
-    CompletableFuture<JsonNode> stop(String connectionId);
+    CompletableFuture<Void> stop(String connectionId);
 
     /** Unlinks the device and removes the session folder. */
-    CompletableFuture<JsonNode> logout(String connectionId);
+    CompletableFuture<Void> logout(String connectionId);
 
     /** Closes the socket if any and removes the session folder. */
-    CompletableFuture<JsonNode> purge(String connectionId);
-
-    /** Sandbox: the simulated phone scans the showing QR. */
-    CompletableFuture<JsonNode> sandboxScan(String connectionId, String phone, String name);
-
-    /** Sandbox: the simulated server closes the socket with this DisconnectReason code. */
-    CompletableFuture<JsonNode> sandboxDrop(String connectionId, int code);
+    CompletableFuture<Void> purge(String connectionId);
 
     /**
-     * Sends one message ({@code messageId}, {@code jid}, {@code content}, {@code quoted?}; see the
-     * protocol's {@code send}). Result: {@code providerMessageId, remoteJid, timestamp, message}.
-     * Fails with {@code not_ready} (nothing attempted) or {@code send_failed} (with statusCode).
+     * Sends one message. Fails with {@link EngineException.NotReady} (nothing attempted) or
+     * {@link EngineException.SendFailed} (with Baileys' status code).
      */
-    CompletableFuture<JsonNode> send(String connectionId, ObjectNode args);
+    CompletableFuture<EngineCommands.Sent> send(String connectionId, EngineCommands.Send message);
 
-    /** Asks the phone for older messages of one chat ({@code count, oldestKey, oldestTimestamp}). */
-    CompletableFuture<JsonNode> historyFetch(String connectionId, ObjectNode args);
+    /** Asks the phone for older messages of one chat; the answer comes as an on-demand history chunk. */
+    CompletableFuture<Void> historyFetch(String connectionId, EngineCommands.HistoryFetch request);
 
-    /** Sandbox: any {@code sandbox.<cmd>} command (inbound, receipt, fail, retryRequest, sent). */
-    CompletableFuture<JsonNode> sandbox(String cmd, String connectionId, ObjectNode args);
+    /** Sandbox: the simulated phone scans the showing QR. */
+    CompletableFuture<Void> sandboxScan(String connectionId, String phone, String name);
 
-    /** An empty argument object for the methods above. */
-    ObjectNode newArgs();
+    /** Sandbox: the simulated server closes the socket with this DisconnectReason code. */
+    CompletableFuture<Void> sandboxDrop(String connectionId, int code);
+
+    /** Sandbox: a simulated contact sends a message. */
+    CompletableFuture<EngineCommands.InboundSent> sandboxInbound(String connectionId, EngineCommands.SandboxInbound message);
+
+    /** Sandbox: the recipient's phone sends a receipt ({@code delivered}, {@code read}, {@code played}). */
+    CompletableFuture<Void> sandboxReceipt(String connectionId, String providerMessageId, String status);
+
+    /** Sandbox: the next {@code count} sends fail with Boom status {@code code}; completes with the failures pending. */
+    CompletableFuture<Integer> sandboxFail(String connectionId, int count, int code);
 
     /** True when an engine process is running and has completed the handshake. */
     boolean isAvailable();

@@ -1,13 +1,18 @@
 package com.wagateway.whatsapp;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
 /**
  * What the engine process reports, as immutable records. Nothing here names a Baileys field:
- * the engine maps Baileys objects to the protocol (docs/engine-protocol.md) and
- * {@link EngineEvents} maps protocol lines to these records. Each record says when it fires
- * and what the receiver is expected to do.
+ * the engine maps Baileys objects to the protocol (docs/engine-protocol.md), {@link EngineEvents}
+ * picks the record for a protocol line, and each message-family record reads its own
+ * {@code data} in its {@code from(...)} — so no engine field name is read outside this package.
+ * Each record says when it fires and what the receiver is expected to do.
  */
 public sealed interface EngineEvent {
 
@@ -44,15 +49,122 @@ public sealed interface EngineEvent {
     /** The message family: handled by the messaging layer, in engine order, never by the state machine. */
     sealed interface MessageEvent extends EngineEvent { }
 
-    /** Baileys {@code messages.upsert}, mapped; the messaging layer gives it meaning. */
-    record MessagesUpserted(String connectionId, JsonNode data) implements MessageEvent { }
+    /**
+     * {@code messages.upsert}: new messages. {@code type} is {@code notify} (received live) or
+     * {@code append} (our own sends echoed back, messages caught up after being offline).
+     * Receiver: store each message once (dedupe on its id), apply the edits/deletes it carries.
+     */
+    record MessagesUpserted(String connectionId, String type, List<MappedMessage> messages) implements MessageEvent {
 
-    /** Baileys {@code messages.update} and {@code message-receipt.update} (receipts, edits), mapped. */
-    record MessagesUpdated(String connectionId, JsonNode data) implements MessageEvent { }
+        public MessagesUpserted {
+            messages = List.copyOf(messages);
+        }
 
-    /** Baileys {@code messaging-history.set}, mapped. */
-    record HistoryChunk(String connectionId, JsonNode data) implements MessageEvent { }
+        /** Reads the event's {@code data}. */
+        public static MessagesUpserted from(String connectionId, JsonNode data) {
+            return new MessagesUpserted(connectionId, MappedMessage.text(data, "type"), mappedMessages(data));
+        }
+    }
 
-    /** LID to phone-number pairs became known ({@code contacts.lid}). Receiver: remember them. */
-    record LidMappings(String connectionId, JsonNode data) implements MessageEvent { }
+    /**
+     * {@code messages.update}: receipts (status changes of our messages) and edits/deletes of
+     * stored messages. Receiver: raise statuses (never lower them), apply content changes.
+     */
+    record MessagesUpdated(String connectionId, List<MessageUpdate> updates) implements MessageEvent {
+
+        public MessagesUpdated {
+            updates = List.copyOf(updates);
+        }
+
+        /** Reads the event's {@code data}. */
+        public static MessagesUpdated from(String connectionId, JsonNode data) {
+            List<MessageUpdate> out = new ArrayList<>();
+            for (JsonNode u : data.path("updates")) {
+                out.add(MessageUpdate.from(u));
+            }
+            return new MessagesUpdated(connectionId, out);
+        }
+    }
+
+    /**
+     * {@code history.set}: one chunk of the phone's history — after a pairing, or the answer to a
+     * {@code history.fetch} ({@link #onDemand()}). Receiver: store chats and the newest messages per
+     * chat (never as webhooks), then ask for more of chats that are short.
+     *
+     * @param chats     the chats the phone knows (name, unread count)
+     * @param messages  the history messages
+     * @param syncType  WhatsApp's history sync type (0 initial bootstrap, ..., 6 on demand), -1 if absent
+     * @param progress  the phone's progress in percent, or null
+     * @param latest    the phone says this is the latest chunk
+     */
+    record HistoryChunk(String connectionId, List<Chat> chats, List<MappedMessage> messages, int syncType,
+                        Integer progress, boolean latest) implements MessageEvent {
+
+        /** WhatsApp's HistorySyncType ON_DEMAND: the chunk answers a {@code history.fetch}. */
+        static final int ON_DEMAND = 6;
+
+        /** One chat of the chunk: its JID, name and unread count (the phone's count is the truth). */
+        public record Chat(String id, String name, Integer unreadCount) {
+        }
+
+        public HistoryChunk {
+            chats = List.copyOf(chats);
+            messages = List.copyOf(messages);
+        }
+
+        /** True when this chunk answers a {@code history.fetch} (rather than the sync after a pairing). */
+        public boolean onDemand() {
+            return syncType == ON_DEMAND;
+        }
+
+        /** Reads the event's {@code data}; a chat without an id is left out. */
+        public static HistoryChunk from(String connectionId, JsonNode data) {
+            List<Chat> chats = new ArrayList<>();
+            for (JsonNode c : data.path("chats")) {
+                String id = MappedMessage.text(c, "id");
+                if (id != null) {
+                    chats.add(new Chat(id, MappedMessage.text(c, "name"),
+                            c.hasNonNull("unreadCount") ? c.get("unreadCount").asInt() : null));
+                }
+            }
+            return new HistoryChunk(connectionId, chats, mappedMessages(data), data.path("syncType").asInt(-1),
+                    data.hasNonNull("progress") ? data.get("progress").asInt() : null,
+                    data.path("isLatest").asBoolean(false));
+        }
+    }
+
+    /**
+     * {@code contacts.lid}: LID to phone-number pairs became known. Receiver: remember them, so a
+     * contact that writes under its LID lands in its phone chat.
+     *
+     * @param pairs LID JID → phone JID, in engine order; entries lacking either side are left out
+     */
+    record LidMappings(String connectionId, Map<String, String> pairs) implements MessageEvent {
+
+        public LidMappings {
+            pairs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(pairs));
+        }
+
+        /** Reads the event's {@code data}. */
+        public static LidMappings from(String connectionId, JsonNode data) {
+            Map<String, String> pairs = new LinkedHashMap<>();
+            for (JsonNode m : data.path("mappings")) {
+                String lid = MappedMessage.text(m, "lid");
+                String pn = MappedMessage.text(m, "pn");
+                if (lid != null && pn != null) {
+                    pairs.put(lid, pn);
+                }
+            }
+            return new LidMappings(connectionId, pairs);
+        }
+    }
+
+    /** The {@code messages} list of an upsert or history chunk, typed. */
+    private static List<MappedMessage> mappedMessages(JsonNode data) {
+        List<MappedMessage> out = new ArrayList<>();
+        for (JsonNode m : data.path("messages")) {
+            out.add(MappedMessage.from(m));
+        }
+        return out;
+    }
 }

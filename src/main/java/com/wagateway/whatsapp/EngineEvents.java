@@ -30,10 +30,10 @@ final class EngineEvents {
                     d.hasNonNull("code") ? d.get("code").asInt() : null,
                     text(d, "reason"), text(d, "message"),
                     d.path("wasOpen").asBoolean(false), d.path("wasAuthenticated").asBoolean(false));
-            case "messages.upsert" -> new EngineEvent.MessagesUpserted(id, d);
-            case "messages.update" -> new EngineEvent.MessagesUpdated(id, d);
-            case "history.set" -> new EngineEvent.HistoryChunk(id, d);
-            case "contacts.lid" -> new EngineEvent.LidMappings(id, d);
+            case "messages.upsert" -> EngineEvent.MessagesUpserted.from(id, d);
+            case "messages.update" -> EngineEvent.MessagesUpdated.from(id, d);
+            case "history.set" -> EngineEvent.HistoryChunk.from(id, d);
+            case "contacts.lid" -> EngineEvent.LidMappings.from(id, d);
             default -> null;
         };
         return Optional.ofNullable(event);

@@ -3,7 +3,6 @@ package com.wagateway.whatsapp;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.JsonNode;
 
 /** {@code /actuator/health} component "engine": UP with mode, versions and pid while the engine runs. */
 @Component("engine")
@@ -17,15 +16,15 @@ public class EngineHealthIndicator extends AbstractHealthIndicator {
 
     @Override
     protected void doHealthCheck(Health.Builder builder) {
-        JsonNode info = supervisor.info();
+        EngineInfo info = supervisor.info();
         if (info == null) {
             builder.down().withDetail("reason", "engine process not running (restarting)");
             return;
         }
         builder.up()
-                .withDetail("mode", info.path("mode").asString())
-                .withDetail("engine", info.path("version").asString())
-                .withDetail("baileys", info.path("baileys").asString())
+                .withDetail("mode", info.mode())
+                .withDetail("engine", info.version())
+                .withDetail("baileys", info.baileys())
                 .withDetail("pid", supervisor.pid());
     }
 }

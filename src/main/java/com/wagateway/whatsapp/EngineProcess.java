@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import com.wagateway.shared.Threads;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -58,10 +59,8 @@ final class EngineProcess {
         pb.environment().put("NODE_ENV", "production");
         Process p = pb.start();
         EngineProcess engine = new EngineProcess(p, json, commandTimeout);
-        Thread out = new Thread(() -> engine.readStdout(onEvent, onRequest), "engine-stdout-" + p.pid());
-        Thread err = new Thread(engine::readStderr, "engine-stderr-" + p.pid());
-        out.setDaemon(true);
-        err.setDaemon(true);
+        Thread out = Threads.daemon(() -> engine.readStdout(onEvent, onRequest), "engine-stdout-" + p.pid());
+        Thread err = Threads.daemon(engine::readStderr, "engine-stderr-" + p.pid());
         out.start();
         err.start();
         p.onExit().thenRun(() -> engine.failPending("engine process exited with code " + p.exitValue()));
@@ -100,14 +99,14 @@ final class EngineProcess {
             }
         } catch (IOException | RuntimeException e) {
             pending.remove(id);
-            reply.completeExceptionally(new EngineException("unavailable", "cannot write to engine: " + e.getMessage()));
+            reply.completeExceptionally(new EngineException.Unavailable("cannot write to engine: " + e.getMessage()));
             return reply;
         }
         reply.orTimeout(commandTimeout.toMillis(), TimeUnit.MILLISECONDS)
                 .whenComplete((r, e) -> pending.remove(id));
         return reply.exceptionallyCompose(e -> CompletableFuture.failedFuture(
                 e instanceof java.util.concurrent.TimeoutException
-                        ? new EngineException("unavailable", "engine did not answer '" + cmd + "' in " + commandTimeout)
+                        ? new EngineException.Unavailable("engine did not answer '" + cmd + "' in " + commandTimeout)
                         : e));
     }
 
@@ -174,7 +173,7 @@ final class EngineProcess {
             f.complete(node.path("result"));
         } else {
             JsonNode err = node.path("error");
-            f.completeExceptionally(new EngineException(err.path("code").asString("internal"),
+            f.completeExceptionally(EngineException.fromReply(err.path("code").asString("internal"),
                     err.path("message").asString("engine error"),
                     err.hasNonNull("statusCode") ? err.get("statusCode").asInt() : null));
         }
@@ -220,7 +219,7 @@ final class EngineProcess {
         for (String id : List.copyOf(pending.keySet())) {
             CompletableFuture<JsonNode> f = pending.remove(id);
             if (f != null) {
-                f.completeExceptionally(new EngineException("unavailable", why));
+                f.completeExceptionally(new EngineException.Unavailable(why));
             }
         }
     }

@@ -1,17 +1,16 @@
 package com.wagateway.whatsapp;
 
-import tools.jackson.databind.JsonNode;
-
 /**
- * Answers requests the engine sends to Java (protocol "Requests"), e.g. Baileys'
- * {@code getMessage}. Called on a small worker pool, never on the event thread; the engine gives
- * up after 5 s, so implementations answer from the database directly.
+ * Answers requests the engine sends to Java (protocol "Requests"). Called on a small worker pool,
+ * never on the event thread; the engine gives up after 5 s, so implementations answer from the
+ * database directly.
  */
 public interface EngineRequestHandler {
 
     /**
-     * Returns the {@code result} object for the {@code respond} command, or null when the answer
-     * is "nothing" (unknown request or unknown message).
+     * Baileys' {@code getMessage}: a recipient asked for one of our messages again (retry
+     * receipt). Returns the content stored for WhatsApp id {@code messageId} on this connection
+     * (JSON text, as the {@code send} result or mapped message gave it), or null when unknown.
      */
-    JsonNode handle(String request, String connectionId, JsonNode data);
+    String storedContent(String connectionId, String messageId);
 }

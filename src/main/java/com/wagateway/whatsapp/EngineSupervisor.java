@@ -1,6 +1,8 @@
 package com.wagateway.whatsapp;
 
 import com.wagateway.config.GatewayProperties;
+import com.wagateway.shared.Json;
+import com.wagateway.shared.Threads;
 import java.io.IOException;
 import java.nio.file.Files;
 import com.wagateway.shared.Backoff;
@@ -34,24 +36,24 @@ import tools.jackson.databind.node.ObjectNode;
  * message events that queued up meanwhile are handed over together (see {@link EventDispatcher}).
  */
 @Component
-public class EngineSupervisor implements EngineClient, SmartLifecycle {
+public class EngineSupervisor implements EngineClient, RawEngineCommands, SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(EngineSupervisor.class);
     static final int PROTOCOL_VERSION = 1;
 
     private final GatewayProperties props;
     private final ObjectProvider<EngineRequestHandler> requestHandlers;
-    private final ExecutorService requests = Executors.newFixedThreadPool(2, r -> daemon(r, "engine-requests"));
-    private final JsonMapper json = JsonMapper.builder().build();
+    private final ExecutorService requests = Executors.newFixedThreadPool(2, Threads.named("engine-requests"));
+    private final JsonMapper json = Json.MAPPER;
     private final EventDispatcher dispatcher;
-    private final ScheduledExecutorService restarts = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "engine-supervisor"));
+    private final ScheduledExecutorService restarts = Executors.newSingleThreadScheduledExecutor(Threads.named("engine-supervisor"));
 
     private volatile EngineProcess current;
     private volatile boolean available;
     private volatile boolean running;
     private volatile boolean everStarted;
     private volatile Instant startedAt;
-    private volatile JsonNode info;
+    private volatile EngineInfo info;
     private int failures;
 
     public EngineSupervisor(GatewayProperties props, ObjectProvider<EngineListener> listeners,
@@ -124,7 +126,8 @@ public class EngineSupervisor implements EngineClient, SmartLifecycle {
         current = p;
         p.onExit().thenAccept(proc -> onExit(p, proc.exitValue()));
         try {
-            info = p.send("hello", helloArgs()).get(props.engine().commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            info = EngineInfo.from(p.send("hello", helloArgs())
+                    .get(props.engine().commandTimeout().toMillis(), TimeUnit.MILLISECONDS));
         } catch (Exception e) {
             log.error("engine handshake failed: {}", rootMessage(e));
             p.shutdown(Duration.ofSeconds(2));
@@ -134,8 +137,7 @@ public class EngineSupervisor implements EngineClient, SmartLifecycle {
         available = true;
         boolean restart = everStarted;
         everStarted = true;
-        log.info("engine started: pid {}, mode {}, baileys {}", p.pid(), info.path("mode").asString(),
-                info.path("baileys").asString());
+        log.info("engine started: pid {}, mode {}, baileys {}", p.pid(), info.mode(), info.baileys());
         dispatcher.toEach(l -> l.onEngineStarted(restart));
     }
 
@@ -198,8 +200,9 @@ public class EngineSupervisor implements EngineClient, SmartLifecycle {
 
     /**
      * Answers an engine request (e.g. {@code getMessage}) off the event thread, so a database
-     * lookup never delays events. A request without a handler, or whose handler fails, is
-     * answered with a null result — the engine then tells Baileys "nothing", as the protocol says.
+     * lookup never delays events. An unknown request, a request without a handler, or one whose
+     * handler fails, is answered with a null result — the engine then tells Baileys "nothing", as
+     * the protocol says. A {@code getMessage} for an unknown message is {@code {"message":null}}.
      */
     private void submitRequest(JsonNode line) {
         String requestId = line.path("id").asString("");
@@ -211,7 +214,7 @@ public class EngineSupervisor implements EngineClient, SmartLifecycle {
                 EngineRequestHandler handler = requestHandlers.getIfAvailable();
                 if (handler != null && connectionId != null) {
                     try {
-                        result = handler.handle(request, connectionId, line.path("data"));
+                        result = answer(handler, request, connectionId, line.path("data"));
                     } catch (RuntimeException e) {
                         log.warn("[{}] engine request '{}' failed: {}", connectionId, request, e.getMessage());
                     }
@@ -229,54 +232,90 @@ public class EngineSupervisor implements EngineClient, SmartLifecycle {
         }
     }
 
-    // ---- EngineClient ----
+    /** The {@code result} of a request, built from the handler's typed answer; null for an unknown request. */
+    private JsonNode answer(EngineRequestHandler handler, String request, String connectionId, JsonNode data) {
+        if (!"getMessage".equals(request)) {
+            return null;
+        }
+        String id = data.path("key").path("id").asString(null);
+        String content = id == null ? null : handler.storedContent(connectionId, id);
+        ObjectNode result = json.createObjectNode();
+        result.set("message", content == null ? null : json.readTree(content));
+        return result;
+    }
+
+    // ---- EngineClient: typed commands, translated to the protocol here and in EngineCommands ----
 
     @Override
-    public CompletableFuture<JsonNode> start(String connectionId) {
-        return command("start", connectionId, null);
+    public CompletableFuture<Void> start(String connectionId) {
+        return done(command("start", connectionId, null));
     }
 
     @Override
-    public CompletableFuture<JsonNode> stop(String connectionId) {
-        return command("stop", connectionId, null);
+    public CompletableFuture<Void> stop(String connectionId) {
+        return done(command("stop", connectionId, null));
     }
 
     @Override
-    public CompletableFuture<JsonNode> logout(String connectionId) {
-        return command("logout", connectionId, null);
+    public CompletableFuture<Void> logout(String connectionId) {
+        return done(command("logout", connectionId, null));
     }
 
     @Override
-    public CompletableFuture<JsonNode> purge(String connectionId) {
-        return command("purge", connectionId, null);
+    public CompletableFuture<Void> purge(String connectionId) {
+        return done(command("purge", connectionId, null));
     }
 
     @Override
-    public CompletableFuture<JsonNode> sandboxScan(String connectionId, String phone, String name) {
+    public CompletableFuture<Void> sandboxScan(String connectionId, String phone, String name) {
         ObjectNode a = json.createObjectNode();
         a.put("phone", phone);
         if (name != null) {
             a.put("name", name);
         }
-        return command("sandbox.scan", connectionId, a);
+        return done(command("sandbox.scan", connectionId, a));
     }
 
     @Override
-    public CompletableFuture<JsonNode> sandboxDrop(String connectionId, int code) {
+    public CompletableFuture<Void> sandboxDrop(String connectionId, int code) {
         ObjectNode a = json.createObjectNode();
         a.put("code", code);
-        return command("sandbox.drop", connectionId, a);
+        return done(command("sandbox.drop", connectionId, a));
     }
 
     @Override
-    public CompletableFuture<JsonNode> send(String connectionId, ObjectNode args) {
-        return command("send", connectionId, args);
+    public CompletableFuture<EngineCommands.Sent> send(String connectionId, EngineCommands.Send message) {
+        return command("send", connectionId, message.toArgs()).thenApply(EngineCommands.Sent::from);
     }
 
     @Override
-    public CompletableFuture<JsonNode> historyFetch(String connectionId, ObjectNode args) {
-        return command("history.fetch", connectionId, args);
+    public CompletableFuture<Void> historyFetch(String connectionId, EngineCommands.HistoryFetch request) {
+        return done(command("history.fetch", connectionId, request.toArgs()));
     }
+
+    @Override
+    public CompletableFuture<EngineCommands.InboundSent> sandboxInbound(String connectionId,
+                                                                        EngineCommands.SandboxInbound message) {
+        return command("sandbox.inbound", connectionId, message.toArgs()).thenApply(EngineCommands.InboundSent::from);
+    }
+
+    @Override
+    public CompletableFuture<Void> sandboxReceipt(String connectionId, String providerMessageId, String status) {
+        ObjectNode a = json.createObjectNode();
+        a.put("providerMessageId", providerMessageId);
+        a.put("status", status);
+        return done(command("sandbox.receipt", connectionId, a));
+    }
+
+    @Override
+    public CompletableFuture<Integer> sandboxFail(String connectionId, int count, int code) {
+        ObjectNode a = json.createObjectNode();
+        a.put("count", count);
+        a.put("code", code);
+        return command("sandbox.fail", connectionId, a).thenApply(r -> r.path("pending").asInt());
+    }
+
+    // ---- RawEngineCommands (tests and benchmark only) ----
 
     @Override
     public CompletableFuture<JsonNode> sandbox(String cmd, String connectionId, ObjectNode args) {
@@ -293,8 +332,8 @@ public class EngineSupervisor implements EngineClient, SmartLifecycle {
         return available;
     }
 
-    /** Handshake result of the running engine (mode, versions, pid), or null. */
-    public JsonNode info() {
+    /** Handshake result of the running engine (mode, versions), or null. */
+    public EngineInfo info() {
         return available ? info : null;
     }
 
@@ -307,7 +346,7 @@ public class EngineSupervisor implements EngineClient, SmartLifecycle {
     private CompletableFuture<JsonNode> command(String cmd, String connectionId, ObjectNode extra) {
         EngineProcess p = current;
         if (!available || p == null) {
-            return CompletableFuture.failedFuture(new EngineException("unavailable", "the engine process is not running"));
+            return CompletableFuture.failedFuture(new EngineException.Unavailable("the engine process is not running"));
         }
         ObjectNode a = extra != null ? extra : json.createObjectNode();
         a.put("connectionId", connectionId);
@@ -322,9 +361,8 @@ public class EngineSupervisor implements EngineClient, SmartLifecycle {
         return t.getMessage();
     }
 
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
+    /** A command whose result carries nothing the caller needs (only success or failure). */
+    private static CompletableFuture<Void> done(CompletableFuture<JsonNode> reply) {
+        return reply.thenApply(r -> null);
     }
 }

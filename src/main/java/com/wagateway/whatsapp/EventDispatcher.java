@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import com.wagateway.shared.Threads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -41,11 +42,7 @@ final class EventDispatcher {
     private static final long RETRY_MAX_MS = 5_000;
 
     private final ObjectProvider<EngineListener> listenerBeans;
-    private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "engine-events");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService thread = Executors.newSingleThreadExecutor(Threads.named("engine-events"));
     private final LinkedBlockingQueue<JsonNode> pending = new LinkedBlockingQueue<>(CAPACITY);
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final Predicate<Throwable> retryable;

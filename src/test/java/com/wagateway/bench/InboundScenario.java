@@ -5,7 +5,7 @@ import com.wagateway.messaging.MessageEvents;
 import com.wagateway.support.ApiClient;
 import com.wagateway.support.GatewayHarness;
 import com.wagateway.support.WebhookReceiver;
-import com.wagateway.whatsapp.EngineClient;
+import com.wagateway.whatsapp.RawEngineCommands;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -141,7 +141,7 @@ final class InboundScenario {
     private static Flood flood(GatewayHarness gw, List<String> ids, int perConnection, int batch,
                                AtomicReference<Flood> current, WebhookReceiver receiver, boolean webhooks) {
         int receivedBefore = receiver.accepted().size();
-        EngineClient engine = gw.bean(EngineClient.class);
+        RawEngineCommands engine = gw.bean(RawEngineCommands.class);
         Flood f = new Flood(perConnection * ids.size());
         current.set(f);
         f.startNanos = System.nanoTime();

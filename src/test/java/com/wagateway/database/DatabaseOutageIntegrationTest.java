@@ -6,7 +6,7 @@ import com.wagateway.messaging.MessageEvents;
 import com.wagateway.support.ApiClient;
 import com.wagateway.support.GatewayHarness;
 import com.wagateway.support.WebhookReceiver;
-import com.wagateway.whatsapp.EngineClient;
+import com.wagateway.whatsapp.RawEngineCommands;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +44,7 @@ class DatabaseOutageIntegrationTest {
                     firstStored.countDown();
                 }
             });
-            EngineClient engine = gw.bean(EngineClient.class);
+            RawEngineCommands engine = gw.bean(RawEngineCommands.class);
             var args = engine.newArgs();
             args.put("count", FLOOD);
             args.put("batch", 1);

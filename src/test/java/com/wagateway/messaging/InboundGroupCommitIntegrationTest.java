@@ -82,7 +82,7 @@ class InboundGroupCommitIntegrationTest {
         List<EngineEvent> group = List.of(
                 upsert(GROUPED, msg("Q1", "923001110009", "text", "before")),
                 // a connection deleted meanwhile: its LID pair violates the foreign key
-                new EngineEvent.LidMappings("gone_connection",
+                EngineEvent.LidMappings.from("gone_connection",
                         JSON.readTree("{\"mappings\":[{\"lid\":\"1@lid\",\"pn\":\"923001110009@s.whatsapp.net\"}]}")),
                 upsert(GROUPED, msg("Q2", "923001110009", "text", "after")));
 
@@ -105,7 +105,7 @@ class InboundGroupCommitIntegrationTest {
         return List.of(
                 upsert(id, msg("P1", a, "text", "hello"), msg("P2", a, "text", "second")),
                 upsert(id, msg("P3", b, "text", "other chat")),
-                new EngineEvent.LidMappings(id, JSON.readTree("{\"mappings\":[{\"lid\":\"77@lid\",\"pn\":\"" + a + "@s.whatsapp.net\"}]}")),
+                EngineEvent.LidMappings.from(id, JSON.readTree("{\"mappings\":[{\"lid\":\"77@lid\",\"pn\":\"" + a + "@s.whatsapp.net\"}]}")),
                 upsert(id, msg("P4", a, "undecryptable", null), edit("E1", a, "P1", "hello, edited")),
                 upsert(id, msg("P4", a, "text", "now readable")),
                 upsert(id, msg("P2", a, "text", "second"), msg("P5", a, "text", "fifth")));
@@ -116,7 +116,7 @@ class InboundGroupCommitIntegrationTest {
         for (JsonNode m : messages) {
             list.append(list.isEmpty() ? "" : ",").append(m);
         }
-        return new EngineEvent.MessagesUpserted(connectionId, JSON.readTree("{\"type\":\"notify\",\"messages\":[" + list + "]}"));
+        return EngineEvent.MessagesUpserted.from(connectionId, JSON.readTree("{\"type\":\"notify\",\"messages\":[" + list + "]}"));
     }
 
     static JsonNode msg(String id, String from, String type, String text) {

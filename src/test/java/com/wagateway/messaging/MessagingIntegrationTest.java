@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.wagateway.support.ApiClient;
 import com.wagateway.support.GatewayHarness;
-import com.wagateway.whatsapp.EngineClient;
+import com.wagateway.whatsapp.RawEngineCommands;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -183,7 +183,7 @@ class MessagingIntegrationTest {
     @Test
     void getMessageIsServedFromStoredContent() {
         JsonNode sent = gw.post("/api/send-message", body(PEER, "retry me", "getmsg-1")).json();
-        EngineClient engine = gw.bean(EngineClient.class);
+        RawEngineCommands engine = gw.bean(RawEngineCommands.class);
         var args = engine.newArgs();
         args.put("providerMessageId", sent.path("provider_message_id").asString());
         JsonNode r = engine.sandbox("retryRequest", ID, args).join();

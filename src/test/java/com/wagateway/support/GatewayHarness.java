@@ -236,7 +236,7 @@ public final class GatewayHarness implements AutoCloseable {
 
     /** How often the simulated WhatsApp server relayed this message id (engine {@code sandbox.sent}). */
     public int sandboxSentCount(String connectionId, String providerMessageId) {
-        com.wagateway.whatsapp.EngineClient engine = bean(com.wagateway.whatsapp.EngineClient.class);
+        com.wagateway.whatsapp.RawEngineCommands engine = bean(com.wagateway.whatsapp.RawEngineCommands.class);
         int n = 0;
         for (JsonNode m : engine.sandbox("sent", connectionId, engine.newArgs()).join().path("messages")) {
             if (providerMessageId.equals(m.path("id").asString())) {

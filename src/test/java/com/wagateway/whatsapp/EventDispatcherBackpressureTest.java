@@ -42,7 +42,7 @@ class EventDispatcherBackpressureTest {
                 if (databaseDown.get()) {
                     throw new Unreachable();
                 }
-                stored.add(((EngineEvent.MessagesUpserted) event).data().path("n").asString());
+                stored.add(((EngineEvent.MessagesUpserted) event).messages().get(0).id());
             }
         };
         StaticListableBeanFactory beans = new StaticListableBeanFactory();
@@ -83,7 +83,7 @@ class EventDispatcherBackpressureTest {
     }
 
     static JsonNode line(int n) {
-        return JSON.readTree("{\"type\":\"event\",\"event\":\"messages.upsert\",\"connectionId\":\"c\",\"data\":{\"n\":\"" + n + "\"}}");
+        return JSON.readTree("{\"type\":\"event\",\"event\":\"messages.upsert\",\"connectionId\":\"c\",\"data\":{\"messages\":[{\"key\":{\"id\":\"" + n + "\"}}]}}");
     }
 
     /** Waits until the reader thread waits (in the queue's timed offer) — a positive signal, no sleep-and-hope. */

@@ -10,13 +10,9 @@ import com.wagateway.webhooks.WebhookService;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /** Request and response bodies of the webhook endpoints. Secrets appear only where they were just made. */
 public final class WebhookDtos {
-
-    private static final JsonMapper JSON = Json.MAPPER;
 
     private WebhookDtos() {
     }
@@ -64,11 +60,11 @@ public final class WebhookDtos {
     @io.swagger.v3.oas.annotations.media.Schema(name = "WebhookLogEntry")
     public record LogEntry(long id, @NeverNull UUID eventId, @NeverNull String eventType, String url, int attempt, @NeverNull String state, String eventState,
                            Integer responseStatus, String responseBody, Integer latencyMs, String error,
-                           Instant nextAttemptAt, boolean test, @NeverNull Instant createdAt, JsonNode requestPayload) {
+                           Instant nextAttemptAt, boolean test, @NeverNull Instant createdAt, Json.Value requestPayload) {
         static LogEntry from(WebhookRepository.LogRow r) {
             return new LogEntry(r.id(), r.eventId(), r.eventType(), r.url(), r.attempt(), r.state(), r.eventState(),
                     r.responseStatus(), r.responseBody(), r.latencyMs(), r.error(), r.nextAttemptAt(), r.test(),
-                    r.createdAt(), JSON.readTree(r.requestPayload()));
+                    r.createdAt(), Json.Value.parse(r.requestPayload()));
         }
     }
 
