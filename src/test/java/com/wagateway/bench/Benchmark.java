@@ -33,12 +33,23 @@ public final class Benchmark {
     /** Runs all scenarios and writes the results; returns them. */
     static Map<String, Object> run(BenchConfig c) throws Exception {
         Path dataDir = GatewayHarness.tempDataDir("bench");
+        EmulatorProcess emulator = "emulator".equals(c.socket()) ? EmulatorProcess.start(dataDir.resolve("emulator-process")) : null;
         Map<String, String> settings = settings(dataDir);
+        if (emulator != null) {
+            settings.put("gateway.engine.sandbox.socket", "emulator");
+            settings.put("gateway.engine.sandbox.emulator-url", emulator.url());
+            // a burst is one engine command answered when the device acknowledged every message;
+            // with Signal decryption a connection's share of the flood takes longer than 30 s
+            settings.put("gateway.engine.command-timeout", "300s");
+        } else {
+            settings.put("gateway.engine.sandbox.socket", "simulated");
+        }
         GatewayHarness[] gw = {GatewayHarness.start(settings)};
         Map<String, Object> results = new LinkedHashMap<>();
         results.put("started_at", Instant.now().toString());
         results.put("machine", machine());
         results.put("config", c);
+        results.put("socket", c.socket());
         try {
             if (c.includes("inbound")) {
                 results.put("inbound", InboundScenario.run(gw[0], c));
@@ -53,7 +64,7 @@ public final class Benchmark {
                 results.put("webhooks", WebhookScenario.run(gw[0], c));
             }
             if (c.includes("connections")) {
-                results.put("connections", ConnectionsScenario.run(gw[0], c, () -> {
+                results.put("connections", ConnectionsScenario.run(gw[0], c, emulator, () -> {
                     gw[0].close();
                     gw[0] = GatewayHarness.start(settings);
                     return gw[0];
@@ -61,6 +72,9 @@ public final class Benchmark {
             }
         } finally {
             gw[0].close();
+            if (emulator != null) {
+                emulator.close();
+            }
         }
         results.put("finished_at", Instant.now().toString());
         write(c.out(), results);
@@ -68,7 +82,7 @@ public final class Benchmark {
     }
 
     /**
-     * Sandbox engine, pacing off, no automatic receipts or history (they would add noise), quiet
+     * Sandbox engine (the socket is set by {@link #run}), pacing off, no automatic receipts or history (they would add noise), quiet
      * logs. The embedded database unless {@code DATABASE_URL} names one (it should be empty: the
      * run adds users, connections and messages).
      */
@@ -92,6 +106,7 @@ public final class Benchmark {
     static Map<String, Object> machine() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("cores", Runtime.getRuntime().availableProcessors());
+        m.put("load_average_at_start", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         m.put("max_heap_mb", Runtime.getRuntime().maxMemory() / 1024 / 1024);
         m.put("java", System.getProperty("java.version"));
         m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
