@@ -56,6 +56,8 @@ final class BenchReport {
             row(b, "connections", "Java heap KB / connection (after GC)" + at, m.path("java_heap_kb_per_connection").asString(), "small");
             row(b, "connections", "engine RSS KB / connection" + at + " (engine total MB)",
                     m.path("engine_rss_kb_per_connection").asString() + " (" + m.path("engine_rss_mb_total").asString() + ")", "small");
+            row(b, "connections", "engine V8 heap in use / limit MB" + at,
+                    m.path("engine_heap_used_mb").asString() + " / " + m.path("engine_heap_limit_mb").asString(), "");
             if (m.has("emulator_rss_kb_per_connection")) {
                 row(b, "connections", "emulator RSS KB / connection" + at + ", not the gateway's (emulator total MB)",
                         m.path("emulator_rss_kb_per_connection").asString() + " (" + m.path("emulator_rss_mb_total").asString() + ")", "");

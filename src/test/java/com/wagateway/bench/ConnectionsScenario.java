@@ -70,6 +70,7 @@ final class ConnectionsScenario {
                     m.put("emulator_rss_kb_per_connection", Stats.round((e - emulatorBefore) / 1024.0 / checkpoint));
                     m.put("emulator_rss_mb_total", Stats.round(e / 1024.0 / 1024.0));
                 }
+                m.putAll(engineHeap(gw, "bench_c_0"));
                 memory.add(m);
                 paused += System.nanoTime() - measuring;
             }
@@ -111,6 +112,20 @@ final class ConnectionsScenario {
             GatewayHarness.sleep(200);
         }
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    /**
+     * The engine's V8 heap in use and its limit (engine command {@code sandbox.memory}, named by
+     * one open connection): how close the sockets bring the engine to the limit its flags set.
+     */
+    static Map<String, Object> engineHeap(GatewayHarness gw, String connectionId) {
+        com.wagateway.whatsapp.EngineClient engine = gw.bean(com.wagateway.whatsapp.EngineClient.class);
+        tools.jackson.databind.JsonNode m = engine.sandbox("memory", connectionId, engine.newArgs()).join();
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("engine_heap_used_mb", Stats.round(m.path("heapUsed").asLong() / 1024.0 / 1024.0));
+        r.put("engine_heap_limit_mb", Stats.round(m.path("heapLimit").asLong() / 1024.0 / 1024.0));
+        r.put("engine_external_mb", Stats.round(m.path("external").asLong() / 1024.0 / 1024.0));
+        return r;
     }
 
     /** The engine process's resident set in bytes (Linux /proc), or 0 when unknown. */

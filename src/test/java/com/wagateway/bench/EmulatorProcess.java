@@ -37,7 +37,9 @@ final class EmulatorProcess implements AutoCloseable {
     static EmulatorProcess start(Path dataDir) throws IOException {
         Files.createDirectories(dataDir);
         Path whatsapp = Path.of("whatsapp").toAbsolutePath();
-        ProcessBuilder pb = new ProcessBuilder(List.of("node", "emulator/server.js", "--port", "0",
+        // the same node as the engine's (NODE_BINARY: e.g. a wrapper adding --cpu-prof for profiling)
+        String node = System.getenv().getOrDefault("NODE_BINARY", "node");
+        ProcessBuilder pb = new ProcessBuilder(List.of(node, "emulator/server.js", "--port", "0",
                 "--data", dataDir.toAbsolutePath().toString(), "--delivery-delay-ms", "none"))
                 .directory(whatsapp.toFile())
                 .redirectError(dataDir.resolve("emulator.stderr.log").toFile());
