@@ -93,13 +93,13 @@ record BenchConfig(int connections, int inbound, int inboundBatch, int sendRate,
 
     /**
      * The full run on the real socket. Sized for it (docs/benchmarks.md): every inbound message is
-     * Signal-decrypted by Baileys, every ramp connection pairs for real, so 10,000 inbound messages
-     * and 1,000 connections (memory taken at 100 and 1,000) instead of the simulated socket's
-     * 50,000 and 5,000 (reproduce those with {@code --socket=simulated --inbound=50000
-     * --ramp-connections=5000}).
+     * Signal-decrypted by Baileys, every send Signal-encrypted, every ramp connection pairs for
+     * real, so 10,000 inbound messages, 100 sends/s offered and 1,000 connections (memory taken at
+     * 100 and 1,000) instead of the simulated socket's 50,000, 1,000/s and 5,000 (reproduce those
+     * with {@code --socket=simulated --inbound=50000 --send-rate=1000 --ramp-connections=5000}).
      */
     static BenchConfig full() {
-        return new BenchConfig(10, 10_000, 50, 1000, 10, 32, 20_000, 1_000, List.of(100, 1_000), 100, 3,
+        return new BenchConfig(10, 10_000, 50, 100, 10, 32, 20_000, 1_000, List.of(100, 1_000), 100, 3,
                 Path.of("target", "bench"), Set.of(), "emulator");
     }
 
