@@ -65,6 +65,8 @@ final class EmulatorProcess implements AutoCloseable {
             p.destroyForcibly();
             throw new IOException("the emulator did not start (see " + logDir.resolve("emulator.stderr.log") + "): " + line);
         }
+        // an interrupted benchmark (Ctrl-C) must not leave the emulator running
+        Runtime.getRuntime().addShutdownHook(new Thread(p::destroy, "bench-emulator-stop"));
         return new EmulatorProcess(p, line.trim());
     }
 
