@@ -49,7 +49,7 @@ final class ConnectionsScenario {
                 for (; linked < checkpoint; linked++) {
                     String id = "bench_c_" + linked;
                     String phone = "92348" + String.format("%07d", linked);
-                    links.add(pool.submit(() -> gw.link(id, phone)));
+                    links.add(pool.submit(() -> gw.link(id, phone, java.time.Duration.ofSeconds(120))));
                 }
                 for (Future<?> f : links) {
                     f.get();
