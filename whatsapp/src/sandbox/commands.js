@@ -1,4 +1,5 @@
 import { isSendableJid, MESSAGE_ID_RE } from '../content.js'
+import { getHeapStatistics } from 'node:v8'
 import { EngineError } from '../errors.js'
 
 /*
@@ -88,6 +89,17 @@ export function sandboxCommands ({ settings, registry }) {
       const batch = intArg(args.batch ?? 1, 'batch', 1, 1000)
       const senders = intArg(args.senders ?? 100, 'senders', 1, 1000000)
       return controls(args.connectionId).burst({ count, batch, senders })
+    }),
+
+    /**
+     * Benchmarks: the engine process's memory (bytes; process.memoryUsage() and V8's heap limit),
+     * so a benchmark can tell how close its sockets bring the engine to the heap limit. Named
+     * by one open sandbox connection like every sandbox command; the figures are the process's.
+     */
+    'sandbox.memory': spec((args) => {
+      controls(args.connectionId)
+      const m = process.memoryUsage()
+      return { rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers, heapLimit: getHeapStatistics().heap_size_limit }
     }),
 
     /** Test-only: every message of this account the emulator's contacts decrypted, with how many times. */

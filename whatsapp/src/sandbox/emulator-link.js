@@ -30,6 +30,11 @@ import { mediaHostsFor } from '../media-hosts.js'
 
 /** How long one control request to a standalone emulator may take (a scan waits for the companion). */
 const CONTROL_TIMEOUT_MS = 30000
+/**
+ * A benchmark burst answers once the device acknowledged every message: with Signal decryption
+ * a connection's share of a flood takes longer than 30 s. Below fetch's 300 s headers timeout.
+ */
+const BURST_TIMEOUT_MS = 280000
 
 /**
  * Opens the link for these sandbox settings (socket mode "emulator").
@@ -94,15 +99,15 @@ async function ownLink (sandbox, log) {
 async function standaloneLink (wsUrl, explicit) {
   const u = new URL(wsUrl)
   const base = `${u.protocol === 'wss:' ? 'https' : 'http'}://${u.host}`
-  /** @param {string} method @param {string} path @param {object} [body] */
-  const call = async (method, path, body) => {
+  /** @param {string} method @param {string} path @param {object} [body] @param {number} [timeoutMs] */
+  const call = async (method, path, body, timeoutMs = CONTROL_TIMEOUT_MS) => {
     let res
     try {
       res = await fetch(base + path, {
         method,
         headers: body ? { 'content-type': 'application/json' } : {},
         body: body ? JSON.stringify(body) : undefined,
-        signal: AbortSignal.timeout(CONTROL_TIMEOUT_MS)
+        signal: AbortSignal.timeout(timeoutMs)
       })
     } catch (err) {
       throw new EngineError('internal', `emulator at ${base} unreachable: ${/** @type {Error} */ (err).message}`)
@@ -132,7 +137,7 @@ async function standaloneLink (wsUrl, explicit) {
       receipt: (phone, r) => call('POST', '/control/receipt', stripUndefined({ phone, ...r })),
       fail: (phone, f) => call('POST', '/control/fail', { phone, ...f }),
       retryRequest: (phone, r) => call('POST', '/control/retry-request', stripUndefined({ phone, ...r })),
-      burst: (phone, b) => call('POST', '/control/burst', stripUndefined({ phone, ...b })),
+      burst: (phone, b) => call('POST', '/control/burst', stripUndefined({ phone, ...b }), BURST_TIMEOUT_MS),
       sent: async (phone) => (await call('GET', `/control/sent/${phone}`)).messages
     },
     socketConfig: {},

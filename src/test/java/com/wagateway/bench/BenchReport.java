@@ -22,6 +22,7 @@ final class BenchReport {
         JsonNode conn = r.path("connections");
         JsonNode idem = r.path("idempotency");
         StringBuilder b = new StringBuilder();
+        b.append("Sandbox socket: ").append(r.path("socket").asString("simulated")).append("\n\n");
         b.append("| scenario | measure | result | target |\n|---|---|---|---|\n");
         row(b, "inbound", in.path("messages").asInt() + " msgs over " + in.path("connections").asInt()
                 + " connections, webhooks delivered meanwhile: messages/s end to end", in.path("messages_per_second").asString(), ">= 10,000");
@@ -50,8 +51,18 @@ final class BenchReport {
         row(b, "webhooks", "backlog of " + wh.path("backlog_events").asInt() + " after an outage: seconds to drain",
                 wh.path("backlog_drain_seconds").asString(), "");
         row(b, "connections", conn.path("connections").asInt() + " ready: ramp seconds", conn.path("ramp_seconds_all_ready").asString(), "");
-        row(b, "connections", "Java heap KB / connection (after GC)", conn.path("java_heap_kb_per_connection").asString(), "small");
-        row(b, "connections", "engine RSS KB / connection", conn.path("engine_rss_kb_per_connection").asString(), "small");
+        for (JsonNode m : conn.path("memory")) {
+            String at = " at " + m.path("connections").asInt() + " connections";
+            row(b, "connections", "Java heap KB / connection (after GC)" + at, m.path("java_heap_kb_per_connection").asString(), "small");
+            row(b, "connections", "engine RSS KB / connection" + at + " (engine total MB)",
+                    m.path("engine_rss_kb_per_connection").asString() + " (" + m.path("engine_rss_mb_total").asString() + ")", "small");
+            row(b, "connections", "engine V8 heap in use / limit MB" + at,
+                    m.path("engine_heap_used_mb").asString() + " / " + m.path("engine_heap_limit_mb").asString(), "");
+            if (m.has("emulator_rss_kb_per_connection")) {
+                row(b, "connections", "emulator RSS KB / connection" + at + ", not the gateway's (emulator total MB)",
+                        m.path("emulator_rss_kb_per_connection").asString() + " (" + m.path("emulator_rss_mb_total").asString() + ")", "");
+            }
+        }
         row(b, "connections", "service restart until all ready (RESTORE_PER_SECOND=" + conn.path("restore_per_second").asString()
                 + "), seconds", conn.path("restart_seconds_until_all_ready").asString(),
                 "<= 60 s for 5,000");

@@ -11,7 +11,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The benchmark at tiny sizes, so the command cannot rot. It checks that every scenario ran and
  * counted what it should (all messages stored, one send for one id, every event delivered, every
- * connection back after the restart) — never how fast: speed is measured by bench/run, not asserted.
+ * connection back after the restart, memory taken at each checkpoint) — never how fast: speed is measured by bench/run, not asserted.
  */
 class BenchmarkSmokeTest {
 
@@ -32,5 +32,15 @@ class BenchmarkSmokeTest {
         assertThat(r.path("connections").path("ready_after_restart").asLong())
                 .isEqualTo(r.path("connections").path("ready_connections_before_restart").asLong());
         assertThat(results).containsKeys("machine", "config");
+        // on the real socket against a standalone emulator, with memory taken at each checkpoint
+        assertThat(r.path("socket").asString()).isEqualTo("emulator");
+        JsonNode memory = r.path("connections").path("memory");
+        assertThat(memory.size()).isEqualTo(c.memoryAt().size());
+        for (JsonNode m : memory) {
+            assertThat(m.path("engine_heap_used_mb").asDouble()).isPositive();
+            assertThat(m.path("engine_heap_limit_mb").asDouble()).isGreaterThan(m.path("engine_heap_used_mb").asDouble());
+            assertThat(m.path("engine_rss_mb_total").asDouble()).isPositive();
+            assertThat(m.path("emulator_rss_mb_total").asDouble()).isPositive();
+        }
     }
 }

@@ -207,6 +207,11 @@ public final class GatewayHarness implements AutoCloseable {
 
     /** Creates (if needed), connects and links {@code id} with the simulated phone {@code phone}; returns when ready. */
     public JsonNode link(String id, String phone) {
+        return link(id, phone, Duration.ofSeconds(15));
+    }
+
+    /** {@link #link(String, String)}, waiting up to {@code readyWithin} for ready (benchmarks on a loaded machine). */
+    public JsonNode link(String id, String phone, Duration readyWithin) {
         ApiClient.Response qr = get("/api/get-qr/" + id);
         if (!"qr_ready".equals(qr.json().path("status").asString())) {
             throw new AssertionError("no QR for " + id + ": " + qr.raw());
@@ -215,7 +220,7 @@ public final class GatewayHarness implements AutoCloseable {
         if (scan.status() != 200) {
             throw new AssertionError("scan failed: " + scan.raw());
         }
-        return awaitStatus(id, "ready", Duration.ofSeconds(15));
+        return awaitStatus(id, "ready", readyWithin);
     }
 
     /**
