@@ -119,7 +119,7 @@ final class ConnectionsScenario {
      * one open connection): how close the sockets bring the engine to the limit its flags set.
      */
     static Map<String, Object> engineHeap(GatewayHarness gw, String connectionId) {
-        com.wagateway.whatsapp.EngineClient engine = gw.bean(com.wagateway.whatsapp.EngineClient.class);
+        com.wagateway.whatsapp.RawEngineCommands engine = gw.bean(com.wagateway.whatsapp.RawEngineCommands.class);
         tools.jackson.databind.JsonNode m = engine.sandbox("memory", connectionId, engine.newArgs()).join();
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("engine_heap_used_mb", Stats.round(m.path("heapUsed").asLong() / 1024.0 / 1024.0));
