@@ -5,7 +5,7 @@ import com.wagateway.services.SandboxPhone;
 import java.util.Map;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import com.wagateway.security.Caller;
+import com.wagateway.domain.Caller;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;

@@ -1,5 +1,6 @@
 package com.wagateway.services;
 
+import com.wagateway.domain.ConnectionStatus;
 import com.wagateway.database.ConnectionRepository;
 import com.wagateway.database.ConnectionRow;
 import com.wagateway.services.ConnectionStateMachine.Rule;

@@ -1,6 +1,6 @@
 package com.wagateway.services;
 
-import com.wagateway.security.Caller;
+import com.wagateway.domain.Caller;
 import com.wagateway.whatsapp.EngineClient;
 import com.wagateway.whatsapp.EngineCommands;
 import com.wagateway.whatsapp.EngineException;
