@@ -1,6 +1,6 @@
 package com.wagateway.controllers;
 
-import com.wagateway.controllers.dto.ErrorBody;
+import com.wagateway.wire.ErrorBody;
 import com.wagateway.services.ApiException;
 import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
@@ -57,7 +57,7 @@ public class ApiErrorHandler {
             return null;
         }
         String field = jsonPath(m.getPath());
-        if (m instanceof com.wagateway.config.StrictJsonConfig.NulCharacterException) {
+        if (m instanceof com.wagateway.web.StrictJsonConfig.NulCharacterException) {
             return body(400, "invalid_character", field + " must not contain the NUL character (U+0000)", field, req);
         }
         return body(400, "invalid_type", field + " has the wrong JSON type"

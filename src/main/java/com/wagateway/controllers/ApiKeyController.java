@@ -1,7 +1,7 @@
 package com.wagateway.controllers;
 
 import com.wagateway.controllers.dto.AccountDtos;
-import com.wagateway.security.Caller;
+import com.wagateway.domain.Caller;
 import com.wagateway.services.ApiException;
 import com.wagateway.services.ApiKeyService;
 import java.util.List;

@@ -2,7 +2,7 @@ package com.wagateway.controllers;
 
 import com.wagateway.config.GatewayProperties;
 import com.wagateway.controllers.dto.AccountDtos;
-import com.wagateway.security.Caller;
+import com.wagateway.domain.Caller;
 import com.wagateway.security.CallerAuthentication;
 import com.wagateway.services.ApiException;
 import com.wagateway.services.UserService;

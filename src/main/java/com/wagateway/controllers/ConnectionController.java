@@ -1,6 +1,6 @@
 package com.wagateway.controllers;
 
-import com.wagateway.controllers.dto.ConnectionView;
+import com.wagateway.wire.ConnectionView;
 import com.wagateway.controllers.dto.WebhookDtos;
 import com.wagateway.webhooks.WebhookService;
 import com.wagateway.services.ConnectionService;
@@ -8,7 +8,7 @@ import java.util.List;
 import com.wagateway.controllers.dto.Answers;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import org.springframework.http.HttpStatus;
-import com.wagateway.security.Caller;
+import com.wagateway.domain.Caller;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;

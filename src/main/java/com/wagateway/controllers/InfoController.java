@@ -13,7 +13,7 @@ public class InfoController {
      * @param engineMode      {@code baileys} or {@code sandbox} (the dashboard shows the simulated phone in sandbox)
      * @param realtimeEnabled whether {@code POST /api/realtime/token} can succeed
      */
-    public record Info(@com.wagateway.controllers.dto.NeverNull String engineMode, boolean realtimeEnabled) {
+    public record Info(@com.wagateway.wire.NeverNull String engineMode, boolean realtimeEnabled) {
     }
 
     private final GatewayProperties props;

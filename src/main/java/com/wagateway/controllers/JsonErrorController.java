@@ -1,6 +1,6 @@
 package com.wagateway.controllers;
 
-import com.wagateway.controllers.dto.ErrorBody;
+import com.wagateway.wire.ErrorBody;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.boot.webmvc.error.ErrorController;

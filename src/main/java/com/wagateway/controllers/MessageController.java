@@ -6,7 +6,7 @@ import com.wagateway.messaging.MessageReader;
 import com.wagateway.messaging.MessageView;
 import com.wagateway.messaging.SendResponse;
 import com.wagateway.messaging.SendService;
-import com.wagateway.security.Caller;
+import com.wagateway.domain.Caller;
 import com.wagateway.controllers.dto.Answers;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;

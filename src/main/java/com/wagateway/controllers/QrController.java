@@ -1,8 +1,8 @@
 package com.wagateway.controllers;
 
-import com.wagateway.controllers.dto.QrResponse;
+import com.wagateway.wire.QrResponse;
 import com.wagateway.services.ConnectionService;
-import com.wagateway.security.Caller;
+import com.wagateway.domain.Caller;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;

@@ -3,7 +3,7 @@ package com.wagateway.controllers;
 import com.wagateway.config.GatewayProperties;
 import com.wagateway.realtime.RealtimeServer;
 import com.wagateway.realtime.RealtimeTokens;
-import com.wagateway.security.Caller;
+import com.wagateway.domain.Caller;
 import com.wagateway.services.ApiException;
 import java.time.Instant;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -24,7 +24,7 @@ public class RealtimeController {
      * @param namespace always {@code /realtime}
      * @param port      the Socket.IO server's port
      */
-    public record TokenResponse(@com.wagateway.controllers.dto.NeverNull String token, @com.wagateway.controllers.dto.NeverNull Instant expiresAt, String url, @com.wagateway.controllers.dto.NeverNull String namespace, int port) {
+    public record TokenResponse(@com.wagateway.wire.NeverNull String token, @com.wagateway.wire.NeverNull Instant expiresAt, String url, @com.wagateway.wire.NeverNull String namespace, int port) {
     }
 
     private final RealtimeTokens tokens;

@@ -2,10 +2,11 @@ package com.wagateway.controllers;
 
 import com.wagateway.controllers.dto.SandboxRequests;
 import com.wagateway.services.SandboxPhone;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import com.wagateway.security.Caller;
+import com.wagateway.domain.Caller;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -33,7 +34,8 @@ public class SandboxController {
     @ApiResponse(responseCode = "200", description = "OK", useReturnTypeSchema = true)
     @ApiResponse(responseCode = "409", description = "no_qr_showing")
     Map<String, Object> scan(@AuthenticationPrincipal Caller caller, @PathVariable("connection_id") String id, @RequestBody SandboxRequests.Scan body) {
-        return phone.scan(id, body.phone(), body.name(), caller);
+        SandboxPhone.Scanned r = phone.scan(id, body.phone(), body.name(), caller);
+        return Map.of("connection_id", r.connectionId(), "scanned", true, "phone", r.phone());
     }
 
     /** The simulated server closes the socket with a Baileys DisconnectReason code. */
@@ -41,7 +43,8 @@ public class SandboxController {
     @ApiResponse(responseCode = "200", description = "OK", useReturnTypeSchema = true)
     @ApiResponse(responseCode = "409", description = "not_connected")
     Map<String, Object> drop(@AuthenticationPrincipal Caller caller, @PathVariable("connection_id") String id, @RequestBody SandboxRequests.Drop body) {
-        return phone.drop(id, body.code(), caller);
+        SandboxPhone.Dropped r = phone.drop(id, body.code(), caller);
+        return Map.of("connection_id", r.connectionId(), "dropped", true, "code", r.code());
     }
 
     /** A contact sends a message to this connection (stored, webhook, realtime — like a real one). */
@@ -50,7 +53,13 @@ public class SandboxController {
     @ApiResponse(responseCode = "409", description = "the simulated phone refused (sandbox_*)")
     Map<String, Object> inbound(@AuthenticationPrincipal Caller caller, @PathVariable("connection_id") String id,
                                 @RequestBody SandboxRequests.Inbound body) {
-        return phone.inbound(id, body, caller);
+        SandboxPhone.InboundSent r = phone.inbound(id, new SandboxPhone.Inbound(body.from(), body.message(),
+                body.replyToProviderMessageId(), body.type(), body.asLid(), body.pushName(), body.messageId()), caller);
+        Map<String, Object> out = new LinkedHashMap<>(); // ids may be null: Map.of refuses nulls
+        out.put("connection_id", r.connectionId());
+        out.put("provider_message_id", r.providerMessageId());
+        out.put("remote_jid", r.remoteJid());
+        return out;
     }
 
     /** The recipient's phone sends a delivered/read/played receipt for one of our messages. */
@@ -59,13 +68,15 @@ public class SandboxController {
     @ApiResponse(responseCode = "409", description = "the simulated phone refused (sandbox_*)")
     Map<String, Object> receipt(@AuthenticationPrincipal Caller caller, @PathVariable("connection_id") String id,
                                 @RequestBody SandboxRequests.Receipt body) {
-        return phone.receipt(id, body, caller);
+        SandboxPhone.ReceiptSent r = phone.receipt(id, new SandboxPhone.Receipt(body.providerMessageId(), body.status()), caller);
+        return Map.of("connection_id", r.connectionId(), "provider_message_id", r.providerMessageId(), "status", r.status());
     }
 
     /** The next sends fail with a status code (to watch the retry logic). */
     @PostMapping("/fail")
     Map<String, Object> fail(@AuthenticationPrincipal Caller caller, @PathVariable("connection_id") String id,
                              @RequestBody SandboxRequests.Fail body) {
-        return phone.fail(id, body, caller);
+        SandboxPhone.FailuresArmed r = phone.fail(id, new SandboxPhone.Fail(body.count(), body.code()), caller);
+        return Map.of("connection_id", r.connectionId(), "pending_failures", r.pendingFailures());
     }
 }

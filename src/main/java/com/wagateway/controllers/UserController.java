@@ -1,8 +1,8 @@
 package com.wagateway.controllers;
 
 import com.wagateway.controllers.dto.AccountDtos;
-import com.wagateway.security.Caller;
-import com.wagateway.security.Secrets;
+import com.wagateway.domain.Caller;
+import com.wagateway.shared.Secrets;
 import com.wagateway.services.ApiException;
 import com.wagateway.services.UserService;
 import java.util.List;

@@ -1,7 +1,7 @@
 package com.wagateway.controllers;
 
 import com.wagateway.controllers.dto.WebhookDtos;
-import com.wagateway.security.Caller;
+import com.wagateway.domain.Caller;
 import com.wagateway.webhooks.WebhookRepository;
 import com.wagateway.webhooks.WebhookService;
 import com.wagateway.controllers.dto.Answers;

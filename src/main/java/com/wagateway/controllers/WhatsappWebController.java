@@ -1,12 +1,12 @@
 package com.wagateway.controllers;
 
 import com.wagateway.controllers.dto.ConnectionIdRequest;
-import com.wagateway.controllers.dto.ConnectionView;
-import com.wagateway.controllers.dto.QrResponse;
+import com.wagateway.wire.ConnectionView;
+import com.wagateway.wire.QrResponse;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import com.wagateway.services.ConnectionService;
 import java.util.List;
-import com.wagateway.security.Caller;
+import com.wagateway.domain.Caller;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;

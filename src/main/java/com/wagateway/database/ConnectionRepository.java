@@ -3,7 +3,7 @@ package com.wagateway.database;
 import static com.wagateway.database.Sql.instant;
 import static com.wagateway.database.Sql.ts;
 
-import com.wagateway.services.ConnectionStatus;
+import com.wagateway.domain.ConnectionStatus;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;

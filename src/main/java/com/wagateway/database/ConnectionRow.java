@@ -1,6 +1,6 @@
 package com.wagateway.database;
 
-import com.wagateway.services.ConnectionStatus;
+import com.wagateway.domain.ConnectionStatus;
 import java.time.Instant;
 import java.util.UUID;
 

@@ -1,6 +1,6 @@
 package com.wagateway.database;
 
-import com.wagateway.security.Caller;
+import com.wagateway.domain.Caller;
 import java.sql.Timestamp;
 import java.util.List;
 import java.util.Optional;

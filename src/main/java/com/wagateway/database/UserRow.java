@@ -1,6 +1,6 @@
 package com.wagateway.database;
 
-import com.wagateway.security.Caller;
+import com.wagateway.domain.Caller;
 import java.time.Instant;
 import java.util.UUID;
 

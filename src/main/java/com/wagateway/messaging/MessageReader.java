@@ -4,7 +4,7 @@ import com.wagateway.database.ChatRepository;
 import com.wagateway.database.ChatRow;
 import com.wagateway.database.MessageRepository;
 import com.wagateway.database.MessageRow;
-import com.wagateway.security.Caller;
+import com.wagateway.domain.Caller;
 import com.wagateway.services.ApiException;
 import com.wagateway.services.ConnectionService;
 import java.nio.charset.StandardCharsets;

@@ -13,14 +13,14 @@ import java.util.UUID;
  */
 @JsonPropertyOrder({"message_id", "connection_id", "direction", "chat_jid", "from", "to", "body", "type"})
 public record MessageView(
-        @com.wagateway.controllers.dto.NeverNull UUID messageId,
-        @com.wagateway.controllers.dto.NeverNull String connectionId,
-        @com.wagateway.controllers.dto.NeverNull String direction,
-        @com.wagateway.controllers.dto.NeverNull String chatJid,
+        @com.wagateway.wire.NeverNull UUID messageId,
+        @com.wagateway.wire.NeverNull String connectionId,
+        @com.wagateway.wire.NeverNull String direction,
+        @com.wagateway.wire.NeverNull String chatJid,
         String from,
         String to,
         String body,
-        @com.wagateway.controllers.dto.NeverNull String type,
+        @com.wagateway.wire.NeverNull String type,
         String caption,
         String mimeType,
         Long fileLength,
@@ -30,7 +30,7 @@ public record MessageView(
         String providerMessageId,
         InReplyTo inReplyTo,
         String quotedProviderMessageId,
-        @com.wagateway.controllers.dto.NeverNull String status,
+        @com.wagateway.wire.NeverNull String status,
         String error,
         int attempts,
         Instant nextAttemptAt,

@@ -7,7 +7,7 @@ import com.wagateway.database.MessageRepository;
 import com.wagateway.database.MessageRepository.QueuedMessage;
 import com.wagateway.database.MessageRepository.SentUpdate;
 import com.wagateway.database.MessageRow;
-import com.wagateway.services.ConnectionStatus;
+import com.wagateway.domain.ConnectionStatus;
 import com.wagateway.services.ConnectionStatusChanged;
 import com.wagateway.webhooks.WebhookOutbox;
 import com.wagateway.whatsapp.EngineClient;

@@ -9,6 +9,6 @@ import java.time.Instant;
  * and {@code send_after} only while queued, {@code error} only when failed.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record SendResponse(@com.wagateway.controllers.dto.NeverNull String status, String clientMessageId, String messageId, String providerMessageId,
+public record SendResponse(@com.wagateway.wire.NeverNull String status, String clientMessageId, String messageId, String providerMessageId,
                            String queuedReason, Instant sendAfter, String error) {
 }

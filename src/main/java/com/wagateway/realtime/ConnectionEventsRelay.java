@@ -1,10 +1,10 @@
 package com.wagateway.realtime;
 
-import com.wagateway.controllers.dto.ConnectionView;
-import com.wagateway.controllers.dto.QrResponse;
+import com.wagateway.wire.ConnectionView;
+import com.wagateway.wire.QrResponse;
 import com.wagateway.database.ConnectionRow;
 import com.wagateway.services.ConnectionDeleted;
-import com.wagateway.services.ConnectionStatus;
+import com.wagateway.domain.ConnectionStatus;
 import com.wagateway.services.ConnectionStatusChanged;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;

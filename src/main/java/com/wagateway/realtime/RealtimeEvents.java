@@ -1,8 +1,8 @@
 package com.wagateway.realtime;
 
-import com.wagateway.controllers.dto.ConnectionView;
-import com.wagateway.controllers.dto.NeverNull;
-import com.wagateway.controllers.dto.QrResponse;
+import com.wagateway.wire.ConnectionView;
+import com.wagateway.wire.NeverNull;
+import com.wagateway.wire.QrResponse;
 import com.wagateway.messaging.MessageView;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -11,7 +11,7 @@ import com.wagateway.config.GatewayProperties;
 import com.wagateway.database.ConnectionRepository;
 import com.wagateway.database.ConnectionRow;
 import com.wagateway.database.UserRow;
-import com.wagateway.security.Caller;
+import com.wagateway.domain.Caller;
 import com.wagateway.services.ConnectionIds;
 import com.wagateway.services.UserService;
 import java.util.LinkedHashMap;

@@ -1,8 +1,8 @@
 package com.wagateway.realtime;
 
 import com.wagateway.config.GatewayProperties;
-import com.wagateway.security.Caller;
-import com.wagateway.security.Secrets;
+import com.wagateway.domain.Caller;
+import com.wagateway.shared.Secrets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,5 +1,6 @@
 package com.wagateway.security;
 
+import com.wagateway.domain.Caller;
 import com.wagateway.database.DatabaseUnavailable;
 import com.wagateway.services.ApiKeyService;
 import jakarta.servlet.FilterChain;

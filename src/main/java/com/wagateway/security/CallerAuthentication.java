@@ -1,5 +1,6 @@
 package com.wagateway.security;
 
+import com.wagateway.domain.Caller;
 import java.util.List;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.Authentication;

@@ -1,7 +1,7 @@
 package com.wagateway.security;
 
 import com.wagateway.shared.Json;
-import com.wagateway.controllers.dto.ErrorBody;
+import com.wagateway.wire.ErrorBody;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;

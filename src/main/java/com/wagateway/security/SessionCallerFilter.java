@@ -1,5 +1,6 @@
 package com.wagateway.security;
 
+import com.wagateway.domain.Caller;
 import com.wagateway.services.UserService;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;

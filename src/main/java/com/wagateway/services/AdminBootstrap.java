@@ -2,7 +2,7 @@ package com.wagateway.services;
 
 import com.wagateway.config.GatewayProperties;
 import com.wagateway.database.UserRepository;
-import com.wagateway.security.Secrets;
+import com.wagateway.shared.Secrets;
 import jakarta.annotation.PostConstruct;
 import java.util.UUID;
 import org.slf4j.Logger;

@@ -1,5 +1,6 @@
 package com.wagateway.services;
 
+import com.wagateway.domain.ConnectionStatus;
 import com.wagateway.services.ConnectionStateMachine.Rule;
 import com.wagateway.services.ConnectionStateMachine.Signal;
 import com.wagateway.services.ConnectionStateMachine.Write;

@@ -1,9 +1,10 @@
 package com.wagateway.services;
 
+import com.wagateway.domain.ConnectionStatus;
 import com.wagateway.config.GatewayProperties;
 import com.wagateway.database.ConnectionRepository;
 import com.wagateway.database.ConnectionRow;
-import com.wagateway.security.Caller;
+import com.wagateway.domain.Caller;
 import com.wagateway.services.ConnectionStateMachine.Signal;
 import com.wagateway.services.ConnectionTransitions.Details;
 import com.wagateway.whatsapp.EngineClient;

@@ -1,14 +1,15 @@
 package com.wagateway.services;
 
-import static com.wagateway.services.ConnectionStatus.AUTHENTICATED;
-import static com.wagateway.services.ConnectionStatus.DISCONNECTED;
-import static com.wagateway.services.ConnectionStatus.ERROR;
-import static com.wagateway.services.ConnectionStatus.INITIALIZING;
-import static com.wagateway.services.ConnectionStatus.LOGGED_OUT;
-import static com.wagateway.services.ConnectionStatus.QR_READY;
-import static com.wagateway.services.ConnectionStatus.READY;
-import static com.wagateway.services.ConnectionStatus.RECONNECTING;
+import static com.wagateway.domain.ConnectionStatus.AUTHENTICATED;
+import static com.wagateway.domain.ConnectionStatus.DISCONNECTED;
+import static com.wagateway.domain.ConnectionStatus.ERROR;
+import static com.wagateway.domain.ConnectionStatus.INITIALIZING;
+import static com.wagateway.domain.ConnectionStatus.LOGGED_OUT;
+import static com.wagateway.domain.ConnectionStatus.QR_READY;
+import static com.wagateway.domain.ConnectionStatus.READY;
+import static com.wagateway.domain.ConnectionStatus.RECONNECTING;
 
+import com.wagateway.domain.ConnectionStatus;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.EnumSet;

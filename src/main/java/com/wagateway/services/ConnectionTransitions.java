@@ -1,19 +1,15 @@
 package com.wagateway.services;
 
+import com.wagateway.domain.ConnectionStatus;
 import com.wagateway.database.ConnectionRepository;
 import com.wagateway.database.ConnectionRow;
 import com.wagateway.services.ConnectionStateMachine.Rule;
 import com.wagateway.services.ConnectionStateMachine.Signal;
-import com.wagateway.webhooks.WebhookEvent;
-import com.wagateway.webhooks.WebhookEventTypes;
-import com.wagateway.webhooks.WebhookOutbox;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -30,7 +26,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * an illegal one is logged, counted ({@code gateway.connection.transitions.refused}) and not
  * applied. A legal one is stored as a compare-and-set on the status the decision was made from
  * (a row that changed meanwhile is left alone), together with its {@code connection.status}
- * webhook event in the same transaction, and published as {@link ConnectionStatusChanged} after
+ * webhook event in the same transaction (through {@link ConnectionStatusOutbox}, which
+ * {@code webhooks} implements), and published as {@link ConnectionStatusChanged} after
  * the commit by this class itself, so no caller can forget it or publish an uncommitted state.
  *
  * <p>Callers hold {@code ConnectionScheduler.lock(id)} and pass the row they just read.
@@ -72,12 +69,12 @@ public class ConnectionTransitions {
     }
 
     private final ConnectionRepository repo;
-    private final WebhookOutbox outbox;
+    private final ConnectionStatusOutbox outbox;
     private final ApplicationEventPublisher events;
     private final TransactionTemplate tx;
     private final Counter refused;
 
-    public ConnectionTransitions(ConnectionRepository repo, WebhookOutbox outbox, ApplicationEventPublisher events,
+    public ConnectionTransitions(ConnectionRepository repo, ConnectionStatusOutbox outbox, ApplicationEventPublisher events,
                                  PlatformTransactionManager txManager, MeterRegistry meters) {
         this.repo = repo;
         this.outbox = outbox;
@@ -163,24 +160,12 @@ public class ConnectionTransitions {
 
     /** Queues the webhook event in this transaction; publishes the change once it is committed. */
     private void queueAndPublishAfterCommit(ConnectionRow row) {
-        outbox.enqueue(List.of(event(row)));
+        outbox.record(row);
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override
             public void afterCommit() {
                 events.publishEvent(new ConnectionStatusChanged(row));
             }
         });
-    }
-
-    /** {@code {"event":"connection.status","connection_id","status","reason","phone","timestamp"}}. */
-    static WebhookEvent event(ConnectionRow r) {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("event", WebhookEventTypes.CONNECTION_STATUS);
-        p.put("connection_id", r.connectionId());
-        p.put("status", r.status().wire());
-        p.put("reason", r.reason());
-        p.put("phone", r.phone());
-        p.put("timestamp", r.statusChangedAt() == null ? null : r.statusChangedAt().toString());
-        return new WebhookEvent(r.connectionId(), WebhookEventTypes.CONNECTION_STATUS, p);
     }
 }

@@ -1,23 +1,62 @@
 package com.wagateway.services;
 
-import com.wagateway.security.Caller;
+import com.wagateway.domain.ConnectionStatus;
+import com.wagateway.domain.Caller;
 import com.wagateway.whatsapp.EngineClient;
 import com.wagateway.whatsapp.EngineCommands;
 import com.wagateway.whatsapp.EngineException;
 import com.wagateway.database.ConnectionRow;
-import com.wagateway.controllers.dto.SandboxRequests;
-import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.regex.Pattern;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Service;
 
-/** Validates and forwards the sandbox phone's actions to the engine (sandbox mode only). */
+/**
+ * Validates and forwards the sandbox phone's actions to the engine (sandbox mode only).
+ *
+ * <p>Guarantees: nothing reaches the engine unless the caller owns the connection and every
+ * argument passed validation (400 with the field otherwise); engine refusals become API errors.
+ * It takes and returns its own records, so it knows nothing of the HTTP request bodies that the
+ * controller maps to them (layers point one way: controllers → services).
+ */
 @Service
 @ConditionalOnProperty(name = "gateway.engine.mode", havingValue = "sandbox")
 public class SandboxPhone {
 
     private static final Pattern PHONE = Pattern.compile("^[0-9]{6,15}$");
+
+    /** A contact's message to deliver: text or another kind, optionally a reply, LID-addressed or from a fixed id. */
+    public record Inbound(String from, String message, String replyToProviderMessageId, String type, Boolean asLid,
+                          String pushName, String messageId) {
+    }
+
+    /** A receipt (delivered, read, played) the recipient's phone sends for one of our messages. */
+    public record Receipt(String providerMessageId, String status) {
+    }
+
+    /** How many of the next sends fail ({@code null}: 1), with which status code ({@code null}: 500). */
+    public record Fail(Integer count, Integer code) {
+    }
+
+    /** The QR was scanned by {@code phone} (digits only). */
+    public record Scanned(String connectionId, String phone) {
+    }
+
+    /** The socket was closed with {@code code}. */
+    public record Dropped(String connectionId, int code) {
+    }
+
+    /** The contact's message was delivered to the connection with this id and chat. */
+    public record InboundSent(String connectionId, String providerMessageId, String remoteJid) {
+    }
+
+    /** The receipt was sent. */
+    public record ReceiptSent(String connectionId, String providerMessageId, String status) {
+    }
+
+    /** The engine will fail this many more sends of the connection. */
+    public record FailuresArmed(String connectionId, int pendingFailures) {
+    }
 
     private final EngineClient engine;
     private final ConnectionService connections;
@@ -28,7 +67,7 @@ public class SandboxPhone {
     }
 
     /** Links {@code phone} to the QR showing on this connection; 409 when no QR is showing. */
-    public Map<String, Object> scan(String id, String phone, String name, Caller caller) {
+    public Scanned scan(String id, String phone, String name, Caller caller) {
         ConnectionRow row = connections.get(id, caller);
         String digits = phone == null ? null : phone.replaceAll("[\\s+-]", "");
         if (digits == null || !PHONE.matcher(digits).matches()) {
@@ -41,11 +80,11 @@ public class SandboxPhone {
             throw new ApiException.Conflict("no_qr_showing", "no QR is showing on '" + id + "'; connect first (get-qr)");
         }
         call(() -> engine.sandboxScan(id, digits, name).join());
-        return Map.of("connection_id", id, "scanned", true, "phone", digits);
+        return new Scanned(id, digits);
     }
 
     /** Closes the socket as WhatsApp's server would, with a DisconnectReason code (100-599). */
-    public Map<String, Object> drop(String id, Integer code, Caller caller) {
+    public Dropped drop(String id, Integer code, Caller caller) {
         ConnectionRow row = connections.get(id, caller);
         if (code == null || code < 100 || code > 599) {
             throw new ApiException.InvalidInput("invalid_code", "code", "code must be a DisconnectReason status code (100-599)");
@@ -54,7 +93,7 @@ public class SandboxPhone {
             throw new ApiException.Conflict("not_connected", "'" + id + "' has no socket to drop");
         }
         call(() -> engine.sandboxDrop(id, code).join());
-        return Map.of("connection_id", id, "dropped", true, "code", code);
+        return new Dropped(id, code);
     }
 
     private static final java.util.Set<String> INBOUND_TYPES = java.util.Set.of("text", "image", "video", "audio", "ptt",
@@ -66,7 +105,7 @@ public class SandboxPhone {
      * A contact sends a message to this connection (as WhatsApp would deliver it: it goes through
      * the real handlers, storage, webhooks and realtime). 409 unless the connection is ready.
      */
-    public Map<String, Object> inbound(String id, SandboxRequests.Inbound in, Caller caller) {
+    public InboundSent inbound(String id, Inbound in, Caller caller) {
         connections.get(id, caller);
         String from = in.from() == null ? null : in.from().replaceAll("[\\s+-]", "");
         if (from == null || !SANDBOX_FROM.matcher(from).matches()) {
@@ -95,15 +134,11 @@ public class SandboxPhone {
         EngineCommands.SandboxInbound message = new EngineCommands.SandboxInbound(from, type, in.message(), replyTo,
                 Boolean.TRUE.equals(in.asLid()), in.pushName(), in.messageId());
         EngineCommands.InboundSent r = call(() -> engine.sandboxInbound(id, message).join());
-        Map<String, Object> out = new java.util.LinkedHashMap<>();
-        out.put("connection_id", id);
-        out.put("provider_message_id", r.providerMessageId());
-        out.put("remote_jid", r.remoteJid());
-        return out;
+        return new InboundSent(id, r.providerMessageId(), r.remoteJid());
     }
 
     /** The recipient's phone sends a receipt (delivered, read, played) for one of our messages. */
-    public Map<String, Object> receipt(String id, SandboxRequests.Receipt in, Caller caller) {
+    public ReceiptSent receipt(String id, Receipt in, Caller caller) {
         connections.get(id, caller);
         if (in.providerMessageId() == null || !WA_ID.matcher(in.providerMessageId()).matches()) {
             throw new ApiException.InvalidInput("invalid_provider_message_id", "provider_message_id", "must be a WhatsApp message id");
@@ -112,11 +147,11 @@ public class SandboxPhone {
             throw new ApiException.InvalidInput("invalid_status", "status", "status must be delivered, read or played");
         }
         call(() -> engine.sandboxReceipt(id, in.providerMessageId(), in.status()).join());
-        return Map.of("connection_id", id, "provider_message_id", in.providerMessageId(), "status", in.status());
+        return new ReceiptSent(id, in.providerMessageId(), in.status());
     }
 
     /** The next {@code count} sends of this connection fail (to watch retries). */
-    public Map<String, Object> fail(String id, SandboxRequests.Fail in, Caller caller) {
+    public FailuresArmed fail(String id, Fail in, Caller caller) {
         connections.get(id, caller);
         int count = in.count() == null ? 1 : in.count();
         int code = in.code() == null ? 500 : in.code();
@@ -127,7 +162,7 @@ public class SandboxPhone {
             throw new ApiException.InvalidInput("invalid_code", "code", "code must be an HTTP-style status code (100-599)");
         }
         int pending = call(() -> engine.sandboxFail(id, count, code).join());
-        return Map.of("connection_id", id, "pending_failures", pending);
+        return new FailuresArmed(id, pending);
     }
 
     /** Runs an engine call; engine refusals become API errors (503 no engine, 400 bad argument, 409 otherwise). */

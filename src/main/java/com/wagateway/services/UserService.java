@@ -2,8 +2,7 @@ package com.wagateway.services;
 
 import com.wagateway.database.UserRepository;
 import com.wagateway.database.UserRow;
-import com.wagateway.security.Caller;
-import com.wagateway.security.LoginRateLimiter;
+import com.wagateway.domain.Caller;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;

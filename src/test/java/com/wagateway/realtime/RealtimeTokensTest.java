@@ -2,7 +2,7 @@ package com.wagateway.realtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.wagateway.security.Caller;
+import com.wagateway.domain.Caller;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

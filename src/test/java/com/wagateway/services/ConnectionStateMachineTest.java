@@ -1,5 +1,6 @@
 package com.wagateway.services;
 
+import com.wagateway.domain.ConnectionStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.wagateway.services.ConnectionStateMachine.Effect;

@@ -3,7 +3,7 @@ package com.wagateway.whatsapp;
 import com.wagateway.database.ConnectionRepository;
 import com.wagateway.database.ConnectionRow;
 import com.wagateway.services.ConnectionStateMachine;
-import com.wagateway.services.ConnectionStatus;
+import com.wagateway.domain.ConnectionStatus;
 import com.wagateway.services.ConnectionTransitions;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,8 +1,9 @@
 package com.wagateway.controllers.dto;
 
+import com.wagateway.wire.NeverNull;
 import com.wagateway.database.ApiKeyRepository.ApiKeyRow;
 import com.wagateway.database.UserRow;
-import com.wagateway.security.Caller;
+import com.wagateway.domain.Caller;
 import java.time.Instant;
 import java.util.UUID;
 

@@ -1,5 +1,6 @@
 package com.wagateway.controllers.dto;
 
+import com.wagateway.wire.NeverNull;
 import com.wagateway.messaging.MessageView;
 import java.util.List;
 

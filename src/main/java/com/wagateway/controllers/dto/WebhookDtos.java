@@ -1,5 +1,7 @@
 package com.wagateway.controllers.dto;
 
+import com.wagateway.wire.NeverNull;
+import com.wagateway.wire.ConnectionView;
 import com.wagateway.shared.Json;
 import com.fasterxml.jackson.annotation.JsonAlias;
 import com.fasterxml.jackson.annotation.JsonInclude;

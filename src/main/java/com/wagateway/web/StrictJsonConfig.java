@@ -1,4 +1,4 @@
-package com.wagateway.config;
+package com.wagateway.web;
 
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.context.annotation.Bean;

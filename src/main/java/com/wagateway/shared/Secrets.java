@@ -1,4 +1,4 @@
-package com.wagateway.security;
+package com.wagateway.shared;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

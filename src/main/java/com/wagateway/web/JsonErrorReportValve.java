@@ -1,5 +1,7 @@
-package com.wagateway.config;
+package com.wagateway.web;
 
+import com.wagateway.shared.Json;
+import com.wagateway.wire.ErrorBody;
 import java.io.IOException;
 import java.io.Writer;
 import org.apache.catalina.connector.Request;
@@ -9,7 +11,9 @@ import org.apache.catalina.valves.ErrorReportValve;
 /**
  * Tomcat's own error page, for errors the container answers before Spring sees the request
  * (a rejected URI such as an encoded slash, a malformed header): the API's JSON error shape
- * instead of Tomcat's HTML. Nothing of the failure's internals is written.
+ * instead of Tomcat's HTML. Nothing of the failure's internals is written. The body is an
+ * {@link ErrorBody} written by the shared mapper, so it cannot drift from the MVC and security
+ * errors (the record used to live in {@code controllers}, which this class could not import).
  */
 public class JsonErrorReportValve extends ErrorReportValve {
 
@@ -23,8 +27,7 @@ public class JsonErrorReportValve extends ErrorReportValve {
         String message = status >= 500 ? "an unexpected error occurred"
                 : "the request was rejected by the server (HTTP " + status + ")";
         String path = request.getDecodedRequestURI() == null ? "" : request.getRequestURI();
-        String body = "{\"error\":{\"status\":" + status + ",\"code\":\"" + code + "\",\"message\":\"" + escape(message)
-                + "\",\"field\":null,\"path\":\"" + escape(path) + "\"}}";
+        String body = Json.MAPPER.writeValueAsString(ErrorBody.of(status, code, message, null, path));
         try {
             response.setContentType("application/json");
             response.setCharacterEncoding("UTF-8");
@@ -36,23 +39,5 @@ public class JsonErrorReportValve extends ErrorReportValve {
         } catch (IOException | IllegalStateException e) {
             // the client is gone; nothing more to do
         }
-    }
-
-    static String escape(String s) {
-        StringBuilder b = new StringBuilder(s.length());
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                default -> {
-                    if (c < 0x20) {
-                        b.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        return b.toString();
     }
 }

@@ -1,9 +1,9 @@
-package com.wagateway.config;
+package com.wagateway.web;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.wagateway.controllers.dto.NeverNull;
-import com.wagateway.controllers.dto.WireValues;
+import com.wagateway.wire.NeverNull;
+import com.wagateway.wire.WireValues;
 import io.swagger.v3.core.converter.AnnotatedType;
 import io.swagger.v3.core.converter.ModelConverter;
 import io.swagger.v3.core.converter.ModelConverterContext;

@@ -1,4 +1,4 @@
-package com.wagateway.controllers.dto;
+package com.wagateway.wire;
 
 /**
  * The one error shape of the whole API: {@code {"error":{"status":400,"code":"...","message":"...",

@@ -1,4 +1,4 @@
-package com.wagateway.services;
+package com.wagateway.domain;
 
 /**
  * The states a connection shows (the connection-flow seed's five, plus reconnecting, error and

@@ -1,4 +1,4 @@
-package com.wagateway.controllers.dto;
+package com.wagateway.wire;
 
 import com.wagateway.database.ConnectionRow;
 import java.time.Instant;
@@ -8,7 +8,7 @@ import java.time.Instant;
  * (attempt and next retry) so every state is visible. Never carries secrets or the QR image.
  */
 public record ConnectionView(@NeverNull String connectionId,
-                             @NeverNull @WireValues(com.wagateway.services.ConnectionStatus.class) String status, String reason, String phone, String pushName,
+                             @NeverNull @WireValues(com.wagateway.domain.ConnectionStatus.class) String status, String reason, String phone, String pushName,
                              Instant connectedAt, int reconnectAttempt, Instant nextRetryAt, boolean hasSession,
                              boolean wantedRunning, Instant qrExpiresAt, String webhookUrl, Instant statusChangedAt,
                              @NeverNull Instant createdAt, @NeverNull Instant updatedAt) {

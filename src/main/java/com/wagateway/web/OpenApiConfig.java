@@ -1,6 +1,6 @@
-package com.wagateway.config;
+package com.wagateway.web;
 
-import com.wagateway.controllers.dto.ErrorBody;
+import com.wagateway.wire.ErrorBody;
 import com.wagateway.realtime.RealtimeEvents;
 import io.swagger.v3.core.converter.ModelConverters;
 import io.swagger.v3.oas.models.Components;

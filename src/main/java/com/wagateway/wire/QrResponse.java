@@ -1,4 +1,4 @@
-package com.wagateway.controllers.dto;
+package com.wagateway.wire;
 
 import com.wagateway.database.ConnectionRow;
 import java.time.Instant;
@@ -8,7 +8,7 @@ import java.time.Instant;
  * linked or when none is showing) with the connection's status.
  */
 public record QrResponse(@NeverNull String connectionId,
-                         @NeverNull @WireValues(com.wagateway.services.ConnectionStatus.class) String status, String qr, String qrImage, Instant qrExpiresAt,
+                         @NeverNull @WireValues(com.wagateway.domain.ConnectionStatus.class) String status, String qr, String qrImage, Instant qrExpiresAt,
                          String phone) {
 
     public static QrResponse from(ConnectionRow r) {

@@ -1,4 +1,4 @@
-package com.wagateway.security;
+package com.wagateway.services;
 
 import com.wagateway.config.GatewayProperties;
 import java.time.Clock;

@@ -1,4 +1,4 @@
-package com.wagateway.security;
+package com.wagateway.domain;
 
 import java.util.UUID;
 

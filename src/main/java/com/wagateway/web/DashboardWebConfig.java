@@ -1,4 +1,4 @@
-package com.wagateway.config;
+package com.wagateway.web;
 
 import java.io.IOException;
 import java.time.Duration;

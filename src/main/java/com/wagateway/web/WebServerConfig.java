@@ -1,4 +1,4 @@
-package com.wagateway.config;
+package com.wagateway.web;
 
 import org.apache.catalina.core.StandardHost;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
