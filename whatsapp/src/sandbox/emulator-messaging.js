@@ -9,9 +9,10 @@ import { EngineError } from '../errors.js'
  *
  * Limits (plainly): media types (real blobs on the emulator's media host), location, contact and
  * poll are built here as message content and need an in-process emulator;
- * `fail` is the emulator's error ack, so the send itself succeeds and the message turns to
- * status error afterwards (Baileys' sendMessage does not wait for the server ack), where the
- * simulated socket made `send` fail with send_failed.
+ * `fail` is the emulator's error ack, which `send` reports as send_failed with the ack's code
+ * (it waits for the server ack: server-acks.js), as the simulated socket's thrown failure did.
+ * A `messageId` the emulator already delivered from the same contact is delivered again under
+ * that id (its first content), as WhatsApp redelivers after a reconnect.
  */
 
 /** Types the emulator builds itself (a text with a target becomes a reply). */
@@ -57,7 +58,8 @@ export function emulatorMessagingControls ({ link, phone, isOpen }) {
     /** A contact sends a message; resolves once the emulator sent it to the device. */
     async inbound ({ type, from, message, replyTo, asLid, pushName, messageId }) {
       const account = open()
-      const spec = { from, asLid, pushName: pushName ?? undefined, messageId: messageId ?? undefined, replyTo: replyTo ?? undefined, text: message ?? undefined }
+      // an id given by the caller may name an earlier message: then it is a redelivery of it
+      const spec = { from, asLid, pushName: pushName ?? undefined, messageId: messageId ?? undefined, redeliver: messageId ? true : undefined, replyTo: replyTo ?? undefined, text: message ?? undefined }
       let r
       if (NATIVE.has(type)) {
         r = await m().inbound(account, { ...spec, type: type === 'text' && replyTo ? 'reply' : type })
