@@ -112,10 +112,14 @@ class SendQueueIntegrationTest {
         assertThat(m.path("status").asString()).isIn("sent", "delivered", "read");
         assertThat(m.path("attempts").asInt()).isEqualTo(1);
         // the restarted engine may have sent it in the moment before the first service stopped; then
-        // the new engine must not send it again. Either way WhatsApp got it exactly once.
+        // the new engine must not send it again. Either way WhatsApp got it exactly once. The
+        // emulator's contact remembers across the restart and counts an id once (so a resend of
+        // the same id after a lost reply is still one message); the simulated socket counts only
+        // what the current engine process relayed.
         boolean sentBeforeRestart = gw.count("SELECT count(*) FROM messages WHERE connection_id = ? "
                 + "AND client_message_id = 'survivor-1' AND sent_at < ?", id, java.sql.Timestamp.from(restartedAt)) == 1;
-        assertThat((sentBeforeRestart ? 1 : 0) + sentCount(id, m.path("provider_message_id").asString())).isEqualTo(1);
+        int seenBefore = gw.usesEmulator() ? 0 : (sentBeforeRestart ? 1 : 0);
+        assertThat(seenBefore + sentCount(id, m.path("provider_message_id").asString())).isEqualTo(1);
         assertThat(gw.count("SELECT count(*) FROM messages WHERE connection_id = ? AND client_message_id = 'survivor-1'", id)).isEqualTo(1);
     }
 

@@ -234,7 +234,20 @@ public final class GatewayHarness implements AutoCloseable {
         return s;
     }
 
-    /** How often the simulated WhatsApp server relayed this message id (engine {@code sandbox.sent}). */
+    /**
+     * True when the sandbox runs the real Baileys socket against the emulated WhatsApp (whose
+     * contacts remember what they got across engine restarts), false for the simulated socket
+     * (which remembers the current engine process's sends only).
+     */
+    public boolean usesEmulator() {
+        return bean(com.wagateway.config.GatewayProperties.class).engine().sandbox().usesEmulator();
+    }
+
+    /**
+     * How often this message id reached its recipient (engine {@code sandbox.sent}): with the
+     * emulator, 1 once the contact got it, however often the device sent that id (WhatsApp
+     * dedupes by id); with the simulated socket, how often it was relayed.
+     */
     public int sandboxSentCount(String connectionId, String providerMessageId) {
         com.wagateway.whatsapp.EngineClient engine = bean(com.wagateway.whatsapp.EngineClient.class);
         int n = 0;
