@@ -134,7 +134,8 @@ export function createInboundControls ({ emulator, controls, contacts, stateOf, 
     /**
      * A flood of `count` text messages from `senders` contacts (numbers 92340000000x), `batch`
      * encrypted and written per step; waits while the socket's send buffer is above 1 MiB, and
-     * resolves when the device answered every message (receipt or ack) (or after `timeoutMs`). Sessions are reused
+     * resolves when the device answered every message (receipt or ack) (or after `timeoutMs`
+     * from the last write; 0 = as soon as everything is written). Sessions are reused
      * across calls, so only a contact's first message is a pkmsg. Each text is
      * `bench <epoch ms> <seq>` so a receiver can measure latency.
      * @param {string} phone @param {{count: number, batch?: number, senders?: number, timeoutMs?: number}} b

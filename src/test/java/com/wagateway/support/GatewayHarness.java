@@ -59,7 +59,10 @@ public final class GatewayHarness implements AutoCloseable {
         }
         p.put("gateway.lifecycle.reconnect-base", "200ms");
         p.put("gateway.lifecycle.reconnect-max", "2s");
-        p.put("gateway.lifecycle.qr-wait", "8s");
+        // get-qr returns as soon as the QR shows; the deadline is generous because the first QR
+        // needs the engine process and (emulator socket) a real Baileys handshake, about 10 s on
+        // a loaded 2-core machine
+        p.put("gateway.lifecycle.qr-wait", "20s");
         p.put("gateway.accounts.admin-api-key", ADMIN_KEY);
         p.put("gateway.accounts.admin-password", "admin-password-for-tests");
         p.put("gateway.messaging.send-rate-per-minute", "0");
