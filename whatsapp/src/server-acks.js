@@ -54,7 +54,7 @@ export function serverAcks (sock) {
 
 /** @param {any} sock @returns {AckTracker} */
 function createTracker (sock) {
-  /** @type {Map<string, {settle: (err: Error|null) => void}>} id → the send waiting for it */
+  /** @type {Map<string, Set<(err: Error|null) => void>>} id → the sends waiting for it (the same id may be in flight twice) */
   const waiting = new Map()
   /** @type {Map<string, Error|null>} acks that came before their wait started (the emulator acks at once) */
   const early = new Map()
@@ -68,13 +68,13 @@ function createTracker (sock) {
     const code = node.attrs.error
     const err = code === undefined ? null : refusal(code)
     const w = waiting.get(id)
-    if (w) w.settle(err)
+    if (w) for (const settle of [...w]) settle(err)
     else if (sent.has(id)) early.set(id, err)
   })
   sock.ev.on('connection.update', (/** @type {any} */ u) => {
     if (u?.connection !== 'close') return
     closed = true
-    for (const w of [...waiting.values()]) w.settle(new Boom('Connection Closed', { statusCode: 428 }))
+    for (const w of [...waiting.values()]) for (const settle of [...w]) settle(new Boom('Connection Closed', { statusCode: 428 }))
   })
 
   return {
@@ -98,13 +98,16 @@ function createTracker (sock) {
             const timer = setTimeout(() => settle(new Boom('Timed Out waiting for the server ack', { statusCode: 408 })), timeoutMs)
             /** @param {Error|null} err */
             function settle (err) {
-              if (waiting.get(id)?.settle !== settle) return
-              waiting.delete(id)
+              const w = waiting.get(id)
+              if (!w?.delete(settle)) return
+              if (!w.size) waiting.delete(id)
               clearTimeout(timer)
               if (err) reject(err)
               else resolve(undefined)
             }
-            waiting.set(id, { settle })
+            const w = waiting.get(id) ?? new Set()
+            w.add(settle)
+            waiting.set(id, w)
           })
         }
       }

@@ -87,6 +87,11 @@ test('server acks: success, error code, an ack before the wait, timeout (408), c
   await assert.rejects(early.done(5000), (err) => /** @type {any} */ (err).output.statusCode === 500)
   sock.ws.emit('CB:ack,class:message', ack('NOT-OURS')) // an ack for a message `send` did not send: ignored
 
+  // the same id in flight twice: one ack answers both
+  const twice = [acks.expect('TWICE').done(5000), acks.expect('TWICE').done(5000)]
+  sock.ws.emit('CB:ack,class:message', ack('TWICE'))
+  await Promise.all(twice)
+
   await assert.rejects(acks.expect('SLOW').done(20), (err) => /** @type {any} */ (err).output.statusCode === 408)
   const pending = acks.expect('CLOSING').done(5000)
   sock.ev.emit('connection.update', { connection: 'close' })
