@@ -4,11 +4,11 @@ import { test } from 'node:test'
 import { FAST_SANDBOX, engineFixture } from './support/engine.js'
 
 /*
- * sandbox.burst with sandbox.socket "emulator": the reply comes once every stanza is written to
- * the device (the simulated socket's "emitted"), and every message then arrives decrypted.
+ * sandbox.burst with sandbox.socket "emulator": the reply comes as soon as the flood is started
+ * (emitted = count), and every message then arrives decrypted.
  */
 
-test('sandbox.burst through the emulator: emitted = count at once, then every message arrives', { timeout: 90000 }, async (t) => {
+test('sandbox.burst through the emulator: emitted = count at once, then every message arrives (written in the background)', { timeout: 90000 }, async (t) => {
   const fx = await engineFixture(t, { timeoutMs: 20000 })
   const { engine } = fx
   await engine.hello({ mode: 'sandbox', sessionsDir: join(fx.dir, 'sessions'), sandbox: { ...FAST_SANDBOX, socket: 'emulator', emulatorDir: join(fx.dir, 'emulator') } })
