@@ -5,12 +5,12 @@ import { MessagingError } from './messaging.js'
 /*
  * HTTP routes of the messaging controls (same port as the emulator's WebSocket), mirroring the
  * in-process methods of emulator.messaging:
- *   POST /control/inbound        {phone, from, type?, text?, replyTo?, asLid?, pushName?, messageId?}
+ *   POST /control/inbound        {phone, from, type?, text?, replyTo?, asLid?, pushName?, messageId?, redeliver?}
  *   POST /control/receipt        {phone, id, status: delivered|read|played, from?}
  *   POST /control/fail           {phone, count, code?}
  *   POST /control/retry-request  {phone, id, to?}
  *   POST /control/reinstall      {phone, contact}
- *   POST /control/burst          {phone, count, batch?, senders?}
+ *   POST /control/burst          {phone, count, batch?, senders?, timeoutMs?}
  *   GET  /control/sent/:phone    → {messages: ledger}
  *   GET  /control/received/:phone → {messages: what contacts sent, with the device's acks/receipts}
  * Bad input is a 400 {"error": {"code": "bad_request", "message"}} and changes nothing; unknown
@@ -21,12 +21,12 @@ const PHONE = /^[1-9][0-9]{5,14}$/
 const MESSAGE_ID = /^[0-9A-Za-z]{1,64}$/
 
 const ROUTES = {
-  '/control/inbound': ['phone', 'from', 'type', 'text', 'replyTo', 'asLid', 'pushName', 'messageId'],
+  '/control/inbound': ['phone', 'from', 'type', 'text', 'replyTo', 'asLid', 'pushName', 'messageId', 'redeliver'],
   '/control/receipt': ['phone', 'id', 'status', 'from'],
   '/control/fail': ['phone', 'count', 'code'],
   '/control/retry-request': ['phone', 'id', 'to'],
   '/control/reinstall': ['phone', 'contact'],
-  '/control/burst': ['phone', 'count', 'batch', 'senders']
+  '/control/burst': ['phone', 'count', 'batch', 'senders', 'timeoutMs']
 }
 
 class BadInput extends Error {}
@@ -58,6 +58,8 @@ export async function handleMessagingRoute (emulator, method, path, readBody) {
         const type = body.type ?? 'text'
         if (!INBOUND_TYPES.includes(type)) throw new BadInput(`type must be one of ${INBOUND_TYPES.join(', ')}`)
         if (body.asLid !== undefined && typeof body.asLid !== 'boolean') throw new BadInput('asLid must be a boolean')
+        if (body.redeliver !== undefined && typeof body.redeliver !== 'boolean') throw new BadInput('redeliver must be a boolean')
+        if (body.redeliver === true && body.messageId === undefined) throw new BadInput('redeliver needs messageId (the id to deliver again)')
         return ok(await m.inbound(phone, {
           from: phoneField(body, 'from'),
           type,
@@ -65,7 +67,8 @@ export async function handleMessagingRoute (emulator, method, path, readBody) {
           replyTo: idField(body, 'replyTo'),
           asLid: body.asLid === true,
           pushName: stringField(body, 'pushName', 100),
-          messageId: idField(body, 'messageId')
+          messageId: idField(body, 'messageId'),
+          redeliver: body.redeliver === true
         }))
       }
       case '/control/receipt': {
@@ -85,7 +88,8 @@ export async function handleMessagingRoute (emulator, method, path, readBody) {
         return ok(await m.burst(phone, {
           count: intField(body, 'count', 1, 1000000, true),
           batch: intField(body, 'batch', 1, 10000, false),
-          senders: intField(body, 'senders', 1, 10000, false)
+          senders: intField(body, 'senders', 1, 10000, false),
+          timeoutMs: intField(body, 'timeoutMs', 0, 600000, false)
         }))
     }
     return null

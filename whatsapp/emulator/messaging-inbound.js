@@ -85,13 +85,28 @@ export function createInboundControls ({ emulator, controls, contacts, stateOf, 
     return { live, queued: devices.length - live }
   }
 
+  /**
+   * WhatsApp delivers message `entry` again under its id (encrypted anew on the contact's
+   * current session), counted in `entry.redelivered`.
+   * @param {string} phone @param {any} contact @param {import('./messaging-ledger.js').InboundEntry} entry
+   */
+  async function redeliver (phone, contact, entry) {
+    const { live, queued } = await sendFromContact(phone, contact, { id: entry.id, message: entry.message, addressing: entry.addressing, undecryptable: false })
+    entry.redelivered = (entry.redelivered ?? 0) + 1
+    return { id: entry.id, remoteJid: entry.addressing === 'lid' ? contact.lidJid : contact.pnJid, live, queued }
+  }
+
   return {
     /**
      * A contact sends the account a message. `content` (a proto.Message object) replaces the
      * built one: the hook for media and other types. Resolves once the stanza is sent to the
      * live devices or queued for the offline ones.
      * @param {string} phone the account
-     * @param {{from: string, type?: string, text?: string, replyTo?: string, asLid?: boolean, pushName?: string, messageId?: string, content?: any}} spec
+     * `redeliver` with the `messageId` of an earlier message from the same contact sends that
+     * message again under the same id (its stored content, decryptable even if it was sent as
+     * undecryptable), as WhatsApp redelivers a message after a reconnect; otherwise an id sent
+     * before is a conflict.
+     * @param {{from: string, type?: string, text?: string, replyTo?: string, asLid?: boolean, pushName?: string, messageId?: string, content?: any, redeliver?: boolean}} spec
      * @returns {Promise<{id: string, remoteJid: string, live: number, queued: number}>}
      */
     async inbound (phone, spec) {
@@ -105,7 +120,9 @@ export function createInboundControls ({ emulator, controls, contacts, stateOf, 
       const id = spec.messageId ?? newMessageId()
       const addressing = spec.asLid ? 'lid' : 'pn'
       const s = stateOf(phone)
-      if (s.inbound.has(id)) throw new MessagingError('conflict', `message id ${id} was already sent to ${phone}`)
+      const earlier = s.inbound.get(id)
+      if (earlier && spec.redeliver && earlier.from === contact.phone) return redeliver(phone, contact, earlier)
+      if (earlier) throw new MessagingError('conflict', `message id ${id} was already sent to ${phone}${spec.redeliver ? ' by another contact' : ''}`)
       s.inbound.set(id, { id, from: contact.phone, addressing, type, message, acks: 0, receipts: [], resent: 0 })
       const { live, queued } = await sendFromContact(phone, contact, { id, message, addressing, undecryptable: type === 'undecryptable' })
       return { id, remoteJid: addressing === 'lid' ? contact.lidJid : contact.pnJid, live, queued }
@@ -117,7 +134,8 @@ export function createInboundControls ({ emulator, controls, contacts, stateOf, 
     /**
      * A flood of `count` text messages from `senders` contacts (numbers 92340000000x), `batch`
      * encrypted and written per step; waits while the socket's send buffer is above 1 MiB, and
-     * resolves when the device answered every message (receipt or ack) (or after `timeoutMs`). Sessions are reused
+     * resolves when the device answered every message (receipt or ack) (or after `timeoutMs`
+     * from the last write; 0 = as soon as everything is written). Sessions are reused
      * across calls, so only a contact's first message is a pkmsg. Each text is
      * `bench <epoch ms> <seq>` so a receiver can measure latency.
      * @param {string} phone @param {{count: number, batch?: number, senders?: number, timeoutMs?: number}} b

@@ -6,10 +6,14 @@ import { BufferJSON, proto } from 'baileys'
  * pending `fail` budget, the retries a contact asked for, and the stanzas queued for offline
  * devices.
  *
- * Counting (what "exactly once" means here):
- *   count    times the contact decrypted this id outside a retry: 1 is exactly once, 2+ is a
- *            duplicate the device sent without being asked;
- *   resends  times it arrived again after the contact asked for it with a retry receipt;
+ * Counting (what "exactly once" means here): WhatsApp identifies a message by its id, and a
+ * phone shows an id once, however often it arrives from the same device (docs/decisions.md,
+ * "A message id arrives once").
+ *   count    1 once the contact decrypted this id: the message the contact sees (a second
+ *            message is a second id, with its own entry);
+ *   resends  later arrivals of the same id: after the contact's retry receipt, or the device
+ *            sending the same id again (a retry after a lost ack, a restart) — deduped by id;
+ *   asked    how many of those resends the contact asked for with a retry receipt;
  *   phoneCopies  times the account's own phone decrypted the device-sent (DSM) copy.
  */
 
@@ -25,6 +29,7 @@ import { BufferJSON, proto } from 'baileys'
  * @property {any} message       the decoded proto.Message
  * @property {number} count
  * @property {number} resends
+ * @property {number} asked      resends the contact asked for (retry receipts)
  * @property {number} phoneCopies
  * @property {string[]} receipts statuses the contact sent for it (delivered, read, played)
  * @property {number} at         ms epoch of the first arrival
@@ -38,6 +43,7 @@ import { BufferJSON, proto } from 'baileys'
  * @property {number} acks       acks the device sent for it
  * @property {{type: string, t: string|undefined}[]} receipts  receipts the device sent for it
  * @property {number} resent     times the contact re-encrypted it after a device retry receipt
+ * @property {number} [redelivered]  times it was delivered again under the same id (inbound `redeliver`)
  */
 
 export function createAccountState () {
@@ -70,8 +76,9 @@ export function recordArrival (state, contactPhone, record) {
   const existing = state.ledger.get(key)
   const asked = state.retryAsked.delete(key)
   if (existing) {
-    if (asked) existing.resends++
-    else existing.count++
+    // the same id again is the same message: counted as a resend, never as a second message
+    existing.resends++
+    if (asked) existing.asked = (existing.asked ?? 0) + 1
     existing.lastType = record.type
     return { entry: existing, first: false }
   }
@@ -87,6 +94,7 @@ export function recordArrival (state, contactPhone, record) {
     message: record.message,
     count: 1,
     resends: 0,
+    asked: 0,
     phoneCopies: 0,
     receipts: [],
     at: Date.now()

@@ -1,6 +1,7 @@
 import { jidNormalizedUser } from 'baileys'
 import { mapClose, mapHistorySet, mapLidMappings, mapMe, mapMessagesUpdate, mapMessagesUpsert, mapReceiptUpdates } from './mapper.js'
 import { lidsToResolve } from './messages.js'
+import { withoutSendErrors } from './server-acks.js'
 
 /*
  * Baileys event handlers, shared by both modes: the sandbox runs the same real Baileys socket
@@ -54,7 +55,8 @@ export function attachHandlers (entry, ctx) {
   })
   on('messages.upsert', (upsert) => ordered('messages.upsert', () =>
     then(lidMapFor(entry, upsert?.messages ?? [], [], log), (lids) => mapMessagesUpsert(upsert, mapCtx(lids)))))
-  on('messages.update', (updates) => ordered('messages.update', () => mapMessagesUpdate(updates, mapCtx())))
+  // (an error ack of a message sent through `send` is that send's failure: not reported twice)
+  on('messages.update', (updates) => ordered('messages.update', () => mapMessagesUpdate(withoutSendErrors(entry.sock, updates), mapCtx())))
   on('message-receipt.update', (receipts) => ordered('messages.update', () => mapReceiptUpdates(receipts, mapCtx())))
   on('messaging-history.set', (set) => {
     ordered('contacts.lid', () => set?.lidPnMappings?.length ? mapLidMappings(set.lidPnMappings) : null)

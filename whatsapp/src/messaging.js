@@ -1,6 +1,7 @@
 import { isObject } from './config.js'
 import { mapSendResult, parseSendArgs, toBaileysContent } from './content.js'
 import { EngineError } from './errors.js'
+import { ACK_TIMEOUT_MS, serverAcks } from './server-acks.js'
 
 /*
  * Messaging commands (docs/engine-protocol.md, "Messaging commands"): send, history.fetch and
@@ -20,9 +21,10 @@ const MAX_EPOCH_SECONDS = 1e11
  * @param {import('./registry.js').Registry} deps.registry
  * @param {import('./requests.js').Requests} deps.requests
  * @param {import('pino').Logger} deps.logger
+ * @param {number} [deps.ackTimeoutMs]  how long `send` waits for the server ack (tests shorten it)
  * @returns {Record<string, import('./commands.js').CommandSpec>}
  */
-export function messagingCommands ({ registry, requests, logger }) {
+export function messagingCommands ({ registry, requests, logger, ackTimeoutMs = ACK_TIMEOUT_MS }) {
   /**
    * The open socket of a connection, or not_ready: nothing is attempted on a socket that is
    * not open, so Java can queue the message and retry after `connection.open`.
@@ -41,13 +43,19 @@ export function messagingCommands ({ registry, requests, logger }) {
       connection: true,
       /**
        * Sends one message with the id Java chose (Baileys `messageId` option), so a retry after
-       * a crash re-sends the same WhatsApp message instead of a second one. Replies when
-       * Baileys' sendMessage resolves (the message is encrypted and written to WhatsApp's
-       * socket); any failure is `send_failed` with Baileys' message and Boom status code.
+       * a crash re-sends the same WhatsApp message instead of a second one. On a real socket
+       * it replies only at WhatsApp's server ack for that id (server-acks.js): ok means the
+       * server accepted the message; an error ack is `send_failed` with the ack's code as
+       * statusCode, no ack within ackTimeoutMs is 408 and a socket that closes first is 428
+       * (both retried by Java with the same id). Any Baileys failure is `send_failed` with
+       * Baileys' message and Boom status code. The simulated socket has no server acks: there
+       * the reply comes when sendMessage resolves, as before.
        */
       async run (args) {
         const req = parseSendArgs(args)
         const sock = openSocket(args.connectionId)
+        // registered before sending: the server may ack before sendMessage resolves
+        const ack = serverAcks(sock)?.expect(req.messageId) ?? null
         let sent
         try {
           sent = await sock.sendMessage(req.jid, toBaileysContent(req.content), {
@@ -55,9 +63,18 @@ export function messagingCommands ({ registry, requests, logger }) {
             ...(req.quoted ? { quoted: req.quoted } : {})
           })
         } catch (err) {
+          ack?.cancel()
           throw sendFailed(err, logger, args.connectionId, req.messageId)
         }
-        if (!sent?.key?.id) throw new EngineError('send_failed', 'Baileys returned no message', { statusCode: null })
+        if (!sent?.key?.id) {
+          ack?.cancel()
+          throw new EngineError('send_failed', 'Baileys returned no message', { statusCode: null })
+        }
+        try {
+          await ack?.done(ackTimeoutMs)
+        } catch (err) {
+          throw sendFailed(err, logger, args.connectionId, req.messageId)
+        }
         return mapSendResult(sent)
       }
     },

@@ -17,10 +17,13 @@ import com.wagateway.whatsapp.MappedMessage;
 import com.wagateway.whatsapp.MessageUpdate;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -270,11 +273,14 @@ public class InboundMessages implements EngineListener {
     }
 
     /**
-     * One chat touch per chat (latest message wins). Live inbound messages raise the unread count;
-     * a 1:1 contact's push name names the chat until a better name is known.
+     * One chat touch per chat (latest message wins). Live inbound messages raise the unread count
+     * once each: an undecryptable placeholder that its content replaces later (a row updated after
+     * it was created, or the same row twice in one batch) is the same message, not a new unread
+     * one. A 1:1 contact's push name names the chat until a better name is known.
      */
     static Collection<ChatTouch> touches(List<MessageRow> rows, boolean live) {
         Map<String, ChatTouch> byChat = new LinkedHashMap<>();
+        Set<UUID> counted = new HashSet<>();
         for (MessageRow m : rows) {
             if (m.editedAt() != null || m.revokedAt() != null) {
                 continue;
@@ -282,9 +288,14 @@ public class InboundMessages implements EngineListener {
             boolean inbound = !m.outbound();
             String phone = m.isGroup() ? null : (inbound ? m.fromPhone() : m.toPhone());
             ChatTouch t = new ChatTouch(m.chatJid(), inbound && !m.isGroup() ? m.pushName() : null, phone, m.isGroup(),
-                    m.id(), m.body(), m.direction(), m.sortAt(), live && inbound ? 1 : 0, null);
+                    m.id(), m.body(), m.direction(), m.sortAt(), live && inbound && isNew(m) && counted.add(m.id()) ? 1 : 0, null);
             byChat.merge(m.chatJid(), t, ChatTouch::merge);
         }
         return byChat.values();
+    }
+
+    /** True for a row stored by this insert (both stamps are the inserting transaction's now()), false for a replaced one. */
+    private static boolean isNew(MessageRow m) {
+        return m.createdAt() == null || m.updatedAt() == null || !m.updatedAt().isAfter(m.createdAt());
     }
 }

@@ -236,13 +236,24 @@ class MessagingIntegrationTest {
         String from = "923006660001";
         gw.post("/api/sandbox/" + ID + "/inbound", "{\"from\":\"" + from + "\",\"type\":\"image\",\"message\":\"a cat\",\"message_id\":\"3A11111111111111111A\"}");
         gw.post("/api/sandbox/" + ID + "/inbound", "{\"from\":\"" + from + "\",\"type\":\"location\",\"message\":\"24.86,67.00\"}");
-        gw.post("/api/sandbox/" + ID + "/inbound", "{\"from\":\"" + from + "\",\"type\":\"undecryptable\"}");
+        // a message the device cannot decrypt is stored as an undecryptable placeholder ...
+        gw.post("/api/sandbox/" + ID + "/inbound", "{\"from\":\"" + from + "\",\"type\":\"undecryptable\",\"message\":\"readable now\",\"message_id\":\"3A22222222222222222B\"}");
+        // ... until WhatsApp delivers its content under the same id (the sender's resend after the
+        // device's retry receipt, or a redelivery after a reconnect): the placeholder is replaced
+        gw.post("/api/sandbox/" + ID + "/inbound", "{\"from\":\"" + from + "\",\"type\":\"text\",\"message\":\"readable now\",\"message_id\":\"3A22222222222222222B\"}");
         // the same WhatsApp id again (WhatsApp re-delivers) is stored once
         gw.post("/api/sandbox/" + ID + "/inbound", "{\"from\":\"" + from + "\",\"type\":\"image\",\"message\":\"a cat\",\"message_id\":\"3A11111111111111111A\"}");
         String chat = from + "@s.whatsapp.net";
-        awaitInChat(chat, m -> "undecryptable".equals(m.path("type").asString()));
+        // marker: a contact's messages are handled in order, so once this later one is stored the
+        // redeliveries before it have been handled too
+        String marker = gw.post("/api/sandbox/" + ID + "/inbound", "{\"from\":\"" + from + "\",\"message\":\"marker\",\"type\":\"text\"}")
+                .json().path("provider_message_id").asString();
+        awaitInChat(chat, m -> marker.equals(m.path("provider_message_id").asString()));
+        JsonNode replaced = awaitInChat(chat, m -> "3A22222222222222222B".equals(m.path("provider_message_id").asString())
+                && "text".equals(m.path("type").asString()));
+        assertThat(replaced.path("body").asString()).isEqualTo("readable now");
         JsonNode list = gw.get("/api/connections/" + ID + "/chats/" + chat + "/messages").json().path("messages");
-        assertThat(list.size()).isEqualTo(3);
+        assertThat(list.size()).as(list.toString()).isEqualTo(4);
         JsonNode image = find(list, m -> "image".equals(m.path("type").asString()));
         assertThat(image.path("body").asString()).isEqualTo("a cat");
         assertThat(image.path("caption").asString()).isEqualTo("a cat");
@@ -250,7 +261,7 @@ class MessagingIntegrationTest {
         assertThat(find(list, m -> "location".equals(m.path("type").asString())).path("body").asString()).startsWith("[location");
         JsonNode chats = gw.get("/api/connections/" + ID + "/chats?limit=200").json().path("chats");
         JsonNode c = find(chats, x -> chat.equals(x.path("chat_jid").asString()));
-        assertThat(c.path("unread_count").asInt()).isEqualTo(3);
+        assertThat(c.path("unread_count").asInt()).isEqualTo(4);
         assertThat(gw.post("/api/connections/" + ID + "/chats/" + chat + "/read", "{}").status()).isEqualTo(200);
     }
 

@@ -6,9 +6,7 @@ import com.wagateway.support.ApiClient;
 import com.wagateway.support.GatewayHarness;
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,7 +48,7 @@ class AccountsIntegrationTest {
         assertThat(alice.post("/api/sandbox/alice_conn/scan", "{\"phone\":\"923004445566\"}").status()).isEqualTo(200);
         awaitReady(alice, "alice_conn");
         JsonNode before = alice.get("/api/connections/alice_conn").json();
-        String credsBefore = stableSha256(gw.sessionDir("alice_conn").resolve("creds.json"));
+        String credsBefore = linkedIdentity(gw.sessionDir("alice_conn").resolve("creds.json"));
 
         List<ApiClient.Response> attempts = List.of(
                 bob.get("/api/get-qr/alice_conn"),
@@ -88,7 +86,7 @@ class AccountsIntegrationTest {
         assertThat(after.path("status").asString()).isEqualTo("ready");
         assertThat(after.path("updated_at").asString()).isEqualTo(before.path("updated_at").asString());
         assertThat(after.path("phone").asString()).isEqualTo("923004445566");
-        assertThat(sha256(gw.sessionDir("alice_conn").resolve("creds.json"))).isEqualTo(credsBefore);
+        assertThat(linkedIdentity(gw.sessionDir("alice_conn").resolve("creds.json"))).isEqualTo(credsBefore);
 
         // lists are per owner; the admin sees everyone's and can act on them
         bob.get("/api/get-qr/bob_conn");
@@ -354,21 +352,17 @@ class AccountsIntegrationTest {
         return r.json().valueStream().map(n -> n.path("connection_id").asString()).toList();
     }
 
-    /** The file's hash once it has stopped changing (the engine saves creds asynchronously after open). */
-    static String stableSha256(java.nio.file.Path p) throws Exception {
-        String last = sha256(p);
-        for (int i = 0; i < 20; i++) {
-            GatewayHarness.sleep(300);
-            String now = sha256(p);
-            if (now.equals(last)) {
-                return now;
-            }
-            last = now;
-        }
-        throw new AssertionError(p + " keeps changing");
-    }
-
-    static String sha256(java.nio.file.Path p) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p)));
+    /**
+     * What a logout, re-pairing or unlinking would change in a session's creds.json: the linked
+     * account, the device's registration id and its noise, identity and ADV keys. The rest of the
+     * file (prekey counters, history and app-state progress) a live socket rewrites by itself.
+     */
+    static String linkedIdentity(java.nio.file.Path p) throws Exception {
+        JsonNode c = tools.jackson.databind.json.JsonMapper.builder().build().readTree(Files.readString(p));
+        String identity = String.join("|", c.path("me").path("id").asString(), c.path("registrationId").toString(),
+                c.path("noiseKey").path("public").toString(), c.path("signedIdentityKey").path("public").toString(),
+                c.path("advSecretKey").toString());
+        assertThat(c.path("me").path("id").asString()).as("a linked session").isNotEmpty();
+        return identity;
     }
 }

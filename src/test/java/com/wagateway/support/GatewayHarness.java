@@ -59,7 +59,10 @@ public final class GatewayHarness implements AutoCloseable {
         }
         p.put("gateway.lifecycle.reconnect-base", "200ms");
         p.put("gateway.lifecycle.reconnect-max", "2s");
-        p.put("gateway.lifecycle.qr-wait", "8s");
+        // get-qr returns as soon as the QR shows; the deadline is generous because the first QR
+        // needs the engine process and (emulator socket) a real Baileys handshake, about 10 s on
+        // a loaded 2-core machine
+        p.put("gateway.lifecycle.qr-wait", "20s");
         p.put("gateway.accounts.admin-api-key", ADMIN_KEY);
         p.put("gateway.accounts.admin-password", "admin-password-for-tests");
         p.put("gateway.messaging.send-rate-per-minute", "0");
@@ -239,7 +242,20 @@ public final class GatewayHarness implements AutoCloseable {
         return s;
     }
 
-    /** How often the simulated WhatsApp server relayed this message id (engine {@code sandbox.sent}). */
+    /**
+     * True when the sandbox runs the real Baileys socket against the emulated WhatsApp (whose
+     * contacts remember what they got across engine restarts), false for the simulated socket
+     * (which remembers the current engine process's sends only).
+     */
+    public boolean usesEmulator() {
+        return bean(com.wagateway.config.GatewayProperties.class).engine().sandbox().usesEmulator();
+    }
+
+    /**
+     * How often this message id reached its recipient (engine {@code sandbox.sent}): with the
+     * emulator, 1 once the contact got it, however often the device sent that id (WhatsApp
+     * dedupes by id); with the simulated socket, how often it was relayed.
+     */
     public int sandboxSentCount(String connectionId, String providerMessageId) {
         com.wagateway.whatsapp.RawEngineCommands engine = bean(com.wagateway.whatsapp.RawEngineCommands.class);
         int n = 0;
