@@ -48,8 +48,7 @@ export function messagingCommands ({ registry, requests, logger, ackTimeoutMs = 
        * server accepted the message; an error ack is `send_failed` with the ack's code as
        * statusCode, no ack within ackTimeoutMs is 408 and a socket that closes first is 428
        * (both retried by Java with the same id). Any Baileys failure is `send_failed` with
-       * Baileys' message and Boom status code. The simulated socket has no server acks: there
-       * the reply comes when sendMessage resolves, as before.
+       * Baileys' message and Boom status code.
        */
       async run (args) {
         const req = parseSendArgs(args)

@@ -37,8 +37,8 @@ const trackers = new WeakMap()
  */
 
 /**
- * The ack tracker of a real Baileys socket, or null for a socket without WhatsApp frames (the
- * simulated sandbox socket, whose sendMessage already fails or succeeds by itself).
+ * The ack tracker of a Baileys socket, or null for an object without Baileys' two emitters
+ * (`ws` frames and `ev` events), e.g. a handler test's stand-in, which then sends unchecked.
  * @param {any} sock
  * @returns {AckTracker|null}
  */

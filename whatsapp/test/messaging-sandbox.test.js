@@ -93,7 +93,7 @@ test('sandbox.inbound: plain, reply to our message, LID-addressed, other types',
   assert.equal((await engine.send('sandbox.inbound', { connectionId: 'in', from: PEER, type: 'reaction' })).error.code, 'bad_request', 'a reaction needs a target')
   assert.equal((await engine.send('sandbox.inbound', { connectionId: 'in', from: PEER, type: 'text' })).error.code, 'bad_request', 'text needs a message')
   assert.equal((await engine.send('sandbox.inbound', { connectionId: 'in', from: 'abc', message: 'x' })).error.code, 'bad_request')
-  assert.equal((await engine.send('sandbox.inbound', { connectionId: 'in', from: PEER, message: 'again', messageId: plain.providerMessageId })).error.code, 'invalid_state', 'a message id the contact already used')
+  assert.equal((await engine.send('sandbox.inbound', { connectionId: 'in', from: '923001119999', message: 'again', messageId: plain.providerMessageId })).error.code, 'invalid_state', 'a message id another contact already used')
   assert.equal(await engine.end(), 0)
   assert.deepEqual(engine.badLines, [])
 })

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { test } from 'node:test'
 import { serverAcks, withoutSendErrors } from '../src/server-acks.js'
 import { FAST_SANDBOX, engineFixture } from './support/engine.js'
+import { waitFor } from './support/sandbox-messaging.js'
 
 /*
  * `send` replies at WhatsApp's server ack (src/server-acks.js, docs/engine-protocol.md "send"):
@@ -50,10 +51,12 @@ test('send through the emulator: an error ack is send_failed with its code and n
   const ok = await engine.ok('send', { connectionId: 'a', messageId: id, jid: PEER_JID, content: text })
   assert.equal(ok.providerMessageId, id)
   const ledger = async () => (await engine.ok('sandbox.sent', { connectionId: 'a' })).messages
-  assert.deepEqual((await ledger()).filter((e) => e.id === id), [{ id, jid: PEER_JID, count: 1 }])
+  await waitFor(async () => (await ledger()).find((e) => e.id === id), 'the contact decrypted the accepted message')
+  assert.deepEqual((await ledger()).filter((e) => e.id === id), [{ id, jid: PEER_JID, count: 1, resends: 0 }])
   assert.equal((await ledger()).some((e) => e.id === refusedId), false, 'a refused message reaches nobody')
   await engine.ok('send', { connectionId: 'a', messageId: id, jid: PEER_JID, content: text })
-  assert.deepEqual((await ledger()).filter((e) => e.id === id), [{ id, jid: PEER_JID, count: 1 }])
+  await waitFor(async () => (await ledger()).find((e) => e.id === id && e.resends === 1), 'the same id again arrives as a resend')
+  assert.deepEqual((await ledger()).filter((e) => e.id === id), [{ id, jid: PEER_JID, count: 1, resends: 1 }])
 
   // marker: the contact's delivery receipt for the accepted message comes after every error ack's
   // update would have; none of them was reported as a failed status
@@ -72,7 +75,7 @@ test('server acks: success, error code, an ack before the wait, timeout (408), c
   const sock = fakeSocketEmitters()
   const acks = /** @type {NonNullable<ReturnType<typeof serverAcks>>} */ (serverAcks(sock))
   assert.equal(serverAcks(sock), acks, 'one tracker per socket')
-  assert.equal(serverAcks({ ev: new EventEmitter() }), null, 'no frames (simulated socket): no tracker')
+  assert.equal(serverAcks({ ev: new EventEmitter() }), null, 'no frames (a stand-in): no tracker')
 
   const waits = Array.from({ length: 30 }, (_, i) => acks.expect(`M${i}`))
   assert.equal(sock.ws.listenerCount('CB:ack,class:message'), 1)
@@ -109,5 +112,5 @@ test('withoutSendErrors drops only ERROR updates of ids sent through send', () =
     { key: { id: 'OTHER', fromMe: true }, update: { status: 0 } }
   ]
   assert.deepEqual(withoutSendErrors(sock, updates), updates.slice(1))
-  assert.equal(withoutSendErrors({ ev: new EventEmitter() }, updates), updates, 'simulated socket: unchanged')
+  assert.equal(withoutSendErrors({ ev: new EventEmitter() }, updates), updates, 'a stand-in without frames: unchanged')
 })

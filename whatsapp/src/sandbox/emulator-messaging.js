@@ -119,7 +119,7 @@ export function emulatorMessagingControls ({ link, phone, isOpen }) {
     /** Every message of this account the emulator's contacts decrypted, with how many times. */
     async sentLog () {
       const ledger = await m().sent(phone())
-      return { messages: ledger.map((/** @type {any} */ e) => ({ id: e.id, jid: e.to, count: e.count })) }
+      return { messages: ledger.map((/** @type {any} */ e) => ({ id: e.id, jid: e.to, count: e.count, resends: e.resends })) }
     }
   }
 }
