@@ -58,7 +58,7 @@ public record GatewayProperties(
      * @param connectTimeout   Baileys connect timeout
      * @param commandTimeout   how long Java waits for a reply to one command
      * @param restartMaxBackoff cap of the supervisor's restart backoff
-     * @param sandbox          simulated QR timings
+     * @param sandbox          sandbox QR timings and which emulated WhatsApp to use
      */
     public record Engine(
             @DefaultValue("baileys") String mode,
@@ -80,26 +80,18 @@ public record GatewayProperties(
      * Sandbox behaviour.
      *
      * @param qrFirst      first QR ref lifetime
-     * @param qrNext       later refs' lifetime (with socket {@code emulator}, Baileys' single
-     *                     qrTimeout: every ref lives this long unless both are the defaults)
+     * @param qrNext       later refs' lifetime (Baileys' single qrTimeout: every ref lives
+     *                     this long unless both are the defaults)
      * @param qrRefs       refs per QR session before it closes with 408
-     * @param connectDelay simulated network latency (socket {@code simulated} only)
-     * @param socket       {@code simulated} (fake socket) or {@code emulator} (the real Baileys
-     *                     socket against the emulated WhatsApp)
-     * @param emulatorUrl  socket {@code emulator}: a standalone emulator's loopback WebSocket URL;
-     *                     empty = the engine runs its own, persisted under {@code DATA_DIR/emulator}
+     * @param emulatorUrl  a standalone emulated WhatsApp's loopback WebSocket URL (the sandbox
+     *                     always runs the real Baileys socket against an emulator); empty = the
+     *                     engine runs its own, persisted under {@code DATA_DIR/emulator}
      */
     public record Sandbox(
             @DefaultValue("60s") Duration qrFirst,
             @DefaultValue("20s") Duration qrNext,
             @DefaultValue("6") int qrRefs,
-            @DefaultValue("50ms") Duration connectDelay,
-            @DefaultValue("emulator") String socket,
             String emulatorUrl) {
-
-        public boolean usesEmulator() {
-            return "emulator".equalsIgnoreCase(socket);
-        }
     }
 
     /**

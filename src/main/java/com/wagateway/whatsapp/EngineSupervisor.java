@@ -188,10 +188,8 @@ public class EngineSupervisor implements EngineClient, RawEngineCommands, SmartL
         s.put("qrFirstMs", e.sandbox().qrFirst().toMillis());
         s.put("qrNextMs", e.sandbox().qrNext().toMillis());
         s.put("qrRefs", e.sandbox().qrRefs());
-        s.put("connectDelayMs", e.sandbox().connectDelay().toMillis());
         s.put("receiptDelayMs", props.messaging().sandboxReceiptDelay().toMillis());
         s.put("historyChats", props.messaging().sandboxHistoryChats());
-        s.put("socket", e.sandbox().usesEmulator() ? "emulator" : "simulated");
         String emulatorUrl = e.sandbox().emulatorUrl();
         s.put("emulatorUrl", emulatorUrl == null || emulatorUrl.isBlank() ? null : emulatorUrl.trim());
         s.put("emulatorDir", props.dataPath().resolve("emulator").toString());

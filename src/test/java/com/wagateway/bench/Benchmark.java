@@ -35,7 +35,6 @@ public final class Benchmark {
         Path dataDir = GatewayHarness.tempDataDir("bench");
         EmulatorProcess emulator = EmulatorProcess.start(dataDir.resolve("emulator-process"));
         Map<String, String> settings = settings(dataDir);
-        settings.put("gateway.engine.sandbox.socket", "emulator");
         settings.put("gateway.engine.sandbox.emulator-url", emulator.url());
         // a burst is one engine command answered when the device acknowledged every message;
         // with Signal decryption a connection's share of the flood takes longer than 30 s

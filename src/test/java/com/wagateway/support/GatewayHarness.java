@@ -50,13 +50,6 @@ public final class GatewayHarness implements AutoCloseable {
         p.put("gateway.engine.sandbox.qr-first", "3s");
         p.put("gateway.engine.sandbox.qr-next", "2s");
         p.put("gateway.engine.sandbox.qr-refs", "3");
-        p.put("gateway.engine.sandbox.connect-delay", "20ms");
-        // -Dsandbox.socket=emulator (or SANDBOX_SOCKET=emulator) runs every test through the real
-        // Baileys socket against the emulated WhatsApp; default: the engine's own default.
-        String socket = System.getProperty("sandbox.socket", System.getenv().getOrDefault("SANDBOX_SOCKET", ""));
-        if (!socket.isBlank()) {
-            p.put("gateway.engine.sandbox.socket", socket);
-        }
         p.put("gateway.lifecycle.reconnect-base", "200ms");
         p.put("gateway.lifecycle.reconnect-max", "2s");
         // get-qr returns as soon as the QR shows; the deadline is generous because the first QR
@@ -240,15 +233,6 @@ public final class GatewayHarness implements AutoCloseable {
             throw new AssertionError(id + " has a reconnect timer pending");
         }
         return s;
-    }
-
-    /**
-     * True when the sandbox runs the real Baileys socket against the emulated WhatsApp (whose
-     * contacts remember what they got across engine restarts), false for the simulated socket
-     * (which remembers the current engine process's sends only).
-     */
-    public boolean usesEmulator() {
-        return bean(com.wagateway.config.GatewayProperties.class).engine().sandbox().usesEmulator();
     }
 
     /**

@@ -13,8 +13,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /**
- * {@code gateway.engine.sandbox.socket=emulator}, whatever the suite's default: the sandbox runs
- * the real Baileys socket against the emulated WhatsApp the engine starts itself, persisted in
+ * The sandbox runs the real Baileys socket against the emulated WhatsApp the engine starts itself, persisted in
  * {@code DATA_DIR/emulator}, so a linked session survives a whole-gateway restart without a QR;
  * after a scan, a send and an inbound the session folder holds what real Baileys writes.
  */
@@ -24,7 +23,6 @@ class EmulatorSocketIntegrationTest {
     void linkedThroughTheRealSocketAndBackWithoutAQrAfterAGatewayRestart() throws Exception {
         Path data = GatewayHarness.tempDataDir("emulator-socket");
         Map<String, String> settings = GatewayHarness.defaults(data);
-        settings.put("gateway.engine.sandbox.socket", "emulator");
         try (GatewayHarness gw = GatewayHarness.start(settings)) {
             RestartIntegrationTest.link(gw, "emu_a", "923333333331");
             JsonNode ready = gw.get("/api/whatsapp-web/status/emu_a").json();
