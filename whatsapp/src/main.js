@@ -1,3 +1,4 @@
+import './async-context.js' // first: before Baileys creates its per-socket AsyncLocalStorage
 import { createInterface } from 'node:readline'
 import { createEngine } from './commands.js'
 import { createLogger } from './logger.js'
