@@ -50,7 +50,7 @@ test('real socket against the engine\'s own emulator: QR, scan, 515, login; drop
 
   // The phone's initial history: historyChats (3) chats of
   // 60, 12, 5 messages; the phone holds older ones for on-demand requests.
-  const initial = await engine.next('history.set', { connectionId: 'ali', where: (d) => d.syncType === 0 })
+  const initial = await engine.seen('history.set', { connectionId: 'ali', where: (d) => d.syncType === 0 })
   const perChat = new Map()
   for (const m of initial.data.messages) perChat.set(m.key.remoteJid, [...(perChat.get(m.key.remoteJid) ?? []), m])
   assert.deepEqual([...perChat.values()].map((list) => list.length).sort((a, b) => b - a), [60, 12, 5])
@@ -119,7 +119,7 @@ test('SANDBOX_EMULATOR_URL: the engine uses a standalone emulator (server.js --d
   await fx.engine.next('connection.open', { connectionId: 'cem' })
   // The same initial history as with the engine's own emulator (seeded through /control/history/seed),
   // and the phone holds the older messages for on-demand requests.
-  const initial = await fx.engine.next('history.set', { connectionId: 'cem', where: (d) => d.syncType === 0 })
+  const initial = await fx.engine.seen('history.set', { connectionId: 'cem', where: (d) => d.syncType === 0 })
   const perChat = new Map()
   for (const m of initial.data.messages) perChat.set(m.key.remoteJid, [...(perChat.get(m.key.remoteJid) ?? []), m])
   assert.deepEqual([...perChat.values()].map((list) => list.length).sort((a, b) => b - a), [60, 12, 5])

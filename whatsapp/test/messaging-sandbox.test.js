@@ -169,7 +169,7 @@ test('history.fetch: requested, then an ON_DEMAND history.set with older message
   const fx = await engineFixture(t, { timeoutMs: 20000 })
   const { engine } = fx
   await linkedOpen(fx, 'hf', { historyChats: 1 })
-  const initial = await engine.next('history.set', { connectionId: 'hf', where: (d) => d.syncType === 0 })
+  const initial = await engine.seen('history.set', { connectionId: 'hf', where: (d) => d.syncType === 0 })
   const oldest = initial.data.messages.reduce((a, b) => (a.timestamp <= b.timestamp ? a : b))
   const chat = oldest.key.remoteJid
   const res = await engine.ok('history.fetch', { connectionId: 'hf', count: 7, oldestKey: oldest.key, oldestTimestamp: oldest.timestamp })

@@ -14,7 +14,7 @@ test('link → history.set with 3 chats (60, 12, 5 messages), once per pairing',
   const fx = await engineFixture(t, { timeoutMs: 20000 })
   const { engine } = fx
   await linkedOpen(fx, 'h1')
-  const { data } = await engine.next('history.set', { connectionId: 'h1', where: (d) => d.syncType === 0 })
+  const { data } = await engine.seen('history.set', { connectionId: 'h1', where: (d) => d.syncType === 0 })
   assert.equal(data.isLatest, true)
   assert.equal(data.chats.length, 3)
   /** @type {Record<string, any[]>} */

@@ -140,6 +140,21 @@ export function spawnEngine ({ timeoutMs = 5000 } = {}) {
     },
 
     /**
+     * The first event matching name/connectionId/predicate anywhere in the stream, waiting for it
+     * if needed; the next() cursor does not move. For events whose order against others is not
+     * fixed, e.g. the initial history.set, which Baileys may flush before or after connection.open.
+     * @param {string} event @param {{connectionId?: string|null, where?: (data: any) => boolean, ms?: number}} [opts]
+     */
+    async seen (event, { connectionId, where, ms = timeoutMs } = {}) {
+      const idx = await waitUntil(() => {
+        const i = lines.findIndex((l) => l.type === 'event' && l.event === event &&
+          (connectionId === undefined || l.connectionId === connectionId) && (!where || where(l.data)))
+        return i >= 0 ? i : undefined
+      }, ms, `event ${event}${connectionId ? ` for ${connectionId}` : ''} (anywhere)`)
+      return lines[idx]
+    },
+
+    /**
      * Next engine → Java request (after the previous nextRequest() match).
      * @param {{request?: string, where?: (frame: any) => boolean, ms?: number}} [opts]
      */
