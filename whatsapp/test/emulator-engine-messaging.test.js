@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { FAST_SANDBOX, engineFixture, spawnEngine } from './support/engine.js'
+import { statusSeen, waitFor } from './support/sandbox-messaging.js'
 
 /*
  * sandbox.* messaging commands with sandbox.socket "emulator": the engine contracts
@@ -89,20 +90,3 @@ test('send is decrypted by the contact exactly once (sandbox.sent), receipts com
   // Stopped before the fixture removes its folder (the emulator saves a last time as it stops).
   assert.equal(await again.end(), 0)
 })
-
-/** An event for message `id` carrying `status`, or undefined. @param {any} engine @param {string} id @param {string} status */
-function statusSeen (engine, id, status) {
-  return engine.events().find((/** @type {any} */ e) => (e.event === 'messages.update' || e.event === 'messages.upsert') &&
-    JSON.stringify(e.data).includes(id) && JSON.stringify(e.data).includes(`"status":"${status}"`))
-}
-
-/** @template T @param {() => Promise<T|undefined>} fn @param {string} what @returns {Promise<T>} */
-async function waitFor (fn, what, ms = 15000) {
-  const end = Date.now() + ms
-  for (;;) {
-    const v = await fn()
-    if (v !== undefined) return v
-    if (Date.now() > end) throw new Error(`timed out waiting until ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-}
