@@ -398,7 +398,7 @@ class MessagingIntegrationTest {
         throw new AssertionError("not found in " + list);
     }
 
-    /** How often the simulated WhatsApp server relayed this message id. */
+    /** How often the emulator's contacts got this message id (1 = exactly once). */
     static int sentCount(String providerMessageId) {
         return gw.sandboxSentCount(ID, providerMessageId);
     }
