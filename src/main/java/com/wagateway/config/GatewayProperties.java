@@ -23,6 +23,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param messaging    send queue, pacing, retries, history sync
  * @param webhooks     webhook delivery and the private-network guard
  * @param realtime     the Socket.IO server of the live dashboard
+ * @param media        received and sent media: size limit, retention, signed URLs
  */
 @ConfigurationProperties("gateway")
 public record GatewayProperties(
@@ -36,12 +37,18 @@ public record GatewayProperties(
         @DefaultValue Accounts accounts,
         @DefaultValue Messaging messaging,
         @DefaultValue Webhooks webhooks,
-        @DefaultValue Realtime realtime) {
+        @DefaultValue Realtime realtime,
+        @DefaultValue Media media) {
 
     /** The sessions folder, defaulting to {@code DATA_DIR/sessions}. Always absolute. */
     public Path sessionsPath() {
         Path p = sessionsDir != null ? sessionsDir : dataDir.resolve("sessions");
         return p.toAbsolutePath().normalize();
+    }
+
+    /** The media folder, {@code DATA_DIR/media}. Always absolute. */
+    public Path mediaPath() {
+        return dataPath().resolve("media");
     }
 
     /** Absolute data folder. */
@@ -212,5 +219,26 @@ public record GatewayProperties(
             @DefaultValue("60s") Duration tokenTtl,
             @DefaultValue("") String origin,
             @DefaultValue("30s") Duration recheck) {
+    }
+
+    /**
+     * @param maxBytes          largest media file received or sent ({@code MEDIA_MAX_BYTES}); a larger
+     *                          one is recorded as {@code too_large} (received) or refused (sent)
+     * @param retention         how long stored media are kept ({@code MEDIA_RETENTION}); 0 keeps them
+     * @param urlTtl            lifetime of a signed media URL in a webhook ({@code MEDIA_URL_TTL})
+     * @param urlSecret         key that signs media URLs ({@code MEDIA_URL_SECRET}); blank: one is
+     *                          generated once and kept in the data folder
+     * @param publicBaseUrl     base of the signed URLs ({@code PUBLIC_BASE_URL}, e.g.
+     *                          {@code https://wa.example.com}); blank: {@code http://localhost:<port>}
+     * @param webhookInlineMaxBytes media up to this size are also inlined (base64) in webhooks
+     *                          ({@code WEBHOOK_MEDIA_INLINE_MAX_BYTES}); 0 = never
+     */
+    public record Media(
+            @DefaultValue("67108864") long maxBytes,
+            @DefaultValue("0s") Duration retention,
+            @DefaultValue("24h") Duration urlTtl,
+            @DefaultValue("") String urlSecret,
+            @DefaultValue("") String publicBaseUrl,
+            @DefaultValue("0") long webhookInlineMaxBytes) {
     }
 }
