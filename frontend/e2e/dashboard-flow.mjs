@@ -197,7 +197,18 @@ try {
     await page.getByRole('button', { name: 'Send', exact: true }).click();
     const mine = log.locator('[data-testid=message][data-direction=outbound]').filter({ hasText: REPLY });
     await mine.waitFor();
-    await mine.locator('[data-testid=ticks][data-status=read]').waitFor({ timeout: 8_000 });
+    await mine.locator('[data-testid=ticks][data-status=sent]').waitFor();
+    // the contact's phone: delivered, and once the page shows it, read (the gateway runs with
+    // automatic receipts off, so each tick below comes from exactly one receipt)
+    const reply = await waitFor('the reply stored with its WhatsApp id', async () => {
+      const { messages } = await call(BASE, ADMIN_KEY, 'GET', `/api/connections/${CONN}/chats/${CONTACT_JID}/messages`);
+      return messages.find((m) => m.direction === 'outbound' && m.body === REPLY && m.provider_message_id);
+    });
+    const contactReceipt = (status) => call(BASE, ADMIN_KEY, 'POST', `/api/sandbox/${CONN}/receipt`, { provider_message_id: reply.provider_message_id, status });
+    await contactReceipt('delivered');
+    await mine.locator('[data-testid=ticks][data-status=delivered]').waitFor();
+    await contactReceipt('read');
+    await mine.locator('[data-testid=ticks][data-status=read]').waitFor();
     await mine.getByLabel('Read').waitFor();
     assert(await mine.count() === 1, `the reply shows ${await mine.count()} times`);
     assert(await page.getByPlaceholder('Type a message').inputValue() === '', 'the composer was not cleared');

@@ -38,7 +38,12 @@ class DashboardE2EIntegrationTest {
 
     @BeforeAll
     static void start() {
-        gw = GatewayHarness.start(GatewayHarness.tempDataDir("dashboard"));
+        // The contact's receipts are sent by the flow itself, one at a time: automatic ones (delivered
+        // after 200 ms, read after 400 ms) can reach Baileys together under load, and Baileys then
+        // merges them into one update (read), so "delivered" would legitimately never show.
+        Map<String, String> settings = GatewayHarness.defaults(GatewayHarness.tempDataDir("dashboard"));
+        settings.put("gateway.messaging.sandbox-receipt-delay", "0ms");
+        gw = GatewayHarness.start(settings);
     }
 
     @AfterAll
