@@ -43,6 +43,9 @@ class DashboardE2EIntegrationTest {
         // merges them into one update (read), so "delivered" would legitimately never show.
         Map<String, String> settings = GatewayHarness.defaults(GatewayHarness.tempDataDir("dashboard"));
         settings.put("gateway.messaging.sandbox-receipt-delay", "0ms");
+        // The QR keeps rotating (every 2 s) for a minute instead of the harness' 7 s: on a loaded
+        // machine the steps before the scan can take longer than 7 s, and the QR then ran out.
+        settings.put("gateway.engine.sandbox.qr-refs", "30");
         gw = GatewayHarness.start(settings);
     }
 
