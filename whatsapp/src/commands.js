@@ -222,7 +222,7 @@ export function createEngine ({ logger, emitEvent, sendRequest }) {
       }
     },
 
-    ...messagingCommands({ registry, requests, logger }),
+    ...messagingCommands({ registry, requests, logger, settings: requireSettings }),
     ...sandboxCommands({ settings: requireSettings, registry })
   }
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { EngineError } from '../errors.js'
+import { describeSent } from '../../emulator/messaging-ledger.js'
 
 /*
  * The messaging half of the `sandbox.*` commands: each command
@@ -119,7 +120,8 @@ export function emulatorMessagingControls ({ link, phone, isOpen }) {
     /** Every message of this account the emulator's contacts decrypted, with how many times. */
     async sentLog () {
       const ledger = await m().sent(phone())
-      return { messages: ledger.map((/** @type {any} */ e) => ({ id: e.id, jid: e.to, count: e.count, resends: e.resends })) }
+      // `content`: what the contact saw (type, text, caption, file name, media SHA-256 …; emulator-ledger describeSent)
+      return { messages: ledger.map((/** @type {any} */ e) => ({ id: e.id, jid: e.to, count: e.count, resends: e.resends, content: describeSent(e) })) }
     }
   }
 }

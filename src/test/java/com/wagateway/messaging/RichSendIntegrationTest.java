@@ -1,0 +1,183 @@
+package com.wagateway.messaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.wagateway.support.ApiClient;
+import com.wagateway.support.GatewayHarness;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code send-media} through the real Baileys socket against the emulator: for each media type
+ * the contact's phone downloads and decrypts the file from the emulated media host, and its
+ * SHA-256 must equal the SHA-256 of the bytes sent; idempotency as for text; bad input stores
+ * nothing.
+ */
+class RichSendIntegrationTest {
+
+    static GatewayHarness gw;
+    static final String ID = "rich_main";
+    static final String PEER = "923001112244";
+
+    @BeforeAll
+    static void start() {
+        Map<String, String> settings = GatewayHarness.defaults(GatewayHarness.tempDataDir("rich-send"));
+        settings.put("gateway.webhooks.allow-private-networks", "false"); // media_url on loopback must be refused
+        gw = GatewayHarness.start(settings);
+        gw.link(ID, "923009990044");
+    }
+
+    @AfterAll
+    static void stop() {
+        gw.close();
+    }
+
+    static final byte[] PNG = Base64.getDecoder().decode(
+            "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==");
+    static final byte[] MP4 = withHeader(new byte[] {0, 0, 0, 0x18, 'f', 't', 'y', 'p', 'i', 's', 'o', 'm'}, 2048);
+    static final byte[] MP3 = withHeader("ID3\u0004\u0000".getBytes(StandardCharsets.ISO_8859_1), 2048);
+    static final byte[] OPUS = opus();
+    static final byte[] PDF = withHeader("%PDF-1.4\n% invoice 42\n".getBytes(StandardCharsets.US_ASCII), 4096);
+    static final byte[] WEBP = withHeader(new byte[] {'R', 'I', 'F', 'F', 0x24, 0, 0, 0, 'W', 'E', 'B', 'P', 'V', 'P', '8', ' '}, 512);
+
+    @Test
+    void everyMediaTypeArrivesByteForByte() throws Exception {
+        Object[][] cases = {
+                {"image", PNG, ",\"caption\":\"a dot\"", "image"},
+                {"video", MP4, ",\"caption\":\"a clip\"", "video"},
+                {"audio", MP3, "", "audio"},
+                {"voice", OPUS, "", "voice"},
+                {"document", PDF, ",\"file_name\":\"invoice-42.pdf\",\"caption\":\"your invoice\"", "document"},
+                {"sticker", WEBP, "", "sticker"},
+        };
+        for (Object[] c : cases) {
+            String type = (String) c[0];
+            byte[] bytes = (byte[]) c[1];
+            String cid = "media-" + type;
+            ApiClient.Response r = gw.post("/api/send-media", "{\"connection_id\":\"" + ID + "\",\"to\":\"" + PEER + "\",\"type\":\""
+                    + type + "\",\"media_base64\":\"" + b64(bytes) + "\"" + c[2] + ",\"client_message_id\":\"" + cid + "\"}");
+            assertThat(r.status()).as(type + ": " + r.raw()).isEqualTo(200);
+            assertThat(r.json().path("status").asString()).isEqualTo("sent");
+            JsonNode seen = gw.awaitSandboxSentContent(ID, r.json().path("provider_message_id").asString());
+            assertThat(seen.path("type").asString()).as(seen.toString()).isEqualTo(c[3]);
+            assertThat(seen.path("sha256").asString()).as(type + " decrypted by the contact: " + seen).isEqualTo(sha256(bytes));
+            assertThat(seen.path("size").asInt()).isEqualTo(bytes.length);
+            JsonNode stored = message(cid);
+            assertThat(stored.path("file_length").asLong()).isEqualTo(bytes.length);
+            // stored once under its hash before the row; the row refers to it and never held the bytes
+            assertThat(gw.count("SELECT count(*) FROM messages WHERE client_message_id = ? AND media_sha256 = ? AND media_state = 'stored'"
+                    + " AND outgoing IS NULL", cid, sha256(bytes))).as(type).isEqualTo(1);
+            assertThat(gw.dataDir().resolve("media").resolve(sha256(bytes).substring(0, 2)).resolve(sha256(bytes).substring(2, 4))
+                    .resolve(sha256(bytes))).exists();
+        }
+        JsonNode doc = gw.awaitSandboxSentContent(ID, message("media-document").path("provider_message_id").asString());
+        assertThat(doc.path("fileName").asString()).isEqualTo("invoice-42.pdf");
+        assertThat(doc.path("caption").asString()).isEqualTo("your invoice");
+        assertThat(doc.path("mimetype").asString()).isEqualTo("application/pdf");
+        assertThat(message("media-document").path("file_name").asString()).isEqualTo("invoice-42.pdf");
+        JsonNode voice = gw.awaitSandboxSentContent(ID, message("media-voice").path("provider_message_id").asString());
+        assertThat(voice.path("mimetype").asString()).isEqualTo("audio/ogg; codecs=opus");
+        assertThat(message("media-voice").path("type").asString()).isEqualTo("ptt");
+        assertThat(gw.awaitSandboxSentContent(ID, message("media-image").path("provider_message_id").asString())
+                .path("caption").asString()).isEqualTo("a dot");
+    }
+
+    @Test
+    void sendImageIsAnAliasThatAlsoStoresTheFileByHash() throws Exception {
+        ApiClient.Response r = gw.post("/api/send-image", "{\"connection_id\":\"" + ID + "\",\"to\":\"" + PEER
+                + "\",\"image_base64\":\"" + b64(PNG) + "\",\"caption\":\"alias\",\"client_message_id\":\"alias-1\"}");
+        assertThat(r.status()).as(r.raw()).isEqualTo(200);
+        JsonNode seen = gw.awaitSandboxSentContent(ID, r.json().path("provider_message_id").asString());
+        assertThat(seen.path("sha256").asString()).isEqualTo(sha256(PNG));
+        assertThat(seen.path("caption").asString()).isEqualTo("alias");
+        assertThat(gw.count("SELECT count(*) FROM messages WHERE client_message_id = 'alias-1' AND media_sha256 = ?", sha256(PNG)))
+                .isEqualTo(1);
+    }
+
+    @Test
+    void aRepeatIsOneMessageAndADifferentFileUnderTheSameIdIsAConflict() {
+        String body = "{\"connection_id\":\"" + ID + "\",\"to\":\"" + PEER + "\",\"type\":\"document\",\"media_base64\":\""
+                + b64(PDF) + "\",\"file_name\":\"a.pdf\",\"client_message_id\":\"media-once\"}";
+        ApiClient.Response first = gw.post("/api/send-media", body);
+        ApiClient.Response again = gw.post("/api/send-media", body);
+        assertThat(first.status()).as(first.raw()).isEqualTo(200);
+        assertThat(again.status()).as(again.raw()).isEqualTo(200);
+        assertThat(again.json().path("message_id").asString()).isEqualTo(first.json().path("message_id").asString());
+        assertThat(again.json().path("provider_message_id").asString()).isEqualTo(first.json().path("provider_message_id").asString());
+        gw.awaitSandboxSentContent(ID, first.json().path("provider_message_id").asString());
+        assertThat(gw.sandboxSentCount(ID, first.json().path("provider_message_id").asString())).isEqualTo(1);
+        ApiClient.Response other = gw.post("/api/send-media", body.replace("a.pdf", "b.pdf"));
+        assertThat(other.status()).as(other.raw()).isEqualTo(409);
+        assertThat(other.json().path("error").path("code").asString()).isEqualTo("idempotency_conflict");
+    }
+
+    @Test
+    void badMediaIsRefusedWithAClearErrorAndStoresNothing() throws Exception {
+        String sends = "SELECT count(*) FROM messages WHERE direction = 'outbound' AND NOT from_history";
+        long before = gw.count(sends);
+        byte[] bigSticker = withHeader(new byte[] {'R', 'I', 'F', 'F', 0, 0, 0, 0, 'W', 'E', 'B', 'P', 'V', 'P', '8', ' '}, 110 * 1024);
+        String[][] cases = {
+                {"\"type\":\"image\",\"media_base64\":\"" + b64(PDF) + "\"", "media_base64", "media_type_mismatch"},
+                {"\"type\":\"voice\",\"media_base64\":\"" + b64(MP3) + "\"", "media_base64", "media_type_mismatch"},
+                {"\"type\":\"video\",\"media_base64\":\"" + b64(PNG) + "\"", "media_base64", "media_type_mismatch"},
+                {"\"type\":\"sticker\",\"media_base64\":\"" + b64(bigSticker) + "\"", "media_base64", "media_too_large"},
+                {"\"type\":\"document\",\"media_url\":\"http://127.0.0.1:9/invoice.pdf\"", "media_url", "private_network"},
+                {"\"type\":\"document\",\"media_url\":\"http://169.254.169.254/latest\"", "media_url", "private_network"},
+                {"\"type\":\"gif\",\"media_base64\":\"" + b64(PNG) + "\"", "type", "invalid_media_type"},
+                {"\"type\":\"image\"", "media_url", "invalid_media_source"},
+                {"\"type\":\"audio\",\"media_base64\":\"" + b64(MP3) + "\",\"caption\":\"no\"", "caption", "caption_not_supported"},
+                {"\"type\":\"image\",\"media_base64\":\"" + b64(PNG) + "\",\"mime_type\":\"image/jpeg\"", "mime_type", "mime_type_mismatch"},
+                {"\"type\":\"document\",\"media_base64\":\"" + b64(PDF) + "\",\"file_name\":\"../etc/passwd\"", "file_name", "invalid_file_name"},
+        };
+        for (String[] c : cases) {
+            ApiClient.Response r = gw.post("/api/send-media", "{\"connection_id\":\"" + ID + "\",\"to\":\"" + PEER + "\"," + c[0] + "}");
+            assertThat(r.status()).as(r.raw()).isEqualTo(400);
+            assertThat(r.json().path("error").path("code").asString()).as(r.raw()).isEqualTo(c[2]);
+            assertThat(r.json().path("error").path("field").asString()).as(r.raw()).isEqualTo(c[1]);
+        }
+        ApiClient.Response voice = gw.post("/api/send-media", "{\"connection_id\":\"" + ID + "\",\"to\":\"" + PEER
+                + "\",\"type\":\"voice\",\"media_base64\":\"" + b64(MP3) + "\"}");
+        assertThat(voice.json().path("error").path("message").asString()).contains("OGG/Opus").contains("does not convert");
+        assertThat(gw.count(sends)).isEqualTo(before);
+        assertThat(gw.dataDir().resolve("media").resolve(sha256(bigSticker).substring(0, 2))
+                .resolve(sha256(bigSticker).substring(2, 4)).resolve(sha256(bigSticker))).doesNotExist();
+    }
+
+    // ---- helpers ----
+
+    static JsonNode message(String clientId) {
+        return gw.get("/api/connections/" + ID + "/messages/" + clientId).json();
+    }
+
+    static String b64(byte[] b) {
+        return Base64.getEncoder().encodeToString(b);
+    }
+
+    static String sha256(byte[] b) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+    }
+
+    /** {@code header} followed by a varied (not all-zero) body up to {@code size} bytes. */
+    static byte[] withHeader(byte[] header, int size) {
+        byte[] b = new byte[size];
+        for (int i = 0; i < size; i++) {
+            b[i] = (byte) (i * 31 + 7);
+        }
+        System.arraycopy(header, 0, b, 0, header.length);
+        return b;
+    }
+
+    /** An OGG page whose first packet is an Opus identification header (what voice notes are). */
+    static byte[] opus() {
+        byte[] b = withHeader("OggS".getBytes(StandardCharsets.US_ASCII), 1024);
+        System.arraycopy("OpusHead".getBytes(StandardCharsets.US_ASCII), 0, b, 28, 8);
+        return b;
+    }
+}
