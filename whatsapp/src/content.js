@@ -197,7 +197,8 @@ export function toBaileysContent (content) {
     case 'location':
       return { location: { degreesLatitude: content.latitude, degreesLongitude: content.longitude, ...(content.name ? { name: content.name } : {}), ...(content.address ? { address: content.address } : {}) } }
     case 'contacts':
-      return { contacts: { displayName: content.displayName, contacts: content.vcards.map((vcard) => ({ vcard })) } }
+      // each card carries its own name (a single card becomes a contactMessage with that name)
+      return { contacts: { displayName: content.displayName, contacts: content.vcards.map((vcard) => ({ displayName: vcardName(vcard), vcard })) } }
     case 'reaction': return { react: { text: content.emoji, key: content.key } }
     case 'poll': return { poll: { name: content.name, values: content.options, selectableCount: content.selectableCount } }
     case 'edit': return { text: content.text, edit: content.key }
@@ -232,6 +233,12 @@ export function mapSendResult (sent) {
     timestamp: toNumberOrNull(sent?.messageTimestamp),
     message: sent?.message ? jsonSafe(sent.message) : null
   }
+}
+
+/** A vCard's FN (formatted name), unescaped; '' when it has none. @param {string} vcard */
+function vcardName (vcard) {
+  const fn = /^FN:(.*)$/m.exec(vcard)?.[1] ?? ''
+  return fn.replace(/\\n/gi, ' ').replace(/\\([,;\\])/g, '$1').trim()
 }
 
 /** @param {string} msg */

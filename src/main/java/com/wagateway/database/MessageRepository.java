@@ -280,6 +280,27 @@ public class MessageRepository {
                 .params(connectionId, providerMessageId).query(MAPPER).list().stream().findFirst();
     }
 
+    /** Our poll a vote was recorded on: its ids, chat and question. */
+    public record VotedPoll(UUID id, String clientMessageId, String providerMessageId, String chatJid, String name) {
+    }
+
+    /**
+     * Records one voter's current choice on our poll ({@code details.votes[voter] = options}, a
+     * later vote of the same voter replaces it, as on WhatsApp). Empty when the poll is not one
+     * of this connection's own messages.
+     */
+    public Optional<VotedPoll> recordPollVote(String connectionId, String pollProviderId, String voter, String optionsJson) {
+        return jdbc.sql("""
+                UPDATE messages m SET details = jsonb_set(coalesce(m.details, '{}'::jsonb), '{votes}',
+                        coalesce(m.details->'votes', '{}'::jsonb) || jsonb_build_object(?::text, ?::jsonb)), updated_at = now()
+                WHERE m.connection_id = ? AND m.provider_message_id = ? AND m.direction = 'outbound'
+                RETURNING m.id, m.client_message_id, m.provider_message_id, m.chat_jid, m.details->>'name' AS name""")
+                .params(voter, optionsJson, connectionId, pollProviderId)
+                .query((rs, n) -> new VotedPoll(uuid(rs, "id"), rs.getString("client_message_id"), rs.getString("provider_message_id"),
+                        rs.getString("chat_jid"), rs.getString("name")))
+                .list().stream().findFirst();
+    }
+
     /** The stored WhatsApp content of one of this connection's messages (for Baileys' getMessage). */
     public Optional<String> findContent(String connectionId, String providerMessageId) {
         return jdbc.sql("""

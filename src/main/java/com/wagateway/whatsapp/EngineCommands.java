@@ -94,7 +94,13 @@ public final class EngineCommands {
 
     /** {@code sandbox.inbound}: a simulated contact sends a message (fields as in the protocol; null = default). */
     public record SandboxInbound(String from, String type, String message, String replyToProviderMessageId,
-                                 boolean asLid, String pushName, String messageId) {
+                                 boolean asLid, String pushName, String messageId, java.util.List<String> options) {
+
+        /** Without {@code options} (every type but {@code poll_vote}). */
+        public SandboxInbound(String from, String type, String message, String replyToProviderMessageId, boolean asLid,
+                              String pushName, String messageId) {
+            this(from, type, message, replyToProviderMessageId, asLid, pushName, messageId, null);
+        }
 
         ObjectNode toArgs() {
             ObjectNode a = Json.MAPPER.createObjectNode();
@@ -105,6 +111,10 @@ public final class EngineCommands {
             a.put("asLid", asLid);
             a.put("pushName", pushName);
             a.put("messageId", messageId);
+            if (options != null) {
+                var list = a.putArray("options");
+                options.forEach(list::add);
+            }
             return a;
         }
     }

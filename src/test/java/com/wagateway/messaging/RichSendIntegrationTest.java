@@ -150,6 +150,174 @@ class RichSendIntegrationTest {
                 .resolve(sha256(bigSticker).substring(2, 4)).resolve(sha256(bigSticker))).doesNotExist();
     }
 
+    @Test
+    void locationContactReactionAndPollArriveAsSent() {
+        JsonNode loc = sent("/api/send-location", "\"to\":\"" + PEER + "\",\"latitude\":24.8607,\"longitude\":67.0011,"
+                + "\"name\":\"Office\",\"address\":\"Shahrah-e-Faisal, Karachi\"");
+        assertThat(loc.path("type").asString()).isEqualTo("location");
+        assertThat(loc.path("location").path("latitude").asDouble()).isEqualTo(24.8607);
+        assertThat(loc.path("location").path("longitude").asDouble()).isEqualTo(67.0011);
+        assertThat(loc.path("location").path("name").asString()).isEqualTo("Office");
+        assertThat(loc.path("location").path("address").asString()).isEqualTo("Shahrah-e-Faisal, Karachi");
+
+        JsonNode card = sent("/api/send-contact", "\"to\":\"" + PEER + "\",\"contacts\":[{\"name\":\"Ali Khan\",\"phones\":[\"+92 300 1234567\"]}]");
+        assertThat(card.path("type").asString()).isEqualTo("contacts");
+        assertThat(card.path("displayName").asString()).isEqualTo("Ali Khan");
+        assertThat(card.path("vcards").get(0).asString()).isEqualTo(
+                "BEGIN:VCARD\nVERSION:3.0\nFN:Ali Khan\nTEL;type=CELL;type=VOICE;waid=923001234567:+923001234567\nEND:VCARD");
+
+        String target = gw.post("/api/sandbox/" + ID + "/inbound", "{\"from\":\"" + PEER + "\",\"message\":\"parcel damaged\",\"type\":\"text\"}")
+                .json().path("provider_message_id").asString();
+        awaitStored(target);
+        JsonNode react = sent("/api/send-reaction", "\"provider_message_id\":\"" + target + "\",\"emoji\":\"\ud83d\udc4d\"");
+        assertThat(react.path("type").asString()).isEqualTo("reaction");
+        assertThat(react.path("emoji").asString()).isEqualTo("\ud83d\udc4d");
+        assertThat(react.path("targetId").asString()).isEqualTo(target);
+        JsonNode removed = sent("/api/send-reaction", "\"provider_message_id\":\"" + target + "\",\"emoji\":\"\"");
+        assertThat(removed.path("emoji").asString()).isEmpty();
+        assertThat(removed.path("targetId").asString()).isEqualTo(target);
+
+        JsonNode poll = sent("/api/send-poll", "\"to\":\"" + PEER + "\",\"name\":\"Delivery time?\",\"options\":[\"Morning\",\"Evening\"],"
+                + "\"selectable_count\":1");
+        assertThat(poll.path("type").asString()).isEqualTo("poll");
+        assertThat(poll.path("poll").path("name").asString()).isEqualTo("Delivery time?");
+        assertThat(poll.path("poll").path("options").toString()).isEqualTo("[\"Morning\",\"Evening\"]");
+        assertThat(poll.path("poll").path("selectableCount").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void everyEndpointIsIdempotentOnClientMessageId() {
+        String target = gw.post("/api/send-message", "{\"connection_id\":\"" + ID + "\",\"to\":\"" + PEER + "\",\"message\":\"react here\"}")
+                .json().path("provider_message_id").asString();
+        String[][] cases = {
+                {"/api/send-location", "\"to\":\"" + PEER + "\",\"latitude\":1.5,\"longitude\":2.5", "\"latitude\":1.5", "\"latitude\":1.6"},
+                {"/api/send-contact", "\"to\":\"" + PEER + "\",\"contacts\":[{\"name\":\"A\",\"phones\":[\"923001234567\"]}]", "\"A\"", "\"B\""},
+                {"/api/send-reaction", "\"provider_message_id\":\"" + target + "\",\"emoji\":\"\ud83d\ude00\"", "\ud83d\ude00", "\ud83d\ude22"},
+                {"/api/send-poll", "\"to\":\"" + PEER + "\",\"name\":\"Q\",\"options\":[\"x\",\"y\"]", "\"Q\"", "\"R\""},
+                {"/api/send-message", "\"to\":\"" + PEER + "\",\"message\":\"hi @923001234567\",\"mentions\":[\"923001234567\"]", "hi @", "ho @"},
+        };
+        int i = 0;
+        for (String[] c : cases) {
+            String body = "{\"connection_id\":\"" + ID + "\"," + c[1] + ",\"client_message_id\":\"idem-" + i++ + "\"}";
+            ApiClient.Response first = gw.post(c[0], body);
+            ApiClient.Response again = gw.post(c[0], body);
+            assertThat(first.status()).as(c[0] + " " + first.raw()).isEqualTo(200);
+            assertThat(again.status()).as(c[0] + " " + again.raw()).isEqualTo(200);
+            assertThat(again.json().path("message_id").asString()).isEqualTo(first.json().path("message_id").asString());
+            String pid = first.json().path("provider_message_id").asString();
+            gw.awaitSandboxSentContent(ID, pid);
+            assertThat(gw.sandboxSentCount(ID, pid)).as(c[0]).isEqualTo(1);
+            ApiClient.Response other = gw.post(c[0], body.replace(c[2], c[3]));
+            assertThat(other.status()).as(c[0] + " " + other.raw()).isEqualTo(409);
+            assertThat(other.json().path("error").path("code").asString()).isEqualTo("idempotency_conflict");
+        }
+        JsonNode mention = gw.awaitSandboxSentContent(ID, message("idem-4").path("provider_message_id").asString());
+        assertThat(mention.path("mentions").toString()).isEqualTo("[\"923001234567@s.whatsapp.net\"]");
+    }
+
+    @Test
+    void ownTextIsEditedAndDeletedForEveryoneButNothingElse() {
+        ApiClient.Response r = gw.post("/api/send-message", "{\"connection_id\":\"" + ID + "\",\"to\":\"" + PEER
+                + "\",\"message\":\"see you at 5\",\"client_message_id\":\"to-edit\"}");
+        String pid = r.json().path("provider_message_id").asString();
+        ApiClient.Response edited = gw.admin().patch("/api/connections/" + ID + "/messages/to-edit", "{\"message\":\"see you at 6\"}");
+        assertThat(edited.status()).as(edited.raw()).isEqualTo(200);
+        assertThat(edited.json().path("body").asString()).isEqualTo("see you at 6");
+        assertThat(edited.json().path("edited").asBoolean()).isTrue();
+        JsonNode edit = awaitSent(e -> "edit".equals(e.path("type").asString()) && pid.equals(e.path("targetId").asString()));
+        assertThat(edit.path("text").asString()).isEqualTo("see you at 6");
+
+        ApiClient.Response deleted = gw.delete("/api/connections/" + ID + "/messages/" + r.json().path("message_id").asString());
+        assertThat(deleted.status()).as(deleted.raw()).isEqualTo(200);
+        assertThat(deleted.json().path("deleted").asBoolean()).isTrue();
+        awaitSent(e -> "revoke".equals(e.path("type").asString()) && pid.equals(e.path("targetId").asString()));
+        ApiClient.Response editDeleted = gw.admin().patch("/api/connections/" + ID + "/messages/to-edit", "{\"message\":\"too late\"}");
+        assertThat(editDeleted.status()).isEqualTo(409);
+        assertThat(editDeleted.json().path("error").path("code").asString()).isEqualTo("message_deleted");
+
+        // someone else's message: refused, unchanged
+        String theirs = gw.post("/api/sandbox/" + ID + "/inbound", "{\"from\":\"" + PEER + "\",\"message\":\"mine\",\"type\":\"text\"}")
+                .json().path("provider_message_id").asString();
+        awaitStored(theirs);
+        ApiClient.Response foreign = gw.admin().patch("/api/connections/" + ID + "/messages/" + theirs, "{\"message\":\"changed\"}");
+        assertThat(foreign.status()).as(foreign.raw()).isEqualTo(409);
+        assertThat(foreign.json().path("error").path("code").asString()).isEqualTo("not_own_message");
+        assertThat(gw.delete("/api/connections/" + ID + "/messages/" + theirs).status()).isEqualTo(409);
+        assertThat(gw.count("SELECT count(*) FROM messages WHERE provider_message_id = ? AND body = 'mine' AND edited_at IS NULL"
+                + " AND revoked_at IS NULL", theirs)).isEqualTo(1);
+
+        // past WhatsApp's 15-minute window
+        gw.post("/api/send-message", "{\"connection_id\":\"" + ID + "\",\"to\":\"" + PEER + "\",\"message\":\"old\",\"client_message_id\":\"old-1\"}");
+        gw.bean(org.springframework.jdbc.core.simple.JdbcClient.class)
+                .sql("UPDATE messages SET sent_at = now() - interval '16 minutes' WHERE client_message_id = 'old-1'").update();
+        ApiClient.Response late = gw.admin().patch("/api/connections/" + ID + "/messages/old-1", "{\"message\":\"new\"}");
+        assertThat(late.status()).isEqualTo(409);
+        assertThat(late.json().path("error").path("code").asString()).isEqualTo("edit_window_passed");
+        assertThat(message("old-1").path("body").asString()).isEqualTo("old");
+        ApiClient.Response empty = gw.admin().patch("/api/connections/" + ID + "/messages/old-1", "{\"message\":\"\"}");
+        assertThat(empty.status()).isEqualTo(400);
+    }
+
+    @Test
+    void badRichInputIsRefusedAndStoresNothing() {
+        String sends = "SELECT count(*) FROM messages WHERE direction = 'outbound' AND NOT from_history";
+        long before = gw.count(sends);
+        String thirteen = "[" + String.join(",", java.util.stream.IntStream.range(0, 13).mapToObj(i -> "\"o" + i + "\"").toList()) + "]";
+        String[][] cases = {
+                {"/api/send-poll", "\"to\":\"" + PEER + "\",\"name\":\"Q\",\"options\":[\"only\"]", "invalid_poll_options"},
+                {"/api/send-poll", "\"to\":\"" + PEER + "\",\"name\":\"Q\",\"options\":" + thirteen, "invalid_poll_options"},
+                {"/api/send-poll", "\"to\":\"" + PEER + "\",\"name\":\"Q\",\"options\":[\"a\",\"a\"]", "invalid_poll_options"},
+                {"/api/send-poll", "\"to\":\"" + PEER + "\",\"name\":\"Q\",\"options\":[\"a\",\"b\"],\"selectable_count\":3", "invalid_selectable_count"},
+                {"/api/send-location", "\"to\":\"" + PEER + "\",\"latitude\":91,\"longitude\":0", "invalid_latitude"},
+                {"/api/send-location", "\"to\":\"" + PEER + "\",\"latitude\":0", "invalid_longitude"},
+                {"/api/send-contact", "\"to\":\"" + PEER + "\",\"contacts\":[]", "invalid_contacts"},
+                {"/api/send-contact", "\"to\":\"" + PEER + "\",\"contacts\":[{\"name\":\"A\",\"phones\":[\"12\"]}]", "invalid_contacts"},
+                {"/api/send-reaction", "\"provider_message_id\":\"3EB0NOSUCHMESSAGE\",\"emoji\":\"\ud83d\udc4d\"", "target_not_found"},
+                {"/api/send-reaction", "\"provider_message_id\":\"3EB0NOSUCHMESSAGE\",\"emoji\":\"ok\"", "invalid_emoji"},
+                {"/api/send-message", "\"to\":\"" + PEER + "\",\"message\":\"hi\",\"mentions\":[\"120363000000000000@g.us\"]", "invalid_mentions"},
+        };
+        for (String[] c : cases) {
+            ApiClient.Response r = gw.post(c[0], "{\"connection_id\":\"" + ID + "\"," + c[1] + "}");
+            assertThat(r.status()).as(c[0] + " " + r.raw()).isEqualTo(400);
+            assertThat(r.json().path("error").path("code").asString()).as(r.raw()).isEqualTo(c[2]);
+        }
+        assertThat(gw.count(sends)).isEqualTo(before);
+    }
+
+    /** Sends to {@code path} (body fields without connection_id), expects 200 sent, returns what the contact saw. */
+    static JsonNode sent(String path, String fields) {
+        ApiClient.Response r = gw.post(path, "{\"connection_id\":\"" + ID + "\"," + fields + "}");
+        assertThat(r.status()).as(path + " " + r.raw()).isEqualTo(200);
+        assertThat(r.json().path("status").asString()).isEqualTo("sent");
+        return gw.awaitSandboxSentContent(ID, r.json().path("provider_message_id").asString());
+    }
+
+    /** Waits until a contact decrypted a message matching {@code match} (its sandbox.sent content). */
+    static JsonNode awaitSent(java.util.function.Predicate<JsonNode> match) {
+        var engine = gw.bean(com.wagateway.whatsapp.RawEngineCommands.class);
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(15).toNanos();
+        while (System.nanoTime() < deadline) {
+            for (JsonNode m : engine.sandbox("sent", ID, engine.newArgs()).join().path("messages")) {
+                if (match.test(m.path("content"))) {
+                    return m.path("content");
+                }
+            }
+            GatewayHarness.sleep(50);
+        }
+        throw new AssertionError("no matching message reached the contact");
+    }
+
+    /** Waits until an inbound message is stored (a positive signal, not a sleep). */
+    static void awaitStored(String providerMessageId) {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(15).toNanos();
+        while (gw.count("SELECT count(*) FROM messages WHERE provider_message_id = ?", providerMessageId) == 0) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(providerMessageId + " was not stored");
+            }
+            GatewayHarness.sleep(50);
+        }
+    }
+
     // ---- helpers ----
 
     static JsonNode message(String clientId) {
