@@ -145,7 +145,7 @@ test('sandbox.fail: the next sends are refused by the server (failed with the co
   for (let i = 1; i <= 2; i++) await refusedSend(engine, textSend('f1', id), 503, i)
   assert.equal((await engine.ok('send', textSend('f1', id))).providerMessageId, id, 'the retry with the same id succeeds')
   const first = await waitFor(async () => (await engine.ok('sandbox.sent', { connectionId: 'f1' })).messages.find((e) => e.id === id), 'the retry reached the contact')
-  assert.deepEqual((await engine.ok('sandbox.sent', { connectionId: 'f1' })).messages, [{ id, jid: PEER_JID, count: 1, resends: 0 }],
+  assert.deepEqual((await engine.ok('sandbox.sent', { connectionId: 'f1' })).messages, [{ id, jid: PEER_JID, count: 1, resends: 0, content: { type: 'text', text: `hello ${id}` } }],
     'refused attempts reach nobody; the ledger counts the one real send')
   assert.equal(first.count, 1)
   await engine.ok('send', textSend('f1', id))

@@ -54,7 +54,7 @@ public class PollVoteRecorder implements EngineListener {
                 }
                 String voter = v.voterPhone() != null ? v.voterPhone() : v.voterJid();
                 Optional<MessageRepository.VotedPoll> poll = messages.recordPollVote(p.connectionId(), v.pollMessageId(),
-                        voter, Json.MAPPER.valueToTree(v.selectedOptions()).toString());
+                        voter, Json.MAPPER.writeValueAsString(v.selectedOptions()));
                 if (poll.isEmpty()) {
                     log.info("[{}] a vote on poll {} that is not ours was skipped", p.connectionId(), v.pollMessageId());
                     continue;

@@ -10,12 +10,13 @@ import com.wagateway.shared.Json;
 import com.wagateway.whatsapp.EngineCommands;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * {@code send-location}, {@code send-contact}, {@code send-reaction} and {@code send-poll}: each
@@ -58,14 +59,14 @@ public class RichSendService {
         optionalText(name, "name", MAX_NAME);
         optionalText(address, "address", MAX_NAME);
         SendService.validateIds(clientMessageId, null);
-        ObjectNode details = Json.MAPPER.createObjectNode();
+        Map<String, Object> details = new LinkedHashMap<>();
         details.put("latitude", latitude);
         details.put("longitude", longitude);
         details.put("name", blankToNull(name));
         details.put("address", blankToNull(address));
         String body = String.format(Locale.ROOT, "[location %.2f,%.2f]", latitude, longitude);
         String fp = "location\0" + latitude + "\0" + longitude + "\0" + name + "\0" + address;
-        OutgoingContent out = new OutgoingContent("location", body, null, null, null, null, null, details.toString(),
+        OutgoingContent out = new OutgoingContent("location", body, null, null, null, null, null, json(details),
                 EngineCommands.locationContent(latitude, longitude, blankToNull(name), blankToNull(address)), fp);
         return sends.submit(caller, connectionId, recipient, out, clientMessageId, null, () -> out);
     }
@@ -86,7 +87,7 @@ public class RichSendService {
             throw invalid("invalid_contacts", "contacts", "contacts must list 1 to " + MAX_CONTACTS + " contacts");
         }
         List<String> vcards = new ArrayList<>();
-        var detail = Json.MAPPER.createArrayNode();
+        List<Map<String, Object>> detail = new ArrayList<>();
         for (int i = 0; i < contacts.size(); i++) {
             ContactCard c = contacts.get(i);
             String field = "contacts[" + i + "]";
@@ -110,20 +111,19 @@ public class RichSendService {
                 digits.add(r.phone());
             }
             vcards.add(vcard(c.name().strip(), digits));
-            ObjectNode d = detail.addObject();
+            Map<String, Object> d = new LinkedHashMap<>();
             d.put("name", c.name().strip());
-            var ph = d.putArray("phones");
-            digits.forEach(ph::add);
+            d.put("phones", digits);
+            detail.add(d);
         }
         SendService.validateIds(clientMessageId, null);
         boolean one = contacts.size() == 1;
         String display = one ? contacts.get(0).name().strip() : contacts.size() + " contacts";
         String body = one ? "[contact " + display + "]" : "[contacts " + contacts.size() + "]";
-        ObjectNode details = Json.MAPPER.createObjectNode();
-        details.set("contacts", detail);
+        Map<String, Object> details = Map.of("contacts", detail);
         String fp = "contacts\0" + String.join("\0", vcards);
         OutgoingContent out = new OutgoingContent(one ? "contact" : "contactsArray", body, null, null, null, null, null,
-                details.toString(), EngineCommands.contactsContent(display, vcards), fp);
+                json(details), EngineCommands.contactsContent(display, vcards), fp);
         return sends.submit(caller, connectionId, recipient, out, clientMessageId, null, () -> out);
     }
 
@@ -156,12 +156,12 @@ public class RichSendService {
         Recipient chat = new Recipient(target.chatJid(), null, target.chatJid().endsWith("@g.us"));
         String body = emoji.isEmpty() ? "[reaction removed from " + target.providerMessageId() + "]"
                 : "[reaction " + emoji + " to " + target.providerMessageId() + "]";
-        ObjectNode details = Json.MAPPER.createObjectNode();
+        Map<String, Object> details = new LinkedHashMap<>();
         details.put("emoji", emoji);
         details.put("target_provider_message_id", target.providerMessageId());
         details.put("target_message_id", target.id().toString());
         String fp = "reaction\0" + target.id() + "\0" + emoji;
-        OutgoingContent out = new OutgoingContent("reaction", body, null, null, null, null, null, details.toString(),
+        OutgoingContent out = new OutgoingContent("reaction", body, null, null, null, null, null, json(details),
                 EngineCommands.reactionContent(key, emoji), fp);
         return sends.submit(caller, connectionId, chat, out, clientMessageId, null, () -> out);
     }
@@ -196,14 +196,13 @@ public class RichSendService {
         }
         SendService.validateIds(clientMessageId, null);
         List<String> opts = options.stream().map(String::strip).toList();
-        ObjectNode details = Json.MAPPER.createObjectNode();
+        Map<String, Object> details = new LinkedHashMap<>();
         details.put("name", name.strip());
-        var list = details.putArray("options");
-        opts.forEach(list::add);
+        details.put("options", opts);
         details.put("selectable_count", selectable);
         String fp = "poll\0" + name.strip() + "\0" + String.join("\0", opts) + "\0" + selectable;
         OutgoingContent out = new OutgoingContent("pollCreation", "[poll " + name.strip() + "]", null, null, null, null, null,
-                details.toString(), EngineCommands.pollContent(name.strip(), opts, selectable), fp);
+                json(details), EngineCommands.pollContent(name.strip(), opts, selectable), fp);
         return sends.submit(caller, connectionId, recipient, out, clientMessageId, null, () -> out);
     }
 
@@ -238,6 +237,11 @@ public class RichSendService {
         if (value != null && value.length() > max) {
             throw invalid("invalid_" + field, field, field + " is longer than " + max + " characters");
         }
+    }
+
+    /** The structured part as stored in {@code messages.details}. */
+    private static String json(Map<String, Object> details) {
+        return Json.MAPPER.writeValueAsString(details);
     }
 
     private static String blankToNull(String s) {

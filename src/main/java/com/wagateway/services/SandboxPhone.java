@@ -160,6 +160,17 @@ public class SandboxPhone {
         return new ReceiptSent(id, in.providerMessageId(), in.status());
     }
 
+    /**
+     * What the emulator's contacts decrypted of this connection's messages (optionally only
+     * {@code providerMessageId}), newest last: proves byte-for-byte delivery (media SHA-256).
+     */
+    public java.util.List<EngineCommands.SentToContact> sent(String id, String providerMessageId, Caller caller) {
+        connections.get(id, caller);
+        java.util.List<EngineCommands.SentToContact> all = call(() -> engine.sandboxSent(id).join());
+        return providerMessageId == null ? all
+                : all.stream().filter(m -> providerMessageId.equals(m.providerMessageId())).toList();
+    }
+
     /** The next {@code count} sends of this connection fail (to watch retries). */
     public FailuresArmed fail(String id, Fail in, Caller caller) {
         connections.get(id, caller);

@@ -127,6 +127,58 @@ public final class EngineCommands {
         }
     }
 
+    /**
+     * {@code sandbox.sent}: one of our messages as the emulator's contact decrypted it.
+     *
+     * @param count   1 once the contact has it (an id counts once, like on WhatsApp)
+     * @param resends later arrivals of the same id
+     * @param content what the contact saw
+     */
+    public record SentToContact(String providerMessageId, String jid, int count, int resends, SeenContent content) {
+
+        static java.util.List<SentToContact> listFrom(JsonNode result) {
+            java.util.List<SentToContact> out = new java.util.ArrayList<>();
+            for (JsonNode m : result.path("messages")) {
+                out.add(new SentToContact(MappedMessage.text(m, "id"), MappedMessage.text(m, "jid"), m.path("count").asInt(),
+                        m.path("resends").asInt(), SeenContent.from(m.path("content"))));
+            }
+            return out;
+        }
+    }
+
+    /**
+     * What the contact saw of a message: its type and the parts that apply to it (others null).
+     * {@code sha256}/{@code size} are of the media plaintext the contact downloaded and decrypted.
+     */
+    public record SeenContent(String type, String text, String caption, String fileName, String mimeType, String sha256,
+                              Long size, String mediaError, java.util.List<String> mentions, Double latitude,
+                              Double longitude, String name, String address, String displayName,
+                              java.util.List<String> vcards, String emoji, String targetId, String pollName,
+                              java.util.List<String> pollOptions, Integer selectableCount) {
+
+        static SeenContent from(JsonNode c) {
+            JsonNode loc = c.path("location");
+            JsonNode poll = c.path("poll");
+            return new SeenContent(MappedMessage.text(c, "type"), MappedMessage.text(c, "text"), MappedMessage.text(c, "caption"),
+                    MappedMessage.text(c, "fileName"), MappedMessage.text(c, "mimetype"), MappedMessage.text(c, "sha256"),
+                    c.path("size").isNumber() ? c.path("size").asLong() : null, MappedMessage.text(c, "mediaError"),
+                    strings(c.path("mentions")), loc.path("latitude").isNumber() ? loc.path("latitude").asDouble() : null,
+                    loc.path("longitude").isNumber() ? loc.path("longitude").asDouble() : null, MappedMessage.text(loc, "name"),
+                    MappedMessage.text(loc, "address"), MappedMessage.text(c, "displayName"), strings(c.path("vcards")),
+                    MappedMessage.text(c, "emoji"), MappedMessage.text(c, "targetId"), MappedMessage.text(poll, "name"),
+                    strings(poll.path("options")), poll.path("selectableCount").isNumber() ? poll.path("selectableCount").asInt() : null);
+        }
+
+        private static java.util.List<String> strings(JsonNode array) {
+            if (!array.isArray()) {
+                return null;
+            }
+            java.util.List<String> out = new java.util.ArrayList<>();
+            array.forEach(v -> out.add(v.asString()));
+            return out;
+        }
+    }
+
     /** The stored (and sent) content of a text message: {@code {"type":"text","text":...}}. */
     public static String textContent(String text) {
         ObjectNode content = Json.MAPPER.createObjectNode();

@@ -315,6 +315,11 @@ public class EngineSupervisor implements EngineClient, RawEngineCommands, SmartL
         return command("sandbox.fail", connectionId, a).thenApply(r -> r.path("pending").asInt());
     }
 
+    @Override
+    public CompletableFuture<java.util.List<EngineCommands.SentToContact>> sandboxSent(String connectionId) {
+        return command("sandbox.sent", connectionId, json.createObjectNode()).thenApply(EngineCommands.SentToContact::listFrom);
+    }
+
     // ---- RawEngineCommands (tests and benchmark only) ----
 
     @Override

@@ -99,6 +99,14 @@ class RichSendIntegrationTest {
         assertThat(seen.path("caption").asString()).isEqualTo("alias");
         assertThat(gw.count("SELECT count(*) FROM messages WHERE client_message_id = 'alias-1' AND media_sha256 = ?", sha256(PNG)))
                 .isEqualTo(1);
+        // the sandbox API shows the same proof to API users
+        ApiClient.Response listed = gw.get("/api/sandbox/" + ID + "/sent?provider_message_id=" + r.json().path("provider_message_id").asString());
+        assertThat(listed.status()).as(listed.raw()).isEqualTo(200);
+        JsonNode entry = listed.json().path("messages").get(0);
+        assertThat(entry.path("count").asInt()).isEqualTo(1);
+        assertThat(entry.path("content").path("type").asString()).isEqualTo("image");
+        assertThat(entry.path("content").path("sha256").asString()).isEqualTo(sha256(PNG));
+        assertThat(entry.path("content").path("mime_type").asString()).isEqualTo("image/png");
     }
 
     @Test
