@@ -54,12 +54,14 @@ public class SendService {
 
     private final ImageLoader images;
     private final MediaStore mediaStore;
+    private final long mediaMaxBytes;
     private final Semaphore imageLoads = new Semaphore(IMAGE_LOADS);
 
     public SendService(ConnectionService connections, MessageRepository messages, SendDispatcher dispatcher,
                        Publisher events, GatewayProperties props, ImageLoader images, MediaStore mediaStore) {
         this.images = images;
         this.mediaStore = mediaStore;
+        this.mediaMaxBytes = props.media().maxBytes();
         this.connections = connections;
         this.messages = messages;
         this.dispatcher = dispatcher;
@@ -120,7 +122,12 @@ public class SendService {
         OutgoingContent probe = OutgoingContent.probe("image", fp);
         return submit(caller, connectionId, recipient, probe, clientMessageId, replyTo, () -> withLoadSlot(() -> {
             LoadedImage img = images.load(imageUrl, imageBase64, mimeType);
-            StoredMedia stored = store(img.bytes(), ImageLoader.DEFAULT_MAX_BYTES);
+            if (img.bytes().length > mediaMaxBytes) {
+                // MEDIA_MAX_BYTES caps every file the gateway stores, also below the 16 MB image limit
+                throw new ApiException.InvalidInput("image_too_large", imageUrl != null && !imageUrl.isBlank() ? "image_url"
+                        : "image_base64", "the image is larger than MEDIA_MAX_BYTES (" + mediaMaxBytes + " bytes)");
+            }
+            StoredMedia stored = store(img.bytes(), mediaMaxBytes);
             String body = caption != null && !caption.isBlank() ? caption : "[image]";
             return new OutgoingContent("image", body, caption, img.mimeType(), stored.size(), null, stored.sha256(), null,
                     EngineCommands.mediaContent("image", stored.sha256(), img.mimeType(), caption, null, null), fp);

@@ -235,10 +235,18 @@ class RichSendIntegrationTest {
         JsonNode edit = awaitSent(e -> "edit".equals(e.path("type").asString()) && pid.equals(e.path("targetId").asString()));
         assertThat(edit.path("text").asString()).isEqualTo("see you at 6");
 
+        // the same edit again is answered without a second edit reaching the contact
+        ApiClient.Response again = gw.admin().patch("/api/connections/" + ID + "/messages/" + pid, "{\"message\":\"see you at 6\"}");
+        assertThat(again.status()).as(again.raw()).isEqualTo(200);
+        assertThat(again.json().path("message_id").asString()).isEqualTo(edited.json().path("message_id").asString());
+
         ApiClient.Response deleted = gw.delete("/api/connections/" + ID + "/messages/" + r.json().path("message_id").asString());
         assertThat(deleted.status()).as(deleted.raw()).isEqualTo(200);
         assertThat(deleted.json().path("deleted").asBoolean()).isTrue();
         awaitSent(e -> "revoke".equals(e.path("type").asString()) && pid.equals(e.path("targetId").asString()));
+        // the revoke went out after the repeated edit in the same chat, so anything that repeat sent has arrived by now
+        assertThat(sentTo(e -> "edit".equals(e.path("type").asString()) && pid.equals(e.path("targetId").asString()))).isEqualTo(1);
+        assertThat(gw.delete("/api/connections/" + ID + "/messages/to-edit").status()).isEqualTo(200);
         ApiClient.Response editDeleted = gw.admin().patch("/api/connections/" + ID + "/messages/to-edit", "{\"message\":\"too late\"}");
         assertThat(editDeleted.status()).isEqualTo(409);
         assertThat(editDeleted.json().path("error").path("code").asString()).isEqualTo("message_deleted");
@@ -313,6 +321,18 @@ class RichSendIntegrationTest {
             GatewayHarness.sleep(50);
         }
         throw new AssertionError("no matching message reached the contact");
+    }
+
+    /** How many messages the contact decrypted whose content matches (now). */
+    static long sentTo(java.util.function.Predicate<JsonNode> match) {
+        var engine = gw.bean(com.wagateway.whatsapp.RawEngineCommands.class);
+        long n = 0;
+        for (JsonNode m : engine.sandbox("sent", ID, engine.newArgs()).join().path("messages")) {
+            if (match.test(m.path("content"))) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Waits until an inbound message is stored (a positive signal, not a sleep). */
