@@ -1,4 +1,5 @@
-import { BufferJSON, proto } from 'baileys'
+import { BufferJSON, normalizeMessageContent, proto } from 'baileys'
+import { MESSAGE_MEDIA_TYPES } from './media-crypto.js'
 
 /*
  * Per-account memory of the messaging side: the ledger (what each contact got from the linked
@@ -164,4 +165,75 @@ export function statesFromJSON (json) {
     states.set(phone, s)
   }
   return states
+}
+
+/**
+ * What the contact saw in one ledger entry, in plain fields (docs/emulator.md "sent"): the
+ * content type and the parts tests compare with what was sent — text, caption, file name, for
+ * media the SHA-256 of the plaintext the contact decrypted from the media host (`media`, set on
+ * arrival by messaging.js), a location's coordinates, contacts' vCards, a reaction's emoji and
+ * target, a poll's options, an edit's new text and target, a revoke's target, the mentions.
+ * @param {LedgerEntry & {media?: any, mediaError?: string}} e
+ */
+export function describeSent (e) {
+  const m = toPlain(e.message) ?? {}
+  const inner = m.ephemeralMessage?.message ?? m.viewOnceMessage?.message ?? m.documentWithCaptionMessage?.message ?? m
+  /** @type {Record<string, any>} */
+  const out = { type: 'unknown' }
+  const ctx = (c) => { if (c?.contextInfo?.mentionedJid?.length) out.mentions = c.contextInfo.mentionedJid }
+  if (inner.conversation !== undefined || inner.extendedTextMessage) {
+    out.type = 'text'
+    out.text = inner.conversation ?? inner.extendedTextMessage?.text
+    ctx(inner.extendedTextMessage)
+  } else if (inner.locationMessage) {
+    const l = inner.locationMessage
+    Object.assign(out, { type: 'location', location: { latitude: l.degreesLatitude, longitude: l.degreesLongitude, name: l.name ?? null, address: l.address ?? null } })
+  } else if (inner.contactMessage) {
+    Object.assign(out, { type: 'contacts', displayName: inner.contactMessage.displayName ?? null, vcards: [inner.contactMessage.vcard] })
+  } else if (inner.contactsArrayMessage) {
+    Object.assign(out, { type: 'contacts', displayName: inner.contactsArrayMessage.displayName ?? null, vcards: (inner.contactsArrayMessage.contacts ?? []).map((c) => c.vcard) })
+  } else if (inner.reactionMessage) {
+    Object.assign(out, { type: 'reaction', emoji: inner.reactionMessage.text ?? '', targetId: inner.reactionMessage.key?.id ?? null })
+  } else if (inner.pollCreationMessage || inner.pollCreationMessageV2 || inner.pollCreationMessageV3) {
+    const p = inner.pollCreationMessage ?? inner.pollCreationMessageV2 ?? inner.pollCreationMessageV3
+    Object.assign(out, { type: 'poll', poll: { name: p.name, options: (p.options ?? []).map((o) => o.optionName), selectableCount: p.selectableOptionsCount ?? 0 } })
+  } else if (inner.protocolMessage) {
+    const pm = inner.protocolMessage
+    const edited = pm.editedMessage
+    if (edited) Object.assign(out, { type: 'edit', targetId: pm.key?.id ?? null, text: edited.conversation ?? edited.extendedTextMessage?.text ?? null })
+    else if ((pm.type ?? 0) === 0) Object.assign(out, { type: 'revoke', targetId: pm.key?.id ?? null })
+    else out.type = 'protocol'
+  } else {
+    const field = Object.keys(inner).find((k) => /^(image|video|audio|document|sticker)Message$/.test(k))
+    if (field) {
+      const c = inner[field]
+      out.type = field === 'audioMessage' && c.ptt ? 'voice' : field.replace('Message', '')
+      out.mimetype = c.mimetype ?? null
+      if (c.caption) out.caption = c.caption
+      if (c.fileName) out.fileName = c.fileName
+      ctx(c)
+    }
+  }
+  if (e.media) out.sha256 = e.media.sha256
+  if (e.media) out.size = e.media.size
+  if (e.mediaError) out.mediaError = e.mediaError
+  return out
+}
+
+/**
+ * The contact's phone downloads and decrypts the media of a ledger entry from the media host
+ * (MAC and hashes checked), as a phone does, and the entry records what it got: `media`
+ * {sha256 hex of the plaintext, size, type, mimetype, fileName, caption}, or `mediaError` when the
+ * blob is missing or a check fails. Entries without media are left alone.
+ * @param {any} mediaHost  media.js's host @param {any} entry
+ */
+export async function openSentMedia (mediaHost, entry) {
+  const m = normalizeMessageContent(entry.message) ?? entry.message
+  if (!m || !Object.keys(MESSAGE_MEDIA_TYPES).some((f) => m[f])) return
+  try {
+    const out = await mediaHost.decryptDeviceMedia(entry.message)
+    entry.media = { sha256: out.sha256.toString('hex'), size: out.bytes.length, type: out.type, mimetype: out.mimetype ?? null, fileName: out.fileName ?? null, caption: out.caption ?? null }
+  } catch (err) {
+    entry.mediaError = /** @type {Error} */ (err).message
+  }
 }

@@ -1,6 +1,6 @@
 import { getBinaryNodeChild, getBinaryNodeChildBuffer, getBinaryNodeChildren, getBinaryNodeChildUInt, jidDecode } from 'baileys'
 import { createContacts } from './contacts.js'
-import { createAccountState, recordArrival, statesFromJSON, statesToJSON } from './messaging-ledger.js'
+import { createAccountState, openSentMedia, recordArrival, statesFromJSON, statesToJSON } from './messaging-ledger.js'
 import { createInboundControls } from './messaging-inbound.js'
 import { IqError, serverId, unixTime } from './nodes.js'
 import {
@@ -202,6 +202,8 @@ export function installMessaging (emulator, opts = {}) {
       if (copied) return
     }
     const { entry, first } = recordArrival(s, contact.phone, record)
+    // the contact's phone downloads and decrypts the media, as a phone does (the ledger keeps its SHA-256)
+    if (first && emulator.media) await openSentMedia(emulator.media, entry)
     notify({ kind: 'sent', phone: device.phone, entry })
     // (no delivery receipt in the account's own chat: the phone is the sender's own device)
     if (first && deliveryDelayMs !== null && contact.phone !== device.phone) {
@@ -385,3 +387,4 @@ function bundleFromRetryReceipt (node) {
     ...(key ? { preKey: { keyId: getBinaryNodeChildUInt(key, 'id', 3), publicKey: Buffer.from(getBinaryNodeChildBuffer(key, 'value')) } } : {})
   }
 }
+

@@ -144,13 +144,14 @@ export function createEngine ({ logger, emitEvent, sendRequest }) {
         if (fresh) await saveCreds()
         const hadSession = typeof state.creds.me?.id === 'string'
 
+        const getMessage = requests.getMessageFor(connectionId)
         const { sock, qrTiming } = /** @type {import('./sockets/index.js').SocketFactory} */ (factory)({
           auth: state,
           logger: baileysLogger.child({ connectionId }),
-          getMessage: requests.getMessageFor(connectionId)
+          getMessage
         })
         const { entry, release } = createEntry({ connectionId, folder, sock, hadSession, qrTiming, saveCreds, emitEvent })
-        attachHandlers(entry, { registry, logger, ignoreStatusBroadcast: requireSettings().ignoreStatusBroadcast })
+        attachHandlers(entry, { registry, logger, ignoreStatusBroadcast: requireSettings().ignoreStatusBroadcast, getMessage })
         registry.set(entry)
         ctx.afterReply(release)
         logger.info({ connectionId, hasSession: hadSession, fresh }, 'socket started')
@@ -222,7 +223,7 @@ export function createEngine ({ logger, emitEvent, sendRequest }) {
       }
     },
 
-    ...messagingCommands({ registry, requests, logger }),
+    ...messagingCommands({ registry, requests, logger, settings: requireSettings }),
     ...sandboxCommands({ settings: requireSettings, registry })
   }
 

@@ -10,6 +10,8 @@ export const PROTOCOL_VERSION = 1
  * @typedef {object} EngineSettings
  * @property {'baileys'|'sandbox'} mode
  * @property {string} sessionsDir       absolute path; session folders are `${sessionsDir}/${connectionId}`
+ * @property {string|null} mediaDir     absolute path of Java's media store: a media `send` reads its
+ *   file only from inside it; null = media sends by path are refused
  * @property {string} logLevel
  * @property {boolean} ignoreStatusBroadcast  drop `status@broadcast` messages (WhatsApp Status posts)
  * @property {BaileysSettings} baileys
@@ -79,6 +81,7 @@ export function parseHello (args) {
   return {
     mode: args.mode,
     sessionsDir: isAbsolute(args.sessionsDir) ? args.sessionsDir : resolve(args.sessionsDir),
+    mediaDir: args.mediaDir === undefined || args.mediaDir === null ? null : absoluteDir(args.mediaDir, 'mediaDir'),
     logLevel,
     ignoreStatusBroadcast,
     baileys: {

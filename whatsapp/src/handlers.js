@@ -1,6 +1,7 @@
 import { jidNormalizedUser } from 'baileys'
 import { mapClose, mapHistorySet, mapLidMappings, mapMe, mapMessagesUpdate, mapMessagesUpsert, mapReceiptUpdates } from './mapper.js'
 import { lidsToResolve } from './messages.js'
+import { pollVotesOf } from './poll-votes.js'
 import { withoutSendErrors } from './server-acks.js'
 
 /*
@@ -15,6 +16,7 @@ import { withoutSendErrors } from './server-acks.js'
  * @property {import('./registry.js').Registry} registry
  * @property {import('pino').Logger} logger
  * @property {boolean} [ignoreStatusBroadcast]  hello setting (default true)
+ * @property {(key: any) => Promise<any>} [getMessage]  Java's stored content of one of our messages (poll votes)
  */
 
 /** How long a LID → phone lookup in Baileys' key store may delay a message event. */
@@ -53,8 +55,15 @@ export function attachHandlers (entry, ctx) {
     lidToPn,
     ignoreStatusBroadcast: ctx.ignoreStatusBroadcast !== false
   })
-  on('messages.upsert', (upsert) => ordered('messages.upsert', () =>
-    then(lidMapFor(entry, upsert?.messages ?? [], [], log), (lids) => mapMessagesUpsert(upsert, mapCtx(lids)))))
+  on('messages.upsert', (upsert) => {
+    ordered('messages.upsert', () =>
+      then(lidMapFor(entry, upsert?.messages ?? [], [], log), (lids) => mapMessagesUpsert(upsert, mapCtx(lids))))
+    // votes on our polls, decrypted with the stored poll, right after the vote messages themselves
+    if (ctx.getMessage) {
+      const getMessage = ctx.getMessage
+      ordered('poll.vote', () => pollVotesOf(upsert?.messages, { me: entry.sock.user ?? entry.sock.authState?.creds?.me, getMessage }))
+    }
+  })
   // (an error ack of a message sent through `send` is that send's failure: not reported twice)
   on('messages.update', (updates) => ordered('messages.update', () => mapMessagesUpdate(withoutSendErrors(entry.sock, updates), mapCtx())))
   on('message-receipt.update', (receipts) => ordered('messages.update', () => mapReceiptUpdates(receipts, mapCtx())))

@@ -22,9 +22,10 @@ const MAX_EPOCH_SECONDS = 1e11
  * @param {import('./requests.js').Requests} deps.requests
  * @param {import('pino').Logger} deps.logger
  * @param {number} [deps.ackTimeoutMs]  how long `send` waits for the server ack (tests shorten it)
+ * @param {() => {mediaDir?: string|null}} [deps.settings]  hello's settings (the media folder media sends read from)
  * @returns {Record<string, import('./commands.js').CommandSpec>}
  */
-export function messagingCommands ({ registry, requests, logger, ackTimeoutMs = ACK_TIMEOUT_MS }) {
+export function messagingCommands ({ registry, requests, logger, ackTimeoutMs = ACK_TIMEOUT_MS, settings = () => ({}) }) {
   /**
    * The open socket of a connection, or not_ready: nothing is attempted on a socket that is
    * not open, so Java can queue the message and retry after `connection.open`.
@@ -51,7 +52,7 @@ export function messagingCommands ({ registry, requests, logger, ackTimeoutMs = 
        * Baileys' message and Boom status code.
        */
       async run (args) {
-        const req = parseSendArgs(args)
+        const req = parseSendArgs(args, settings().mediaDir ?? null)
         const sock = openSocket(args.connectionId)
         // registered before sending: the server may ack before sendMessage resolves
         const ack = serverAcks(sock)?.expect(req.messageId) ?? null

@@ -9,6 +9,7 @@ test('hello defaults follow docs/engine-protocol.md', () => {
   assert.deepEqual(parseHello(base), {
     mode: 'sandbox',
     sessionsDir: '/tmp/s',
+    mediaDir: null,
     logLevel: 'info',
     ignoreStatusBroadcast: true,
     baileys: { waWebSocketUrl: null, connectTimeoutMs: 20000 },
@@ -17,6 +18,12 @@ test('hello defaults follow docs/engine-protocol.md', () => {
       socket: 'emulator', emulatorUrl: null, emulatorDir: null
     }
   })
+})
+
+test('mediaDir: absolute (a relative one is resolved), refused when empty', () => {
+  assert.equal(parseHello({ ...base, mediaDir: '/data/media' }).mediaDir, '/data/media')
+  assert.equal(parseHello({ ...base, mediaDir: 'data/media' }).mediaDir, `${process.cwd()}/data/media`)
+  assert.throws(() => parseHello({ ...base, mediaDir: '' }), (err) => err instanceof EngineError && err.code === 'bad_request')
 })
 
 test('sandbox.socket "simulated" (the removed fake socket) is refused by name; "emulator" is the default', () => {

@@ -40,7 +40,7 @@ test('send is decrypted by the contact exactly once (sandbox.sent), receipts com
   const sent = await engine.ok('send', { connectionId: 'm', messageId: id, jid: PEER_JID, content: { type: 'text', text: 'hello contact' } })
   assert.equal(sent.providerMessageId, id)
   const ledger = await waitFor(async () => (await engine.ok('sandbox.sent', { connectionId: 'm' })).messages.find((e) => e.id === id), 'the contact decrypted it')
-  assert.deepEqual(ledger, { id, jid: PEER_JID, count: 1, resends: 0 })
+  assert.deepEqual(ledger, { id, jid: PEER_JID, count: 1, resends: 0, content: { type: 'text', text: 'hello contact' } })
 
   // the contact's phone acknowledges delivery by itself, then reads (Baileys may fold a status
   // into the buffered upsert or report it as messages.update: either is the status Java gets)

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { FAST_SANDBOX, engineFixture } from './support/engine.js'
@@ -72,7 +73,7 @@ test('send text: the reply carries the Java-chosen id, the contact gets it once,
 
   // the contact decrypted exactly what was sent, once; its phone then confirms delivery and reads
   const entry = await waitFor(async () => (await engine.ok('sandbox.sent', { connectionId: 's1' })).messages.find((e) => e.id === messageId), 'the contact decrypted it')
-  assert.deepEqual(entry, { id: messageId, jid: PEER_JID, count: 1, resends: 0 })
+  assert.deepEqual(entry, { id: messageId, jid: PEER_JID, count: 1, resends: 0, content: { type: 'text', text: `hello ${messageId}` } })
   // (Baileys merges updates of one key while it buffers events: a delivered followed closely by
   // a read may arrive as read alone, which proves delivery too; Java never moves a status back)
   await waitFor(async () => statusAtLeast(engine, messageId, 'delivered'), 'delivered')
@@ -114,7 +115,7 @@ test('send image: Baileys-built imageMessage keeps mimetype, caption, size; uplo
   assert.match(image.url, /^https:\/\/mmg\.whatsapp\.net\//)
   assert.equal(typeof image.jpegThumbnail, 'string', 'Baileys made a thumbnail')
   assert.deepEqual(await waitFor(async () => (await engine.ok('sandbox.sent', { connectionId: 'img' })).messages.find((e) => e.id === messageId), 'the contact got it'),
-    { id: messageId, jid: PEER_JID, count: 1, resends: 0 })
+    { id: messageId, jid: PEER_JID, count: 1, resends: 0, content: { type: 'image', mimetype: 'image/jpeg', caption: 'red', sha256: createHash('sha256').update(Buffer.from(JPEG_B64, 'base64')).digest('hex'), size: Buffer.from(JPEG_B64, 'base64').length } })
   const receipt = await waitFor(async () => statusAtLeast(engine, messageId, 'delivered'), 'delivered (or read, merged by Baileys)')
   if (receipt.event === 'messages.update') assert.equal(receipt.data.updates[0].userJid, null, '1:1 receipts name no participant')
 })
@@ -144,7 +145,7 @@ test('sandbox.fail: the next sends are refused by the server (failed with the co
   for (let i = 1; i <= 2; i++) await refusedSend(engine, textSend('f1', id), 503, i)
   assert.equal((await engine.ok('send', textSend('f1', id))).providerMessageId, id, 'the retry with the same id succeeds')
   const first = await waitFor(async () => (await engine.ok('sandbox.sent', { connectionId: 'f1' })).messages.find((e) => e.id === id), 'the retry reached the contact')
-  assert.deepEqual((await engine.ok('sandbox.sent', { connectionId: 'f1' })).messages, [{ id, jid: PEER_JID, count: 1, resends: 0 }],
+  assert.deepEqual((await engine.ok('sandbox.sent', { connectionId: 'f1' })).messages, [{ id, jid: PEER_JID, count: 1, resends: 0, content: { type: 'text', text: `hello ${id}` } }],
     'refused attempts reach nobody; the ledger counts the one real send')
   assert.equal(first.count, 1)
   await engine.ok('send', textSend('f1', id))

@@ -52,11 +52,11 @@ test('send through the emulator: an error ack is send_failed with its code and n
   assert.equal(ok.providerMessageId, id)
   const ledger = async () => (await engine.ok('sandbox.sent', { connectionId: 'a' })).messages
   await waitFor(async () => (await ledger()).find((e) => e.id === id), 'the contact decrypted the accepted message')
-  assert.deepEqual((await ledger()).filter((e) => e.id === id), [{ id, jid: PEER_JID, count: 1, resends: 0 }])
+  assert.deepEqual((await ledger()).filter((e) => e.id === id), [{ id, jid: PEER_JID, count: 1, resends: 0, content: { type: 'text', text: text.text } }])
   assert.equal((await ledger()).some((e) => e.id === refusedId), false, 'a refused message reaches nobody')
   await engine.ok('send', { connectionId: 'a', messageId: id, jid: PEER_JID, content: text })
   await waitFor(async () => (await ledger()).find((e) => e.id === id && e.resends === 1), 'the same id again arrives as a resend')
-  assert.deepEqual((await ledger()).filter((e) => e.id === id), [{ id, jid: PEER_JID, count: 1, resends: 1 }])
+  assert.deepEqual((await ledger()).filter((e) => e.id === id), [{ id, jid: PEER_JID, count: 1, resends: 1, content: { type: 'text', text: text.text } }])
 
   // marker: the contact's delivery receipt for the accepted message comes after every error ack's
   // update would have; none of them was reported as a failed status

@@ -10,9 +10,9 @@ import { EngineError } from '../errors.js'
  */
 
 /** What a contact can send (sandbox.inbound `type`). */
-export const INBOUND_TYPES = ['text', 'image', 'video', 'audio', 'ptt', 'sticker', 'document', 'location', 'contact', 'poll', 'reaction', 'edit', 'revoke', 'undecryptable']
+export const INBOUND_TYPES = ['text', 'image', 'video', 'audio', 'ptt', 'sticker', 'document', 'location', 'contact', 'poll', 'reaction', 'edit', 'revoke', 'undecryptable', 'poll_vote']
 /** Types that act on another message (`replyToProviderMessageId` is their target). */
-export const TARGETED_TYPES = ['reaction', 'edit', 'revoke']
+export const TARGETED_TYPES = ['reaction', 'edit', 'revoke', 'poll_vote']
 
 const RECEIPT_STATUSES = new Set(['delivered', 'read', 'played'])
 
@@ -63,7 +63,10 @@ export function sandboxCommands ({ settings, registry }) {
       const pushName = optionalString(args.pushName, 'pushName', 100)
       const messageId = args.messageId ?? null
       if (messageId !== null && (typeof messageId !== 'string' || !MESSAGE_ID_RE.test(messageId))) throw bad('messageId must be 8-64 letters/digits')
-      return controls(args.connectionId).inbound({ type, from, message, replyTo, asLid: args.asLid === true, pushName, messageId })
+      // poll_vote: `options` are the option names the contact now chooses on the poll `replyToProviderMessageId`
+      const options = args.options ?? null
+      if (type === 'poll_vote' && (!Array.isArray(options) || options.length > 12 || !options.every((o) => typeof o === 'string'))) throw bad('type poll_vote needs options: the chosen option names ([] withdraws the vote)')
+      return controls(args.connectionId).inbound({ type, from, message, replyTo, asLid: args.asLid === true, pushName, messageId, ...(type === 'poll_vote' ? { options } : {}) })
     }),
 
     /** The recipient's phone sends a receipt for one of our messages. */

@@ -1,5 +1,7 @@
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
+import { aesEncryptGCM, hmacSign, proto } from 'baileys'
 import { EngineError } from '../errors.js'
+import { describeSent } from '../../emulator/messaging-ledger.js'
 
 /*
  * The messaging half of the `sandbox.*` commands: each command
@@ -56,8 +58,16 @@ export function emulatorMessagingControls ({ link, phone, isOpen }) {
   }
   return {
     /** A contact sends a message; resolves once the emulator sent it to the device. */
-    async inbound ({ type, from, message, replyTo, asLid, pushName, messageId }) {
+    async inbound ({ type, from, message, replyTo, asLid, pushName, messageId, options }) {
       const account = open()
+      if (type === 'poll_vote') {
+        // the contact votes on a poll it got from this account, encrypted with the poll's messageSecret
+        const poll = (await m().sent(account)).find((/** @type {any} */ e) => e.id === replyTo && e.contact === from)
+        if (!poll) throw new EngineError('not_found', `contact ${from} got no poll ${replyTo} from this account`)
+        const content = pollVoteContent({ poll: poll.message, pollId: replyTo, creatorJid: `${account}@s.whatsapp.net`, voterJid: `${from}@s.whatsapp.net`, options: options ?? [] })
+        const r = await m().inbound(account, { from, asLid, pushName: pushName ?? undefined, type: 'text', content })
+        return { providerMessageId: r.id, remoteJid: r.remoteJid }
+      }
       // an id given by the caller may name an earlier message: then it is a redelivery of it
       const spec = { from, asLid, pushName: pushName ?? undefined, messageId: messageId ?? undefined, redeliver: messageId ? true : undefined, replyTo: replyTo ?? undefined, text: message ?? undefined }
       let r
@@ -119,7 +129,8 @@ export function emulatorMessagingControls ({ link, phone, isOpen }) {
     /** Every message of this account the emulator's contacts decrypted, with how many times. */
     async sentLog () {
       const ledger = await m().sent(phone())
-      return { messages: ledger.map((/** @type {any} */ e) => ({ id: e.id, jid: e.to, count: e.count, resends: e.resends })) }
+      // `content`: what the contact saw (type, text, caption, file name, media SHA-256 …; emulator-ledger describeSent)
+      return { messages: ledger.map((/** @type {any} */ e) => ({ id: e.id, jid: e.to, count: e.count, resends: e.resends, content: describeSent(e) })) }
     }
   }
 }
@@ -140,5 +151,31 @@ function contentFor (type, text) {
         pollCreationMessageV3: { name: text || 'Sandbox poll', options: [{ optionName: 'Yes' }, { optionName: 'No' }], selectableOptionsCount: 1 },
         messageContextInfo: { messageSecret: randomBytes(32) }
       }
+  }
+}
+
+/**
+ * A contact's vote on a poll, encrypted the way WhatsApp clients do (the inverse of Baileys'
+ * decryptPollVote): the key is derived from the poll's messageSecret, the poll id and both JIDs;
+ * the payload lists the SHA-256 of each chosen option name. Unknown option names are refused.
+ * @param {{poll: any, pollId: string, creatorJid: string, voterJid: string, options: string[]}} a
+ */
+export function pollVoteContent ({ poll, pollId, creatorJid, voterJid, options }) {
+  const creation = poll?.pollCreationMessage ?? poll?.pollCreationMessageV2 ?? poll?.pollCreationMessageV3
+  const secret = poll?.messageContextInfo?.messageSecret
+  if (!creation || !secret) throw new EngineError('bad_request', `message ${pollId} is not a poll`)
+  const names = (creation.options ?? []).map((/** @type {any} */ o) => o.optionName)
+  for (const o of options) if (!names.includes(o)) throw new EngineError('bad_request', `"${o}" is not an option of this poll (${names.join(', ')})`)
+  const sign = Buffer.concat([Buffer.from(pollId), Buffer.from(creatorJid), Buffer.from(voterJid), Buffer.from('Poll Vote'), Buffer.from([1])])
+  const key = hmacSign(sign, hmacSign(Buffer.from(secret), Buffer.alloc(32)))
+  const iv = randomBytes(12)
+  const plain = proto.Message.PollVoteMessage.encode({ selectedOptions: options.map((o) => createHash('sha256').update(o).digest()) }).finish()
+  const encPayload = aesEncryptGCM(plain, key, iv, Buffer.from(`${pollId}\u0000${voterJid}`))
+  return {
+    pollUpdateMessage: {
+      pollCreationMessageKey: { remoteJid: creatorJid, fromMe: false, id: pollId },
+      vote: { encPayload, encIv: iv },
+      senderTimestampMs: Date.now()
+    }
   }
 }

@@ -2,6 +2,7 @@ package com.wagateway.controllers;
 
 import com.wagateway.controllers.dto.ChatView;
 import com.wagateway.controllers.dto.SendRequests;
+import com.wagateway.messaging.MediaSendService;
 import com.wagateway.messaging.MessageReader;
 import com.wagateway.messaging.MessageView;
 import com.wagateway.messaging.SendResponse;
@@ -29,9 +30,11 @@ public class MessageController {
 
     private final SendService sender;
     private final MessageReader reader;
+    private final MediaSendService media;
 
-    public MessageController(SendService sender, MessageReader reader) {
+    public MessageController(SendService sender, MessageReader reader, MediaSendService media) {
         this.sender = sender;
+        this.media = media;
         this.reader = reader;
     }
 
@@ -44,7 +47,7 @@ public class MessageController {
     @ApiResponse(responseCode = "409", description = "idempotency_conflict (same client_message_id, different message) or connection_not_ready (logged out)")
     ResponseEntity<SendResponse> send(@AuthenticationPrincipal Caller caller, @RequestBody SendRequests.Text body) {
         SendService.Result r = sender.sendText(caller, body.connectionId(), body.to(), body.message(),
-                body.clientMessageId(), body.replyTo());
+                body.clientMessageId(), body.replyTo(), body.mentions());
         return ResponseEntity.status(r.httpStatus()).body(r.body());
     }
 
@@ -56,10 +59,30 @@ public class MessageController {
             content = @Content(schema = @Schema(implementation = SendResponse.class)))
     @ApiResponse(responseCode = "404", description = "no such connection")
     @ApiResponse(responseCode = "409", description = "idempotency_conflict or connection_not_ready")
-    @ApiResponse(responseCode = "429", description = "too_many_image_sends; see Retry-After")
+    @ApiResponse(responseCode = "429", description = "too_many_media_sends; see Retry-After")
     ResponseEntity<SendResponse> sendImage(@AuthenticationPrincipal Caller caller, @RequestBody SendRequests.Image body) {
         SendService.Result r = sender.sendImage(caller, body.connectionId(), body.to(), body.imageUrl(), body.imageBase64(),
                 body.mimeType(), body.caption(), body.clientMessageId(), body.replyTo());
+        return ResponseEntity.status(r.httpStatus()).body(r.body());
+    }
+
+    /**
+     * Image, video, audio, voice note, document or sticker: same rules as send-message; the
+     * content is checked against {@code type} (magic bytes) and WhatsApp's size limit for it.
+     */
+    @PostMapping("/api/send-media")
+    @ApiResponse(responseCode = "200", description = "WhatsApp took the file (or a repeat reports its current status)",
+            content = @Content(schema = @Schema(implementation = SendResponse.class)))
+    @ApiResponse(responseCode = "202", description = "stored and queued; status follows by webhook and realtime",
+            content = @Content(schema = @Schema(implementation = SendResponse.class)))
+    @ApiResponse(responseCode = "400", description = "invalid_media_type, media_type_mismatch, media_too_large, private_network, ...")
+    @ApiResponse(responseCode = "404", description = "no such connection")
+    @ApiResponse(responseCode = "409", description = "idempotency_conflict or connection_not_ready")
+    @ApiResponse(responseCode = "429", description = "too_many_media_sends; see Retry-After")
+    ResponseEntity<SendResponse> sendMedia(@AuthenticationPrincipal Caller caller, @RequestBody SendRequests.Media body) {
+        SendService.Result r = media.send(caller, new MediaSendService.MediaRequest(body.connectionId(), body.to(), body.type(),
+                body.mediaUrl(), body.mediaBase64(), body.mimeType(), body.fileName(), body.caption(), body.clientMessageId(),
+                body.replyTo(), body.mentions()));
         return ResponseEntity.status(r.httpStatus()).body(r.body());
     }
 

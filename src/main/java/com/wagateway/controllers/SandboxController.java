@@ -8,7 +8,10 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import com.wagateway.domain.Caller;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import com.wagateway.controllers.dto.Answers;
+import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -54,7 +57,7 @@ public class SandboxController {
     Map<String, Object> inbound(@AuthenticationPrincipal Caller caller, @PathVariable("connection_id") String id,
                                 @RequestBody SandboxRequests.Inbound body) {
         SandboxPhone.InboundSent r = phone.inbound(id, new SandboxPhone.Inbound(body.from(), body.message(),
-                body.replyToProviderMessageId(), body.type(), body.asLid(), body.pushName(), body.messageId()), caller);
+                body.replyToProviderMessageId(), body.type(), body.asLid(), body.pushName(), body.messageId(), body.options()), caller);
         Map<String, Object> out = new LinkedHashMap<>(); // ids may be null: Map.of refuses nulls
         out.put("connection_id", r.connectionId());
         out.put("provider_message_id", r.providerMessageId());
@@ -70,6 +73,18 @@ public class SandboxController {
                                 @RequestBody SandboxRequests.Receipt body) {
         SandboxPhone.ReceiptSent r = phone.receipt(id, new SandboxPhone.Receipt(body.providerMessageId(), body.status()), caller);
         return Map.of("connection_id", r.connectionId(), "provider_message_id", r.providerMessageId(), "status", r.status());
+    }
+
+    /**
+     * What the emulator's contacts decrypted of this connection's messages: type, text, caption,
+     * file name, the SHA-256 of decrypted media, location, contact cards, reaction, poll, edit —
+     * proof of what arrived, byte for byte. {@code provider_message_id} narrows it to one message.
+     */
+    @GetMapping("/sent")
+    @ApiResponse(responseCode = "200", description = "OK", useReturnTypeSchema = true)
+    Answers.SandboxSent sent(@AuthenticationPrincipal Caller caller, @PathVariable("connection_id") String id,
+                             @RequestParam(name = "provider_message_id", required = false) String providerMessageId) {
+        return new Answers.SandboxSent(id, phone.sent(id, providerMessageId, caller));
     }
 
     /** The next sends fail with a status code (to watch the retry logic). */

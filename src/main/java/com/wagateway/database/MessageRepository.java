@@ -67,6 +67,16 @@ public class MessageRepository {
                 .params(connectionId, clientMessageId).query(MAPPER).optional();
     }
 
+    /**
+     * One of this connection's messages by WhatsApp id (the newest when, rarely, the same id was
+     * seen in two chats).
+     */
+    public Optional<MessageRow> findByProviderId(String connectionId, String providerMessageId) {
+        return jdbc.sql("SELECT " + COLUMNS + FROM + """
+                        WHERE m.connection_id = ? AND m.provider_message_id = ? ORDER BY m.created_at DESC LIMIT 1""")
+                .params(connectionId, providerMessageId).query(MAPPER).optional();
+    }
+
     public Optional<MessageRow> findById(UUID id) {
         return jdbc.sql("SELECT " + COLUMNS + FROM + "WHERE m.id = ?").param(id).query(MAPPER).optional();
     }
@@ -92,15 +102,32 @@ public class MessageRepository {
                                 String body, String type, String caption, String mimeType, Long fileLength,
                                 String clientMessageId, String providerMessageId, UUID quotedId, String quotedProviderId,
                                 String outgoingJson, String requestHash, Instant expiresAt) {
+        return insertQueued(id, connectionId, chatJid, toJid, toPhone, body, type, caption, mimeType, fileLength, null, null,
+                null, clientMessageId, providerMessageId, quotedId, quotedProviderId, outgoingJson, requestHash, expiresAt);
+    }
+
+    /**
+     * {@link #insertQueued} for a message with a file or structured content: {@code mediaSha256}
+     * names content already in the MediaStore (the row's {@code media_state} is then
+     * {@code stored}); {@code detailsJson} is the structured part (location, poll, ...) or null.
+     */
+    public Optional<MessageRow> insertQueued(UUID id, String connectionId, String chatJid, String toJid, String toPhone,
+                                String body, String type, String caption, String mimeType, Long fileLength,
+                                String fileName, String mediaSha256, String detailsJson,
+                                String clientMessageId, String providerMessageId, UUID quotedId, String quotedProviderId,
+                                String outgoingJson, String requestHash, Instant expiresAt) {
         return jdbc.sql("""
                 INSERT INTO messages AS m (id, connection_id, direction, chat_jid, from_jid, from_phone, to_jid, to_phone,
-                    body, type, caption, mime_type, file_length, client_message_id, provider_message_id,
+                    body, type, caption, mime_type, file_length, file_name, media_sha256, media_state, details,
+                    client_message_id, provider_message_id,
                     quoted_message_id, quoted_provider_id, status, outgoing, request_hash, expires_at)
                 SELECT ?::uuid, c.connection_id, 'outbound', ?::text, c.jid, c.phone, ?::text, ?::text, ?::text, ?::text,
-                    ?::text, ?::text, ?::bigint, ?::text, ?::text, ?::uuid, ?::text, 'queued', ?::jsonb, ?::text, ?::timestamptz
+                    ?::text, ?::text, ?::bigint, ?::text, ?::text, CASE WHEN ?::text IS NULL THEN NULL ELSE 'stored' END, ?::jsonb,
+                    ?::text, ?::text, ?::uuid, ?::text, 'queued', ?::jsonb, ?::text, ?::timestamptz
                 FROM connections c WHERE c.connection_id = ?
                 ON CONFLICT (connection_id, client_message_id) WHERE client_message_id IS NOT NULL DO NOTHING""" + RETURNING)
-                .params(id, chatJid, toJid, toPhone, body, type, caption, mimeType, fileLength, clientMessageId,
+                .params(id, chatJid, toJid, toPhone, body, type, caption, mimeType, fileLength, fileName, mediaSha256,
+                        mediaSha256, detailsJson, clientMessageId,
                         providerMessageId, quotedId, quotedProviderId, outgoingJson, requestHash, ts(expiresAt),
                         connectionId)
                 .query(MAPPER).optional();
@@ -251,6 +278,27 @@ public class MessageRepository {
                 UPDATE messages m SET revoked_at = coalesce(revoked_at, now()), updated_at = now()
                 WHERE connection_id = ? AND provider_message_id = ?""" + RETURNING)
                 .params(connectionId, providerMessageId).query(MAPPER).list().stream().findFirst();
+    }
+
+    /** Our poll a vote was recorded on: its ids, chat and question. */
+    public record VotedPoll(UUID id, String clientMessageId, String providerMessageId, String chatJid, String name) {
+    }
+
+    /**
+     * Records one voter's current choice on our poll ({@code details.votes[voter] = options}, a
+     * later vote of the same voter replaces it, as on WhatsApp). Empty when the poll is not one
+     * of this connection's own messages.
+     */
+    public Optional<VotedPoll> recordPollVote(String connectionId, String pollProviderId, String voter, String optionsJson) {
+        return jdbc.sql("""
+                UPDATE messages m SET details = jsonb_set(coalesce(m.details, '{}'::jsonb), '{votes}',
+                        coalesce(m.details->'votes', '{}'::jsonb) || jsonb_build_object(?::text, ?::jsonb)), updated_at = now()
+                WHERE m.connection_id = ? AND m.provider_message_id = ? AND m.direction = 'outbound'
+                RETURNING m.id, m.client_message_id, m.provider_message_id, m.chat_jid, m.details->>'name' AS name""")
+                .params(voter, optionsJson, connectionId, pollProviderId)
+                .query((rs, n) -> new VotedPoll(uuid(rs, "id"), rs.getString("client_message_id"), rs.getString("provider_message_id"),
+                        rs.getString("chat_jid"), rs.getString("name")))
+                .list().stream().findFirst();
     }
 
     /** The stored WhatsApp content of one of this connection's messages (for Baileys' getMessage). */

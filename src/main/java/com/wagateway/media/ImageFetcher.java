@@ -29,14 +29,21 @@ import javax.net.ssl.SSLException;
 final class ImageFetcher {
 
     static final int MAX_REDIRECTS = 3;
-    private static final String ACCEPT = "image/jpeg, image/png, image/webp";
+    
 
     private final PublicAddressGuard guard;
     private final Duration timeout;
     private final int maxBytes;
     private final PinnedHttp http;
+    private final MediaSource.Fields fields;
 
     ImageFetcher(PublicAddressGuard guard, Duration timeout, int maxBytes) {
+        this(guard, timeout, maxBytes, MediaSource.IMAGE);
+    }
+
+    /** {@code fields} names the request field and the noun ("image", "media") of every refusal. */
+    ImageFetcher(PublicAddressGuard guard, Duration timeout, int maxBytes, MediaSource.Fields fields) {
+        this.fields = fields;
         if (timeout == null || timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("the image fetch timeout must be positive");
         }
@@ -76,7 +83,7 @@ final class ImageFetcher {
                 throw failed("the image server answered HTTP " + status);
             }
             if (declaredLength(response.headers()) > maxBytes) {
-                throw ImageLoader.tooLarge(ImageLoader.URL_FIELD, maxBytes);
+                throw MediaSource.tooLarge(fields, fields.urlField(), maxBytes);
             }
             return response.body();
         }
@@ -96,7 +103,7 @@ final class ImageFetcher {
         HttpRequest request;
         try {
             request = PinnedHttp.request(target).timeout(Duration.ofNanos(left))
-                    .header("Accept", ACCEPT).GET().build();
+                    .header("Accept", fields.accept()).GET().build();
         } catch (IllegalArgumentException e) {
             throw failed("the image URL cannot be requested");
         }
@@ -157,7 +164,7 @@ final class ImageFetcher {
     }
 
     /** The absolute redirect target, without a fragment (the guard refuses fragments; servers never see them). */
-    private static String resolve(URI base, String location) {
+    private String resolve(URI base, String location) {
         try {
             String target = base.resolve(location.strip()).toString();
             int hash = target.indexOf('#');
@@ -180,8 +187,9 @@ final class ImageFetcher {
         return failed("fetching the image timed out after " + durationText(timeout));
     }
 
-    private static ApiException.InvalidInput failed(String message) {
-        return new ApiException.InvalidInput("image_fetch_failed", ImageLoader.URL_FIELD, message);
+    private ApiException.InvalidInput failed(String message) {
+        return new ApiException.InvalidInput(fields.noun() + "_fetch_failed", fields.urlField(),
+                message.replace("the image", "the " + fields.noun()).replace("fetching the image", "fetching the " + fields.noun()));
     }
 
     private static String durationText(Duration d) {

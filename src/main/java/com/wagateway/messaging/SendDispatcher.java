@@ -8,6 +8,7 @@ import com.wagateway.database.MessageRepository.QueuedMessage;
 import com.wagateway.database.MessageRepository.SentUpdate;
 import com.wagateway.database.MessageRow;
 import com.wagateway.domain.ConnectionStatus;
+import com.wagateway.media.MediaStore;
 import com.wagateway.services.ConnectionStatusChanged;
 import com.wagateway.webhooks.WebhookOutbox;
 import com.wagateway.whatsapp.EngineClient;
@@ -78,6 +79,7 @@ public class SendDispatcher {
     private final Publisher events;
     private final GatewayProperties.Messaging settings;
     private final SendPacer pacer;
+    private final MediaStore mediaStore;
     private final ExecutorService workers = Executors.newFixedThreadPool(4, Threads.named("send-dispatch"));
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(Threads.named("send-timer"));
     private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
@@ -94,7 +96,8 @@ public class SendDispatcher {
 
     public SendDispatcher(MessageRepository messages, ConnectionRepository connections, EngineClient engine,
                           WebhookOutbox outbox, TransactionTemplate tx, Publisher events,
-                          GatewayProperties props) {
+                          GatewayProperties props, MediaStore mediaStore) {
+        this.mediaStore = mediaStore;
         this.messages = messages;
         this.connections = connections;
         this.engine = engine;
@@ -241,6 +244,16 @@ public class SendDispatcher {
     private CompletableFuture<EngineCommands.Sent> sendOne(String connectionId, QueuedMessage m, String outgoing) {
         if (outgoing == null) {
             return CompletableFuture.completedFuture(null); // expired or handled meanwhile
+        }
+        String sha256 = EngineCommands.mediaSha256(outgoing);
+        if (sha256 != null) {
+            // the file goes to the engine as a local path (Baileys streams it from disk)
+            Optional<java.nio.file.Path> path = mediaStore.localPath(sha256);
+            if (path.isEmpty()) {
+                fail(connectionId, m.id(), "the media file is no longer stored (removed by MEDIA_RETENTION or by hand)");
+                return CompletableFuture.completedFuture(null);
+            }
+            outgoing = EngineCommands.withMediaPath(outgoing, path.get());
         }
         EngineCommands.Quoted quoted = m.quotedMessageId() == null ? null
                 : messages.findQuotedKey(m.quotedMessageId())

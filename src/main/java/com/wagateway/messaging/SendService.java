@@ -24,6 +24,8 @@ import java.util.concurrent.Semaphore;
 import java.util.regex.Pattern;
 import com.wagateway.media.ImageLoader;
 import com.wagateway.media.LoadedImage;
+import com.wagateway.media.MediaStore;
+import com.wagateway.media.StoredMedia;
 import org.springframework.stereotype.Service;
 import com.wagateway.whatsapp.EngineCommands;
 
@@ -51,11 +53,15 @@ public class SendService {
     static final int IMAGE_LOADS = 4;
 
     private final ImageLoader images;
+    private final MediaStore mediaStore;
+    private final long mediaMaxBytes;
     private final Semaphore imageLoads = new Semaphore(IMAGE_LOADS);
 
     public SendService(ConnectionService connections, MessageRepository messages, SendDispatcher dispatcher,
-                       Publisher events, GatewayProperties props, ImageLoader images) {
+                       Publisher events, GatewayProperties props, ImageLoader images, MediaStore mediaStore) {
         this.images = images;
+        this.mediaStore = mediaStore;
+        this.mediaMaxBytes = props.media().maxBytes();
         this.connections = connections;
         this.messages = messages;
         this.dispatcher = dispatcher;
@@ -70,6 +76,16 @@ public class SendService {
     /** A text message: {@code message} is 1 byte to 64 KB of UTF-8. */
     public Result sendText(Caller caller, String connectionId, String to, String message, String clientMessageId,
                            String replyTo) {
+        return sendText(caller, connectionId, to, message, clientMessageId, replyTo, null);
+    }
+
+    /**
+     * A text message that may @-mention people ({@code mentions}: phone numbers; WhatsApp
+     * highlights them in groups). Without mentions the request's fingerprint is the one a plain
+     * text always had, so repeats of messages accepted before mentions existed still match.
+     */
+    public Result sendText(Caller caller, String connectionId, String to, String message, String clientMessageId,
+                           String replyTo, java.util.List<String> mentions) {
         ConnectionIds.require(connectionId);
         Recipient recipient = Recipients.parse(to);
         if (message == null || message.isBlank()) {
@@ -79,8 +95,10 @@ public class SendService {
             throw new ApiException.InvalidInput("message_too_long", "message", "message is longer than 64 KB");
         }
         validateIds(clientMessageId, replyTo);
-        OutgoingContent out = new OutgoingContent("text", message, null, null, null, EngineCommands.textContent(message),
-                "text\0" + message);
+        java.util.List<String> mentioned = Mentions.parse(mentions);
+        OutgoingContent out = new OutgoingContent("text", message, null, null, null,
+                EngineCommands.textContent(message, mentioned),
+                "text\0" + message + (mentioned.isEmpty() ? "" : "\0mentions:" + String.join(",", mentioned)));
         return submit(caller, connectionId, recipient, out, clientMessageId, replyTo, () -> out);
     }
 
@@ -101,25 +119,58 @@ public class SendService {
         String source = imageUrl != null ? "url:" + imageUrl
                 : "b64:" + (imageBase64 == null ? "" : fingerprint("", imageBase64, null));
         String fp = "image\0" + source + "\0" + mimeType + "\0" + caption;
-        OutgoingContent probe = new OutgoingContent("image", null, null, null, null, null, fp);
-        return submit(caller, connectionId, recipient, probe, clientMessageId, replyTo, () -> {
-            if (!imageLoads.tryAcquire()) {
-                throw new ApiException.TooManyRequests("too_many_image_sends",
-                        "too many images are being loaded at once; retry shortly", 2);
+        OutgoingContent probe = OutgoingContent.probe("image", fp);
+        return submit(caller, connectionId, recipient, probe, clientMessageId, replyTo, () -> withLoadSlot(() -> {
+            LoadedImage img = images.load(imageUrl, imageBase64, mimeType);
+            if (img.bytes().length > mediaMaxBytes) {
+                // MEDIA_MAX_BYTES caps every file the gateway stores, also below the 16 MB image limit
+                throw new ApiException.InvalidInput("image_too_large", imageUrl != null && !imageUrl.isBlank() ? "image_url"
+                        : "image_base64", "the image is larger than MEDIA_MAX_BYTES (" + mediaMaxBytes + " bytes)");
             }
-            try {
-                LoadedImage img = images.load(imageUrl, imageBase64, mimeType);
-                String body = caption != null && !caption.isBlank() ? caption : "[image]";
-                return new OutgoingContent("image", body, caption, img.mimeType(), (long) img.bytes().length,
-                        EngineCommands.imageContent(img.base64(), img.mimeType(), caption), fp);
-            } finally {
-                imageLoads.release();
-            }
-        });
+            StoredMedia stored = store(img.bytes(), mediaMaxBytes);
+            String body = caption != null && !caption.isBlank() ? caption : "[image]";
+            return new OutgoingContent("image", body, caption, img.mimeType(), stored.size(), null, stored.sha256(), null,
+                    EngineCommands.mediaContent("image", stored.sha256(), img.mimeType(), caption, null, null), fp);
+        }));
     }
 
-    private Result submit(Caller caller, String connectionId, Recipient to, OutgoingContent probe, String clientMessageId,
-                          String replyTo, java.util.function.Supplier<OutgoingContent> load) {
+    /**
+     * Runs a media load (fetch or decode, then store) in one of {@link #IMAGE_LOADS} slots, so at
+     * most that many files are held in memory at once; a request beyond that gets 429 at once.
+     */
+    <T> T withLoadSlot(java.util.function.Supplier<T> load) {
+        if (!imageLoads.tryAcquire()) {
+            throw new ApiException.TooManyRequests("too_many_media_sends",
+                    "too many media files are being loaded at once; retry shortly", 2);
+        }
+        try {
+            return load.get();
+        } finally {
+            imageLoads.release();
+        }
+    }
+
+    /**
+     * Puts a file in the MediaStore before its message row exists, so a stored row always finds
+     * its content. A failing disk is a 500 (nothing stored in the database).
+     */
+    StoredMedia store(byte[] bytes, long maxBytes) {
+        try {
+            return mediaStore.put(new java.io.ByteArrayInputStream(bytes), maxBytes);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("could not store the media file: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The one path every send endpoint takes: the caller's connection, then a repeat of a known
+     * {@code client_message_id} is answered from the database (its fingerprint compared with
+     * {@code probe}'s), then the connection must accept sends and {@code reply_to} must exist;
+     * only then is {@code load} run (fetch, decode, store media) and the row inserted
+     * {@code queued} before anything is sent.
+     */
+    Result submit(Caller caller, String connectionId, Recipient to, OutgoingContent probe, String clientMessageId,
+                  String replyTo, java.util.function.Supplier<OutgoingContent> load) {
         ConnectionRow conn = connections.get(connectionId, caller);
         String clientId = clientMessageId != null ? clientMessageId : UUID.randomUUID().toString();
         String hash = fingerprint(to.jid(), probe.fingerprintSource(), replyTo);
@@ -138,7 +189,8 @@ public class SendService {
         // watch before the row exists: a drain started by another request may send it at once
         CompletableFuture<SendOutcome> outcome = dispatcher.watch(connectionId, id);
         Optional<MessageRow> inserted = messages.insertQueued(id, connectionId, to.jid(), to.jid(), to.phone(), out.body(), out.type(),
-                out.caption(), out.mimeType(), out.fileLength(), clientId, WhatsappIds.newMessageId(),
+                out.caption(), out.mimeType(), out.fileLength(), out.fileName(), out.mediaSha256(), out.detailsJson(),
+                clientId, WhatsappIds.newMessageId(),
                 quoted == null ? null : quoted.id(), quoted == null ? null : quoted.providerMessageId(),
                 out.outgoingJson(), hash, Instant.now().plus(settings.sendQueueTtl()));
         if (inserted.isEmpty()) {
@@ -206,7 +258,7 @@ public class SendService {
                 row.providerMessageId(), null, null, row.error()));
     }
 
-    private static Result queued(MessageRow row, String reason, Instant sendAfter) {
+    static Result queued(MessageRow row, String reason, Instant sendAfter) {
         return new Result(202, new SendResponse("queued", row.clientMessageId(), row.id().toString(),
                 row.providerMessageId(), reason, sendAfter, null));
     }
@@ -231,7 +283,7 @@ public class SendService {
         return new ApiException.Conflict("connection_not_ready", "connection '" + id + "' " + what);
     }
 
-    private static void validateIds(String clientMessageId, String replyTo) {
+    static void validateIds(String clientMessageId, String replyTo) {
         if (clientMessageId != null && !CLIENT_ID.matcher(clientMessageId).matches()) {
             throw new ApiException.InvalidInput("invalid_client_message_id", "client_message_id",
                     "client_message_id must be 1-128 printable ASCII characters without spaces");

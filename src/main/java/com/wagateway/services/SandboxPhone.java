@@ -27,7 +27,13 @@ public class SandboxPhone {
 
     /** A contact's message to deliver: text or another kind, optionally a reply, LID-addressed or from a fixed id. */
     public record Inbound(String from, String message, String replyToProviderMessageId, String type, Boolean asLid,
-                          String pushName, String messageId) {
+                          String pushName, String messageId, java.util.List<String> options) {
+
+        /** Without {@code options} (every type but {@code poll_vote}). */
+        public Inbound(String from, String message, String replyToProviderMessageId, String type, Boolean asLid,
+                       String pushName, String messageId) {
+            this(from, message, replyToProviderMessageId, type, asLid, pushName, messageId, null);
+        }
     }
 
     /** A receipt (delivered, read, played) the recipient's phone sends for one of our messages. */
@@ -97,7 +103,7 @@ public class SandboxPhone {
     }
 
     private static final java.util.Set<String> INBOUND_TYPES = java.util.Set.of("text", "image", "video", "audio", "ptt",
-            "sticker", "document", "location", "contact", "poll", "reaction", "edit", "revoke", "undecryptable");
+            "sticker", "document", "location", "contact", "poll", "reaction", "edit", "revoke", "undecryptable", "poll_vote");
     private static final Pattern SANDBOX_FROM = Pattern.compile("^[0-9]{5,20}$");
     private static final Pattern WA_ID = Pattern.compile("^[A-Za-z0-9]{8,64}$");
 
@@ -131,8 +137,12 @@ public class SandboxPhone {
         if (in.pushName() != null && in.pushName().length() > 100) {
             throw new ApiException.InvalidInput("invalid_push_name", "push_name", "push_name is at most 100 characters");
         }
+        if ("poll_vote".equals(type) && (replyTo == null || in.options() == null)) {
+            throw new ApiException.InvalidInput("invalid_poll_vote", "options",
+                    "a poll_vote needs reply_to_provider_message_id (the poll) and options (the chosen option names; [] withdraws)");
+        }
         EngineCommands.SandboxInbound message = new EngineCommands.SandboxInbound(from, type, in.message(), replyTo,
-                Boolean.TRUE.equals(in.asLid()), in.pushName(), in.messageId());
+                Boolean.TRUE.equals(in.asLid()), in.pushName(), in.messageId(), in.options());
         EngineCommands.InboundSent r = call(() -> engine.sandboxInbound(id, message).join());
         return new InboundSent(id, r.providerMessageId(), r.remoteJid());
     }
@@ -148,6 +158,17 @@ public class SandboxPhone {
         }
         call(() -> engine.sandboxReceipt(id, in.providerMessageId(), in.status()).join());
         return new ReceiptSent(id, in.providerMessageId(), in.status());
+    }
+
+    /**
+     * What the emulator's contacts decrypted of this connection's messages (optionally only
+     * {@code providerMessageId}), newest last: proves byte-for-byte delivery (media SHA-256).
+     */
+    public java.util.List<EngineCommands.SentToContact> sent(String id, String providerMessageId, Caller caller) {
+        connections.get(id, caller);
+        java.util.List<EngineCommands.SentToContact> all = call(() -> engine.sandboxSent(id).join());
+        return providerMessageId == null ? all
+                : all.stream().filter(m -> providerMessageId.equals(m.providerMessageId())).toList();
     }
 
     /** The next {@code count} sends of this connection fail (to watch retries). */

@@ -9,11 +9,14 @@ public final class WebhookEventTypes {
     public static final String MESSAGE_STATUS = "message.status";
     public static final String MESSAGE_SENT = "message.sent";
     public static final String CONNECTION_STATUS = "connection.status";
+    /** A contact voted on one of our polls (the chosen option names). */
+    public static final String MESSAGE_POLL_VOTE = "message.poll_vote";
     /** Sent only by the test endpoint; never queued by the gateway itself, not filterable. */
     public static final String TEST = "webhook.test";
 
     /** Names allowed in a webhook's {@code events} filter. */
-    public static final List<String> ALL = List.of(MESSAGE_RECEIVED, MESSAGE_STATUS, MESSAGE_SENT, CONNECTION_STATUS);
+    public static final List<String> ALL = List.of(MESSAGE_RECEIVED, MESSAGE_STATUS, MESSAGE_SENT, CONNECTION_STATUS,
+            MESSAGE_POLL_VOTE);
 
     private WebhookEventTypes() {
     }

@@ -46,6 +46,9 @@ public interface EngineClient {
     /** Sandbox: the next {@code count} sends fail with Boom status {@code code}; completes with the failures pending. */
     CompletableFuture<Integer> sandboxFail(String connectionId, int count, int code);
 
+    /** Sandbox: every message of this connection the emulator's contacts decrypted, with what they saw. */
+    CompletableFuture<java.util.List<EngineCommands.SentToContact>> sandboxSent(String connectionId);
+
     /** True when an engine process is running and has completed the handshake. */
     boolean isAvailable();
 }

@@ -67,6 +67,44 @@ public sealed interface EngineEvent {
     }
 
     /**
+     * {@code poll.vote}: contacts voted on polls; each vote decrypted by the engine with the stored
+     * poll ({@code selectedOptions} null when it could not be, with {@code error} saying why).
+     * Follows the {@code messages.upsert} that carried the vote messages. Receiver: record the
+     * vote on the poll and tell the webhook.
+     */
+    record PollVotes(String connectionId, List<Vote> votes) implements MessageEvent {
+
+        public PollVotes {
+            votes = List.copyOf(votes);
+        }
+
+        /** One voter's current choice ([] = withdrew their vote). */
+        public record Vote(String messageId, String pollMessageId, String voterJid, String voterPhone,
+                           List<String> selectedOptions, String error, Instant timestamp) {
+        }
+
+        /** Reads the event's {@code data}. */
+        public static PollVotes from(String connectionId, JsonNode data) {
+            List<Vote> votes = new ArrayList<>();
+            for (JsonNode v : data.path("votes")) {
+                List<String> options = null;
+                if (v.path("selectedOptions").isArray()) {
+                    options = new ArrayList<>();
+                    for (JsonNode o : v.path("selectedOptions")) {
+                        options.add(o.asString());
+                    }
+                }
+                JsonNode ts = v.get("timestamp");
+                votes.add(new Vote(MappedMessage.text(v, "messageId"), MappedMessage.text(v, "pollMessageId"),
+                        MappedMessage.text(v, "voterJid"), MappedMessage.text(v, "voterPhone"), options,
+                        MappedMessage.text(v, "error"),
+                        ts == null || ts.isNull() ? null : Instant.ofEpochMilli(ts.asLong())));
+            }
+            return new PollVotes(connectionId, votes);
+        }
+    }
+
+    /**
      * {@code messages.update}: receipts (status changes of our messages) and edits/deletes of
      * stored messages. Receiver: raise statuses (never lower them), apply content changes.
      */

@@ -179,6 +179,8 @@ public class EngineSupervisor implements EngineClient, RawEngineCommands, SmartL
         a.put("protocol", PROTOCOL_VERSION);
         a.put("mode", e.isSandbox() ? "sandbox" : "baileys");
         a.put("sessionsDir", props.sessionsPath().toString());
+        // media sends name a file in this folder (the MediaStore); the engine reads nothing outside it
+        a.put("mediaDir", props.mediaPath().toString());
         a.put("logLevel", e.logLevel());
         a.put("ignoreStatusBroadcast", props.messaging().ignoreStatusBroadcast());
         ObjectNode b = a.putObject("baileys");
@@ -311,6 +313,11 @@ public class EngineSupervisor implements EngineClient, RawEngineCommands, SmartL
         a.put("count", count);
         a.put("code", code);
         return command("sandbox.fail", connectionId, a).thenApply(r -> r.path("pending").asInt());
+    }
+
+    @Override
+    public CompletableFuture<java.util.List<EngineCommands.SentToContact>> sandboxSent(String connectionId) {
+        return command("sandbox.sent", connectionId, json.createObjectNode()).thenApply(EngineCommands.SentToContact::listFrom);
     }
 
     // ---- RawEngineCommands (tests and benchmark only) ----

@@ -119,6 +119,44 @@ class SendQueueIntegrationTest {
         assertThat(gw.count("SELECT count(*) FROM messages WHERE connection_id = ? AND client_message_id = 'survivor-1'", id)).isEqualTo(1);
     }
 
+    @Test
+    @Order(4)
+    void aQueuedMediaMessageHoldsOnlyItsHashAndFailsClearlyWhenItsFileIsGone() throws Exception {
+        String id = "q_media";
+        gw.link(id, "923008880004");
+        String to = "923001230005";
+        assertThat(send(id, to, "one", "qm-0a").status()).isEqualTo(200);
+        assertThat(send(id, to, "two", "qm-0b").status()).isEqualTo(200);
+        byte[] gone = RichSendIntegrationTest.withHeader("%PDF-1.4 gone".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 3000);
+        byte[] kept = RichSendIntegrationTest.withHeader("%PDF-1.4 kept".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 3000);
+        ApiClient.Response first = sendDocument(id, to, gone, "qm-1");
+        ApiClient.Response second = sendDocument(id, to, kept, "qm-2");
+        assertThat(first.status()).as(first.raw()).isEqualTo(202);
+        assertThat(first.json().path("queued_reason").asString()).isEqualTo("pacing");
+        assertThat(second.status()).as(second.raw()).isEqualTo(202);
+        // queued: the row names the file by hash; the bytes are in the media store, not in the database
+        String goneHash = RichSendIntegrationTest.sha256(gone);
+        assertThat(gw.count("SELECT count(*) FROM messages WHERE connection_id = ? AND client_message_id = 'qm-1' AND status = 'queued'"
+                + " AND media_state = 'stored' AND media_sha256 = ? AND outgoing->>'sha256' = ? AND outgoing->>'base64' IS NULL"
+                + " AND length(outgoing::text) < 400", id, goneHash, goneHash)).isEqualTo(1);
+        // the file disappears before its turn (retention, by hand): that message fails with the reason, the next one goes
+        assertThat(gw.bean(com.wagateway.media.MediaStore.class).delete(goneHash)).isTrue();
+        JsonNode failed = awaitMessage(id, "qm-1", m -> !"queued".equals(m.path("status").asString()), Duration.ofSeconds(40));
+        assertThat(failed.path("status").asString()).isEqualTo("failed");
+        assertThat(failed.path("error").asString()).contains("no longer stored");
+        JsonNode sent = awaitMessage(id, "qm-2", m -> !"queued".equals(m.path("status").asString()), Duration.ofSeconds(40));
+        assertThat(sent.path("status").asString()).isIn("sent", "delivered", "read");
+        assertThat(gw.awaitSandboxSentContent(id, sent.path("provider_message_id").asString()).path("sha256").asString())
+                .isEqualTo(RichSendIntegrationTest.sha256(kept));
+        assertThat(sentCount(id, failed.path("provider_message_id").asString())).isZero();
+    }
+
+    static ApiClient.Response sendDocument(String id, String to, byte[] bytes, String cid) {
+        return gw.post("/api/send-media", "{\"connection_id\":\"" + id + "\",\"to\":\"" + to + "\",\"type\":\"document\","
+                + "\"media_base64\":\"" + java.util.Base64.getEncoder().encodeToString(bytes) + "\",\"file_name\":\"" + cid
+                + ".pdf\",\"client_message_id\":\"" + cid + "\"}");
+    }
+
     static ApiClient.Response send(String id, String to, String text, String cid) {
         return gw.post("/api/send-message", "{\"connection_id\":\"" + id + "\",\"to\":\"" + to + "\",\"message\":\"" + text
                 + "\",\"client_message_id\":\"" + cid + "\"}");

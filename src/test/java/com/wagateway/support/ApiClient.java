@@ -89,6 +89,11 @@ public final class ApiClient {
                 .PUT(HttpRequest.BodyPublishers.ofString(jsonBody == null ? "" : jsonBody)));
     }
 
+    public Response patch(String path, String jsonBody) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(jsonBody == null ? "" : jsonBody)));
+    }
+
     public Response delete(String path) {
         return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE());
     }

@@ -251,6 +251,34 @@ public final class GatewayHarness implements AutoCloseable {
         return n;
     }
 
+    /**
+     * What the emulator's contact saw of this message id ({@code sandbox.sent}'s {@code content}:
+     * type, text, caption, file name, the SHA-256 of decrypted media, location, poll, ...), or
+     * null while no contact has decrypted it.
+     */
+    public JsonNode sandboxSentContent(String connectionId, String providerMessageId) {
+        com.wagateway.whatsapp.RawEngineCommands engine = bean(com.wagateway.whatsapp.RawEngineCommands.class);
+        for (JsonNode m : engine.sandbox("sent", connectionId, engine.newArgs()).join().path("messages")) {
+            if (providerMessageId.equals(m.path("id").asString())) {
+                return m.path("content");
+            }
+        }
+        return null;
+    }
+
+    /** {@link #sandboxSentContent}, waiting up to 15 s for the contact to have decrypted it. */
+    public JsonNode awaitSandboxSentContent(String connectionId, String providerMessageId) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode c = sandboxSentContent(connectionId, providerMessageId);
+            if (c != null) {
+                return c;
+            }
+            sleep(50);
+        }
+        throw new AssertionError("no contact decrypted " + providerMessageId + " within 15 s");
+    }
+
     /** Runs a SQL count (tests check what was stored). */
     public long count(String sql, Object... params) {
         return bean(org.springframework.jdbc.core.simple.JdbcClient.class).sql(sql).params(params)

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.wagateway.shared.Json;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -85,8 +86,12 @@ class EngineBoundaryTypesTest {
                  "message":{"conversation":"hi"}}"""));
         assertThat(sent).isEqualTo(new EngineCommands.Sent("3EB0C431D5A2F4B5E6A7B8", "923001112233@s.whatsapp.net",
                 Instant.ofEpochSecond(1732170000), "{\"conversation\":\"hi\"}"));
-        assertThat(EngineCommands.imageContent("AAAA", "image/png", " ")).isEqualTo(
-                "{\"type\":\"image\",\"base64\":\"AAAA\",\"mimeType\":\"image/png\"}");
+        String image = EngineCommands.mediaContent("image", "ab".repeat(32), "image/png", " ", null, List.of());
+        assertThat(image).isEqualTo("{\"type\":\"image\",\"sha256\":\"" + "ab".repeat(32) + "\",\"mimeType\":\"image/png\"}");
+        assertThat(EngineCommands.mediaSha256(image)).isEqualTo("ab".repeat(32));
+        assertThat(EngineCommands.mediaSha256(EngineCommands.textContent("hi"))).isNull();
+        assertThat(Json.MAPPER.readTree(EngineCommands.withMediaPath(image, java.nio.file.Path.of("/m/ab"))).path("path").asString())
+                .isEqualTo("/m/ab");
     }
 
     @Test

@@ -41,4 +41,8 @@ public final class Answers {
     /** A password was reset; {@code password} is the generated one, shown once (null when the caller chose it). */
     public record PasswordReset(@NeverNull String id, boolean passwordReset, String password) {
     }
+
+    /** {@code GET /api/sandbox/{id}/sent}: what the emulator's contacts decrypted, oldest first. */
+    public record SandboxSent(@NeverNull String connectionId, @NeverNull List<com.wagateway.whatsapp.EngineCommands.SentToContact> messages) {
+    }
 }

@@ -25,11 +25,14 @@ public final class SandboxRequests {
      * LID-addressed, {@code push_name} is the contact's name. {@code message} and {@code push_name}
      * may contain NUL characters (refused in every other request body): the simulated contact is
      * WhatsApp, which can deliver them, and the gateway must store such a message, not lose it.
+     * Type {@code poll_vote}: the contact votes {@code options} (option names) on our poll
+     * {@code reply_to_provider_message_id}.
      */
     @io.swagger.v3.oas.annotations.media.Schema(name = "SandboxInbound")
     public record Inbound(String from, @JsonDeserialize(using = StringDeserializer.class) String message,
                           String replyToProviderMessageId, String type, Boolean asLid,
-                          @JsonDeserialize(using = StringDeserializer.class) String pushName, String messageId) {
+                          @JsonDeserialize(using = StringDeserializer.class) String pushName, String messageId,
+                          java.util.List<String> options) {
     }
 
     /** The recipient's phone sends a receipt: {@code {"provider_message_id":"3EB0…","status":"read"}}. */
