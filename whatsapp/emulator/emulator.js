@@ -13,6 +13,7 @@ import { installMessaging } from './messaging.js'
 import { unixTime } from './nodes.js'
 import { buildPairSuccess, checkPairDeviceSign, parseQr } from './pairing.js'
 import { installPairingCode } from './pairing-code.js'
+import { installProfiles } from './profiles.js'
 import { createSession } from './session.js'
 import { createStore } from './store.js'
 
@@ -269,9 +270,11 @@ export async function createEmulator (opts = {}) {
   emulator.history = createHistory(emulator)
   // Signal messaging both ways (usync, key fetch, message/receipt/ack handlers, inbound controls).
   installMessaging(emulator, { deliveryDelayMs: opts.deliveryDelayMs, readDelayMs: opts.readDelayMs })
+  // Contacts' names, presence on WhatsApp and profile pictures (emulator.setContact).
+  installProfiles(emulator)
 
   const http = createServer((req, res) => {
-    if (!emulator.media.handleHttp(req, res)) handleControl(emulator, req, res)
+    if (!emulator.media.handleHttp(req, res) && !emulator.servePicture(req, res)) handleControl(emulator, req, res)
   })
   const wss = new WebSocketServer({ noServer: true })
   http.on('upgrade', (req, socket, head) => {
