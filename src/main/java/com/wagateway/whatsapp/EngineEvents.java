@@ -34,6 +34,7 @@ final class EngineEvents {
             case "messages.update" -> EngineEvent.MessagesUpdated.from(id, d);
             case "history.set" -> EngineEvent.HistoryChunk.from(id, d);
             case "contacts.lid" -> EngineEvent.LidMappings.from(id, d);
+            case "contacts.upsert" -> EngineEvent.ContactsUpserted.from(id, d);
             default -> null;
         };
         return Optional.ofNullable(event);
