@@ -143,7 +143,7 @@ public class ContactService {
             String pn = lids.pnFor(connectionId, who);
             return new Picture(pn == null ? null : pn.split("@")[0], who, url);
         }
-        return new Picture(phone, null, url);
+        return new Picture(phone, lids.lidFor(connectionId, jid), url);
     }
 
     /** A deleted connection's cached answers go with it (a new connection of that id starts empty). */

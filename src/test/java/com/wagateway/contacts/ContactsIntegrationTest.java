@@ -98,8 +98,10 @@ class ContactsIntegrationTest {
 
     @Test
     void pictureIsAUrlWhenSetAndNullWhenHiddenOrAbsent() throws Exception {
+        gw.get("/api/connections/" + ID + "/contacts/check?phone=" + SARA); // learns Sara's LID (or answers from the cache)
         JsonNode set = gw.get("/api/connections/" + ID + "/contacts/" + SARA + "/picture").json();
         assertThat(set.path("phone").asString()).isEqualTo(SARA);
+        assertThat(set.path("lid").asString()).as("both phone and LID where known").matches("[0-9]+@lid");
         String url = set.path("url").asString();
         assertThat(url).matches("http://127\\.0\\.0\\.1:[0-9]+/pp/" + SARA + "/[0-9]+\\.png");
         // HTTP/1.1: the emulator's loopback server treats an h2c upgrade as a WebSocket dial
