@@ -7,8 +7,8 @@ import { EngineError } from './errors.js'
  * registration with 408 when they run out, exactly as for a QR).
  */
 
-/** How long `pairing.request` waits for the socket's first QR. */
-const FIRST_QR_TIMEOUT_MS = 30000
+/** How long `pairing.request` waits for the socket's first QR: below Java's 30 s command timeout, so Java hears why. */
+const FIRST_QR_TIMEOUT_MS = 25000
 
 /**
  * @param {object} deps
@@ -68,7 +68,7 @@ function firstQr (entry) {
       else if (u?.isNewLogin || u?.connection === 'open') done(linked())
       else if (u?.connection === 'close') done(new EngineError('invalid_state', 'the socket closed before it could show a QR'))
     }
-    const timer = setTimeout(() => done(new EngineError('not_ready', 'no QR within 30 s; try again')), FIRST_QR_TIMEOUT_MS)
+    const timer = setTimeout(() => done(new EngineError('not_ready', 'no QR within 25 s; try again')), FIRST_QR_TIMEOUT_MS)
     entry.sock.ev.on('connection.update', onUpdate)
   })
 }
