@@ -23,6 +23,8 @@ export function createContacts (accounts) {
   const byLid = new Map()
   /** @type {Set<string>} numbers a usync answers as not on WhatsApp */
   const absent = new Set()
+  /** @type {Map<string, {picture: 'set'|'hidden'|'none', pictureId: number}>} phone → profile picture state (default none) */
+  const pictures = new Map()
 
   /** @param {Contact} c */
   function add (c) {
@@ -76,6 +78,20 @@ export function createContacts (accounts) {
 
     /** Marks a number as not on WhatsApp (usync contact type=out, devices empty). @param {string} phone */
     notOnWhatsApp (phone) { absent.add(phone) },
+    /** Puts a number (back) on WhatsApp. @param {string} phone */
+    onWhatsApp (phone) { absent.delete(phone) },
+
+    /**
+     * The profile picture a number shows: `set` (a picture, a new id each time it is set),
+     * `hidden` (its privacy settings hide it: 401) or `none` (no picture: 404).
+     * @param {string} phone @param {'set'|'hidden'|'none'} picture
+     */
+    setPicture (phone, picture) {
+      const before = pictures.get(phone)
+      pictures.set(phone, { picture, pictureId: picture === 'set' ? (before?.pictureId ?? 0) + 1 : before?.pictureId ?? 0 })
+    },
+    /** @param {string} phone */
+    pictureOf: (phone) => pictures.get(phone) ?? { picture: 'none', pictureId: 0 },
     /** @param {string} phone */
     isAbsent: (phone) => absent.has(phone),
 
@@ -87,15 +103,16 @@ export function createContacts (accounts) {
      * prekeys, sessions and peer identities. Buffers use Baileys' BufferJSON encoding.
      */
     toJSON () {
-      return { version: 1, contacts: [...byPhone.values()].map(contactToJSON), notOnWhatsApp: [...absent] }
+      return { version: 1, contacts: [...byPhone.values()].map(contactToJSON), notOnWhatsApp: [...absent], pictures: [...pictures.entries()] }
     },
 
     /** Replaces the directory with a state from toJSON. @param {any} state */
     fromJSON (state) {
       if (state?.version !== 1 || !Array.isArray(state.contacts)) throw new Error('unknown contacts state version')
-      byPhone.clear(); byLid.clear(); absent.clear()
+      byPhone.clear(); byLid.clear(); absent.clear(); pictures.clear()
       for (const c of state.contacts) add(contactFromJSON(c))
       for (const p of state.notOnWhatsApp ?? []) absent.add(p)
+      for (const [phone, pic] of state.pictures ?? []) pictures.set(phone, pic)
     }
   }
   return contacts

@@ -11,6 +11,9 @@
  *        (what the phone sends its next newly linked device; `held`: older messages kept for on-demand requests)
  *   GET  /control/media                     → {blobs: [...], totalBytes, stats}  (media inspection)
  *   POST /control/media/expire {path}       → {expired}  (the blob at that direct path/URL is gone: 404)
+ *   POST /control/pair-code    {phone, code}  → {linked: true, jid, lid, deviceId} or {linked: false, reason: no_request|expired|wrong_code|refused}
+ *        (the phone enters a pairing code a companion asked for; a refusal is an answer, not an error)
+ *   POST /control/contact      {phone, name?, onWhatsApp?, picture?: set|hidden|none} → {phone, onWhatsApp, picture, pictureUrl}
  * Messaging routes (inbound, receipt, fail, retry-request, reinstall, burst, sent, received):
  * messaging-control.js.
  * Errors: {"error": {"code", "message"}} with 400 (bad input), 404 (unknown route or device)
@@ -19,6 +22,7 @@
 
 import { historyInputProblem } from './history.js'
 import { handleMessagingRoute } from './messaging-control.js'
+import { PairingCodeError } from './pairing-code.js'
 
 const MAX_BODY = 1024 * 1024
 const STREAM_CODES = new Set([401, 403, 408, 428, 440, 500, 503, 515])
@@ -58,6 +62,18 @@ export async function handleControl (emulator, req, res) {
     }
     const routed = await handleMessagingRoute(emulator, req.method ?? 'GET', path, () => readJson(req))
     if (routed) return reply(routed.status, routed.body)
+    if (req.method === 'POST' && (path === '/control/pair-code' || path === '/control/contact')) {
+      const body = await readJson(req)
+      if (body === undefined || typeof body.phone !== 'string' || !/^[1-9][0-9]{5,14}$/.test(body.phone)) return error(400, 'bad_request', 'phone must be digits only (6-15)')
+      if (path === '/control/pair-code') {
+        if (typeof body.code !== 'string' || !body.code) return error(400, 'bad_request', 'code must be a string')
+        return reply(200, await enterCode(emulator, body.phone, body.code))
+      }
+      const problem = contactProblem(body)
+      if (problem) return error(400, 'bad_request', problem)
+      const { phone: p, ...profile } = body
+      return reply(200, emulator.setContact(p, profile))
+    }
     if (req.method !== 'POST' || !['/control/scan', '/control/stream-error', '/control/drop', '/control/history', '/control/history/seed'].includes(path)) {
       return error(404, 'not_found', `no route ${req.method} ${path}`)
     }
@@ -101,6 +117,30 @@ export async function handleControl (emulator, req, res) {
   } catch (err) {
     return error(500, 'internal', /** @type {Error} */ (err).message)
   }
+}
+
+/**
+ * The phone enters a pairing code: the link, or why the phone refused it (a refusal is an
+ * answer of the phone, not a failure of the control call).
+ * @param {any} emulator @param {string} phone @param {string} code
+ */
+export async function enterCode (emulator, phone, code) {
+  try {
+    return { linked: true, ...(await emulator.enterPairingCode(phone, code)) }
+  } catch (err) {
+    if (err instanceof PairingCodeError) return { linked: false, reason: err.code, message: err.message }
+    return { linked: false, reason: 'refused', message: /** @type {Error} */ (err).message }
+  }
+}
+
+/** What is wrong with a /control/contact body, or null. @param {any} body */
+function contactProblem (body) {
+  const extra = Object.keys(body).filter((k) => !['phone', 'name', 'onWhatsApp', 'picture'].includes(k))
+  if (extra.length) return `unknown field(s): ${extra.join(', ')}`
+  if (body.name !== undefined && (typeof body.name !== 'string' || body.name.length > 100)) return 'name must be a string of at most 100 characters'
+  if (body.onWhatsApp !== undefined && typeof body.onWhatsApp !== 'boolean') return 'onWhatsApp must be a boolean'
+  if (body.picture !== undefined && !['set', 'hidden', 'none'].includes(body.picture)) return 'picture must be set, hidden or none'
+  return null
 }
 
 /**

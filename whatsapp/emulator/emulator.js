@@ -12,6 +12,8 @@ import { createMediaHost } from './media.js'
 import { installMessaging } from './messaging.js'
 import { unixTime } from './nodes.js'
 import { buildPairSuccess, checkPairDeviceSign, parseQr } from './pairing.js'
+import { installPairingCode } from './pairing-code.js'
+import { installProfiles } from './profiles.js'
 import { createSession } from './session.js'
 import { createStore } from './store.js'
 
@@ -160,9 +162,24 @@ export async function createEmulator (opts = {}) {
       if (!q.noiseKey.equals(session.clientStatic) || !q.identityKey.equals(session.registration.identityKey)) {
         throw new Error('QR keys do not match the connection that showed it')
       }
+      return emulator.completePairing(session, phone, q.identityKey, q.advSecret, how)
+    },
+
+    /**
+     * The phone's last step of every linking (QR or pairing code): the server forwards
+     * pair-success (HMAC'd with the ADV secret both sides now share) to the registering
+     * connection, waits for its pair-device-sign, checks the device signature, links the device,
+     * makes it durable and asks for the restart (515). Rejects when the companion refuses or
+     * signs wrongly (then the connection is ended with 401).
+     * @param {any} session  the registering connection
+     * @param {string} phone @param {Buffer} identityKey  the companion's Signal identity
+     * @param {Buffer} advSecret @param {{signingKey?: Buffer}} [how]
+     * @returns {Promise<{jid: string, lid: string, deviceId: number}>}
+     */
+    async completePairing (session, phone, identityKey, advSecret, how = {}) {
       const p = accounts.phoneFor(phone)
       const deviceId = p.nextDeviceId; const keyIndex = p.nextKeyIndex
-      const { node, details } = buildPairSuccess({ phone: p, deviceId, keyIndex, identityKey: q.identityKey, advSecret: q.advSecret, signingKey: how.signingKey })
+      const { node, details } = buildPairSuccess({ phone: p, deviceId, keyIndex, identityKey, advSecret, signingKey: how.signingKey })
       let reply
       try {
         reply = await session.query(node)
@@ -170,7 +187,7 @@ export async function createEmulator (opts = {}) {
         stats.refused++
         throw new Error(`companion refused pairing (${err.message})`)
       }
-      const why = checkPairDeviceSign(reply, { details, identityKey: q.identityKey, accountPublic: p.accountKey.public })
+      const why = checkPairDeviceSign(reply, { details, identityKey, accountPublic: p.accountKey.public })
       if (why) {
         stats.refused++
         session.streamError(401)
@@ -178,7 +195,7 @@ export async function createEmulator (opts = {}) {
       }
       p.nextDeviceId++; p.nextKeyIndex++
       const device = accounts.addDevice(p, {
-        deviceId, keyIndex, noiseKey: session.clientStatic, identityKey: q.identityKey,
+        deviceId, keyIndex, noiseKey: session.clientStatic, identityKey,
         registrationId: session.registration.registrationId, signedPreKey: session.registration.signedPreKey
       })
       stats.pairings++
@@ -247,13 +264,17 @@ export async function createEmulator (opts = {}) {
   }
 
   emulator.media = createMediaHost(emulator, opts.media)
+  // Linking with a pairing code instead of a QR (emulator.enterPairingCode).
+  installPairingCode(emulator)
   emulator.historyAfterPairing = opts.historyAfterPairing ?? true
   emulator.history = createHistory(emulator)
   // Signal messaging both ways (usync, key fetch, message/receipt/ack handlers, inbound controls).
   installMessaging(emulator, { deliveryDelayMs: opts.deliveryDelayMs, readDelayMs: opts.readDelayMs })
+  // Contacts' names, presence on WhatsApp and profile pictures (emulator.setContact).
+  installProfiles(emulator)
 
   const http = createServer((req, res) => {
-    if (!emulator.media.handleHttp(req, res)) handleControl(emulator, req, res)
+    if (!emulator.media.handleHttp(req, res) && !emulator.servePicture(req, res)) handleControl(emulator, req, res)
   })
   const wss = new WebSocketServer({ noServer: true })
   http.on('upgrade', (req, socket, head) => {

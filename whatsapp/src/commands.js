@@ -6,6 +6,8 @@ import { applyTrustFixes, trustServerRoot } from './trust.js'
 import { EngineError } from './errors.js'
 import { attachHandlers } from './handlers.js'
 import { baileysLevelFor } from './logger.js'
+import { contactCommands } from './contacts.js'
+import { forgetUnfinishedPairing, linkingCommands } from './linking.js'
 import { messagingCommands } from './messaging.js'
 import { Registry, createEntry } from './registry.js'
 import { createRequests } from './requests.js'
@@ -141,7 +143,8 @@ export function createEngine ({ logger, emitEvent, sendRequest }) {
         const { fresh } = await prepareSessionFolder(folder)
         const { state } = await useMultiFileAuthState(folder)
         const saveCreds = atomicCredsSaver(folder, state.creds)
-        if (fresh) await saveCreds()
+        // a pairing code that was never entered left `me` behind: register afresh (linking.js)
+        if (fresh || forgetUnfinishedPairing(state.creds)) await saveCreds()
         const hadSession = typeof state.creds.me?.id === 'string'
 
         const getMessage = requests.getMessageFor(connectionId)
@@ -224,6 +227,8 @@ export function createEngine ({ logger, emitEvent, sendRequest }) {
     },
 
     ...messagingCommands({ registry, requests, logger, settings: requireSettings }),
+    ...linkingCommands({ registry, logger }),
+    ...contactCommands({ registry, logger }),
     ...sandboxCommands({ settings: requireSettings, registry })
   }
 

@@ -1,4 +1,5 @@
-import { jidNormalizedUser } from 'baileys'
+import { getBinaryNodeChild, getBinaryNodeChildren, jidNormalizedUser } from 'baileys'
+import { mapContacts } from './contacts.js'
 import { mapClose, mapHistorySet, mapLidMappings, mapMe, mapMessagesUpdate, mapMessagesUpsert, mapReceiptUpdates } from './mapper.js'
 import { lidsToResolve } from './messages.js'
 import { pollVotesOf } from './poll-votes.js'
@@ -68,11 +69,47 @@ export function attachHandlers (entry, ctx) {
   on('messages.update', (updates) => ordered('messages.update', () => mapMessagesUpdate(withoutSendErrors(entry.sock, updates), mapCtx())))
   on('message-receipt.update', (receipts) => ordered('messages.update', () => mapReceiptUpdates(receipts, mapCtx())))
   on('messaging-history.set', (set) => {
+    ordered('contacts.upsert', () => names(mapContacts(set?.contacts)))
     ordered('contacts.lid', () => set?.lidPnMappings?.length ? mapLidMappings(set.lidPnMappings) : null)
     ordered('history.set', () =>
       then(lidMapFor(entry, set?.messages ?? [], set?.lidPnMappings, log), (lids) => mapHistorySet(set, mapCtx(lids))))
   })
   on('lid-mapping.update', (mapping) => ordered('contacts.lid', () => mapLidMappings(mapping)))
+  // Names: the address book and push names (history sync, app state, every inbound message).
+  // Baileys repeats a sender's push name with each of its messages: only changes are reported.
+  const names = changedNames()
+  on('contacts.upsert', (list) => ordered('contacts.upsert', () => names(mapContacts(list))))
+  on('contacts.update', (list) => ordered('contacts.upsert', () => names(mapContacts(list))))
+  // How many QR refs the server handed out: with the first QR's time this is when a pairing
+  // code requested on this socket stops working (the socket closes 408 when the refs run out).
+  entry.sock.ws?.on?.('CB:iq,type:set,pair-device', (/** @type {any} */ node) => {
+    entry.qrRefs = getBinaryNodeChildren(getBinaryNodeChild(node, 'pair-device'), 'ref').length
+  })
+}
+
+/** A socket remembers at most this many contacts' names to drop repeats (then it starts over). */
+const NAMES_REMEMBERED = 20000
+
+/**
+ * A filter for contacts.upsert data that drops contacts whose names this socket already
+ * reported unchanged (null when none is left), so a push name repeated on every message costs
+ * nothing downstream.
+ * @returns {(data: ReturnType<typeof mapContacts>) => ReturnType<typeof mapContacts>}
+ */
+function changedNames () {
+  /** @type {Map<string, string>} jid → the names last reported */
+  const seen = new Map()
+  return (data) => {
+    if (!data) return null
+    const fresh = data.contacts.filter((c) => {
+      const value = JSON.stringify([c.phone, c.lid, c.name, c.notify, c.verifiedName])
+      if (seen.get(c.jid) === value) return false
+      if (seen.size >= NAMES_REMEMBERED) seen.clear()
+      seen.set(c.jid, value)
+      return true
+    })
+    return fresh.length > 0 ? { contacts: fresh } : null
+  }
 }
 
 /**
@@ -162,6 +199,7 @@ export function onConnectionUpdate (entry, update, registry, log) {
   const { connection, qr, isNewLogin, lastDisconnect } = update ?? {}
   if (typeof qr === 'string' && qr.length > 0) {
     entry.qrCount += 1
+    if (entry.qrCount === 1) entry.qrFirstAt = Date.now()
     entry.state = 'qr'
     const lifetime = entry.qrCount === 1 ? entry.qrTiming.firstMs : entry.qrTiming.nextMs
     log.info({ ref: entry.qrCount }, 'qr issued') // never the QR string itself: it is a login secret
@@ -199,7 +237,10 @@ export function onCredsUpdate (entry, update, log) {
       .finally(() => entry.pendingWrites.delete(write))
     entry.pendingWrites.add(write)
   }
-  if (typeof update?.me?.id === 'string') markAuthenticated(entry, false, log)
+  // requestPairingCode also sets `me` (the phone asked for, name "~") before anything is
+  // linked: that update carries the pairing code and no account, and is not a login.
+  const pairingRequest = typeof update?.pairingCode === 'string' && !update?.account
+  if (typeof update?.me?.id === 'string' && !pairingRequest) markAuthenticated(entry, false, log)
 }
 
 /**

@@ -21,7 +21,11 @@
  * @property {(msg?: string) => Promise<void>} logout                        unlink the device, then end(401)
  * @property {(jid: string, content: any, options?: any) => Promise<any>} sendMessage  Baileys sendMessage (resolves with the WAMessage)
  * @property {(count: number, oldestKey: any, oldestTimestampMs: number) => Promise<string>} fetchMessageHistory  resolves with the request id
- * @property {{lidMapping?: {getPNsForLIDs: (lids: string[]) => Promise<Array<{lid: string, pn: string}>|null>}}} [signalRepository]  Baileys' LID ↔ PN store
+ * @property {{lidMapping?: {getPNsForLIDs: (lids: string[]) => Promise<Array<{lid: string, pn: string}>|null>, getLIDsForPNs?: (pns: string[]) => Promise<Array<{lid: string, pn: string}>|null>}}} [signalRepository]  Baileys' LID ↔ PN store
+ * @property {(phone: string) => Promise<string>} [requestPairingCode]       asks WhatsApp for a linking code (after the first QR)
+ * @property {(...jids: string[]) => Promise<Array<{jid: string, exists: boolean}>|undefined>} [onWhatsApp]  one usync contact query
+ * @property {(jid: string, type?: string) => Promise<string|undefined>} [profilePictureUrl]  w:profile:picture
+ * @property {import('node:events').EventEmitter} [ws]                      Baileys' socket client (frame callbacks `CB:…`)
  * @property {import('./sockets/emulator.js').SandboxControls} [sandbox]    only on sandbox sockets
  */
 
@@ -43,6 +47,8 @@
  * @property {boolean} discardCreds      the folder is being removed: stop persisting creds
  * @property {number} qrCount            QR refs emitted so far (the `ref` of connection.qr)
  * @property {QrTiming} qrTiming
+ * @property {number|null} qrFirstAt    epoch ms of this socket's first QR ref, null before it
+ * @property {number|null} qrRefs       QR refs the server handed out (pair-device), null before
  * @property {() => Promise<void>} saveCreds
  * @property {Set<Promise<unknown>>} pendingWrites  creds writes in flight (awaited on shutdown)
  * @property {(event: string, data: object) => void} emit  emits a protocol event for this connection
@@ -132,6 +138,8 @@ export function createEntry ({ connectionId, folder, sock, hadSession, qrTiming,
     stoppedByUs: false,
     discardCreds: false,
     qrCount: 0,
+    qrFirstAt: null,
+    qrRefs: null,
     qrTiming,
     saveCreds,
     pendingWrites: new Set(),

@@ -286,3 +286,32 @@ describe('message events: LID lookups and order', () => {
     assert.equal(kept.emitted[0].data.messages[0].key.remoteJid, 'status@broadcast')
   })
 })
+
+describe('pairing codes and contact names', () => {
+  test('the creds update of requestPairingCode (phone asked for, no account) is not a login; the pair-success one is', () => {
+    const { ev, names } = setup()
+    ev.emit('connection.update', { qr: 'https://wa.me/settings/linked_devices#2@a,b,c,d,1' })
+    ev.emit('creds.update', { me: { id: '923001234567@s.whatsapp.net', name: '~' }, pairingCode: 'ABCD1234', registered: false })
+    assert.deepEqual(names(), ['connection.qr'])
+    ev.emit('creds.update', { me: { id: '923001234567:1@s.whatsapp.net' }, account: { details: 'x' }, platform: 'android' })
+    assert.deepEqual(names(), ['connection.qr', 'connection.authenticated'])
+  })
+
+  test('contact names from contacts.upsert/update and history are reported once per change, with phone and LID, groups and nameless left out', () => {
+    const { ev, emitted } = setup()
+    const contacts = () => emitted.filter((e) => e.event === 'contacts.upsert').map((e) => e.data.contacts)
+    ev.emit('contacts.update', [{ id: '923001112233@s.whatsapp.net', notify: 'Sara' }])
+    ev.emit('contacts.update', [{ id: '923001112233@s.whatsapp.net', notify: 'Sara' }]) // the same push name again
+    ev.emit('contacts.upsert', [
+      { id: '123456789012345@lid', notify: 'Layla', phoneNumber: '923004440000@s.whatsapp.net' },
+      { id: '1203630@g.us', name: 'A group' },
+      { id: '923009990000@s.whatsapp.net' }
+    ])
+    ev.emit('messaging-history.set', { chats: [], messages: [], contacts: [{ id: '923001112233@s.whatsapp.net', name: 'Sara (work)', notify: 'Sara' }], isLatest: true })
+    assert.deepEqual(contacts(), [
+      [{ jid: '923001112233@s.whatsapp.net', phone: '923001112233', lid: null, name: null, notify: 'Sara', verifiedName: null }],
+      [{ jid: '123456789012345@lid', phone: '923004440000', lid: '123456789012345@lid', name: null, notify: 'Layla', verifiedName: null }],
+      [{ jid: '923001112233@s.whatsapp.net', phone: '923001112233', lid: null, name: 'Sara (work)', notify: 'Sara', verifiedName: null }]
+    ])
+  })
+})

@@ -13,6 +13,7 @@ export default function SandboxPanel({ connectionId, status }: { connectionId: s
   const [msg, setMsg] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [code, setCode] = useState('');
 
   async function run(fn: () => Promise<unknown>, done: string) {
     setBusy(true);
@@ -33,6 +34,11 @@ export default function SandboxPanel({ connectionId, status }: { connectionId: s
     void run(() => apiPost('/api/sandbox/{connection_id}/scan', { path: { connection_id: connectionId }, body: { phone, name: name || null } }), 'QR scanned by the simulated phone.');
   }
 
+  function pair(e: FormEvent) {
+    e.preventDefault();
+    void run(() => apiPost('/api/sandbox/{connection_id}/pair', { path: { connection_id: connectionId }, body: { code } }), 'The simulated phone entered the pairing code.');
+  }
+
   function inbound(e: FormEvent) {
     e.preventDefault();
     void run(() => apiPost('/api/sandbox/{connection_id}/inbound', { path: { connection_id: connectionId }, body: { from, message: text, reply_to_provider_message_id: null, type: 'text' } }),
@@ -48,6 +54,11 @@ export default function SandboxPanel({ connectionId, status }: { connectionId: s
           <Field label="Name"><input className={inputClass} name="sandbox_name" value={name} onChange={(e) => setName(e.target.value)} /></Field>
           <Button type="submit" variant="primary" disabled={busy || status !== 'qr_ready'}>Scan QR with simulated phone</Button>
           {status !== 'qr_ready' && <p className="text-xs text-slate-500">Available while a QR is showing (click Connect).</p>}
+        </form>
+        <form onSubmit={pair} className="space-y-3" aria-label="Enter the pairing code on the simulated phone">
+          <h3 className="text-sm font-semibold">Or type a pairing code</h3>
+          <Field label="Pairing code" hint="the phone it was asked for types it"><input className={inputClass} name="sandbox_code" value={code} onChange={(e) => setCode(e.target.value)} required /></Field>
+          <Button type="submit" disabled={busy || status !== 'qr_ready'}>Enter code on simulated phone</Button>
         </form>
         <form onSubmit={inbound} className="space-y-3" aria-label="Send a message as a contact">
           <h3 className="text-sm font-semibold">Send a message as a contact</h3>

@@ -12,6 +12,7 @@ import { useApi } from '../hooks/useApi';
 import { formatDateTime, formatPhone } from '../lib/format';
 import { actionsFor, humanReason, showsQr } from '../lib/status';
 import { useConnectionSubscription, useRealtimeEvent } from '../realtime/RealtimeProvider';
+import PairingCodeForm from './PairingCodeForm';
 import SandboxPanel from './SandboxPanel';
 
 export default function WhatsappWebPage() {
@@ -20,6 +21,7 @@ export default function WhatsappWebPage() {
   const status = useApi('/api/whatsapp-web/status/{id}', { path: { id } }, { everyMs: 10_000 });
   const [busy, setBusy] = useState<string | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
+  const [withPhone, setWithPhone] = useState(false);
   const c = status.data;
 
   useConnectionSubscription(id, me?.role === 'admin');
@@ -58,6 +60,7 @@ export default function WhatsappWebPage() {
 
   const can = actionsFor(c.status, c.has_session);
   const qrShowing = showsQr(c.status) && qr?.qr_image;
+  const linked = c.has_session || c.status === 'authenticated' || c.status === 'ready';
 
   return (
     <div className="space-y-4">
@@ -101,7 +104,15 @@ export default function WhatsappWebPage() {
           {actionError && <div className="mt-3"><ErrorBox error={actionError} /></div>}
         </Card>
 
-        {showsQr(c.status) ? (
+        {withPhone && !linked ? (
+          // one place for the form whatever the status, so the code stays shown while it links
+          <Card title="Link with phone number">
+            <div className="flex flex-col items-center gap-3">
+              <PairingCodeForm connectionId={id} />
+              <button type="button" className="text-sm text-emerald-700 underline" onClick={() => setWithPhone(false)}>Scan a QR code instead</button>
+            </div>
+          </Card>
+        ) : showsQr(c.status) ? (
           <Card title="Scan QR Code">
             <div className="flex flex-col items-center gap-3 text-center" data-testid="qr-section">
               {qrShowing ? (
@@ -116,6 +127,7 @@ export default function WhatsappWebPage() {
                 <li>Tap <strong>Link a Device</strong> and point the camera at this code</li>
               </ol>
               {qr?.qr_expires_at && <p className="text-xs text-slate-500">The code refreshes by itself; this one expires {formatDateTime(qr.qr_expires_at)}.</p>}
+              <button type="button" className="text-sm text-emerald-700 underline" data-testid="link-with-phone" onClick={() => setWithPhone(true)}>Link with phone number instead</button>
             </div>
           </Card>
         ) : (
@@ -126,6 +138,9 @@ export default function WhatsappWebPage() {
               <li><strong>Disconnect</strong> keeps the session; <strong>Logout</strong> unlinks the device.</li>
               <li>Status updates live; it is also re-checked every 10 seconds.</li>
             </ul>
+            {can.connect && !c.has_session && (
+              <button type="button" className="mt-3 text-sm text-emerald-700 underline" data-testid="link-with-phone" onClick={() => setWithPhone(true)}>Link with phone number instead</button>
+            )}
           </Card>
         )}
       </div>

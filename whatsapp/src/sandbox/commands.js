@@ -43,6 +43,32 @@ export function sandboxCommands ({ settings, registry }) {
       return controls(args.connectionId).scan({ phone, name })
     }),
 
+    /**
+     * The emulated phone `phone` enters the pairing code `code` this connection asked for:
+     * `{linked: true, jid}`, or `{linked: false, reason}` when the phone refused the code
+     * (`wrong_code`, `expired`, `no_request`, `refused`).
+     */
+    'sandbox.pair': spec((args) => {
+      const phone = phoneArg(args.phone, 'phone')
+      const code = typeof args.code === 'string' ? args.code.replace(/[\s-]/g, '') : ''
+      if (!/^[0-9A-Za-z]{8}$/.test(code)) throw bad('code must be the 8-character pairing code (a dash may separate its halves)')
+      return controls(args.connectionId).pairWithCode({ phone, code: code.toUpperCase() })
+    }),
+
+    /** What a simulated contact shows: `name`, `onWhatsApp` (false: not on WhatsApp), `picture` (set, hidden, none). */
+    'sandbox.contact': spec((args) => {
+      const phone = phoneArg(args.phone, 'phone')
+      const name = optionalString(args.name, 'name', 100)
+      if (args.onWhatsApp !== undefined && args.onWhatsApp !== null && typeof args.onWhatsApp !== 'boolean') throw bad('onWhatsApp must be a boolean')
+      if (args.picture !== undefined && args.picture !== null && !['set', 'hidden', 'none'].includes(args.picture)) throw bad('picture must be set, hidden or none')
+      return controls(args.connectionId).contact({
+        phone,
+        ...(name !== null ? { name } : {}),
+        ...(typeof args.onWhatsApp === 'boolean' ? { onWhatsApp: args.onWhatsApp } : {}),
+        ...(args.picture ? { picture: args.picture } : {})
+      })
+    }),
+
     /** The emulated server ends this device's stream with the given code. */
     'sandbox.drop': spec(async (args) => {
       if (!Number.isInteger(args.code) || args.code < 100 || args.code > 999) throw bad('code must be an integer status code (100-999)')

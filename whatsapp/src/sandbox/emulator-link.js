@@ -1,4 +1,5 @@
 import { join } from 'node:path'
+import { enterCode } from '../../emulator/control.js'
 import { createEmulator } from '../../emulator/emulator.js'
 import { EngineError } from '../errors.js'
 import { mediaHostsFor } from '../media-hosts.js'
@@ -18,6 +19,10 @@ import { mediaHostsFor } from '../media-hosts.js'
  * @property {{publicKey: Buffer, serial: number}} root the certificate root to trust
  * @property {boolean} own                             this engine runs it (and closes it on shutdown)
  * @property {(qr: string, phone: string) => Promise<{jid: string, lid: string, deviceId: number}>} scan
+ * @property {(phone: string, code: string) => Promise<{linked: boolean, jid?: string, reason?: string, message?: string}>} enterPairingCode
+ *   the phone enters a pairing code (emulator/pairing-code.js); a refusal is `linked: false` with the phone's reason
+ * @property {(phone: string, profile: {name?: string, onWhatsApp?: boolean, picture?: string}) => Promise<any>} setContact
+ *   what a simulated contact shows (emulator/profiles.js)
  * @property {(jid: string, code: number) => Promise<number>} streamError  ends that device's live sessions
  * @property {(jid: string) => Promise<number>} drop   drops them without a close frame
  * @property {(phone: string, input: any, held?: any) => Promise<void>} seedHistory  what the phone sends the device it links
@@ -83,6 +88,8 @@ async function ownLink (sandbox, log) {
     messaging: emulator.messaging ?? null,
     socketConfig: {},
     scan: (qr, phone) => emulator.scan(qr, phone),
+    enterPairingCode: (phone, code) => enterCode(emulator, phone, code),
+    setContact: async (phone, profile) => emulator.setContact(phone, profile),
     streamError: async (jid, code) => emulator.streamError(jid, code),
     drop: async (jid) => emulator.drop(jid),
     seedHistory: async (phone, input, held) => { emulator.history.seed(phone, input, held) },
@@ -142,6 +149,8 @@ async function standaloneLink (wsUrl, explicit) {
     },
     socketConfig: {},
     scan: (qr, phone) => call('POST', '/control/scan', { qr, phone }),
+    enterPairingCode: (phone, code) => call('POST', '/control/pair-code', { phone, code }),
+    setContact: (phone, profile) => call('POST', '/control/contact', stripUndefined({ phone, ...profile })),
     streamError: async (jid, code) => (await call('POST', '/control/stream-error', { phone: phoneOf(jid), jid, code })).sessions,
     drop: async (jid) => (await call('POST', '/control/drop', { phone: phoneOf(jid), jid })).sessions,
     seedHistory: async (phone, input, held) => { await call('POST', '/control/history/seed', stripUndefined({ phone, ...input, held })) },

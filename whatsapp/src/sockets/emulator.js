@@ -15,6 +15,8 @@ import { createBaileysSocket } from './baileys.js'
  * @typedef {object} SandboxControls
  * @property {() => boolean} isShowingQr
  * @property {(a: {phone: string, name: string|null}) => Promise<{linked: true, jid: string}>} scan
+ * @property {(a: {phone: string, code: string}) => Promise<{linked: boolean, jid: string|null, reason: string|null}>} pairWithCode
+ * @property {(a: {phone: string, name?: string, onWhatsApp?: boolean, picture?: string}) => Promise<any>} contact
  * @property {(code: number) => Promise<void>} drop
  * @property {(a: {type: string, from: string, message: string|null, replyTo: string|null, asLid: boolean, pushName: string|null, messageId: string|null}) => Promise<{providerMessageId: string, remoteJid: string}>} inbound
  * @property {(a: {id: string, status: string, remoteJid: string|null}) => Promise<any>} receipt
@@ -94,6 +96,23 @@ export function createEmulatorSocket ({ auth, logger, settings, link, getMessage
         if (err instanceof EngineError) throw err
         throw new EngineError('invalid_state', `scan refused: ${/** @type {Error} */ (err).message}`)
       }
+    },
+    /**
+     * The phone enters the pairing code this socket asked for (pairing.request). Resolves with
+     * the link (the 515 restart follows, as after a scan) or the phone's refusal: `wrong_code`,
+     * `expired` (the registration this code belonged to is over), `no_request` (no companion
+     * asked for a code for this phone). The phone's history is seeded first, as for a scan.
+     */
+    async pairWithCode ({ phone, code }) {
+      if (!qr) throw new EngineError('invalid_state', 'this connection is not waiting to be linked')
+      const { bootstrap, held } = emulatorInitialHistory({ chats: settings.sandbox.historyChats })
+      await link.seedHistory(phone, bootstrap, held)
+      const r = await link.enterPairingCode(phone, code)
+      return r.linked ? { linked: true, jid: r.jid ?? null, reason: null } : { linked: false, jid: null, reason: r.reason ?? 'refused' }
+    },
+    /** What a simulated contact shows other users: name, on WhatsApp or not, profile picture. */
+    async contact ({ phone, ...profile }) {
+      return link.setContact(phone, profile)
     },
     /**
      * The server ends this device's connection with a stream error for `code` (401 also unlinks

@@ -94,4 +94,31 @@ public class SandboxController {
         SandboxPhone.FailuresArmed r = phone.fail(id, new SandboxPhone.Fail(body.count(), body.code()), caller);
         return Map.of("connection_id", r.connectionId(), "pending_failures", r.pendingFailures());
     }
+
+    /** The simulated phone types the connection's pairing code: it links like a scanned QR. */
+    @PostMapping("/pair")
+    @ApiResponse(responseCode = "200", description = "OK", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "409", description = "already_linked, no_pairing_code")
+    @ApiResponse(responseCode = "410", description = "pairing_code_expired")
+    @ApiResponse(responseCode = "422", description = "pairing_code_rejected: the phone refused the code")
+    Map<String, Object> pair(@AuthenticationPrincipal Caller caller, @PathVariable("connection_id") String id,
+                             @RequestBody SandboxRequests.Pair body) {
+        SandboxPhone.Paired r = phone.pair(id, body.code(), caller);
+        return Map.of("connection_id", r.connectionId(), "paired", true, "phone", r.phone());
+    }
+
+    /** What a simulated contact shows other users: name, on WhatsApp or not, profile picture. */
+    @PostMapping("/contacts")
+    Map<String, Object> contact(@AuthenticationPrincipal Caller caller, @PathVariable("connection_id") String id,
+                                @RequestBody SandboxRequests.Contact body) {
+        SandboxPhone.ContactProfile r = phone.contact(id, new SandboxPhone.ContactProfile(body.phone(), body.name(),
+                body.onWhatsapp(), body.picture()), caller);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("connection_id", id);
+        out.put("phone", r.phone());
+        out.put("name", r.name());
+        out.put("on_whatsapp", r.onWhatsApp());
+        out.put("picture", r.picture());
+        return out;
+    }
 }

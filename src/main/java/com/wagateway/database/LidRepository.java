@@ -32,4 +32,10 @@ public class LidRepository {
         return jdbc.sql("SELECT pn FROM lid_mappings WHERE connection_id = ? AND lid = ?")
                 .params(connectionId, lid).query(String.class).optional().orElse(null);
     }
+
+    /** The newest LID known for a phone JID, or null. */
+    public String lidFor(String connectionId, String pn) {
+        return jdbc.sql("SELECT lid FROM lid_mappings WHERE connection_id = ? AND pn = ? ORDER BY updated_at DESC LIMIT 1")
+                .params(connectionId, pn).query(String.class).optional().orElse(null);
+    }
 }

@@ -85,4 +85,25 @@ public abstract class ApiException extends RuntimeException {
             return retryAfterSeconds;
         }
     }
+
+    /** 410: the thing asked about existed but is no longer valid (e.g. an expired pairing code). */
+    public static class Gone extends ApiException {
+        public Gone(String code, String message) {
+            super(410, code, message, null);
+        }
+    }
+
+    /** 422: well-formed, but refused for what it says (e.g. a pairing code the phone rejected). */
+    public static class Unprocessable extends ApiException {
+        public Unprocessable(String code, String field, String message) {
+            super(422, code, message, field);
+        }
+    }
+
+    /** 502: WhatsApp refused or failed a query made for this request. Nothing was changed here. */
+    public static class WhatsappFailed extends ApiException {
+        public WhatsappFailed(String code, String message) {
+            super(502, code, message, null);
+        }
+    }
 }

@@ -6,6 +6,8 @@ import com.wagateway.whatsapp.EngineClient;
 import com.wagateway.whatsapp.EngineCommands;
 import com.wagateway.whatsapp.EngineException;
 import com.wagateway.database.ConnectionRow;
+import com.wagateway.database.PairingCodeRepository;
+import com.wagateway.whatsapp.AccountCommands;
 import java.util.concurrent.CompletionException;
 import java.util.regex.Pattern;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -64,12 +66,71 @@ public class SandboxPhone {
     public record FailuresArmed(String connectionId, int pendingFailures) {
     }
 
+    /** The simulated phone linked the connection with its pairing code. */
+    public record Paired(String connectionId, String phone) {
+    }
+
+    /** What a simulated contact shows (null = unchanged). */
+    public record ContactProfile(String phone, String name, Boolean onWhatsApp, String picture) {
+    }
+
+    private static final Pattern PAIRING_CODE = Pattern.compile("^[A-Za-z0-9]{4}-?[A-Za-z0-9]{4}$");
+
     private final EngineClient engine;
     private final ConnectionService connections;
+    private final AccountCommands account;
+    private final PairingCodeRepository codes;
 
-    public SandboxPhone(EngineClient engine, ConnectionService connections) {
+    public SandboxPhone(EngineClient engine, ConnectionService connections, AccountCommands account, PairingCodeRepository codes) {
         this.engine = engine;
         this.connections = connections;
+        this.account = account;
+        this.codes = codes;
+    }
+
+    /**
+     * The simulated phone whose number the code was requested for types {@code code} under
+     * Linked devices. 400 {@code invalid_code}; 409 {@code already_linked}, {@code no_pairing_code};
+     * 410 {@code pairing_code_expired} (its registration is over: ask for a new code); 422
+     * {@code pairing_code_rejected} when the phone refuses the code (a wrong code: nothing is
+     * linked, the connection keeps waiting with its code, which still works).
+     */
+    public Paired pair(String id, String code, Caller caller) {
+        ConnectionRow row = connections.get(id, caller);
+        if (code == null || !PAIRING_CODE.matcher(code.strip()).matches()) {
+            throw new ApiException.InvalidInput("invalid_code", "code", "code must be the 8-character pairing code, e.g. ABCD-EFGH");
+        }
+        PairingService.requireNotLinked(row);
+        PairingCodeRepository.PairingCodeRow requested = codes.find(id).orElseThrow(() -> new ApiException.Conflict("no_pairing_code",
+                "'" + id + "' has not asked for a pairing code (POST /api/connections/" + id + "/pairing-code)"));
+        if (!requested.expiresAt().isAfter(java.time.Instant.now()) || row.status() != ConnectionStatus.QR_READY) {
+            throw new ApiException.Gone("pairing_code_expired", "the pairing code of '" + id + "' expired; ask for a new one");
+        }
+        AccountCommands.PairOutcome outcome = call(() -> account.sandboxPair(id, requested.phone(), code.strip()).join());
+        if (outcome.linked()) {
+            return new Paired(id, requested.phone());
+        }
+        switch (String.valueOf(outcome.reason())) {
+            case "wrong_code" -> throw new ApiException.Unprocessable("pairing_code_rejected", "code",
+                    "the phone refused the code: it is not the code of this connection (nothing was linked)");
+            case "expired", "no_request" -> throw new ApiException.Gone("pairing_code_expired",
+                    "the pairing code of '" + id + "' expired; ask for a new one");
+            default -> throw new ApiException.Conflict("pairing_refused", "the phone could not link '" + id + "'");
+        }
+    }
+
+    /** Sets what a simulated contact shows: its name, whether it is on WhatsApp, its profile picture. */
+    public ContactProfile contact(String id, ContactProfile in, Caller caller) {
+        connections.get(id, caller);
+        String phone = PhoneNumbers.require(in.phone(), "phone");
+        if (in.name() != null && in.name().length() > 100) {
+            throw new ApiException.InvalidInput("invalid_name", "name", "name is at most 100 characters");
+        }
+        if (in.picture() != null && !java.util.Set.of("set", "hidden", "none").contains(in.picture())) {
+            throw new ApiException.InvalidInput("invalid_picture", "picture", "picture must be set, hidden or none");
+        }
+        call(() -> account.sandboxContact(id, phone, in.name(), in.onWhatsApp(), in.picture()).join());
+        return new ContactProfile(phone, in.name(), in.onWhatsApp(), in.picture());
     }
 
     /** Links {@code phone} to the QR showing on this connection; 409 when no QR is showing. */

@@ -46,6 +46,39 @@ public sealed interface EngineEvent {
     record Disconnected(String connectionId, Integer code, String reason, String message,
                         boolean wasOpen, boolean wasAuthenticated) implements EngineEvent { }
 
+    /**
+     * {@code contacts.upsert}: names of contacts became known or changed (address book, history
+     * sync, push names; the engine reports only changes). Receiver: merge them into the contacts
+     * list; a null value never erases a known one.
+     */
+    record ContactsUpserted(String connectionId, List<Contact> contacts) implements EngineEvent {
+
+        /**
+         * One contact as the engine names it: {@code jid} (phone or LID JID), {@code phone} digits
+         * and {@code lid} JID when known, the address-book {@code name}, the push name
+         * {@code pushName} (the engine's {@code notify}) and a business's {@code verifiedName}; unknown values are null.
+         */
+        public record Contact(String jid, String phone, String lid, String name, String pushName, String verifiedName) {
+        }
+
+        public ContactsUpserted {
+            contacts = List.copyOf(contacts);
+        }
+
+        /** Reads the event's {@code data}; an entry without a jid is left out. */
+        public static ContactsUpserted from(String connectionId, JsonNode data) {
+            List<Contact> list = new ArrayList<>();
+            for (JsonNode c : data.path("contacts")) {
+                String jid = MappedMessage.text(c, "jid");
+                if (jid != null) {
+                    list.add(new Contact(jid, MappedMessage.text(c, "phone"), MappedMessage.text(c, "lid"),
+                            MappedMessage.text(c, "name"), MappedMessage.text(c, "notify"), MappedMessage.text(c, "verifiedName")));
+                }
+            }
+            return new ContactsUpserted(connectionId, list);
+        }
+    }
+
     /** The message family: handled by the messaging layer, in engine order, never by the state machine. */
     sealed interface MessageEvent extends EngineEvent { }
 

@@ -35,6 +35,7 @@ final class EngineEvents {
             case "history.set" -> EngineEvent.HistoryChunk.from(id, d);
             case "contacts.lid" -> EngineEvent.LidMappings.from(id, d);
             case "poll.vote" -> EngineEvent.PollVotes.from(id, d);
+            case "contacts.upsert" -> EngineEvent.ContactsUpserted.from(id, d);
             default -> null;
         };
         return Optional.ofNullable(event);

@@ -348,7 +348,8 @@ public class EngineSupervisor implements EngineClient, RawEngineCommands, SmartL
         return p != null && p.isAlive() ? p.pid() : -1;
     }
 
-    private CompletableFuture<JsonNode> command(String cmd, String connectionId, ObjectNode extra) {
+    /** Sends one command for this connection (package use: the typed command classes). */
+    CompletableFuture<JsonNode> command(String cmd, String connectionId, ObjectNode extra) {
         EngineProcess p = current;
         if (!available || p == null) {
             return CompletableFuture.failedFuture(new EngineException.Unavailable("the engine process is not running"));

@@ -44,4 +44,17 @@ public final class SandboxRequests {
     @io.swagger.v3.oas.annotations.media.Schema(name = "SandboxFail")
     public record Fail(Integer count, Integer code) {
     }
+
+    /** The simulated phone types the pairing code: {@code {"code":"ABCD-EFGH"}}. */
+    @io.swagger.v3.oas.annotations.media.Schema(name = "SandboxPair")
+    public record Pair(String code) {
+    }
+
+    /**
+     * What a simulated contact shows: {@code {"phone":"923001112233","name":"Sara","on_whatsapp":true,"picture":"set"}};
+     * {@code picture} is {@code set}, {@code hidden} or {@code none}; absent fields stay as they are.
+     */
+    @io.swagger.v3.oas.annotations.media.Schema(name = "SandboxContact")
+    public record Contact(String phone, String name, Boolean onWhatsapp, String picture) {
+    }
 }
