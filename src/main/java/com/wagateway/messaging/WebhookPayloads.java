@@ -1,6 +1,7 @@
 package com.wagateway.messaging;
 
 import com.wagateway.database.MessageRow;
+import com.wagateway.shared.Json;
 import com.wagateway.webhooks.WebhookEvent;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -33,6 +34,7 @@ final class WebhookPayloads {
         p.put("is_group", m.isGroup());
         p.put("in_reply_to", inReplyTo(m));
         p.put("sanitized", m.sanitized()); // NUL characters of WhatsApp's text arrive as U+FFFD
+        p.put("details", Json.Value.parse(m.detailsJson())); // README "Message details"; null when none
         if (m.caption() != null || m.mimeType() != null) {
             p.put("media", media(m));
         }
@@ -56,6 +58,7 @@ final class WebhookPayloads {
         p.put("type", m.type());
         p.put("from_phone", m.clientMessageId() == null);
         p.put("in_reply_to", inReplyTo(m));
+        p.put("details", Json.Value.parse(m.detailsJson()));
         p.put("timestamp", iso(m.waTimestamp() != null ? m.waTimestamp() : m.updatedAt()));
         return new WebhookEvent(m.connectionId(), "message.sent", p);
     }
