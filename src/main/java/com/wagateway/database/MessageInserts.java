@@ -41,7 +41,8 @@ public class MessageInserts {
                    (SELECT to_jsonb(t.id) FROM messages t WHERE t.connection_id = %1$s
                       AND t.provider_message_id = x.details::jsonb #>> '{target,id}'
                       AND (t.direction = 'outbound') = coalesce((x.details::jsonb #>> '{target,from_me}')::boolean, t.direction = 'outbound')
-                    ORDER BY t.created_at LIMIT 1), 'null'::jsonb)) END""";
+                    ORDER BY t.created_at LIMIT 1), 'null'::jsonb)) END
+            """;
 
     public MessageInserts(JdbcClient jdbc) {
         this.jdbc = jdbc;
