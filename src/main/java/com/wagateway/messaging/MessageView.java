@@ -2,7 +2,6 @@ package com.wagateway.messaging;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.wagateway.database.MessageRow;
-import com.wagateway.shared.Json;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -46,7 +45,7 @@ public record MessageView(
         String toJid,
         Instant createdAt,
         Instant updatedAt,
-        Json.Value details) {
+        MessageDetails details) {
 
     /** The message of ours a reply quotes. */
     public record InReplyTo(UUID messageId, String clientMessageId, String providerMessageId) {
@@ -61,6 +60,6 @@ public record MessageView(
                 m.clientMessageId(), m.providerMessageId(), reply, m.quotedProviderId(), m.status(), m.error(),
                 m.attempts(), m.nextAttemptAt(), m.waTimestamp(), m.editedAt() != null, m.revokedAt() != null,
                 m.fromHistory(), m.sanitized(), m.fromJid(), m.toJid(), m.createdAt(), m.updatedAt(),
-                Json.Value.parse(m.detailsJson()));
+                MessageDetails.of(m.detailsJson()));
     }
 }
