@@ -22,7 +22,7 @@ export const KNOWN_CONTENT = new Set([
   'contactsArrayMessage', 'reactionMessage', 'pollCreationMessage', 'pollCreationMessageV2',
   'pollCreationMessageV3', 'pollCreationMessageV5', 'pollUpdateMessage', 'buttonsResponseMessage',
   'listMessage', 'listResponseMessage', 'templateButtonReplyMessage', 'interactiveResponseMessage',
-  'protocolMessage'
+  'groupInviteMessage', 'protocolMessage'
 ])
 
 /** The largest list WhatsApp shows (10 sections of 10 rows); more is cut, the raw content keeps all. */
@@ -140,6 +140,8 @@ function typeDetails (key, c) {
       }
     case 'listResponseMessage':
       return { row_id: str(c?.singleSelectReply?.selectedRowId), title: text(c?.title), description: text(c?.description) }
+    case 'groupInviteMessage':
+      return { group_jid: str(c?.groupJid), group_name: text(c?.groupName), invite_code: str(c?.inviteCode), expires_at: num(c?.inviteExpiration), caption: text(c?.caption) }
     case 'buttonsResponseMessage':
       return { button_id: str(c?.selectedButtonId) }
     case 'templateButtonReplyMessage':

@@ -129,6 +129,7 @@ function textOf (key, c, type) {
     }
     case 'pollUpdateMessage': return '[poll vote]'
     case 'listMessage': return text(c?.title) ?? text(c?.description) ?? '[list]'
+    case 'groupInviteMessage': return text(c?.caption) ?? (text(c?.groupName) ? `[group invite ${c.groupName}]` : '[group invite]')
     case 'buttonsResponseMessage': return text(c?.selectedDisplayText) ?? str(c?.selectedButtonId)
     case 'listResponseMessage': return text(c?.title) ?? str(c?.singleSelectReply?.selectedRowId)
     case 'templateButtonReplyMessage': return text(c?.selectedDisplayText) ?? str(c?.selectedId)
@@ -250,7 +251,7 @@ export function parseMessage (msg, ctx = {}) {
   parsed.type = typeOf(contentKey, c)
   parsed.text = textOf(contentKey, c, parsed.type)
   if (contentKey === 'protocolMessage') parsed.protocol = protocolOf(c)
-  if (['imageMessage', 'videoMessage', 'documentMessage', 'liveLocationMessage'].includes(contentKey)) parsed.caption = text(c?.caption)
+  if (['imageMessage', 'videoMessage', 'documentMessage'].includes(contentKey)) parsed.caption = text(c?.caption)
   if (MEDIA.has(contentKey)) {
     parsed.mimeType = str(c?.mimetype)
     parsed.fileLength = toNumberOrNull(c?.fileLength)

@@ -155,11 +155,11 @@ describe('status/broadcast with a LID participant', () => {
 })
 
 describe('locations and lists', () => {
-  test('live location: caption (also the body and caption), coordinates, accuracy, sequence', () => {
+  test('live location: caption (also the body), coordinates, accuracy, sequence', () => {
     const p = parse({ liveLocationMessage: { degreesLatitude: 24.8607, degreesLongitude: 67.0011, caption: 'On my way', accuracyInMeters: 12, speedInMps: 1.5, sequenceNumber: 3 } })
     assert.equal(p.type, 'liveLocation')
     assert.equal(p.text, 'On my way')
-    assert.equal(p.caption, 'On my way')
+    assert.equal(p.caption, null, 'not a media caption (no media block in webhooks)')
     assert.deepEqual(p.details, { latitude: 24.8607, longitude: 67.0011, caption: 'On my way', accuracy_meters: 12, speed_mps: 1.5, sequence: 3 })
   })
   test('location: coordinates, name, address', () => {
@@ -182,6 +182,12 @@ describe('locations and lists', () => {
       footer: 'Thanks',
       sections: [{ title: 'Pizza', rows: [{ row_id: 'pz-l', title: 'Large', description: '12 inch' }, { row_id: 'pz-s', title: 'Small' }] }]
     })
+  })
+  test('group invite: the group, its code and expiry (epoch s), the caption as body', () => {
+    const p = parse({ groupInviteMessage: { groupJid: GROUP, inviteCode: 'AbCdEf123', inviteExpiration: 1732770000, groupName: 'Customers', caption: 'Join us' } })
+    assert.deepEqual([p.type, p.text], ['groupInvite', 'Join us'])
+    assert.deepEqual(p.details, { group_jid: GROUP, group_name: 'Customers', invite_code: 'AbCdEf123', expires_at: 1732770000, caption: 'Join us' })
+    assert.equal(parse({ groupInviteMessage: { groupJid: GROUP, groupName: 'Customers' } }).text, '[group invite Customers]')
   })
   test('list reply: the row id; button replies: the button id', () => {
     assert.deepEqual(parse({ listResponseMessage: { title: 'Large', listType: 1, singleSelectReply: { selectedRowId: 'pz-l' } } }).details, { row_id: 'pz-l', title: 'Large' })

@@ -108,7 +108,8 @@ class MessageDetailsIntegrationTest {
         for (String pid : List.of(poll, live, list, forwarded, once, plain)) {
             assertThat(awaitStored(pid).path("details")).as(pid).isEqualTo(awaitWebhook(pid).path("details"));
         }
-        assertThat(awaitStored(live).path("caption").asString()).isEqualTo("On my way");
+        assertThat(awaitStored(live).path("body").asString()).isEqualTo("On my way");
+        assertThat(l.has("media")).as("a live location is not media").isFalse();
     }
 
     /**
