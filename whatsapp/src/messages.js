@@ -1,7 +1,8 @@
 import {
   WAMessageStatus, WAMessageStubType, extractMessageContent, getContentType, isJidGroup, isJidStatusBroadcast,
-  isLidUser, jidNormalizedUser, proto
+  isJidBroadcast, isLidUser, jidNormalizedUser, proto
 } from 'baileys'
+import { KNOWN_CONTENT, contentDetails, groupNotification, undecryptableDetails } from './details.js'
 import { jidToPhone, str, text, toNumberOrNull } from './values.js'
 
 /*
@@ -32,6 +33,7 @@ import { jidToPhone, str, text, toNumberOrNull } from './values.js'
  * @property {string|null} chatPhone
  * @property {boolean} isGroup
  * @property {boolean} fromMe
+ * @property {Record<string, any>|null} details  structured extras (details.js), passed to the API unchanged
  */
 
 /** Protocol status names by Baileys WAMessageStatus number (0 ERROR … 5 PLAYED). */
@@ -118,7 +120,7 @@ function textOf (key, c, type) {
     case 'stickerMessage': return '[sticker]'
     case 'documentMessage': return text(c?.caption) ?? (text(c?.fileName) ? `[document ${c.fileName}]` : '[document]')
     case 'locationMessage': return `[location ${fixed2(c?.degreesLatitude)},${fixed2(c?.degreesLongitude)}]`
-    case 'liveLocationMessage': return `[live location ${fixed2(c?.degreesLatitude)},${fixed2(c?.degreesLongitude)}]`
+    case 'liveLocationMessage': return text(c?.caption) ?? `[live location ${fixed2(c?.degreesLatitude)},${fixed2(c?.degreesLongitude)}]`
     case 'contactMessage': return text(c?.displayName) ? `[contact ${c.displayName}]` : '[contact]'
     case 'contactsArrayMessage': return `[contacts ${Array.isArray(c?.contacts) ? c.contacts.length : 0}]`
     case 'reactionMessage': {
@@ -126,6 +128,8 @@ function textOf (key, c, type) {
       return text(c?.text) ? `[reaction ${c.text} to ${target}]` : `[reaction removed from ${target}]`
     }
     case 'pollUpdateMessage': return '[poll vote]'
+    case 'listMessage': return text(c?.title) ?? text(c?.description) ?? '[list]'
+    case 'groupInviteMessage': return text(c?.caption) ?? (text(c?.groupName) ? `[group invite ${c.groupName}]` : '[group invite]')
     case 'buttonsResponseMessage': return text(c?.selectedDisplayText) ?? str(c?.selectedButtonId)
     case 'listResponseMessage': return text(c?.title) ?? str(c?.singleSelectReply?.selectedRowId)
     case 'templateButtonReplyMessage': return text(c?.selectedDisplayText) ?? str(c?.selectedId)
@@ -190,18 +194,22 @@ export function parseMessage (msg, ctx = {}) {
   // so every received 1:1 message has participant '': empty means none.
   const participant = text(key.participant) ?? text(msg?.participant)
 
+  // status@broadcast and broadcast lists: many senders share the chat, so it has no phone, and
+  // Baileys 7 puts the sender's PN alternative in remoteJidAlt (it only fills participantAlt in groups)
+  const isBroadcast = Boolean(chatJid && isJidBroadcast(chatJid))
+
   let senderJid, senderPhone
   if (fromMe) {
     senderJid = meJid ?? participant // creds.me.id is our PN jid in Baileys 7
     senderPhone = jidToPhone(meJid)
   } else {
     senderJid = participant ?? chatJid
-    senderPhone = phoneOf(senderJid, participant ? text(key.participantAlt) : text(key.remoteJidAlt), ctx.lidToPn)
+    senderPhone = phoneOf(senderJid, senderAlt(key, participant, isBroadcast), ctx.lidToPn)
   }
   // For fromMe messages Baileys' remoteJidAlt is the *sender's* alternative (ours), not the chat's.
   const chatAlt = str(key.remoteJidAlt)
   const chatAltUsable = !(fromMe && chatAlt && jidToPhone(chatAlt) === jidToPhone(meJid))
-  const chatPhone = isGroup ? null : phoneOf(chatJid, chatAltUsable ? chatAlt : null, ctx.lidToPn)
+  const chatPhone = isGroup || isBroadcast ? null : phoneOf(chatJid, chatAltUsable ? chatAlt : null, ctx.lidToPn)
 
   /** @type {Parsed} */
   const parsed = {
@@ -219,21 +227,27 @@ export function parseMessage (msg, ctx = {}) {
     chatJid,
     chatPhone,
     isGroup,
-    fromMe
+    fromMe,
+    details: null
   }
 
   if (toNumberOrNull(msg?.messageStubType) === WAMessageStubType.CIPHERTEXT) {
     parsed.type = 'undecryptable'
     parsed.undecryptable = true
     parsed.text = '[message could not be decrypted]'
+    parsed.details = undecryptableDetails(msg)
     return parsed
   }
   const { content, key: contentKey } = unwrap(msg?.message)
-  if (!contentKey) {
-    if (toNumberOrNull(msg?.messageStubType) !== null) parsed.type = 'stub'
+  if (!contentKey) return withoutContent(msg, parsed)
+  const c = content[contentKey]
+  if (!KNOWN_CONTENT.has(contentKey)) {
+    // something new WhatsApp sends: said plainly, with its key, rather than dropped or guessed at
+    parsed.type = 'unsupported'
+    parsed.text = `[unsupported ${contentKey}]`
+    parsed.details = { key: contentKey, ...contentDetails(contentKey, c, msg?.message) }
     return parsed
   }
-  const c = content[contentKey]
   parsed.type = typeOf(contentKey, c)
   parsed.text = textOf(contentKey, c, parsed.type)
   if (contentKey === 'protocolMessage') parsed.protocol = protocolOf(c)
@@ -245,7 +259,44 @@ export function parseMessage (msg, ctx = {}) {
   }
   const stanzaId = str(c?.contextInfo?.stanzaId)
   if (stanzaId) parsed.quoted = { id: stanzaId, participant: str(c.contextInfo.participant) }
+  parsed.details = contentDetails(contentKey, c, msg?.message)
   return parsed
+}
+
+/**
+ * A message without content: a view-once message WhatsApp did not deliver to this linked device
+ * (Baileys marks its key `isViewOnce`; only the phone may open it), a group notification with
+ * its participants, any other stub (`stub`, not stored) or nothing at all (`empty`).
+ * @param {any} msg @param {Parsed} parsed
+ */
+function withoutContent (msg, parsed) {
+  if (msg?.key?.isViewOnce === true) {
+    parsed.type = 'viewOnce'
+    parsed.text = '[view once message]'
+    parsed.details = { view_once: true }
+    return parsed
+  }
+  if (toNumberOrNull(msg?.messageStubType) === null) return parsed
+  const group = groupNotification(msg)
+  if (!group) {
+    parsed.type = 'stub'
+    return parsed
+  }
+  parsed.type = group.type
+  parsed.text = group.text
+  parsed.details = group.details
+  return parsed
+}
+
+/**
+ * The sender's PN/LID alternative on the key: participantAlt in groups, remoteJidAlt in 1:1
+ * chats, and remoteJidAlt for a participant of a status/broadcast message (Baileys 7 fills
+ * participantAlt only when the chat is a group).
+ * @param {any} key @param {string|null} participant @param {boolean} isBroadcast
+ */
+function senderAlt (key, participant, isBroadcast) {
+  if (!participant) return text(key.remoteJidAlt)
+  return text(key.participantAlt) ?? (isBroadcast ? text(key.remoteJidAlt) : null)
 }
 
 /**
@@ -262,8 +313,9 @@ export function lidsToResolve (messages) {
   for (const msg of messages) {
     const key = msg?.key ?? {}
     const participant = text(key.participant) ?? text(msg?.participant) // '' (Baileys 7, 1:1) means none
-    if (!key.fromMe) add(participant ?? key.remoteJid, participant ? key.participantAlt : key.remoteJidAlt)
-    if (!isJidGroup(key.remoteJid)) add(key.remoteJid, key.fromMe ? null : key.remoteJidAlt)
+    const broadcast = typeof key.remoteJid === 'string' && isJidBroadcast(key.remoteJid)
+    if (!key.fromMe) add(participant ?? key.remoteJid, senderAlt(key, participant, broadcast))
+    if (!isJidGroup(key.remoteJid) && !broadcast) add(key.remoteJid, key.fromMe ? null : key.remoteJidAlt)
   }
   return [...out]
 }

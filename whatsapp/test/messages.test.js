@@ -93,7 +93,8 @@ describe('other types get their type and a readable placeholder', () => {
     [{ pollCreationMessageV3: { name: 'Lunch?', options: [{ optionName: 'Yes' }] } }, 'pollCreation', '[poll Lunch?]'],
     [{ pollCreationMessage: { name: 'Old poll' } }, 'pollCreation', '[poll Old poll]'],
     [{ pollUpdateMessage: { pollCreationMessageKey: target, vote: { encPayload: Buffer.from([1]), encIv: Buffer.from([2]) } } }, 'pollUpdate', '[poll vote]'],
-    [{ eventMessage: { name: 'Meetup' } }, 'event', '[event]']
+    [{ eventMessage: { name: 'Meetup' } }, 'unsupported', '[unsupported eventMessage]'],
+    [{ listMessage: { title: 'Menu', buttonText: 'Open' } }, 'list', 'Menu']
   ])
   for (const [message, type, text] of cases) {
     test(`${type}: ${text}`, () => {
@@ -147,8 +148,8 @@ describe('protocol messages, undecryptable, stubs', () => {
     assert.equal(mapped.message, null)
   })
 
-  test('a stub without content → type stub; no content at all → empty', () => {
-    assert.equal(parse(null, { remoteJid: '120363000000000001@g.us', participant: PEER }, { messageStubType: WAMessageStubType.GROUP_PARTICIPANT_ADD }).type, 'stub')
+  test('a stub without content → type stub (group notifications: details.test.js); no content at all → empty', () => {
+    assert.equal(parse(null, { remoteJid: '120363000000000001@g.us', participant: PEER }, { messageStubType: WAMessageStubType.CALL_MISSED_VOICE }).type, 'stub')
     const empty = parse({ senderKeyDistributionMessage: { groupId: 'g', axolotlSenderKeyDistributionMessage: Buffer.from([1]) } })
     assert.equal(empty.type, 'empty')
     assert.equal(empty.text, null)

@@ -10,7 +10,8 @@ import { EngineError } from '../errors.js'
  */
 
 /** What a contact can send (sandbox.inbound `type`). */
-export const INBOUND_TYPES = ['text', 'image', 'video', 'audio', 'ptt', 'sticker', 'document', 'location', 'contact', 'poll', 'reaction', 'edit', 'revoke', 'undecryptable', 'poll_vote']
+export const INBOUND_TYPES = ['text', 'image', 'video', 'audio', 'ptt', 'sticker', 'document', 'location', 'contact', 'poll', 'reaction', 'edit', 'revoke', 'undecryptable', 'poll_vote',
+  'live_location', 'list', 'forwarded', 'view_once']
 /** Types that act on another message (`replyToProviderMessageId` is their target). */
 export const TARGETED_TYPES = ['reaction', 'edit', 'revoke', 'poll_vote']
 

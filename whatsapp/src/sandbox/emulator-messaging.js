@@ -9,8 +9,9 @@ import { describeSent } from '../../emulator/messaging-ledger.js'
  * control (docs/emulator.md) for this connection's account. Only argument and result shapes are
  * adapted here; what happens on the wire is the real socket and the emulator.
  *
- * Limits (plainly): media types (real blobs on the emulator's media host), location, contact and
- * poll are built here as message content and need an in-process emulator;
+ * Limits (plainly): media types (real blobs on the emulator's media host, `view_once` a view-once
+ * image), location, live location, contact, poll, list and a forwarded text are built here as
+ * message content and need an in-process emulator;
  * `fail` is the emulator's error ack, which `send` reports as send_failed with the ack's code
  * (it waits for the server ack: server-acks.js).
  * A `messageId` the emulator already delivered from the same contact is delivered again under
@@ -20,9 +21,9 @@ import { describeSent } from '../../emulator/messaging-ledger.js'
 /** Types the emulator builds itself (a text with a target becomes a reply). */
 const NATIVE = new Set(['text', 'reaction', 'edit', 'revoke', 'undecryptable'])
 /** Types whose content the engine builds (in-process emulator only). */
-const BUILT = new Set(['location', 'contact', 'poll'])
+const BUILT = new Set(['location', 'live_location', 'contact', 'poll', 'list', 'forwarded'])
 /** Media types: sandbox type → the emulator media host's type (real encrypted blobs, in-process emulator only). */
-const MEDIA = new Map([['image', 'image'], ['video', 'video'], ['audio', 'audio'], ['ptt', 'voice'], ['sticker', 'sticker'], ['document', 'document']])
+const MEDIA = new Map([['image', 'image'], ['video', 'video'], ['audio', 'audio'], ['ptt', 'voice'], ['sticker', 'sticker'], ['document', 'document'], ['view_once', 'image']])
 /** A 1×1 PNG: the bytes every sandbox media message carries (the type only needs some real file). */
 const SAMPLE_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64')
 
@@ -82,11 +83,12 @@ export function emulatorMessagingControls ({ link, phone, isOpen }) {
         const content = await link.emulator.media.mediaMessageFrom({
           type: MEDIA.get(type),
           bytes: SAMPLE_PNG,
-          mimeType: type === 'image' ? 'image/png' : undefined,
+          mimeType: type === 'image' || type === 'view_once' ? 'image/png' : undefined,
           caption: message ?? undefined,
           fileName: type === 'document' ? 'document.pdf' : undefined
         })
-        r = await m().inbound(account, { ...spec, type: 'text', content })
+        // a view-once photo comes wrapped as WhatsApp phones send it
+        r = await m().inbound(account, { ...spec, type: 'text', content: type === 'view_once' ? { viewOnceMessageV2: { message: content } } : content })
       } else {
         throw new EngineError('invalid_state', `type ${type} is not available through the emulator`)
       }
@@ -142,6 +144,20 @@ function contentFor (type, text) {
       const [lat, lng] = (text ?? '').split(',').map(Number)
       return { locationMessage: { degreesLatitude: Number.isFinite(lat) ? lat : 24.8607, degreesLongitude: Number.isFinite(lng) ? lng : 67.0011 } }
     }
+    case 'live_location':
+      return { liveLocationMessage: { degreesLatitude: 24.8607, degreesLongitude: 67.0011, accuracyInMeters: 10, sequenceNumber: 1, ...(text ? { caption: text } : {}) } }
+    case 'list':
+      return {
+        listMessage: {
+          title: text || 'Sandbox menu',
+          description: 'Pick one',
+          buttonText: 'Open',
+          listType: 1, // SINGLE_SELECT
+          sections: [{ title: 'Choices', rows: [{ title: 'First', description: 'the first row', rowId: 'row-1' }, { title: 'Second', rowId: 'row-2' }] }]
+        }
+      }
+    case 'forwarded':
+      return { extendedTextMessage: { text: text || 'forwarded', contextInfo: { isForwarded: true, forwardingScore: 4 } } }
     case 'contact': {
       const name = text || 'Sandbox Contact'
       return { contactMessage: { displayName: name, vcard: `BEGIN:VCARD\nVERSION:3.0\nFN:${name}\nTEL;type=CELL;waid=923001234567:+92 300 1234567\nEND:VCARD` } }

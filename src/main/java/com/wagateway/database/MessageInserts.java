@@ -20,12 +20,29 @@ import org.springframework.stereotype.Repository;
  * <p>Guarantees: a message is stored once per (connection, chat, direction, WhatsApp id); an
  * {@code undecryptable} placeholder is the only stored message that a later copy replaces; no
  * conflicting row is locked (an echo of our own send meets the send dispatcher's update of the
- * same row: see {@link #replaceUndecryptable}).
+ * same row: see {@link #replaceUndecryptable}); a message's {@code details} that name a
+ * {@code target} (a reaction's message) get {@code target.message_id}: our stored message with
+ * that WhatsApp id, or null when we do not have it.
  */
 @Repository
 public class MessageInserts {
 
     private final JdbcClient jdbc;
+
+    /**
+     * {@code details} as stored: the engine's object unchanged, except that a {@code target}
+     * (the message a reaction is about) gets {@code message_id} — our stored message with that
+     * WhatsApp id and side ({@code from_me}: ours, else theirs), or JSON null when we have none.
+     * {@code %1$s} is the owning connection's column.
+     */
+    private static final String DETAILS = """
+            CASE WHEN x.details::jsonb #>> '{target,id}' IS NULL THEN x.details::jsonb
+                 ELSE jsonb_set(x.details::jsonb, '{target,message_id}', coalesce(
+                   (SELECT to_jsonb(t.id) FROM messages t WHERE t.connection_id = %1$s
+                      AND t.provider_message_id = x.details::jsonb #>> '{target,id}'
+                      AND (t.direction = 'outbound') = coalesce((x.details::jsonb #>> '{target,from_me}')::boolean, t.direction = 'outbound')
+                    ORDER BY t.created_at LIMIT 1), 'null'::jsonb)) END
+            """;
 
     public MessageInserts(JdbcClient jdbc) {
         this.jdbc = jdbc;
@@ -74,14 +91,14 @@ public class MessageInserts {
             return List.of();
         }
         int n = batch.size();
-        String[][] cols = new String[22][n];
+        String[][] cols = new String[23][n];
         for (int i = 0; i < n; i++) {
             NewMessage m = batch.get(i);
             String[] v = {m.id().toString(), m.direction(), m.chatJid(), m.fromJid(), m.toJid(), m.fromPhone(),
                     m.toPhone(), m.body(), m.type(), m.providerMessageId(), m.quotedProviderId(), m.status(),
                     text(m.waTimestamp()), m.pushName(), m.caption(), m.mimeType(),
                     m.fileLength() == null ? null : m.fileLength().toString(), m.fileName(), m.contentJson(),
-                    Boolean.toString(m.fromHistory()), connectionIds.get(i), Boolean.toString(m.sanitized())};
+                    Boolean.toString(m.fromHistory()), connectionIds.get(i), Boolean.toString(m.sanitized()), m.detailsJson()};
             for (int c = 0; c < v.length; c++) {
                 cols[c][i] = v[c];
             }
@@ -89,7 +106,7 @@ public class MessageInserts {
         List<MessageRow> stored = jdbc.sql("""
                 INSERT INTO messages AS m (id, direction, chat_jid, from_jid, to_jid, from_phone, to_phone, body, type,
                     provider_message_id, quoted_provider_id, status, wa_timestamp, push_name, caption, mime_type,
-                    file_length, file_name, content, from_history, connection_id, quoted_message_id, sort_at, sanitized)
+                    file_length, file_name, content, from_history, connection_id, quoted_message_id, sort_at, sanitized, details)
                 SELECT x.id::uuid, x.direction, x.chat_jid,
                     coalesce(x.from_jid, CASE WHEN x.direction = 'outbound' THEN c.jid END),
                     coalesce(x.to_jid, CASE WHEN x.direction = 'inbound' THEN c.jid END),
@@ -100,12 +117,12 @@ public class MessageInserts {
                     CASE WHEN x.quoted IS NOT NULL THEN
                       (SELECT q.id FROM messages q WHERE q.connection_id = c.connection_id AND q.provider_message_id = x.quoted
                        ORDER BY q.created_at LIMIT 1) END,
-                    coalesce(x.ts::timestamptz, now()), x.sanitized::boolean
+                    coalesce(x.ts::timestamptz, now()), x.sanitized::boolean, """ + DETAILS.formatted("c.connection_id") + """
                 FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
                             ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
-                            ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+                            ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
                      AS x(id, direction, chat_jid, from_jid, to_jid, from_phone, to_phone, body, type, pid, quoted, status,
-                          ts, push_name, caption, mime_type, file_length, file_name, content, hist, conn, sanitized)
+                          ts, push_name, caption, mime_type, file_length, file_name, content, hist, conn, sanitized, details)
                 JOIN connections c ON c.connection_id = x.conn
                 ON CONFLICT (connection_id, chat_jid, direction, provider_message_id) WHERE provider_message_id IS NOT NULL
                 DO NOTHING""" + MessageRepository.RETURNING)
@@ -136,14 +153,14 @@ public class MessageInserts {
             }
             rows.add(new String[] {connectionIds.get(i), m.chatJid(), m.direction(), m.providerMessageId(), m.body(), m.type(),
                     m.contentJson(), m.caption(), m.mimeType(), m.fileLength() == null ? null : m.fileLength().toString(),
-                    m.fileName(), m.quotedProviderId(), Boolean.toString(m.sanitized())});
+                    m.fileName(), m.quotedProviderId(), Boolean.toString(m.sanitized()), m.detailsJson()});
         }
         if (rows.isEmpty()) {
             return List.of();
         }
-        String[][] cols = new String[13][rows.size()];
+        String[][] cols = new String[14][rows.size()];
         for (int i = 0; i < rows.size(); i++) {
-            for (int c = 0; c < 13; c++) {
+            for (int c = 0; c < 14; c++) {
                 cols[c][i] = rows.get(i)[c];
             }
         }
@@ -151,13 +168,14 @@ public class MessageInserts {
                 UPDATE messages m SET body = x.body, type = x.type, content = x.content::jsonb, caption = x.caption,
                     mime_type = x.mime_type, file_length = x.file_length::bigint, file_name = x.file_name,
                     quoted_provider_id = x.quoted, sanitized = x.sanitized::boolean, updated_at = now(),
-                    quoted_message_id = CASE WHEN x.quoted IS NOT NULL THEN
+                    details = """ + DETAILS.formatted("x.conn") + """
+                    , quoted_message_id = CASE WHEN x.quoted IS NOT NULL THEN
                       (SELECT q.id FROM messages q WHERE q.connection_id = x.conn AND q.provider_message_id = x.quoted
                        ORDER BY q.created_at LIMIT 1) END
                 FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
-                            ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+                            ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
                      AS x(conn, chat_jid, direction, pid, body, type, content, caption, mime_type, file_length, file_name, quoted,
-                          sanitized)
+                          sanitized, details)
                 WHERE m.connection_id = x.conn AND m.chat_jid = x.chat_jid AND m.direction = x.direction
                   AND m.provider_message_id = x.pid AND m.type = 'undecryptable'""" + MessageRepository.RETURNING)
                 .params((Object[]) cols).query(MessageRepository.MAPPER).list();

@@ -33,7 +33,7 @@ public class MessageRepository {
             q.client_message_id AS reply_client_id, q.provider_message_id AS reply_provider_id,
             m.status, m.error, m.wa_timestamp, m.push_name, m.caption, m.mime_type, m.file_length, m.file_name,
             m.attempts, m.next_attempt_at, m.expires_at, m.sent_at, m.edited_at, m.revoked_at, m.from_history,
-            m.sort_at, m.created_at, m.updated_at, m.request_hash, m.sanitized""";
+            m.sort_at, m.created_at, m.updated_at, m.request_hash, m.sanitized, m.details::text AS details""";
     static final String FROM = " FROM messages m LEFT JOIN messages q ON q.id = m.quoted_message_id AND q.direction = 'outbound' ";
     /**
      * The same columns straight from an UPDATE (a SELECT after a data-modifying CTE would read the
@@ -366,7 +366,8 @@ public class MessageRepository {
             rs.getString("mime_type"), longOrNull(rs, "file_length"), rs.getString("file_name"), rs.getInt("attempts"),
             instant(rs, "next_attempt_at"), instant(rs, "expires_at"), instant(rs, "sent_at"), instant(rs, "edited_at"),
             instant(rs, "revoked_at"), rs.getBoolean("from_history"), instant(rs, "sort_at"), instant(rs, "created_at"),
-            instant(rs, "updated_at"), rs.getString("request_hash"), rs.getBoolean("sanitized"));
+            instant(rs, "updated_at"), rs.getString("request_hash"), rs.getBoolean("sanitized"),
+            rs.getString("details"));
 
     /** A queued message as the dispatcher needs it (no payload: that is loaded only when sending). */
     public record QueuedMessage(UUID id, String chatJid, String toJid, String providerMessageId, UUID quotedMessageId,

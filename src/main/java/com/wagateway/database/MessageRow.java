@@ -8,7 +8,8 @@ import java.util.UUID;
  * {@code content}/{@code outgoing} JSON). {@code replyClientMessageId}/{@code replyProviderMessageId}
  * come from the quoted message when it is one of ours (outbound), so a reply carries the
  * {@code client_message_id} it answers. {@code sanitized}: WhatsApp's text held NUL characters,
- * stored as U+FFFD.
+ * stored as U+FFFD. {@code detailsJson}: the message's structured extras (a JSON object, README
+ * "Message details") or null.
  */
 public record MessageRow(
         UUID id,
@@ -46,7 +47,8 @@ public record MessageRow(
         Instant createdAt,
         Instant updatedAt,
         String requestHash,
-        boolean sanitized) {
+        boolean sanitized,
+        String detailsJson) {
 
     public boolean outbound() {
         return "outbound".equals(direction);

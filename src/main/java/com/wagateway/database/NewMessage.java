@@ -7,7 +7,8 @@ import java.util.UUID;
  * A message to insert from the engine (live upsert or history). {@code contentJson} is
  * WhatsApp's content in JSON form (kept for getMessage); {@code status} is {@code received} for
  * inbound rows and the recorded status for our own. {@code sanitized}: some of its text held
- * NUL characters, stored as U+FFFD (see whatsapp.EngineText).
+ * NUL characters, stored as U+FFFD (see whatsapp.EngineText). {@code detailsJson}: the message's
+ * structured extras (a JSON object, README "Message details") or null.
  */
 public record NewMessage(
         UUID id,
@@ -30,5 +31,6 @@ public record NewMessage(
         String fileName,
         String contentJson,
         boolean fromHistory,
-        boolean sanitized) {
+        boolean sanitized,
+        String detailsJson) {
 }

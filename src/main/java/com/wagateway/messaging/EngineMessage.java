@@ -60,7 +60,7 @@ record EngineMessage(Action action, NewMessage row, String targetId, String edit
                 m.text(), type, id, m.quotedId(),
                 fromMe ? ownStatus(m.status()) : "received", m.timestamp(),
                 fromMe ? null : m.pushName(), m.caption(), m.mimeType(),
-                m.fileLength(), m.fileName(), m.contentJson(), history, m.sanitized());
+                m.fileLength(), m.fileName(), m.contentJson(), history, m.sanitized(), m.detailsJson());
         String lid = null;
         String lidPn = null;
         if (senderJid != null && senderJid.endsWith("@lid") && senderPhone != null) {

@@ -276,7 +276,9 @@ public class InboundMessages implements EngineListener {
      * One chat touch per chat (latest message wins). Live inbound messages raise the unread count
      * once each: an undecryptable placeholder that its content replaces later (a row updated after
      * it was created, or the same row twice in one batch) is the same message, not a new unread
-     * one. A 1:1 contact's push name names the chat until a better name is known.
+     * one. A 1:1 contact's push name names the chat until a better name is known; a chat many
+     * people write in (a group, WhatsApp Status, a broadcast list) takes neither a sender's phone
+     * nor a sender's name.
      */
     static Collection<ChatTouch> touches(List<MessageRow> rows, boolean live) {
         Map<String, ChatTouch> byChat = new LinkedHashMap<>();
@@ -286,8 +288,9 @@ public class InboundMessages implements EngineListener {
                 continue;
             }
             boolean inbound = !m.outbound();
-            String phone = m.isGroup() ? null : (inbound ? m.fromPhone() : m.toPhone());
-            ChatTouch t = new ChatTouch(m.chatJid(), inbound && !m.isGroup() ? m.pushName() : null, phone, m.isGroup(),
+            boolean shared = m.isGroup() || (m.chatJid() != null && m.chatJid().endsWith("@broadcast"));
+            String phone = shared ? null : (inbound ? m.fromPhone() : m.toPhone());
+            ChatTouch t = new ChatTouch(m.chatJid(), inbound && !shared ? m.pushName() : null, phone, m.isGroup(),
                     m.id(), m.body(), m.direction(), m.sortAt(), live && inbound && isNew(m) && counted.add(m.id()) ? 1 : 0, null);
             byChat.merge(m.chatJid(), t, ChatTouch::merge);
         }

@@ -9,7 +9,9 @@ import java.util.UUID;
  * A stored message as the API, the dashboard and realtime show it. {@code from}/{@code to} are
  * phone digits where known (JIDs are kept beside them); {@code timestamp} is WhatsApp's time of
  * the message (null while queued); {@code in_reply_to} links a reply to the message of ours it
- * quotes; {@code sanitized} says WhatsApp's text held NUL characters, shown as U+FFFD.
+ * quotes; {@code sanitized} says WhatsApp's text held NUL characters, shown as U+FFFD;
+ * {@code details} is the message's structured extras (README "Message details": a reaction's
+ * target, a poll's options, an undecryptable reason, group participants, flags ...) or null.
  */
 @JsonPropertyOrder({"message_id", "connection_id", "direction", "chat_jid", "from", "to", "body", "type"})
 public record MessageView(
@@ -42,7 +44,8 @@ public record MessageView(
         String fromJid,
         String toJid,
         Instant createdAt,
-        Instant updatedAt) {
+        Instant updatedAt,
+        MessageDetails details) {
 
     /** The message of ours a reply quotes. */
     public record InReplyTo(UUID messageId, String clientMessageId, String providerMessageId) {
@@ -56,6 +59,7 @@ public record MessageView(
                 m.body(), m.type(), m.caption(), m.mimeType(), m.fileLength(), m.fileName(), m.pushName(),
                 m.clientMessageId(), m.providerMessageId(), reply, m.quotedProviderId(), m.status(), m.error(),
                 m.attempts(), m.nextAttemptAt(), m.waTimestamp(), m.editedAt() != null, m.revokedAt() != null,
-                m.fromHistory(), m.sanitized(), m.fromJid(), m.toJid(), m.createdAt(), m.updatedAt());
+                m.fromHistory(), m.sanitized(), m.fromJid(), m.toJid(), m.createdAt(), m.updatedAt(),
+                MessageDetails.of(m.detailsJson()));
     }
 }

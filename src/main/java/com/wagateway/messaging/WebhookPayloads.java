@@ -33,6 +33,7 @@ final class WebhookPayloads {
         p.put("is_group", m.isGroup());
         p.put("in_reply_to", inReplyTo(m));
         p.put("sanitized", m.sanitized()); // NUL characters of WhatsApp's text arrive as U+FFFD
+        p.put("details", MessageDetails.of(m.detailsJson())); // README "Message details"; null when none
         if (m.caption() != null || m.mimeType() != null) {
             p.put("media", media(m));
         }
@@ -56,6 +57,7 @@ final class WebhookPayloads {
         p.put("type", m.type());
         p.put("from_phone", m.clientMessageId() == null);
         p.put("in_reply_to", inReplyTo(m));
+        p.put("details", MessageDetails.of(m.detailsJson()));
         p.put("timestamp", iso(m.waTimestamp() != null ? m.waTimestamp() : m.updatedAt()));
         return new WebhookEvent(m.connectionId(), "message.sent", p);
     }

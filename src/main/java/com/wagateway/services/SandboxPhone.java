@@ -164,7 +164,8 @@ public class SandboxPhone {
     }
 
     private static final java.util.Set<String> INBOUND_TYPES = java.util.Set.of("text", "image", "video", "audio", "ptt",
-            "sticker", "document", "location", "contact", "poll", "reaction", "edit", "revoke", "undecryptable", "poll_vote");
+            "sticker", "document", "location", "contact", "poll", "reaction", "edit", "revoke", "undecryptable", "poll_vote",
+            "live_location", "list", "forwarded", "view_once");
     private static final Pattern SANDBOX_FROM = Pattern.compile("^[0-9]{5,20}$");
     private static final Pattern WA_ID = Pattern.compile("^[A-Za-z0-9]{8,64}$");
 

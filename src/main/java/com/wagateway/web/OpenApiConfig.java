@@ -69,6 +69,13 @@ public class OpenApiConfig {
         // a free-form JSON value (e.g. a stored webhook payload): any JSON, not the wrapper's fields
         org.springdoc.core.utils.SpringDocUtils.getConfig()
                 .replaceWithSchema(com.wagateway.shared.Json.Value.class, new Schema<>().description("any JSON value"));
+        // a message's details: an object whose fields depend on the message type (README "Message details")
+        org.springdoc.core.utils.SpringDocUtils.getConfig()
+                .replaceWithSchema(com.wagateway.messaging.MessageDetails.class, new Schema<>().type("object")
+                        .additionalProperties(true)
+                        .description("structured extras of the message by type (README \"Message details\"): a reaction's "
+                                + "target, a poll's options, an undecryptable reason, a group notification's participants, "
+                                + "view_once, forwarded, ...; null when there are none"));
     }
 
     /** Snake_case names, required and nullable fields as the API writes them (see WireModelResolver). */

@@ -29,11 +29,14 @@ import tools.jackson.databind.JsonNode;
  * @param pushName     the sender's display name
  * @param contentJson  Baileys' content as JSON text, or null
  * @param sanitized    text in it had NULs replaced ({@link EngineText})
+ * @param detailsJson  {@code parsed.details} as JSON object text (null when the engine gave none): the
+ *                     message's structured extras, already in the API's shape, carried unchanged
  */
 public record MappedMessage(String id, String type, boolean fromMe, boolean group, String chatJid, String chatPhone,
                             String senderJid, String senderPhone, String text, String caption, String mimeType,
                             Long fileLength, String fileName, String quotedId, Protocol protocol, Instant timestamp,
-                            String status, String pushName, String contentJson, boolean sanitized) {
+                            String status, String pushName, String contentJson, boolean sanitized,
+                            String detailsJson) {
 
     /** {@code parsed.protocol}: {@code kind} is revoke, edit or other; {@code targetId} the message it acts on. */
     public record Protocol(String kind, String targetId, String text) {
@@ -56,7 +59,16 @@ public record MappedMessage(String id, String type, boolean fromMe, boolean grou
                 ts == null || ts.isNull() ? null : Instant.ofEpochSecond(ts.asLong()),
                 text(m, "status"), text(m, "pushName"),
                 content == null || content.isNull() ? null : content.toString(),
-                m.path(EngineText.SANITIZED).asBoolean(false));
+                m.path(EngineText.SANITIZED).asBoolean(false), details(p.get("details")));
+    }
+
+    /**
+     * {@code parsed.details} as JSON text when it is an object; anything else (absent, null, or a
+     * malformed value from a future engine) is no details, so the stored column only ever holds an
+     * object or null.
+     */
+    static String details(JsonNode d) {
+        return d != null && d.isObject() && !d.isEmpty() ? d.toString() : null;
     }
 
     /** A string field, null when absent or JSON null. */

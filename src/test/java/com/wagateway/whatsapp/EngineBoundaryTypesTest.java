@@ -28,7 +28,8 @@ class EngineBoundaryTypesTest {
                            "quoted":{"id":"3EB0C431D5A2F4B5E6A7B8","participant":"923001234567@s.whatsapp.net"},
                            "protocol":null,"undecryptable":false,
                            "senderJid":"123456789012345@lid","senderPhone":"923001112233",
-                           "chatJid":"123456789012345@lid","chatPhone":"923001112233","isGroup":false,"fromMe":false}}]}}
+                           "chatJid":"123456789012345@lid","chatPhone":"923001112233","isGroup":false,"fromMe":false,
+                           "details":{"forwarded":true,"forwarding_score":2}}}]}}
                 """)).orElseThrow();
 
         EngineEvent.MessagesUpserted upsert = (EngineEvent.MessagesUpserted) event;
@@ -38,7 +39,18 @@ class EngineBoundaryTypesTest {
         assertThat(m).isEqualTo(new MappedMessage("3A9F00000000000000AA", "image", false, false,
                 "123456789012345@lid", "923001112233", "123456789012345@lid", "923001112233", "yes", "cap",
                 "image/jpeg", 1234L, null, "3EB0C431D5A2F4B5E6A7B8", null, Instant.ofEpochSecond(1732170000),
-                null, "Bilal", "{\"conversation\":\"yes\"}", false));
+                null, "Bilal", "{\"conversation\":\"yes\"}", false, "{\"forwarded\":true,\"forwarding_score\":2}"));
+    }
+
+    /** {@code parsed.details} is carried only as a non-empty JSON object: anything else is "no details". */
+    @Test
+    void detailsAreCarriedOnlyAsAnObject() {
+        assertThat(MappedMessage.details(Json.MAPPER.readTree("{\"reason\":\"Bad MAC\"}"))).isEqualTo("{\"reason\":\"Bad MAC\"}");
+        assertThat(MappedMessage.details(Json.MAPPER.readTree("{}"))).isNull();
+        assertThat(MappedMessage.details(Json.MAPPER.readTree("[1]"))).isNull();
+        assertThat(MappedMessage.details(Json.MAPPER.readTree("\"x\""))).isNull();
+        assertThat(MappedMessage.details(Json.MAPPER.readTree("null"))).isNull();
+        assertThat(MappedMessage.details(null)).isNull();
     }
 
     @Test
