@@ -5,6 +5,7 @@ import { PROTOCOL_VERSION, parseHello } from './config.js'
 import { applyTrustFixes, trustServerRoot } from './trust.js'
 import { EngineError } from './errors.js'
 import { attachHandlers } from './handlers.js'
+import { createMediaDownloader } from './media-download.js'
 import { baileysLevelFor } from './logger.js'
 import { messagingCommands } from './messaging.js'
 import { Registry, createEntry } from './registry.js'
@@ -57,6 +58,8 @@ export function createEngine ({ logger, emitEvent, sendRequest }) {
   let factory = null
   /** The emulated WhatsApp (sandbox mode only). @type {import('./sandbox/emulator-link.js').EmulatorLink|null} */
   let link = null
+  /** Live media downloads, one pool for every socket (null until hello, or when hello has no `media`). */
+  let media = /** @type {ReturnType<typeof createMediaDownloader>|null} */ (null)
   /** @type {import('pino').Logger} */
   let baileysLogger = logger.child({ class: 'baileys' }, { level: 'warn' })
 
@@ -111,6 +114,7 @@ export function createEngine ({ logger, emitEvent, sendRequest }) {
         }
         settings = parsed
         factory = socketFactoryFor(parsed, link)
+        media = parsed.media ? createMediaDownloader({ settings: parsed.media, logger }) : null
         logger.info({ mode: parsed.mode, sessionsDir: parsed.sessionsDir }, 'hello')
         return {
           protocol: PROTOCOL_VERSION,
@@ -150,7 +154,7 @@ export function createEngine ({ logger, emitEvent, sendRequest }) {
           getMessage: requests.getMessageFor(connectionId)
         })
         const { entry, release } = createEntry({ connectionId, folder, sock, hadSession, qrTiming, saveCreds, emitEvent })
-        attachHandlers(entry, { registry, logger, ignoreStatusBroadcast: requireSettings().ignoreStatusBroadcast })
+        attachHandlers(entry, { registry, logger, ignoreStatusBroadcast: requireSettings().ignoreStatusBroadcast, media })
         registry.set(entry)
         ctx.afterReply(release)
         logger.info({ connectionId, hasSession: hadSession, fresh }, 'socket started')

@@ -1,7 +1,7 @@
 import { jidNormalizedUser } from 'baileys'
 import { mapClose, mapHistorySet, mapLidMappings, mapMe, mapMessagesUpdate, mapMessagesUpsert, mapReceiptUpdates } from './mapper.js'
-import { lidsToResolve } from './messages.js'
-import { withoutSendErrors } from './server-acks.js'
+import { isStatusBroadcast, lidsToResolve } from './messages.js'
+import { serverAcks, withoutSendErrors } from './server-acks.js'
 
 /*
  * Baileys event handlers, shared by both modes: the sandbox runs the same real Baileys socket
@@ -15,6 +15,7 @@ import { withoutSendErrors } from './server-acks.js'
  * @property {import('./registry.js').Registry} registry
  * @property {import('pino').Logger} logger
  * @property {boolean} [ignoreStatusBroadcast]  hello setting (default true)
+ * @property {ReturnType<typeof import('./media-download.js').createMediaDownloader>|null} [media]  live media downloads (null: none)
  */
 
 /** How long a LID → phone lookup in Baileys' key store may delay a message event. */
@@ -54,7 +55,13 @@ export function attachHandlers (entry, ctx) {
     ignoreStatusBroadcast: ctx.ignoreStatusBroadcast !== false
   })
   on('messages.upsert', (upsert) => ordered('messages.upsert', () =>
-    then(lidMapFor(entry, upsert?.messages ?? [], [], log), (lids) => mapMessagesUpsert(upsert, mapCtx(lids)))))
+    then(lidMapFor(entry, upsert?.messages ?? [], [], log), (lids) => {
+      const data = mapMessagesUpsert(upsert, mapCtx(lids))
+      // reported right after this returns; downloads are asynchronous and report through
+      // `ordered` too, so a media event always follows the upsert of its message
+      if (data && ctx.media) scheduleMedia(entry, upsert.messages, ctx, (event, d) => ordered(event, () => d))
+      return data
+    })))
   // (an error ack of a message sent through `send` is that send's failure: not reported twice)
   on('messages.update', (updates) => ordered('messages.update', () => mapMessagesUpdate(withoutSendErrors(entry.sock, updates), mapCtx())))
   on('message-receipt.update', (receipts) => ordered('messages.update', () => mapReceiptUpdates(receipts, mapCtx())))
@@ -64,6 +71,20 @@ export function attachHandlers (entry, ctx) {
       then(lidMapFor(entry, set?.messages ?? [], set?.lidPnMappings, log), (lids) => mapHistorySet(set, mapCtx(lids))))
   })
   on('lid-mapping.update', (mapping) => ordered('contacts.lid', () => mapLidMappings(mapping)))
+}
+
+/**
+ * Queues the media of live messages for download (media-download.js): messages kept for Java
+ * (status posts follow `ignoreStatusBroadcast`), except those this engine sent through `send`
+ * itself (Java already holds their content).
+ * @param {SessionEntry} entry @param {any[]} messages @param {HandlerContext} ctx
+ * @param {(event: string, data: object) => void} report
+ */
+function scheduleMedia (entry, messages, ctx, report) {
+  const acks = serverAcks(entry.sock)
+  const wanted = (messages ?? []).filter((m) => !(ctx.ignoreStatusBroadcast !== false && isStatusBroadcast(m)) &&
+    !(m?.key?.fromMe && typeof m.key.id === 'string' && acks?.ownsErrorsOf(m.key.id)))
+  ctx.media?.schedule(wanted, entry.sock, report)
 }
 
 /**

@@ -21,7 +21,7 @@ const NATIVE = new Set(['text', 'reaction', 'edit', 'revoke', 'undecryptable'])
 const BUILT = new Set(['location', 'contact', 'poll'])
 /** Media types: sandbox type → the emulator media host's type (real encrypted blobs, in-process emulator only). */
 const MEDIA = new Map([['image', 'image'], ['video', 'video'], ['audio', 'audio'], ['ptt', 'voice'], ['sticker', 'sticker'], ['document', 'document']])
-/** A 1×1 PNG: the bytes every sandbox media message carries (the type only needs some real file). */
+/** A 1×1 PNG: the bytes a sandbox media message carries when the caller gives none. */
 const SAMPLE_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64')
 
 /**
@@ -56,7 +56,7 @@ export function emulatorMessagingControls ({ link, phone, isOpen }) {
   }
   return {
     /** A contact sends a message; resolves once the emulator sent it to the device. */
-    async inbound ({ type, from, message, replyTo, asLid, pushName, messageId }) {
+    async inbound ({ type, from, message, replyTo, asLid, pushName, messageId, media = null, fileName = null, mimeType = null, seconds = null }) {
       const account = open()
       // an id given by the caller may name an earlier message: then it is a redelivery of it
       const spec = { from, asLid, pushName: pushName ?? undefined, messageId: messageId ?? undefined, redeliver: messageId ? true : undefined, replyTo: replyTo ?? undefined, text: message ?? undefined }
@@ -69,12 +69,14 @@ export function emulatorMessagingControls ({ link, phone, isOpen }) {
       } else if (MEDIA.has(type)) {
         // the contact's phone uploads a real encrypted blob to the emulator's media host
         if (!link.emulator) throw new EngineError('invalid_state', `type ${type} needs the engine's own emulator (not a standalone one)`)
+        // (the bytes given by the caller, else a 1×1 PNG sample)
         const content = await link.emulator.media.mediaMessageFrom({
           type: MEDIA.get(type),
-          bytes: SAMPLE_PNG,
-          mimeType: type === 'image' ? 'image/png' : undefined,
+          bytes: media ?? SAMPLE_PNG,
+          mimeType: mimeType ?? (type === 'image' && !media ? 'image/png' : undefined),
           caption: message ?? undefined,
-          fileName: type === 'document' ? 'document.pdf' : undefined
+          fileName: type === 'document' ? (fileName ?? 'document.pdf') : undefined,
+          seconds: seconds ?? undefined
         })
         r = await m().inbound(account, { ...spec, type: 'text', content })
       } else {

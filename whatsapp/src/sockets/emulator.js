@@ -16,7 +16,7 @@ import { createBaileysSocket } from './baileys.js'
  * @property {() => boolean} isShowingQr
  * @property {(a: {phone: string, name: string|null}) => Promise<{linked: true, jid: string}>} scan
  * @property {(code: number) => Promise<void>} drop
- * @property {(a: {type: string, from: string, message: string|null, replyTo: string|null, asLid: boolean, pushName: string|null, messageId: string|null}) => Promise<{providerMessageId: string, remoteJid: string}>} inbound
+ * @property {(a: {type: string, from: string, message: string|null, replyTo: string|null, asLid: boolean, pushName: string|null, messageId: string|null, media?: Buffer|null, fileName?: string|null, mimeType?: string|null, seconds?: number|null}) => Promise<{providerMessageId: string, remoteJid: string}>} inbound
  * @property {(a: {id: string, status: string, remoteJid: string|null}) => Promise<any>} receipt
  * @property {(count: number, code: number) => Promise<number>} fail
  * @property {(a: {id: string, remoteJid: string|null}) => Promise<{found: boolean, message: any}>} retryRequest
