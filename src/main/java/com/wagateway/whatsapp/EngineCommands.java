@@ -94,7 +94,14 @@ public final class EngineCommands {
 
     /** {@code sandbox.inbound}: a simulated contact sends a message (fields as in the protocol; null = default). */
     public record SandboxInbound(String from, String type, String message, String replyToProviderMessageId,
-                                 boolean asLid, String pushName, String messageId) {
+                                 boolean asLid, String pushName, String messageId, String mediaBase64, String fileName,
+                                 String mimeType, Integer seconds) {
+
+        /** A message without media arguments (text and every non-media type). */
+        public SandboxInbound(String from, String type, String message, String replyToProviderMessageId,
+                              boolean asLid, String pushName, String messageId) {
+            this(from, type, message, replyToProviderMessageId, asLid, pushName, messageId, null, null, null, null);
+        }
 
         ObjectNode toArgs() {
             ObjectNode a = Json.MAPPER.createObjectNode();
@@ -105,6 +112,18 @@ public final class EngineCommands {
             a.put("asLid", asLid);
             a.put("pushName", pushName);
             a.put("messageId", messageId);
+            if (mediaBase64 != null) {
+                a.put("mediaBase64", mediaBase64);
+            }
+            if (fileName != null) {
+                a.put("fileName", fileName);
+            }
+            if (mimeType != null) {
+                a.put("mimeType", mimeType);
+            }
+            if (seconds != null) {
+                a.put("seconds", seconds);
+            }
             return a;
         }
     }

@@ -34,6 +34,8 @@ final class EngineEvents {
             case "messages.update" -> EngineEvent.MessagesUpdated.from(id, d);
             case "history.set" -> EngineEvent.HistoryChunk.from(id, d);
             case "contacts.lid" -> EngineEvent.LidMappings.from(id, d);
+            case "media.downloaded" -> EngineEvent.MediaResult.from(id, d, true);
+            case "media.failed" -> EngineEvent.MediaResult.from(id, d, false);
             default -> null;
         };
         return Optional.ofNullable(event);

@@ -181,6 +181,9 @@ public class EngineSupervisor implements EngineClient, RawEngineCommands, SmartL
         a.put("sessionsDir", props.sessionsPath().toString());
         a.put("logLevel", e.logLevel());
         a.put("ignoreStatusBroadcast", props.messaging().ignoreStatusBroadcast());
+        ObjectNode media = a.putObject("media"); // live media are downloaded there, then adopted by the media store
+        media.put("dir", props.incomingMediaPath().toString());
+        media.put("maxBytes", props.media().maxBytes());
         ObjectNode b = a.putObject("baileys");
         b.put("waWebSocketUrl", e.waWebSocketUrl() == null || e.waWebSocketUrl().isBlank() ? null : e.waWebSocketUrl());
         b.put("connectTimeoutMs", e.connectTimeout().toMillis());

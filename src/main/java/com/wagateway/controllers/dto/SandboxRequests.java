@@ -25,11 +25,14 @@ public final class SandboxRequests {
      * LID-addressed, {@code push_name} is the contact's name. {@code message} and {@code push_name}
      * may contain NUL characters (refused in every other request body): the simulated contact is
      * WhatsApp, which can deliver them, and the gateway must store such a message, not lose it.
+     * Media types may carry the file itself: {@code media_base64} (plain base64, at most 16 MB),
+     * {@code file_name}, {@code mime_type}, {@code seconds}; without it a tiny sample image is sent.
      */
     @io.swagger.v3.oas.annotations.media.Schema(name = "SandboxInbound")
     public record Inbound(String from, @JsonDeserialize(using = StringDeserializer.class) String message,
                           String replyToProviderMessageId, String type, Boolean asLid,
-                          @JsonDeserialize(using = StringDeserializer.class) String pushName, String messageId) {
+                          @JsonDeserialize(using = StringDeserializer.class) String pushName, String messageId,
+                          String mediaBase64, String fileName, String mimeType, Integer seconds) {
     }
 
     /** The recipient's phone sends a receipt: {@code {"provider_message_id":"3EB0…","status":"read"}}. */

@@ -1,0 +1,3 @@
+-- The media retention job looks for stored media older than MEDIA_RETENTION: only rows whose
+-- media are stored are in this index, so the job never walks the whole messages table.
+CREATE INDEX messages_media_stored_idx ON messages (created_at) WHERE media_state = 'stored';
