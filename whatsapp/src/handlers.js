@@ -57,9 +57,10 @@ export function attachHandlers (entry, ctx) {
   on('messages.upsert', (upsert) => ordered('messages.upsert', () =>
     then(lidMapFor(entry, upsert?.messages ?? [], [], log), (lids) => {
       const data = mapMessagesUpsert(upsert, mapCtx(lids))
-      // reported right after this returns; downloads are asynchronous and report through
-      // `ordered` too, so a media event always follows the upsert of its message
-      if (data && ctx.media) scheduleMedia(entry, upsert.messages, ctx, (event, d) => ordered(event, () => d))
+      // the upsert is reported right after this returns; the downloads are queued on the next
+      // turn of the event loop (after that report) and report through `ordered` too, so a media
+      // event always follows its message's upsert, even one refused at once (too large)
+      if (data && ctx.media) setImmediate(() => scheduleMedia(entry, upsert.messages, ctx, (event, d) => ordered(event, () => d)))
       return data
     })))
   // (an error ack of a message sent through `send` is that send's failure: not reported twice)

@@ -104,6 +104,10 @@ test('engine process: sandbox.inbound with mediaBase64 → messages.upsert, then
   const refused = (await engine.next('media.failed', { connectionId: 'm', where: (d) => d.key.id === big.providerMessageId })).data
   assert.equal(refused.reason, 'too_large')
   assert.equal(refused.seconds, 7)
+  const events = engine.lines.filter((l) => l.type === 'event')
+  const bigUpsertAt = events.findIndex((l) => l.event === 'messages.upsert' && JSON.stringify(l.data).includes(big.providerMessageId))
+  const refusedAt = events.findIndex((l) => l.event === 'media.failed' && l.data.key.id === big.providerMessageId)
+  assert.ok(bigUpsertAt >= 0 && bigUpsertAt < refusedAt, 'a file refused at once still comes after its message event')
 
   const bad = await engine.send('sandbox.inbound', { connectionId: 'm', from: '923001112233', type: 'text', message: 'x', mediaBase64: 'AAAA' })
   assert.equal(bad.ok, false)

@@ -48,13 +48,9 @@ public class MediaUrls {
     private final Clock clock;
 
     public MediaUrls(GatewayProperties props, Environment env) {
-        this(props, env, Clock.systemUTC());
-    }
-
-    MediaUrls(GatewayProperties props, Environment env, Clock clock) {
         this.props = props;
         this.env = env;
-        this.clock = clock;
+        this.clock = Clock.systemUTC();
         String configured = props.media().urlSecret();
         this.key = configured != null && !configured.isBlank()
                 ? configured.getBytes(StandardCharsets.UTF_8)
