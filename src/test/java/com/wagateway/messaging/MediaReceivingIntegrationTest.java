@@ -190,6 +190,19 @@ class MediaReceivingIntegrationTest {
     }
 
     @Test
+    void historyMediaAreNotDownloadedAndATextHasNoMedia() throws Exception {
+        Map<String, String> key = Map.of("Authorization", "Bearer " + GatewayHarness.ADMIN_KEY);
+        String text = gw.post("/api/sandbox/" + ID + "/inbound", "{\"from\":\"" + PEER + "\",\"message\":\"just text\"}")
+                .json().path("provider_message_id").asString();
+        String textId = awaitEvent("message.received", text).path("message_id").asString();
+        assertError(get(gwBase() + "/api/connections/" + ID + "/messages/" + textId + "/media", key), 404, "no_media");
+        // a media message as the history sync stores it: no media state (not downloaded, decisions.md)
+        String image = awaitEvent("message.media", inbound("image", randomBytes(3_000), "image/jpeg", null, null)).path("message_id").asString();
+        gw.bean(JdbcClient.class).sql("UPDATE messages SET from_history = true, media_state = NULL WHERE id = ?::uuid").param(image).update();
+        assertError(get(gwBase() + "/api/connections/" + ID + "/messages/" + image + "/media", key), 409, "media_not_downloaded");
+    }
+
+    @Test
     void aFileOverMediaMaxBytesEndsTooLargeAndIsNotStored() throws Exception {
         byte[] bytes = randomBytes((int) MAX_BYTES + 50_000);
         String pid = inbound("document", bytes, "application/zip", "big.zip", null);
