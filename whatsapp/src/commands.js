@@ -5,6 +5,7 @@ import { PROTOCOL_VERSION, parseHello } from './config.js'
 import { applyTrustFixes, trustServerRoot } from './trust.js'
 import { EngineError } from './errors.js'
 import { attachHandlers } from './handlers.js'
+import { mediaCommands } from './media-commands.js'
 import { createMediaDownloader } from './media-download.js'
 import { baileysLevelFor } from './logger.js'
 import { messagingCommands } from './messaging.js'
@@ -227,6 +228,7 @@ export function createEngine ({ logger, emitEvent, sendRequest }) {
     },
 
     ...messagingCommands({ registry, requests, logger }),
+    ...mediaCommands({ registry, media: () => media }),
     ...sandboxCommands({ settings: requireSettings, registry })
   }
 

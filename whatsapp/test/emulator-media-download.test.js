@@ -100,6 +100,15 @@ test('engine process: sandbox.inbound with mediaBase64 → messages.upsert, then
   const upsert = lines[upsertAt].data.messages.find((m) => m.key.id === sent.providerMessageId)
   assert.equal(upsert.parsed.fileName, 'invoice.pdf')
 
+  // media.fetch: the same message as Java stored it (key + JSON content) is downloaded again
+  const again = await engine.ok('media.fetch', { connectionId: 'm', messages: [{ key: upsert.key, message: upsert.message }, { key: { id: 'X' }, message: 'no' }] })
+  assert.deepEqual(again, { queued: 1, invalid: 1 })
+  const refetched = (await engine.next('media.downloaded', { connectionId: 'm', where: (d) => d.key.id === sent.providerMessageId })).data
+  assert.equal(refetched.sha256, sha(doc))
+  assert.notEqual(refetched.path, done.path, 'a new file for Java to adopt')
+  const notOpen = await engine.send('media.fetch', { connectionId: 'nobody', messages: [] })
+  assert.equal(notOpen.error.code, 'not_ready')
+
   const big = await engine.ok('sandbox.inbound', { connectionId: 'm', from: '923001112233', type: 'video', mediaBase64: randomBytes(60_000).toString('base64'), seconds: 7 })
   const refused = (await engine.next('media.failed', { connectionId: 'm', where: (d) => d.key.id === big.providerMessageId })).data
   assert.equal(refused.reason, 'too_large')

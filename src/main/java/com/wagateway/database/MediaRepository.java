@@ -96,6 +96,27 @@ public class MediaRepository {
                 .params(ts(before), limit).query(String.class).list();
     }
 
+    /** A live message whose media download never ended: what the engine needs to fetch it again. */
+    public record PendingMedia(String providerMessageId, String chatJid, boolean fromMe, String participant, String contentJson) {
+    }
+
+    /**
+     * Live messages of a connection still waiting for their media (oldest first, at most {@code limit}),
+     * with their stored content; rows without content cannot be fetched and are left out.
+     */
+    public List<PendingMedia> pending(String connectionId, int limit) {
+        return jdbc.sql("""
+                SELECT provider_message_id, chat_jid, direction, from_jid, content::text AS content FROM messages
+                WHERE connection_id = ? AND media_state = 'pending' AND content IS NOT NULL AND provider_message_id IS NOT NULL
+                ORDER BY created_at LIMIT ?""")
+                .params(connectionId, limit)
+                .query((rs, n) -> new PendingMedia(rs.getString("provider_message_id"), rs.getString("chat_jid"),
+                        "outbound".equals(rs.getString("direction")),
+                        rs.getString("chat_jid").endsWith("@g.us") && "inbound".equals(rs.getString("direction")) ? rs.getString("from_jid") : null,
+                        rs.getString("content")))
+                .list();
+    }
+
     /** True while some message still has this content stored (the file must stay). */
     public boolean isReferenced(String sha256) {
         return jdbc.sql("SELECT EXISTS (SELECT 1 FROM messages WHERE media_sha256 = ? AND media_state = 'stored')")

@@ -10,6 +10,8 @@ import com.wagateway.media.MediaUrls;
 import com.wagateway.media.StoredMedia;
 import com.wagateway.webhooks.WebhookEvent;
 import com.wagateway.webhooks.WebhookOutbox;
+import com.wagateway.whatsapp.EngineClient;
+import com.wagateway.whatsapp.EngineCommands;
 import com.wagateway.whatsapp.EngineEvent;
 import com.wagateway.whatsapp.EngineListener;
 import java.io.IOException;
@@ -35,6 +37,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * removed (unless another message holds the same content); while the database is unreachable the
  * failure goes up to the engine's dispatcher, which repeats the event (the adopted file is then found
  * in the store by its hash). Runs on the dispatcher thread, after the message event it follows.
+ *
+ * <p>A download that never ended (the engine or the gateway restarted meanwhile) is asked for again
+ * when its connection is {@code ready}: the engine fetches the stored message's media once more
+ * ({@code media.fetch}); a second outcome for a settled message changes nothing.
  */
 @Service
 public class MediaReceiver implements EngineListener {
@@ -42,6 +48,8 @@ public class MediaReceiver implements EngineListener {
     private static final Logger log = LoggerFactory.getLogger(MediaReceiver.class);
     /** Longest {@code media_error} kept (engine messages can be long stack-ish texts). */
     private static final int MAX_ERROR = 500;
+    /** Pending downloads asked for again per {@code ready} (the engine's {@code media.fetch} limit). */
+    private static final int REFETCH_LIMIT = 500;
 
     private final MediaStore store;
     private final MediaRepository media;
@@ -50,10 +58,12 @@ public class MediaReceiver implements EngineListener {
     private final TransactionTemplate tx;
     private final Publisher events;
     private final GatewayProperties props;
+    private final EngineClient engine;
     private final Path incoming;
 
     public MediaReceiver(MediaStore store, MediaRepository media, MediaUrls urls, WebhookOutbox outbox, TransactionTemplate tx,
-                         Publisher events, GatewayProperties props) {
+                         Publisher events, GatewayProperties props, EngineClient engine) {
+        this.engine = engine;
         this.store = store;
         this.media = media;
         this.urls = urls;
@@ -66,6 +76,10 @@ public class MediaReceiver implements EngineListener {
 
     @Override
     public void onEvent(EngineEvent event) {
+        if (event instanceof EngineEvent.Ready ready) {
+            refetchPending(ready.connectionId());
+            return;
+        }
         if (!(event instanceof EngineEvent.MediaResult r) || r.providerMessageId() == null) {
             return;
         }
@@ -80,6 +94,33 @@ public class MediaReceiver implements EngineListener {
             }
             log.warn("[{}] could not record the media of {}: {}", r.connectionId(), r.providerMessageId(), e.toString());
         }
+    }
+
+    /**
+     * The connection is open again: its live messages still {@code pending} get their media fetched
+     * once more (asynchronously; the dispatcher thread only reads the rows). A failure is only logged:
+     * the next {@code ready} asks again.
+     */
+    private void refetchPending(String connectionId) {
+        List<MediaRepository.PendingMedia> pending;
+        try {
+            pending = media.pending(connectionId, REFETCH_LIMIT);
+        } catch (RuntimeException e) {
+            log.warn("[{}] pending media not looked up: {}", connectionId, e.toString());
+            return;
+        }
+        if (pending.isEmpty()) {
+            return;
+        }
+        List<EngineCommands.MediaFetch> fetch = pending.stream().map(p -> new EngineCommands.MediaFetch(p.providerMessageId(),
+                p.chatJid(), p.fromMe(), p.participant(), p.contentJson())).toList();
+        engine.mediaFetch(connectionId, fetch).whenComplete((queued, err) -> {
+            if (err != null) {
+                log.info("[{}] {} pending media not asked for again: {}", connectionId, fetch.size(), err.toString());
+            } else {
+                log.info("[{}] {} pending media asked for again ({} queued)", connectionId, fetch.size(), queued);
+            }
+        });
     }
 
     /** The file is adopted, then recorded; a file that no unsettled message takes is removed again. */

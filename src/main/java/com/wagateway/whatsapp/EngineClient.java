@@ -46,6 +46,12 @@ public interface EngineClient {
     /** Sandbox: the next {@code count} sends fail with Boom status {@code code}; completes with the failures pending. */
     CompletableFuture<Integer> sandboxFail(String connectionId, int count, int code);
 
+    /**
+     * Asks the engine to download again the media of stored live messages whose download never
+     * ended; the outcomes come as media events. Completes with how many were queued.
+     */
+    CompletableFuture<Integer> mediaFetch(String connectionId, java.util.List<EngineCommands.MediaFetch> messages);
+
     /** True when an engine process is running and has completed the handshake. */
     boolean isAvailable();
 }

@@ -92,6 +92,27 @@ public final class EngineCommands {
         }
     }
 
+    /**
+     * One message of {@code media.fetch}: its WhatsApp key and its content as stored (the JSON the
+     * engine emitted in {@code messages.upsert}).
+     */
+    public record MediaFetch(String id, String remoteJid, boolean fromMe, String participant, String contentJson) {
+
+        static tools.jackson.databind.node.ArrayNode toArgs(java.util.List<MediaFetch> list) {
+            tools.jackson.databind.node.ArrayNode out = Json.MAPPER.createArrayNode();
+            for (MediaFetch m : list) {
+                ObjectNode o = out.addObject();
+                ObjectNode key = o.putObject("key");
+                key.put("id", m.id());
+                key.put("remoteJid", m.remoteJid());
+                key.put("fromMe", m.fromMe());
+                key.put("participant", m.participant());
+                o.set("message", Json.MAPPER.readTree(m.contentJson()));
+            }
+            return out;
+        }
+    }
+
     /** {@code sandbox.inbound}: a simulated contact sends a message (fields as in the protocol; null = default). */
     public record SandboxInbound(String from, String type, String message, String replyToProviderMessageId,
                                  boolean asLid, String pushName, String messageId, String mediaBase64, String fileName,

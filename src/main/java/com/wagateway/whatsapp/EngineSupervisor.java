@@ -295,6 +295,13 @@ public class EngineSupervisor implements EngineClient, RawEngineCommands, SmartL
     }
 
     @Override
+    public CompletableFuture<Integer> mediaFetch(String connectionId, java.util.List<EngineCommands.MediaFetch> messages) {
+        ObjectNode a = json.createObjectNode();
+        a.set("messages", EngineCommands.MediaFetch.toArgs(messages));
+        return command("media.fetch", connectionId, a).thenApply(r -> r.path("queued").asInt(0));
+    }
+
+    @Override
     public CompletableFuture<EngineCommands.InboundSent> sandboxInbound(String connectionId,
                                                                         EngineCommands.SandboxInbound message) {
         return command("sandbox.inbound", connectionId, message.toArgs()).thenApply(EngineCommands.InboundSent::from);

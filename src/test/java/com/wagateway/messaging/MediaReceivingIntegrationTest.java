@@ -203,6 +203,29 @@ class MediaReceivingIntegrationTest {
     }
 
     @Test
+    void aDownloadThatNeverEndedIsFetchedAgainWhenTheConnectionIsReady() throws Exception {
+        byte[] bytes = randomBytes(9_000);
+        String pid = inbound("document", bytes, "application/pdf", "again.pdf", null);
+        String messageId = awaitEvent("message.media", pid).path("message_id").asString();
+        // as if the gateway had stopped before the file came: the row still waits, no file is stored
+        gw.bean(JdbcClient.class).sql("UPDATE messages SET media_state = 'pending', media_sha256 = NULL WHERE id = ?::uuid")
+                .param(messageId).update();
+        Files.delete(storedFile(sha256(bytes)));
+        // the connection drops and comes back: ready asks the engine for the pending media again
+        assertThat(gw.post("/api/sandbox/" + ID + "/drop", "{\"code\":428}").status()).isEqualTo(200);
+        List<WebhookReceiver.Received> got = receiver.await(list -> list.stream().filter(r -> matches(r, "message.media", pid)).count() >= 2,
+                Duration.ofSeconds(60));
+        JsonNode again = got.stream().filter(r -> matches(r, "message.media", pid)).skip(1).findFirst().orElseThrow().json();
+        assertThat(again.path("media").path("state").asString()).isEqualTo("stored");
+        assertThat(again.path("media").path("sha256").asString()).isEqualTo(sha256(bytes));
+        assertThat(storedFile(sha256(bytes))).exists();
+        HttpResponse<byte[]> file = get(gwBase() + "/api/connections/" + ID + "/messages/" + messageId + "/media",
+                Map.of("Authorization", "Bearer " + GatewayHarness.ADMIN_KEY));
+        assertThat(file.body()).isEqualTo(bytes);
+        gw.awaitStatus(ID, "ready", Duration.ofSeconds(30));
+    }
+
+    @Test
     void aFileOverMediaMaxBytesEndsTooLargeAndIsNotStored() throws Exception {
         byte[] bytes = randomBytes((int) MAX_BYTES + 50_000);
         String pid = inbound("document", bytes, "application/zip", "big.zip", null);
