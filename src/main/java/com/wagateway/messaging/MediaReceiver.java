@@ -97,6 +97,41 @@ public class MediaReceiver implements EngineListener {
     }
 
     /**
+     * A new engine process is up: every event of the previous one was handled before this call (the
+     * dispatcher keeps lifecycle calls in place), so a file it left in the incoming folder belongs to
+     * no event any more (a download cut off by its death, or a JVM that stopped before adopting it).
+     * Such files are removed; files of the new engine are newer than the grace period and stay. Their
+     * messages stay {@code pending} and are fetched again when their connection is ready.
+     */
+    @Override
+    public void onEngineStarted(boolean restart) {
+        java.time.Instant before = java.time.Instant.now().minusSeconds(5);
+        if (!Files.isDirectory(incoming)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(incoming)) {
+            files.filter(Files::isRegularFile).filter(f -> modifiedBefore(f, before)).forEach(f -> {
+                try {
+                    Files.deleteIfExists(f);
+                    log.info("removed an unclaimed media download {}", f.getFileName());
+                } catch (IOException e) {
+                    log.warn("unclaimed media download {} not removed: {}", f.getFileName(), e.toString());
+                }
+            });
+        } catch (IOException e) {
+            log.warn("incoming media folder not cleaned: {}", e.toString());
+        }
+    }
+
+    private static boolean modifiedBefore(Path f, java.time.Instant t) {
+        try {
+            return Files.getLastModifiedTime(f).toInstant().isBefore(t);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
      * The connection is open again: its live messages still {@code pending} get their media fetched
      * once more (asynchronously; the dispatcher thread only reads the rows). A failure is only logged:
      * the next {@code ready} asks again.

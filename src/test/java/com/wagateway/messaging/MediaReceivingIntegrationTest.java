@@ -226,6 +226,19 @@ class MediaReceivingIntegrationTest {
     }
 
     @Test
+    void aNewEngineRemovesFilesThePreviousOneLeftUnclaimed() throws Exception {
+        Path incoming = gw.dataDir().resolve("media").resolve("incoming");
+        Files.createDirectories(incoming);
+        Path stale = Files.write(incoming.resolve(UUID.randomUUID() + ".media"), randomBytes(100));
+        Files.setLastModifiedTime(stale, java.nio.file.attribute.FileTime.from(Instant.now().minusSeconds(600)));
+        Path fresh = Files.write(incoming.resolve(UUID.randomUUID() + ".media"), randomBytes(100));
+        gw.bean(MediaReceiver.class).onEngineStarted(true);
+        assertThat(stale).doesNotExist();
+        assertThat(fresh).as("a file the new engine may be reporting right now stays").exists();
+        Files.delete(fresh);
+    }
+
+    @Test
     void aFileOverMediaMaxBytesEndsTooLargeAndIsNotStored() throws Exception {
         byte[] bytes = randomBytes((int) MAX_BYTES + 50_000);
         String pid = inbound("document", bytes, "application/zip", "big.zip", null);
