@@ -5,6 +5,8 @@ import { PROTOCOL_VERSION, parseHello } from './config.js'
 import { applyTrustFixes, trustServerRoot } from './trust.js'
 import { EngineError } from './errors.js'
 import { attachHandlers } from './handlers.js'
+import { mediaCommands } from './media-commands.js'
+import { createMediaDownloader } from './media-download.js'
 import { baileysLevelFor } from './logger.js'
 import { contactCommands } from './contacts.js'
 import { forgetUnfinishedPairing, linkingCommands } from './linking.js'
@@ -59,6 +61,8 @@ export function createEngine ({ logger, emitEvent, sendRequest }) {
   let factory = null
   /** The emulated WhatsApp (sandbox mode only). @type {import('./sandbox/emulator-link.js').EmulatorLink|null} */
   let link = null
+  /** Live media downloads, one pool for every socket (null until hello, or when hello has no `media`). */
+  let media = /** @type {ReturnType<typeof createMediaDownloader>|null} */ (null)
   /** @type {import('pino').Logger} */
   let baileysLogger = logger.child({ class: 'baileys' }, { level: 'warn' })
 
@@ -113,6 +117,7 @@ export function createEngine ({ logger, emitEvent, sendRequest }) {
         }
         settings = parsed
         factory = socketFactoryFor(parsed, link)
+        media = parsed.media ? createMediaDownloader({ settings: parsed.media, logger }) : null
         logger.info({ mode: parsed.mode, sessionsDir: parsed.sessionsDir }, 'hello')
         return {
           protocol: PROTOCOL_VERSION,
@@ -154,7 +159,7 @@ export function createEngine ({ logger, emitEvent, sendRequest }) {
           getMessage
         })
         const { entry, release } = createEntry({ connectionId, folder, sock, hadSession, qrTiming, saveCreds, emitEvent })
-        attachHandlers(entry, { registry, logger, ignoreStatusBroadcast: requireSettings().ignoreStatusBroadcast, getMessage })
+        attachHandlers(entry, { registry, logger, ignoreStatusBroadcast: requireSettings().ignoreStatusBroadcast, getMessage, media })
         registry.set(entry)
         ctx.afterReply(release)
         logger.info({ connectionId, hasSession: hadSession, fresh }, 'socket started')
@@ -229,6 +234,7 @@ export function createEngine ({ logger, emitEvent, sendRequest }) {
     ...messagingCommands({ registry, requests, logger, settings: requireSettings }),
     ...linkingCommands({ registry, logger }),
     ...contactCommands({ registry, logger }),
+    ...mediaCommands({ registry, media: () => media }),
     ...sandboxCommands({ settings: requireSettings, registry })
   }
 

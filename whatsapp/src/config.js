@@ -14,6 +14,7 @@ export const PROTOCOL_VERSION = 1
  *   file only from inside it; null = media sends by path are refused
  * @property {string} logLevel
  * @property {boolean} ignoreStatusBroadcast  drop `status@broadcast` messages (WhatsApp Status posts)
+ * @property {import('./media-download.js').MediaSettings|null} media  where and how live media are downloaded; null = not downloaded
  * @property {BaileysSettings} baileys
  * @property {SandboxSettings} sandbox
  *
@@ -84,6 +85,7 @@ export function parseHello (args) {
     mediaDir: args.mediaDir === undefined || args.mediaDir === null ? null : absoluteDir(args.mediaDir, 'mediaDir'),
     logLevel,
     ignoreStatusBroadcast,
+    media: mediaSettings(args.media),
     baileys: {
       waWebSocketUrl,
       connectTimeoutMs: positiveInt(b.connectTimeoutMs, DEFAULTS.baileys.connectTimeoutMs, 'baileys.connectTimeoutMs')
@@ -174,6 +176,27 @@ function nonNegativeInt (v, dflt, name) {
   if (v === undefined || v === null) return dflt
   if (!Number.isInteger(v) || /** @type {number} */ (v) < 0) throw bad(`${name} must be a non-negative integer`)
   return /** @type {number} */ (v)
+}
+
+/**
+ * hello `media`: `{dir, maxBytes, concurrency?, maxQueued?}`; absent or null = media are not
+ * downloaded (an older service, or tests of other parts).
+ * @param {unknown} m @returns {import('./media-download.js').MediaSettings|null}
+ */
+function mediaSettings (m) {
+  if (m === undefined || m === null) return null
+  if (!isObject(m)) throw bad('media must be an object or null')
+  return {
+    dir: absoluteDir(m.dir, 'media.dir'),
+    maxBytes: positiveInt(m.maxBytes, 0, 'media.maxBytes') || fail('media.maxBytes is required'),
+    concurrency: positiveInt(m.concurrency, 3, 'media.concurrency'),
+    maxQueued: positiveInt(m.maxQueued, 10000, 'media.maxQueued')
+  }
+}
+
+/** @param {string} msg @returns {never} */
+function fail (msg) {
+  throw bad(msg)
 }
 
 /** @param {unknown} v */

@@ -1,9 +1,9 @@
 import { getBinaryNodeChild, getBinaryNodeChildren, jidNormalizedUser } from 'baileys'
 import { mapContacts } from './contacts.js'
 import { mapClose, mapHistorySet, mapLidMappings, mapMe, mapMessagesUpdate, mapMessagesUpsert, mapReceiptUpdates } from './mapper.js'
-import { lidsToResolve } from './messages.js'
+import { isStatusBroadcast, lidsToResolve } from './messages.js'
 import { pollVotesOf } from './poll-votes.js'
-import { withoutSendErrors } from './server-acks.js'
+import { serverAcks, withoutSendErrors } from './server-acks.js'
 
 /*
  * Baileys event handlers, shared by both modes: the sandbox runs the same real Baileys socket
@@ -18,6 +18,7 @@ import { withoutSendErrors } from './server-acks.js'
  * @property {import('pino').Logger} logger
  * @property {boolean} [ignoreStatusBroadcast]  hello setting (default true)
  * @property {(key: any) => Promise<any>} [getMessage]  Java's stored content of one of our messages (poll votes)
+ * @property {ReturnType<typeof import('./media-download.js').createMediaDownloader>|null} [media]  live media downloads (null: none)
  */
 
 /** How long a LID → phone lookup in Baileys' key store may delay a message event. */
@@ -58,7 +59,14 @@ export function attachHandlers (entry, ctx) {
   })
   on('messages.upsert', (upsert) => {
     ordered('messages.upsert', () =>
-      then(lidMapFor(entry, upsert?.messages ?? [], [], log), (lids) => mapMessagesUpsert(upsert, mapCtx(lids))))
+      then(lidMapFor(entry, upsert?.messages ?? [], [], log), (lids) => {
+        const data = mapMessagesUpsert(upsert, mapCtx(lids))
+        // the upsert is reported right after this returns; the downloads are queued on the next
+        // turn of the event loop (after that report) and report through `ordered` too, so a media
+        // event always follows its message's upsert, even one refused at once (too large)
+        if (data && ctx.media) setImmediate(() => scheduleMedia(entry, upsert.messages, ctx, (event, d) => ordered(event, () => d)))
+        return data
+      }))
     // votes on our polls, decrypted with the stored poll, right after the vote messages themselves
     if (ctx.getMessage) {
       const getMessage = ctx.getMessage
@@ -110,6 +118,20 @@ function changedNames () {
     })
     return fresh.length > 0 ? { contacts: fresh } : null
   }
+}
+
+/**
+ * Queues the media of live messages for download (media-download.js): messages kept for Java
+ * (status posts follow `ignoreStatusBroadcast`), except those this engine sent through `send`
+ * itself (Java already holds their content).
+ * @param {SessionEntry} entry @param {any[]} messages @param {HandlerContext} ctx
+ * @param {(event: string, data: object) => void} report
+ */
+function scheduleMedia (entry, messages, ctx, report) {
+  const acks = serverAcks(entry.sock)
+  const wanted = (messages ?? []).filter((m) => !(ctx.ignoreStatusBroadcast !== false && isStatusBroadcast(m)) &&
+    !(m?.key?.fromMe && typeof m.key.id === 'string' && acks?.ownsErrorsOf(m.key.id)))
+  ctx.media?.schedule(wanted, entry.sock, report)
 }
 
 /**

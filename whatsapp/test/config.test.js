@@ -12,6 +12,7 @@ test('hello defaults follow docs/engine-protocol.md', () => {
     mediaDir: null,
     logLevel: 'info',
     ignoreStatusBroadcast: true,
+    media: null,
     baileys: { waWebSocketUrl: null, connectTimeoutMs: 20000 },
     sandbox: {
       qrFirstMs: 60000, qrNextMs: 20000, qrRefs: 6, connectDelayMs: 50, receiptDelayMs: 300, historyChats: 3,
@@ -24,6 +25,14 @@ test('mediaDir: absolute (a relative one is resolved), refused when empty', () =
   assert.equal(parseHello({ ...base, mediaDir: '/data/media' }).mediaDir, '/data/media')
   assert.equal(parseHello({ ...base, mediaDir: 'data/media' }).mediaDir, `${process.cwd()}/data/media`)
   assert.throws(() => parseHello({ ...base, mediaDir: '' }), (err) => err instanceof EngineError && err.code === 'bad_request')
+})
+
+test('hello media: dir resolved, maxBytes required, pool sizes default to 3 running / 10000 waiting', () => {
+  assert.deepEqual(parseHello({ ...base, media: { dir: 'data/media/incoming', maxBytes: 1000 } }).media,
+    { dir: `${process.cwd()}/data/media/incoming`, maxBytes: 1000, concurrency: 3, maxQueued: 10000 })
+  for (const media of [{ dir: '/m' }, { dir: '/m', maxBytes: 0 }, { dir: '', maxBytes: 5 }, { dir: '/m', maxBytes: 5, concurrency: -1 }, 'x']) {
+    assert.throws(() => parseHello({ ...base, media }), (err) => err instanceof EngineError && err.code === 'bad_request', JSON.stringify(media))
+  }
 })
 
 test('sandbox.socket "simulated" (the removed fake socket) is refused by name; "emulator" is the default', () => {

@@ -13,6 +13,7 @@ export const REALTIME_EVENT_SCHEMAS = {
   'message.new': 'MessageView',
   'message.status': 'MessageStatusEvent',
   'webhook.delivery': 'WebhookDeliveryEvent',
+  'message.media': 'MessageMediaEvent',
 } as const satisfies Record<string, keyof Schemas>;
 
 export type RealtimeEventName = keyof typeof REALTIME_EVENT_SCHEMAS;
@@ -22,3 +23,4 @@ export type RealtimeEvents = { [E in RealtimeEventName]: Schemas[(typeof REALTIM
 
 export type MessageStatusEvent = RealtimeEvents['message.status'];
 export type WebhookDeliveryEvent = RealtimeEvents['webhook.delivery'];
+export type MessageMediaEvent = RealtimeEvents['message.media'];

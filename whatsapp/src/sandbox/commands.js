@@ -9,6 +9,32 @@ import { EngineError } from '../errors.js'
  * of them is invalid_state.
  */
 
+/** Largest file a simulated contact sends (the emulator's media host limit for one blob). */
+export const MAX_INBOUND_MEDIA_BYTES = 16 * 1024 * 1024
+const MEDIA_TYPES = new Set(['image', 'video', 'audio', 'ptt', 'sticker', 'document'])
+const BASE64_RE = /^[A-Za-z0-9+/]*={0,2}$/
+
+/**
+ * The media arguments of sandbox.inbound: `mediaBase64` (the file the contact sends, else a tiny
+ * sample), `fileName`, `mimeType`, `seconds`; only for media types.
+ * @param {Record<string, any>} args @param {string} type
+ * @returns {{media: Buffer|null, fileName: string|null, mimeType: string|null, seconds: number|null}}
+ */
+function mediaArgs (args, type) {
+  const given = ['mediaBase64', 'fileName', 'mimeType', 'seconds'].filter((k) => args[k] !== undefined && args[k] !== null)
+  if (given.length > 0 && !MEDIA_TYPES.has(type)) throw bad(`${given[0]} is only accepted for media types (${[...MEDIA_TYPES].join(', ')})`)
+  let media = null
+  if (args.mediaBase64 !== undefined && args.mediaBase64 !== null) {
+    const b64 = args.mediaBase64
+    if (typeof b64 !== 'string' || b64.length === 0 || b64.length % 4 !== 0 || !BASE64_RE.test(b64)) throw bad('mediaBase64 must be non-empty standard base64')
+    if (b64.length / 4 * 3 > MAX_INBOUND_MEDIA_BYTES + 2) throw bad(`mediaBase64 is larger than ${MAX_INBOUND_MEDIA_BYTES} bytes`)
+    media = Buffer.from(b64, 'base64')
+  }
+  const seconds = args.seconds ?? null
+  if (seconds !== null && (!Number.isInteger(seconds) || seconds < 0 || seconds > 86400)) throw bad('seconds must be an integer 0-86400')
+  return { media, fileName: optionalString(args.fileName, 'fileName', 255), mimeType: optionalString(args.mimeType, 'mimeType', 255), seconds }
+}
+
 /** What a contact can send (sandbox.inbound `type`). */
 export const INBOUND_TYPES = ['text', 'image', 'video', 'audio', 'ptt', 'sticker', 'document', 'location', 'contact', 'poll', 'reaction', 'edit', 'revoke', 'undecryptable', 'poll_vote',
   'live_location', 'list', 'forwarded', 'view_once']
@@ -93,7 +119,8 @@ export function sandboxCommands ({ settings, registry }) {
       // poll_vote: `options` are the option names the contact now chooses on the poll `replyToProviderMessageId`
       const options = args.options ?? null
       if (type === 'poll_vote' && (!Array.isArray(options) || options.length > 12 || !options.every((o) => typeof o === 'string'))) throw bad('type poll_vote needs options: the chosen option names ([] withdraws the vote)')
-      return controls(args.connectionId).inbound({ type, from, message, replyTo, asLid: args.asLid === true, pushName, messageId, ...(type === 'poll_vote' ? { options } : {}) })
+      const media = mediaArgs(args, type)
+      return controls(args.connectionId).inbound({ type, from, message, replyTo, asLid: args.asLid === true, pushName, messageId, ...(type === 'poll_vote' ? { options } : {}), ...media })
     }),
 
     /** The recipient's phone sends a receipt for one of our messages. */

@@ -24,7 +24,7 @@ const NATIVE = new Set(['text', 'reaction', 'edit', 'revoke', 'undecryptable'])
 const BUILT = new Set(['location', 'live_location', 'contact', 'poll', 'list', 'forwarded'])
 /** Media types: sandbox type → the emulator media host's type (real encrypted blobs, in-process emulator only). */
 const MEDIA = new Map([['image', 'image'], ['video', 'video'], ['audio', 'audio'], ['ptt', 'voice'], ['sticker', 'sticker'], ['document', 'document'], ['view_once', 'image']])
-/** A 1×1 PNG: the bytes every sandbox media message carries (the type only needs some real file). */
+/** A 1×1 PNG: the bytes a sandbox media message carries when the caller gives none. */
 const SAMPLE_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64')
 
 /**
@@ -59,7 +59,7 @@ export function emulatorMessagingControls ({ link, phone, isOpen }) {
   }
   return {
     /** A contact sends a message; resolves once the emulator sent it to the device. */
-    async inbound ({ type, from, message, replyTo, asLid, pushName, messageId, options }) {
+    async inbound ({ type, from, message, replyTo, asLid, pushName, messageId, options, media = null, fileName = null, mimeType = null, seconds = null }) {
       const account = open()
       if (type === 'poll_vote') {
         // the contact votes on a poll it got from this account, encrypted with the poll's messageSecret
@@ -80,12 +80,14 @@ export function emulatorMessagingControls ({ link, phone, isOpen }) {
       } else if (MEDIA.has(type)) {
         // the contact's phone uploads a real encrypted blob to the emulator's media host
         if (!link.emulator) throw new EngineError('invalid_state', `type ${type} needs the engine's own emulator (not a standalone one)`)
+        // (the bytes given by the caller, else a 1×1 PNG sample)
         const content = await link.emulator.media.mediaMessageFrom({
           type: MEDIA.get(type),
-          bytes: SAMPLE_PNG,
-          mimeType: type === 'image' || type === 'view_once' ? 'image/png' : undefined,
+          bytes: media ?? SAMPLE_PNG,
+          mimeType: mimeType ?? ((type === 'image' || type === 'view_once') && !media ? 'image/png' : undefined),
           caption: message ?? undefined,
-          fileName: type === 'document' ? 'document.pdf' : undefined
+          fileName: type === 'document' ? (fileName ?? 'document.pdf') : undefined,
+          seconds: seconds ?? undefined
         })
         // a view-once photo comes wrapped as WhatsApp phones send it
         r = await m().inbound(account, { ...spec, type: 'text', content: type === 'view_once' ? { viewOnceMessageV2: { message: content } } : content })

@@ -18,7 +18,7 @@ import { createBaileysSocket } from './baileys.js'
  * @property {(a: {phone: string, code: string}) => Promise<{linked: boolean, jid: string|null, reason: string|null}>} pairWithCode
  * @property {(a: {phone: string, name?: string, onWhatsApp?: boolean, picture?: string}) => Promise<any>} contact
  * @property {(code: number) => Promise<void>} drop
- * @property {(a: {type: string, from: string, message: string|null, replyTo: string|null, asLid: boolean, pushName: string|null, messageId: string|null}) => Promise<{providerMessageId: string, remoteJid: string}>} inbound
+ * @property {(a: {type: string, from: string, message: string|null, replyTo: string|null, asLid: boolean, pushName: string|null, messageId: string|null, media?: Buffer|null, fileName?: string|null, mimeType?: string|null, seconds?: number|null}) => Promise<{providerMessageId: string, remoteJid: string}>} inbound
  * @property {(a: {id: string, status: string, remoteJid: string|null}) => Promise<any>} receipt
  * @property {(count: number, code: number) => Promise<number>} fail
  * @property {(a: {id: string, remoteJid: string|null}) => Promise<{found: boolean, message: any}>} retryRequest

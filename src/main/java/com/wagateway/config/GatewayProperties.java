@@ -51,6 +51,11 @@ public record GatewayProperties(
         return dataPath().resolve("media");
     }
 
+    /** Where the engine writes downloaded media before the store adopts them: {@code DATA_DIR/media/incoming}. */
+    public Path incomingMediaPath() {
+        return mediaPath().resolve("incoming");
+    }
+
     /** Absolute data folder. */
     public Path dataPath() {
         return dataDir.toAbsolutePath().normalize();

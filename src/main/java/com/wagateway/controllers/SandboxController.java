@@ -57,7 +57,8 @@ public class SandboxController {
     Map<String, Object> inbound(@AuthenticationPrincipal Caller caller, @PathVariable("connection_id") String id,
                                 @RequestBody SandboxRequests.Inbound body) {
         SandboxPhone.InboundSent r = phone.inbound(id, new SandboxPhone.Inbound(body.from(), body.message(),
-                body.replyToProviderMessageId(), body.type(), body.asLid(), body.pushName(), body.messageId(), body.options()), caller);
+                body.replyToProviderMessageId(), body.type(), body.asLid(), body.pushName(), body.messageId(), body.options(),
+                body.mediaBase64(), body.fileName(), body.mimeType(), body.seconds()), caller);
         Map<String, Object> out = new LinkedHashMap<>(); // ids may be null: Map.of refuses nulls
         out.put("connection_id", r.connectionId());
         out.put("provider_message_id", r.providerMessageId());

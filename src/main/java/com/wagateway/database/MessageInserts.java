@@ -27,6 +27,14 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class MessageInserts {
 
+    /**
+     * {@code media_state} of a new engine message: {@code pending} for live media, whose file the engine
+     * downloads after the message event (a {@code media.downloaded}/{@code media.failed} settles it);
+     * null for everything else, history included (its media are not downloaded: docs/decisions.md).
+     */
+    static final String PENDING_MEDIA = " CASE WHEN x.type IN ('image', 'video', 'ptv', 'audio', 'ptt', 'sticker', 'document')"
+            + " AND NOT x.hist::boolean THEN 'pending' END ";
+
     private final JdbcClient jdbc;
 
     /**
@@ -106,7 +114,8 @@ public class MessageInserts {
         List<MessageRow> stored = jdbc.sql("""
                 INSERT INTO messages AS m (id, direction, chat_jid, from_jid, to_jid, from_phone, to_phone, body, type,
                     provider_message_id, quoted_provider_id, status, wa_timestamp, push_name, caption, mime_type,
-                    file_length, file_name, content, from_history, connection_id, quoted_message_id, sort_at, sanitized, details)
+                    file_length, file_name, content, from_history, connection_id, quoted_message_id, sort_at, sanitized, details,
+                    media_state)
                 SELECT x.id::uuid, x.direction, x.chat_jid,
                     coalesce(x.from_jid, CASE WHEN x.direction = 'outbound' THEN c.jid END),
                     coalesce(x.to_jid, CASE WHEN x.direction = 'inbound' THEN c.jid END),
@@ -117,7 +126,8 @@ public class MessageInserts {
                     CASE WHEN x.quoted IS NOT NULL THEN
                       (SELECT q.id FROM messages q WHERE q.connection_id = c.connection_id AND q.provider_message_id = x.quoted
                        ORDER BY q.created_at LIMIT 1) END,
-                    coalesce(x.ts::timestamptz, now()), x.sanitized::boolean, """ + DETAILS.formatted("c.connection_id") + """
+                    coalesce(x.ts::timestamptz, now()), x.sanitized::boolean, """ + DETAILS.formatted("c.connection_id") + ", "
+                    + PENDING_MEDIA + """
                 FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
                             ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
                             ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
@@ -166,7 +176,8 @@ public class MessageInserts {
         }
         return jdbc.sql("""
                 UPDATE messages m SET body = x.body, type = x.type, content = x.content::jsonb, caption = x.caption,
-                    mime_type = x.mime_type, file_length = x.file_length::bigint, file_name = x.file_name,
+                    media_state = coalesce(m.media_state, """ + PENDING_MEDIA.replace("x.hist::boolean", "m.from_history") + """
+                    ), mime_type = x.mime_type, file_length = x.file_length::bigint, file_name = x.file_name,
                     quoted_provider_id = x.quoted, sanitized = x.sanitized::boolean, updated_at = now(),
                     details = """ + DETAILS.formatted("x.conn") + """
                     , quoted_message_id = CASE WHEN x.quoted IS NOT NULL THEN

@@ -93,6 +93,8 @@ final class WebhookPayloads {
         r.put("caption", m.caption());
         r.put("file_length", m.fileLength());
         r.put("file_name", m.fileName());
+        // live media files are downloaded after this event: message.media follows with the URL
+        r.put("state", MediaPayloads.DOWNLOADED_TYPES.contains(m.type()) && !m.fromHistory() ? "pending" : null);
         return r;
     }
 

@@ -40,6 +40,12 @@ class MessageEventsRelay {
                 m.id().toString(), m.clientMessageId(), m.providerMessageId(), m.status(), m.error()));
     }
 
+    /** {@code message.media}: a message's file was stored (or could not be) after its message event. */
+    @EventListener
+    void onMedia(com.wagateway.messaging.MediaChanged e) {
+        broadcaster.emit(e.connectionId(), RealtimeEvents.MESSAGE_MEDIA, com.wagateway.messaging.MediaView.of(e.media()));
+    }
+
     @EventListener
     void onDelivery(WebhookDeliveryChanged e) {
         broadcaster.emit(e.connectionId(), RealtimeEvents.WEBHOOK_DELIVERY, new RealtimeEvents.WebhookDelivery(e.connectionId(),

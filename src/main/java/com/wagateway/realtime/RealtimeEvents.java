@@ -21,6 +21,7 @@ public final class RealtimeEvents {
     public static final String MESSAGE_NEW = "message.new";
     public static final String MESSAGE_STATUS = "message.status";
     public static final String WEBHOOK_DELIVERY = "webhook.delivery";
+    public static final String MESSAGE_MEDIA = "message.media";
 
     /** Event name → payload type, in a stable order. */
     public static final Map<String, Class<?>> PAYLOADS;
@@ -32,6 +33,7 @@ public final class RealtimeEvents {
         m.put(MESSAGE_NEW, MessageView.class);
         m.put(MESSAGE_STATUS, MessageStatus.class);
         m.put(WEBHOOK_DELIVERY, WebhookDelivery.class);
+        m.put(MESSAGE_MEDIA, com.wagateway.messaging.MediaView.class);
         PAYLOADS = java.util.Collections.unmodifiableMap(m);
     }
 

@@ -58,6 +58,8 @@ public class SecurityConfig {
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.IF_REQUIRED))
                 .authorizeHttpRequests(a -> a
                         .requestMatchers(PUBLIC).permitAll()
+                        // signed media URLs for webhook receivers: the signature is the credential (MediaUrls)
+                        .requestMatchers(org.springframework.http.HttpMethod.GET, "/api/media/*").permitAll()
                         .requestMatchers("/api/users", "/api/users/**", "/actuator/**").hasRole("ADMIN")
                         .anyRequest().authenticated())
                 .exceptionHandling(e -> e.authenticationEntryPoint(errors).accessDeniedHandler(errors))

@@ -29,12 +29,13 @@ public class SandboxPhone {
 
     /** A contact's message to deliver: text or another kind, optionally a reply, LID-addressed or from a fixed id. */
     public record Inbound(String from, String message, String replyToProviderMessageId, String type, Boolean asLid,
-                          String pushName, String messageId, java.util.List<String> options) {
+                          String pushName, String messageId, java.util.List<String> options, String mediaBase64,
+                          String fileName, String mimeType, Integer seconds) {
 
-        /** Without {@code options} (every type but {@code poll_vote}). */
+        /** A message without options or a file of its own. */
         public Inbound(String from, String message, String replyToProviderMessageId, String type, Boolean asLid,
                        String pushName, String messageId) {
-            this(from, message, replyToProviderMessageId, type, asLid, pushName, messageId, null);
+            this(from, message, replyToProviderMessageId, type, asLid, pushName, messageId, null, null, null, null, null);
         }
     }
 
@@ -168,6 +169,50 @@ public class SandboxPhone {
             "live_location", "list", "forwarded", "view_once");
     private static final Pattern SANDBOX_FROM = Pattern.compile("^[0-9]{5,20}$");
     private static final Pattern WA_ID = Pattern.compile("^[A-Za-z0-9]{8,64}$");
+    private static final java.util.Set<String> MEDIA_TYPES = java.util.Set.of("image", "video", "audio", "ptt", "sticker", "document");
+    /**
+     * Largest file a simulated contact sends: the emulator's media host limit for one blob. It is not
+     * {@code MEDIA_MAX_BYTES} on purpose, so a contact can send a file the gateway refuses ({@code too_large}),
+     * as a real one can (docs/decisions.md).
+     */
+    static final int MAX_SANDBOX_MEDIA_BYTES = 16 * 1024 * 1024;
+
+    /**
+     * The file of a sandbox media message: only for media types; {@code media_base64} plain base64 of
+     * 1 byte to {@link #MAX_SANDBOX_MEDIA_BYTES}; {@code file_name}, {@code mime_type} at most 255
+     * characters; {@code seconds} 0-86400.
+     */
+    private static void checkMedia(Inbound in, String type) {
+        boolean any = in.mediaBase64() != null || in.fileName() != null || in.mimeType() != null || in.seconds() != null;
+        if (any && !MEDIA_TYPES.contains(type)) {
+            throw new ApiException.InvalidInput("media_not_allowed", "media_base64",
+                    "media_base64, file_name, mime_type and seconds are only accepted for " + new java.util.TreeSet<>(MEDIA_TYPES));
+        }
+        if (in.mediaBase64() != null) {
+            byte[] bytes;
+            try {
+                bytes = java.util.Base64.getDecoder().decode(in.mediaBase64());
+            } catch (IllegalArgumentException e) {
+                throw new ApiException.InvalidInput("invalid_media_base64", "media_base64", "media_base64 is not valid base64");
+            }
+            if (bytes.length == 0) {
+                throw new ApiException.InvalidInput("invalid_media_base64", "media_base64", "media_base64 is empty");
+            }
+            if (bytes.length > MAX_SANDBOX_MEDIA_BYTES) {
+                throw new ApiException.InvalidInput("media_too_large", "media_base64",
+                        "the simulated contact sends at most " + MAX_SANDBOX_MEDIA_BYTES + " bytes");
+            }
+        }
+        if (in.fileName() != null && (in.fileName().isBlank() || in.fileName().length() > 255)) {
+            throw new ApiException.InvalidInput("invalid_file_name", "file_name", "file_name is 1-255 characters");
+        }
+        if (in.mimeType() != null && !in.mimeType().matches("^[A-Za-z0-9.+-]+/[A-Za-z0-9.+-]+(;.{0,200})?$")) {
+            throw new ApiException.InvalidInput("invalid_mime_type", "mime_type", "mime_type must look like type/subtype");
+        }
+        if (in.seconds() != null && (in.seconds() < 0 || in.seconds() > 86400)) {
+            throw new ApiException.InvalidInput("invalid_seconds", "seconds", "seconds is 0-86400");
+        }
+    }
 
     /**
      * A contact sends a message to this connection (as WhatsApp would deliver it: it goes through
@@ -203,8 +248,10 @@ public class SandboxPhone {
             throw new ApiException.InvalidInput("invalid_poll_vote", "options",
                     "a poll_vote needs reply_to_provider_message_id (the poll) and options (the chosen option names; [] withdraws)");
         }
+        checkMedia(in, type);
         EngineCommands.SandboxInbound message = new EngineCommands.SandboxInbound(from, type, in.message(), replyTo,
-                Boolean.TRUE.equals(in.asLid()), in.pushName(), in.messageId(), in.options());
+                Boolean.TRUE.equals(in.asLid()), in.pushName(), in.messageId(), in.options(), in.mediaBase64(), in.fileName(),
+                in.mimeType(), in.seconds());
         EngineCommands.InboundSent r = call(() -> engine.sandboxInbound(id, message).join());
         return new InboundSent(id, r.providerMessageId(), r.remoteJid());
     }

@@ -49,6 +49,12 @@ public interface EngineClient {
     /** Sandbox: every message of this connection the emulator's contacts decrypted, with what they saw. */
     CompletableFuture<java.util.List<EngineCommands.SentToContact>> sandboxSent(String connectionId);
 
+    /**
+     * Asks the engine to download again the media of stored live messages whose download never
+     * ended; the outcomes come as media events. Completes with how many were queued.
+     */
+    CompletableFuture<Integer> mediaFetch(String connectionId, java.util.List<EngineCommands.MediaFetch> messages);
+
     /** True when an engine process is running and has completed the handshake. */
     boolean isAvailable();
 }

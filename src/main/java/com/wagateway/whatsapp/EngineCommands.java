@@ -92,14 +92,36 @@ public final class EngineCommands {
         }
     }
 
+    /**
+     * One message of {@code media.fetch}: its WhatsApp key and its content as stored (the JSON the
+     * engine emitted in {@code messages.upsert}).
+     */
+    public record MediaFetch(String id, String remoteJid, boolean fromMe, String participant, String contentJson) {
+
+        static tools.jackson.databind.node.ArrayNode toArgs(java.util.List<MediaFetch> list) {
+            tools.jackson.databind.node.ArrayNode out = Json.MAPPER.createArrayNode();
+            for (MediaFetch m : list) {
+                ObjectNode o = out.addObject();
+                ObjectNode key = o.putObject("key");
+                key.put("id", m.id());
+                key.put("remoteJid", m.remoteJid());
+                key.put("fromMe", m.fromMe());
+                key.put("participant", m.participant());
+                o.set("message", Json.MAPPER.readTree(m.contentJson()));
+            }
+            return out;
+        }
+    }
+
     /** {@code sandbox.inbound}: a simulated contact sends a message (fields as in the protocol; null = default). */
     public record SandboxInbound(String from, String type, String message, String replyToProviderMessageId,
-                                 boolean asLid, String pushName, String messageId, java.util.List<String> options) {
+                                 boolean asLid, String pushName, String messageId, java.util.List<String> options,
+                                 String mediaBase64, String fileName, String mimeType, Integer seconds) {
 
-        /** Without {@code options} (every type but {@code poll_vote}). */
-        public SandboxInbound(String from, String type, String message, String replyToProviderMessageId, boolean asLid,
-                              String pushName, String messageId) {
-            this(from, type, message, replyToProviderMessageId, asLid, pushName, messageId, null);
+        /** A message without options or media arguments (text and every other non-media type). */
+        public SandboxInbound(String from, String type, String message, String replyToProviderMessageId,
+                              boolean asLid, String pushName, String messageId) {
+            this(from, type, message, replyToProviderMessageId, asLid, pushName, messageId, null, null, null, null, null);
         }
 
         ObjectNode toArgs() {
@@ -114,6 +136,18 @@ public final class EngineCommands {
             if (options != null) {
                 var list = a.putArray("options");
                 options.forEach(list::add);
+            }
+            if (mediaBase64 != null) {
+                a.put("mediaBase64", mediaBase64);
+            }
+            if (fileName != null) {
+                a.put("fileName", fileName);
+            }
+            if (mimeType != null) {
+                a.put("mimeType", mimeType);
+            }
+            if (seconds != null) {
+                a.put("seconds", seconds);
             }
             return a;
         }

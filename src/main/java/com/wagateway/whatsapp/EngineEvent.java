@@ -230,6 +230,54 @@ public sealed interface EngineEvent {
         }
     }
 
+    /**
+     * {@code media.downloaded} / {@code media.failed}: the engine finished with the media of a live
+     * message it reported before (its {@code messages.upsert} always comes first). On success the
+     * decrypted file is at {@code path} (in the folder hello named); otherwise {@code reason} is
+     * {@code too_large}, {@code expired} (gone from WhatsApp even after a re-upload request),
+     * {@code download_failed} or {@code busy}. Receiver: adopt the file into the media store (hashing
+     * it itself), record the outcome on the message, tell webhooks and the dashboard; a file nobody
+     * takes is deleted.
+     *
+     * @param providerMessageId WhatsApp's id of the message ({@code key.id})
+     * @param fromMe            the message was written by this account (outbound row)
+     * @param path              the downloaded file, null when it failed
+     * @param size              its size, null when it failed
+     * @param sha256            the engine's hash of it (checked again by the store), null when it failed
+     * @param reason            why it failed, null on success
+     * @param message           the failure's detail, for logs and {@code media_error}
+     * @param seconds           duration WhatsApp gives (audio, voice, video), else null
+     * @param width             pixels WhatsApp gives (image, video, sticker), else null
+     * @param height            pixels WhatsApp gives, else null
+     */
+    record MediaResult(String connectionId, String providerMessageId, String remoteJid, boolean fromMe, String path,
+                       Long size, String sha256, String reason, String message, Integer seconds, Integer width,
+                       Integer height) implements EngineEvent {
+
+        /** True when the file was downloaded. */
+        public boolean downloaded() {
+            return path != null && reason == null;
+        }
+
+        /** Reads the data of {@code media.downloaded} ({@code downloaded} true) or {@code media.failed}. */
+        public static MediaResult from(String connectionId, JsonNode data, boolean downloaded) {
+            JsonNode key = data.path("key");
+            return new MediaResult(connectionId, MappedMessage.text(key, "id"), MappedMessage.text(key, "remoteJid"),
+                    key.path("fromMe").asBoolean(false),
+                    downloaded ? MappedMessage.text(data, "path") : null,
+                    downloaded && data.hasNonNull("size") ? data.get("size").asLong() : null,
+                    downloaded ? MappedMessage.text(data, "sha256") : null,
+                    downloaded ? null : java.util.Objects.requireNonNullElse(MappedMessage.text(data, "reason"), "download_failed"),
+                    downloaded ? null : MappedMessage.text(data, "message"),
+                    intOrNull(data, "seconds"), intOrNull(data, "width"), intOrNull(data, "height"));
+        }
+
+        private static Integer intOrNull(JsonNode data, String field) {
+            JsonNode v = data.get(field);
+            return v == null || !v.canConvertToInt() ? null : v.asInt();
+        }
+    }
+
     /** The {@code messages} list of an upsert or history chunk, typed. */
     private static List<MappedMessage> mappedMessages(JsonNode data) {
         List<MappedMessage> out = new ArrayList<>();

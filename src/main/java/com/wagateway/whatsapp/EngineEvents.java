@@ -36,6 +36,8 @@ final class EngineEvents {
             case "contacts.lid" -> EngineEvent.LidMappings.from(id, d);
             case "poll.vote" -> EngineEvent.PollVotes.from(id, d);
             case "contacts.upsert" -> EngineEvent.ContactsUpserted.from(id, d);
+            case "media.downloaded" -> EngineEvent.MediaResult.from(id, d, true);
+            case "media.failed" -> EngineEvent.MediaResult.from(id, d, false);
             default -> null;
         };
         return Optional.ofNullable(event);

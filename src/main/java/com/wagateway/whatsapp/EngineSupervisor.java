@@ -183,6 +183,9 @@ public class EngineSupervisor implements EngineClient, RawEngineCommands, SmartL
         a.put("mediaDir", props.mediaPath().toString());
         a.put("logLevel", e.logLevel());
         a.put("ignoreStatusBroadcast", props.messaging().ignoreStatusBroadcast());
+        ObjectNode media = a.putObject("media"); // live media are downloaded there, then adopted by the media store
+        media.put("dir", props.incomingMediaPath().toString());
+        media.put("maxBytes", props.media().maxBytes());
         ObjectNode b = a.putObject("baileys");
         b.put("waWebSocketUrl", e.waWebSocketUrl() == null || e.waWebSocketUrl().isBlank() ? null : e.waWebSocketUrl());
         b.put("connectTimeoutMs", e.connectTimeout().toMillis());
@@ -291,6 +294,13 @@ public class EngineSupervisor implements EngineClient, RawEngineCommands, SmartL
     @Override
     public CompletableFuture<Void> historyFetch(String connectionId, EngineCommands.HistoryFetch request) {
         return done(command("history.fetch", connectionId, request.toArgs()));
+    }
+
+    @Override
+    public CompletableFuture<Integer> mediaFetch(String connectionId, java.util.List<EngineCommands.MediaFetch> messages) {
+        ObjectNode a = json.createObjectNode();
+        a.set("messages", EngineCommands.MediaFetch.toArgs(messages));
+        return command("media.fetch", connectionId, a).thenApply(r -> r.path("queued").asInt(0));
     }
 
     @Override

@@ -54,6 +54,28 @@ class EngineBoundaryTypesTest {
     }
 
     @Test
+    void mediaOutcomesAreTyped() {
+        EngineEvent done = EngineEvents.parse(Json.MAPPER.readTree("""
+                {"type":"event","event":"media.downloaded","connectionId":"c1","data":{
+                 "key":{"id":"3A9F","remoteJid":"923001112233@s.whatsapp.net","fromMe":false,"participant":null},
+                 "path":"/data/media/incoming/x.media","size":40000,"sha256":"ab12","mimeType":"image/jpeg",
+                 "fileLength":40000,"seconds":null,"width":640,"height":480}}""")).orElseThrow();
+        assertThat(done).isEqualTo(new EngineEvent.MediaResult("c1", "3A9F", "923001112233@s.whatsapp.net", false,
+                "/data/media/incoming/x.media", 40000L, "ab12", null, null, null, 640, 480));
+        assertThat(((EngineEvent.MediaResult) done).downloaded()).isTrue();
+
+        EngineEvent failed = EngineEvents.parse(Json.MAPPER.readTree("""
+                {"type":"event","event":"media.failed","connectionId":"c1","data":{
+                 "key":{"id":"3A9E","remoteJid":"923001112233@s.whatsapp.net","fromMe":true},
+                 "reason":"too_large","message":"WhatsApp declares 9 bytes","seconds":7,"width":null,"height":null,
+                 "path":"/ignored"}}""")).orElseThrow();
+        assertThat(failed).isEqualTo(new EngineEvent.MediaResult("c1", "3A9E", "923001112233@s.whatsapp.net", true,
+                null, null, null, "too_large", "WhatsApp declares 9 bytes", 7, null, null));
+        assertThat(((EngineEvent.MediaResult) failed).downloaded()).isFalse();
+        assertThat(failed).isNotInstanceOf(EngineEvent.MessageEvent.class);
+    }
+
+    @Test
     void updatesHistoryAndLidPairsAreTyped() {
         EngineEvent.MessagesUpdated updated = EngineEvent.MessagesUpdated.from("c1", Json.MAPPER.readTree("""
                 {"updates":[{"key":{"id":"A1","fromMe":true},"status":"failed","error":"479"},

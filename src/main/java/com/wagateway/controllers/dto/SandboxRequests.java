@@ -27,12 +27,14 @@ public final class SandboxRequests {
      * WhatsApp, which can deliver them, and the gateway must store such a message, not lose it.
      * Type {@code poll_vote}: the contact votes {@code options} (option names) on our poll
      * {@code reply_to_provider_message_id}.
+     * Media types may carry the file itself: {@code media_base64} (plain base64, at most 16 MB),
+     * {@code file_name}, {@code mime_type}, {@code seconds}; without it a tiny sample image is sent.
      */
     @io.swagger.v3.oas.annotations.media.Schema(name = "SandboxInbound")
     public record Inbound(String from, @JsonDeserialize(using = StringDeserializer.class) String message,
                           String replyToProviderMessageId, String type, Boolean asLid,
                           @JsonDeserialize(using = StringDeserializer.class) String pushName, String messageId,
-                          java.util.List<String> options) {
+                          java.util.List<String> options, String mediaBase64, String fileName, String mimeType, Integer seconds) {
     }
 
     /** The recipient's phone sends a receipt: {@code {"provider_message_id":"3EB0…","status":"read"}}. */
