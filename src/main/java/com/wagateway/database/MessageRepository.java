@@ -236,6 +236,14 @@ public class MessageRepository {
     }
 
     /**
+     * A receipt for a message still {@code queued}: an attempt reached WhatsApp but its outcome was
+     * lost (a crash between the server ack and the commit). That attempt is recorded as if
+     * {@code markSent} had run — counted, {@code sent_at} set, the outgoing content dropped — so the
+     * row is complete and the dispatcher never sends it again.
+     */
+    private static final String REACHED_WHATSAPP = " m.status = 'queued' AND x.status IN ('delivered', 'read', 'played')";
+
+    /**
      * Applies receipts to our messages, matched by WhatsApp id only (receipts may name the chat in
      * LID form). Each id should appear once (the caller keeps the highest status per id). Returns
      * the rows whose status actually changed.
@@ -257,7 +265,15 @@ public class MessageRepository {
                      locked AS (""" + LOCK_IN_ID_ORDER.formatted(
                         "connection_id = ? AND direction = 'outbound' AND provider_message_id IN (SELECT pid FROM x)") + """
                 UPDATE messages m SET status = x.status, updated_at = now(),
-                  error = CASE WHEN x.status = 'failed' THEN coalesce(x.error, 'failed') ELSE NULL END
+                  error = CASE WHEN x.status = 'failed' THEN coalesce(x.error, 'failed') ELSE NULL END,
+                  attempts = CASE WHEN """ + REACHED_WHATSAPP + """
+                    THEN m.attempts + 1 ELSE m.attempts END,
+                  sent_at = CASE WHEN """ + REACHED_WHATSAPP + """
+                    THEN coalesce(m.sent_at, now()) ELSE m.sent_at END,
+                  outgoing = CASE WHEN """ + REACHED_WHATSAPP + """
+                    THEN NULL ELSE m.outgoing END,
+                  next_attempt_at = CASE WHEN """ + REACHED_WHATSAPP + """
+                    THEN NULL ELSE m.next_attempt_at END
                 FROM x, locked l
                 WHERE m.id = l.id AND m.provider_message_id = x.pid
                   AND """ + ADVANCES.formatted("x.status") + RETURNING)

@@ -151,6 +151,42 @@ class SendQueueIntegrationTest {
         assertThat(sentCount(id, failed.path("provider_message_id").asString())).isZero();
     }
 
+    /**
+     * A crash can lose the outcome of an attempt that reached WhatsApp: the message is still queued
+     * when its delivery receipt comes (kill -9 between the server ack and the commit). The receipt
+     * proves WhatsApp has it, so it ends the queued state as that attempt: counted, sent_at set, the
+     * outgoing content dropped — and the dispatcher never sends it again.
+     */
+    @Test
+    @Order(5)
+    void aReceiptForAMessageStillQueuedRecordsTheAttemptThatReachedWhatsapp() {
+        String id = "q_receipt";
+        String to = "923001230006";
+        gw.link(id, "923008880005");
+        assertThat(send(id, to, "one", "qr-1").status()).isEqualTo(200);
+        assertThat(send(id, to, "two", "qr-2").status()).isEqualTo(200);
+        ApiClient.Response paced = send(id, to, "three", "qr-3");
+        assertThat(paced.status()).as(paced.raw()).isEqualTo(202);
+        String pid = message(id, "qr-3").path("provider_message_id").asString();
+        assertThat(pid).isNotBlank();
+
+        gw.bean(com.wagateway.messaging.InboundMessages.class).onEvent(com.wagateway.whatsapp.EngineEvent.MessagesUpdated.from(id,
+                GatewayHarness.JSON.readTree("{\"updates\":[{\"key\":{\"id\":\"" + pid + "\",\"remoteJid\":\"" + to
+                        + "@s.whatsapp.net\",\"fromMe\":true},\"status\":\"delivered\",\"timestamp\":null,\"userJid\":null}]}")));
+
+        // the inbound pipeline commits events in groups, on its own thread
+        JsonNode m = awaitMessage(id, "qr-3", x -> !"queued".equals(x.path("status").asString()), Duration.ofSeconds(5));
+        assertThat(m.path("status").asString()).isEqualTo("delivered");
+        assertThat(m.path("attempts").asInt()).isEqualTo(1);
+        assertThat(gw.count("SELECT count(*) FROM messages WHERE connection_id = ? AND client_message_id = 'qr-3'"
+                + " AND outgoing IS NULL AND sent_at IS NOT NULL AND next_attempt_at IS NULL", id)).isEqualTo(1);
+        // a later message of the same chat goes out; the delivered one was not sent again before it
+        assertThat(send(id, to, "four", "qr-4").status()).isEqualTo(202);
+        JsonNode marker = awaitMessage(id, "qr-4", x -> !"queued".equals(x.path("status").asString()), Duration.ofSeconds(40));
+        assertThat(sentCount(id, marker.path("provider_message_id").asString())).isEqualTo(1);
+        assertThat(sentCount(id, pid)).isZero();
+    }
+
     static ApiClient.Response sendDocument(String id, String to, byte[] bytes, String cid) {
         return gw.post("/api/send-media", "{\"connection_id\":\"" + id + "\",\"to\":\"" + to + "\",\"type\":\"document\","
                 + "\"media_base64\":\"" + java.util.Base64.getEncoder().encodeToString(bytes) + "\",\"file_name\":\"" + cid
