@@ -27,7 +27,7 @@ function helloBaileys (fx, url, connectTimeoutMs) {
   return fx.engine.hello({ mode: 'baileys', sessionsDir: fx.sessionsDir, baileys: { waWebSocketUrl: url, connectTimeoutMs } })
 }
 
-test('dials with the Noise intro frame, writes creds.json, reports the server closing', { timeout: 20000 }, async (t) => {
+test('dials with the Noise intro frame, writes creds.json, reports the server closing', { timeout: 60000 }, async (t) => {
   const fx = await engineFixture(t)
   /** @type {(b: Buffer) => void} */
   let gotFrame = () => {}
@@ -65,7 +65,7 @@ test('dials with the Noise intro frame, writes creds.json, reports the server cl
   assert.deepEqual(fx.engine.badLines, [], 'Baileys logs never reach stdout')
 })
 
-test('a closed port ends in connection.close within the connect timeout', { timeout: 20000 }, async (t) => {
+test('a closed port ends in connection.close within the connect timeout', { timeout: 60000 }, async (t) => {
   const fx = await engineFixture(t)
   const server = await wsServer(() => {})
   const url = server.url
@@ -81,7 +81,7 @@ test('a closed port ends in connection.close within the connect timeout', { time
   assert.equal(await fx.engine.end(), 0)
 })
 
-test('a server that never answers the Noise hello times out with 408', { timeout: 20000 }, async (t) => {
+test('a server that never answers the Noise hello times out with 408', { timeout: 60000 }, async (t) => {
   const fx = await engineFixture(t)
   const server = await wsServer(() => {}) // accepts the WebSocket, then stays silent
   t.after(server.close)
@@ -94,7 +94,7 @@ test('a server that never answers the Noise hello times out with 408', { timeout
   assert.equal(await fx.engine.end(), 0)
 })
 
-test('a TCP listener that never completes the WebSocket upgrade times out with 408', { timeout: 20000 }, async (t) => {
+test('a TCP listener that never completes the WebSocket upgrade times out with 408', { timeout: 60000 }, async (t) => {
   const fx = await engineFixture(t)
   /** @type {import('node:net').Socket[]} */
   const conns = []
@@ -109,7 +109,7 @@ test('a TCP listener that never completes the WebSocket upgrade times out with 4
   assert.equal(await fx.engine.end(), 0)
 })
 
-test('stop during dialing closes quietly', { timeout: 20000 }, async (t) => {
+test('stop during dialing closes quietly', { timeout: 60000 }, async (t) => {
   const fx = await engineFixture(t)
   const server = await wsServer(() => {})
   t.after(server.close)

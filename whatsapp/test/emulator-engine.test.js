@@ -91,7 +91,7 @@ test('real socket against the engine\'s own emulator: QR, scan, 515, login; drop
   assert.equal(await again.end(), 0)
 })
 
-test('sandbox.drop before a device is linked, and sandbox commands for an unknown connection: clear errors', { timeout: 30000 }, async (t) => {
+test('sandbox.drop before a device is linked, and sandbox commands for an unknown connection: clear errors', { timeout: 60000 }, async (t) => {
   const fx = await engineFixture(t, { timeoutMs: 15000 })
   await hello(fx.engine, fx.dir)
   await fx.engine.ok('start', { connectionId: 'bob' })
@@ -144,7 +144,7 @@ test('SANDBOX_EMULATOR_URL: the engine uses a standalone emulator (server.js --d
   await exited
 })
 
-test('a standalone emulator URL that is not loopback, or that does not answer, fails hello clearly', { timeout: 30000 }, async (t) => {
+test('a standalone emulator URL that is not loopback, or that does not answer, fails hello clearly', { timeout: 60000 }, async (t) => {
   const fx = await engineFixture(t, { timeoutMs: 15000 })
   const remote = await fx.engine.send('hello', { protocol: 1, mode: 'sandbox', sessionsDir: fx.sessionsDir, sandbox: { socket: 'emulator', emulatorUrl: 'ws://192.0.2.1:4100/ws/chat' } })
   assert.equal(remote.error.code, 'bad_request')

@@ -120,7 +120,7 @@ test('send image: Baileys-built imageMessage keeps mimetype, caption, size; uplo
   if (receipt.event === 'messages.update') assert.equal(receipt.data.updates[0].userJid, null, '1:1 receipts name no participant')
 })
 
-test('send while the socket is not open → not_ready (arguments still checked first)', { timeout: 30000 }, async (t) => {
+test('send while the socket is not open → not_ready (arguments still checked first)', { timeout: 60000 }, async (t) => {
   const fx = await engineFixture(t, { timeoutMs: 20000 })
   const { engine } = fx
   await engine.hello({ mode: 'sandbox', sessionsDir: fx.sessionsDir, sandbox: FAST_SANDBOX })

@@ -19,7 +19,7 @@ async function helloSandbox (fx, sandbox = {}) {
   return fx.engine.hello({ mode: 'sandbox', sessionsDir: fx.sessionsDir, sandbox: { ...FAST_SANDBOX, ...sandbox } })
 }
 
-test('hello gate, unknown commands, bad lines', { timeout: 20000 }, async (t) => {
+test('hello gate, unknown commands, bad lines', { timeout: 60000 }, async (t) => {
   const fx = await engineFixture(t, { timeoutMs: 15000 })
   const { engine } = fx
 
@@ -57,7 +57,7 @@ test('hello gate, unknown commands, bad lines', { timeout: 20000 }, async (t) =>
   assert.deepEqual(engine.badLines, [], 'stdout carries protocol lines only')
 })
 
-test('commands sent right behind hello wait for it instead of failing', { timeout: 20000 }, async (t) => {
+test('commands sent right behind hello wait for it instead of failing', { timeout: 60000 }, async (t) => {
   const fx = await engineFixture(t, { timeoutMs: 15000 })
   const hello = fx.engine.send('hello', { protocol: 1, mode: 'sandbox', sessionsDir: fx.sessionsDir, sandbox: FAST_SANDBOX })
   const list = fx.engine.send('list')
@@ -65,7 +65,7 @@ test('commands sent right behind hello wait for it instead of failing', { timeou
   assert.equal((await list).ok, true)
 })
 
-test('invalid connectionId → bad_request, and nothing is created on disk', { timeout: 20000 }, async (t) => {
+test('invalid connectionId → bad_request, and nothing is created on disk', { timeout: 60000 }, async (t) => {
   const fx = await engineFixture(t, { timeoutMs: 15000 })
   await helloSandbox(fx)
   const badIds = ['../evil', '..', 'a/b', 'a b', '', 'x'.repeat(65), 'ü', 42, null, undefined, '/abs']
@@ -83,7 +83,7 @@ test('invalid connectionId → bad_request, and nothing is created on disk', { t
   assert.equal(await fx.engine.end(), 0)
 })
 
-test('start → connecting + QR in Baileys format; creds.json written at once, owner-only', { timeout: 20000 }, async (t) => {
+test('start → connecting + QR in Baileys format; creds.json written at once, owner-only', { timeout: 60000 }, async (t) => {
   const fx = await engineFixture(t, { timeoutMs: 15000 })
   await helloSandbox(fx)
   const started = Date.now()
@@ -121,7 +121,7 @@ test('start → connecting + QR in Baileys format; creds.json written at once, o
   assert.equal(await fx.engine.end(), 0)
 })
 
-test('QR rotation: several refs, then close 408 (timedOut) like an unscanned Baileys session', { timeout: 20000 }, async (t) => {
+test('QR rotation: several refs, then close 408 (timedOut) like an unscanned Baileys session', { timeout: 60000 }, async (t) => {
   const fx = await engineFixture(t, { timeoutMs: 15000 })
   await helloSandbox(fx, { qrFirstMs: 600, qrNextMs: 600, qrRefs: 3 })
   await fx.engine.ok('start', { connectionId: 'rot' })
@@ -139,7 +139,7 @@ test('QR rotation: several refs, then close 408 (timedOut) like an unscanned Bai
   assert.equal(await fx.engine.end(), 0)
 })
 
-test('pairing lifecycle: scan → authenticated → 515 → start → open; stop; restart without QR; drop 428; logout', { timeout: 30000 }, async (t) => {
+test('pairing lifecycle: scan → authenticated → 515 → start → open; stop; restart without QR; drop 428; logout', { timeout: 60000 }, async (t) => {
   const fx = await engineFixture(t, { timeoutMs: 15000 })
   const { engine } = fx
   const id = 'ali'
@@ -211,7 +211,7 @@ test('pairing lifecycle: scan → authenticated → 515 → start → open; stop
   assert.deepEqual(engine.badLines, [])
 })
 
-test('drop 401: loggedOut, and the phone keeps the device unlinked until purge', { timeout: 20000 }, async (t) => {
+test('drop 401: loggedOut, and the phone keeps the device unlinked until purge', { timeout: 60000 }, async (t) => {
   const fx = await engineFixture(t, { timeoutMs: 15000 })
   const { engine } = fx
   await helloSandbox(fx)
@@ -238,7 +238,7 @@ test('drop 401: loggedOut, and the phone keeps the device unlinked until purge',
   assert.equal(await engine.end(), 0)
 })
 
-test('start replaces a running socket silently; purge closes it without an event', { timeout: 20000 }, async (t) => {
+test('start replaces a running socket silently; purge closes it without an event', { timeout: 60000 }, async (t) => {
   const fx = await engineFixture(t, { timeoutMs: 15000 })
   const { engine } = fx
   await helloSandbox(fx)
@@ -262,7 +262,7 @@ test('start replaces a running socket silently; purge closes it without an event
   assert.equal(await engine.end(), 0)
 })
 
-test('stdin EOF closes all sockets, keeps sessions, exits 0', { timeout: 20000 }, async (t) => {
+test('stdin EOF closes all sockets, keeps sessions, exits 0', { timeout: 60000 }, async (t) => {
   const fx = await engineFixture(t, { timeoutMs: 15000 })
   await helloSandbox(fx)
   await fx.engine.ok('start', { connectionId: 'a' })
@@ -274,7 +274,7 @@ test('stdin EOF closes all sockets, keeps sessions, exits 0', { timeout: 20000 }
   assert.deepEqual((await readdir(fx.sessionsDir)).sort(), ['a', 'b'])
 })
 
-test('SIGTERM behaves like stdin EOF', { timeout: 20000 }, async (t) => {
+test('SIGTERM behaves like stdin EOF', { timeout: 60000 }, async (t) => {
   const fx = await engineFixture(t, { timeoutMs: 15000 })
   await helloSandbox(fx)
   await fx.engine.ok('start', { connectionId: 'a' })

@@ -115,9 +115,14 @@ export function spawnEngine ({ timeoutMs = 5000 } = {}) {
       return reply.result
     },
 
-    /** Sends the hello; resolves with its result. @param {object} args */
+    /**
+     * Sends the hello; resolves with its result. Its reply also waits for the process to start and
+     * import Baileys (seconds on a quiet machine, up to 15 s seen on a loaded one), so it gets a
+     * bound of its own instead of the per-command default.
+     * @param {object} args
+     */
     hello (args) {
-      return this.ok('hello', { protocol: 1, logLevel: 'debug', ...args })
+      return this.ok('hello', { protocol: 1, logLevel: 'debug', ...args }, Math.max(timeoutMs, 45000))
     },
 
     /**
