@@ -61,7 +61,7 @@ class MessagingIntegrationTest {
     @Test
     void withoutClientIdTheServerMakesOne() {
         JsonNode r = gw.post("/api/send-message", "{\"connection_id\":\"" + ID + "\",\"to\":\"+92 300-111-2233\",\"message\":\"hi\"}").json();
-        assertThat(r.path("status").asString()).isEqualTo("sent");
+        assertThat(r.path("status").asString()).isIn((Object[]) GatewayHarness.SEND_ACCEPTED);
         assertThat(r.path("client_message_id").asString()).matches("[0-9a-f-]{36}");
     }
 
@@ -312,7 +312,7 @@ class MessagingIntegrationTest {
         ApiClient.Response r = gw.post("/api/send-image", "{\"connection_id\":\"" + ID + "\",\"to\":\"" + PEER
                 + "\",\"image_base64\":\"" + PNG_1X1 + "\",\"mime_type\":\"image/png\",\"caption\":\"a dot\",\"client_message_id\":\"img-1\"}");
         assertThat(r.status()).as(r.raw()).isEqualTo(200);
-        assertThat(r.json().path("status").asString()).isEqualTo("sent");
+        assertThat(r.json().path("status").asString()).isIn((Object[]) GatewayHarness.SEND_ACCEPTED);
         JsonNode m = message("img-1");
         assertThat(m.path("type").asString()).isEqualTo("image");
         assertThat(m.path("mime_type").asString()).isEqualTo("image/png");

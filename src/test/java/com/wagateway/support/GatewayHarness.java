@@ -151,6 +151,12 @@ public final class GatewayHarness implements AutoCloseable {
     }
 
     /** The admin API key every harness is started with ({@code ADMIN_API_KEY}). */
+    /**
+     * The statuses a 200 answer of a send may report: WhatsApp took the message, and the
+     * recipient's receipt (the sandbox sends one after 200 ms) may already have overtaken the answer.
+     */
+    public static final String[] SEND_ACCEPTED = {"sent", "delivered", "read"};
+
     public static final String ADMIN_KEY = "test-admin-key-0123456789abcdef";
 
     /** The client most tests use: the admin API key. */
