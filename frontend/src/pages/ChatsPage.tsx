@@ -262,7 +262,7 @@ function Bubble({ m, reactions }: { m: Message; reactions?: Reaction[] }) {
   const out = m.direction === 'outbound';
   const t = ticks(m.status);
   return (
-    <div className={`flex ${out ? 'justify-end' : 'justify-start'}`} data-testid="message" data-status={m.status} data-direction={m.direction} data-type={m.type} data-message-id={m.message_id}>
+    <div className={`flex ${out ? 'justify-end' : 'justify-start'}`} data-testid="message" data-status={m.status} data-direction={m.direction} data-type={m.type} data-message-id={m.message_id} data-provider-message-id={m.provider_message_id ?? undefined}>
       <div className={`max-w-[80%] rounded-lg px-3 py-2 text-sm shadow-sm ${out ? 'bg-emerald-100' : 'bg-white'}`}>
         {!out && m.push_name && <div className="text-xs font-semibold text-emerald-700">{m.push_name}</div>}
         <MessageContent m={m} />
