@@ -97,7 +97,7 @@ export const EMPTY_MESSAGE: Message = {
   push_name: null, client_message_id: null, provider_message_id: null, in_reply_to: null,
   quoted_provider_message_id: null, status: 'queued', error: null, attempts: 0, next_attempt_at: null,
   timestamp: null, from_history: false, edited: false, deleted: false, sanitized: false, created_at: null,
-  updated_at: null, details: null,
+  updated_at: null, details: null, media: null,
 };
 
 /** A chat that has no message yet (a new chat opened with a phone number, or first seen live). */

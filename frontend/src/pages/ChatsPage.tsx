@@ -7,11 +7,14 @@ import { ApiError, errorText } from '../api/client';
 import { apiGet, apiPost } from '../api/typed';
 import type { Chat, Message } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
+import Composer from '../components/Composer';
 import ConnectionPicker from '../components/ConnectionPicker';
+import { MessageContent, Reactions } from '../components/MessageContent';
 import { Button, Card, Empty, ErrorBox, inputClass, Loading, Notice, PageTitle } from '../components/ui';
 import { useApi } from '../hooks/useApi';
 import { formatPhone, formatTime, randomId } from '../lib/format';
 import { applyStatus, chatJidFor, chatsAfterMessage, emptyChat, mergeOlder, optimisticMessage, ticks, upsertMessage } from '../lib/messages';
+import { applyMedia, withReactions, type Reaction } from '../lib/rich';
 import { useConnectionSubscription, useRealtimeEvent } from '../realtime/RealtimeProvider';
 
 function notAvailable(e: unknown) {
@@ -154,8 +157,6 @@ function Conversation({ connectionId, chat, onBack }: { connectionId: string; ch
   const [loadingOlder, setLoadingOlder] = useState(false);
   const [olderError, setOlderError] = useState<unknown>(null);
   const error = olderError ?? page.errorObj;
-  const [text, setText] = useState('');
-  const [sendError, setSendError] = useState<string | null>(null);
   const scroller = useRef<HTMLDivElement>(null);
   const stickToBottom = useRef(true);
 
@@ -177,6 +178,10 @@ function Conversation({ connectionId, chat, onBack }: { connectionId: string; ch
     if (m.direction === 'inbound') markRead();
   });
   useRealtimeEvent('message.status', connectionId, (u) => setMessages((old) => applyStatus(old, u)));
+  // a file finished downloading (or failed): the bubble shows it without a reload
+  useRealtimeEvent('message.media', connectionId, (e) => {
+    if (e.chat_jid === chat.chat_jid) setMessages((old) => applyMedia(old, e));
+  });
 
   // keep the view at the newest message unless the person scrolled up to read history
   useEffect(() => {
@@ -210,28 +215,29 @@ function Conversation({ connectionId, chat, onBack }: { connectionId: string; ch
     if (el.scrollTop < 40) void older();
   }
 
-  async function send(e: FormEvent) {
-    e.preventDefault();
-    const body = text.trim();
-    if (!body) return;
+  /**
+   * Sends a text: shown at once as queued (optimistic), then merged with the server's answer and
+   * its realtime events by client_message_id; a refused send stays on screen as failed and the
+   * error is rethrown for the composer to show.
+   */
+  async function sendText(body: string) {
     const clientId = randomId();
     const local = optimisticMessage(connectionId, chat.chat_jid, body, clientId);
     stickToBottom.current = true;
     setMessages((old) => upsertMessage(old, local));
-    setText('');
-    setSendError(null);
     try {
       const res = await apiPost('/api/send-message', {
         body: { connection_id: connectionId, to: chat.chat_jid, message: body, client_message_id: clientId },
       });
       setMessages((old) => upsertMessage(old, { ...local, message_id: res.message_id ?? local.message_id, status: res.status ?? 'queued', provider_message_id: res.provider_message_id ?? null }));
     } catch (err) {
-      setSendError(errorText(err));
       setMessages((old) => upsertMessage(old, { ...local, status: 'failed', error: errorText(err) }));
+      throw err;
     }
   }
 
-  const shown = [...messages].reverse();
+  const { shown: bubbles, reactions } = withReactions(messages);
+  const shown = [...bubbles].reverse();
   return (
     <Card title={<span className="flex items-center gap-2"><button type="button" className="md:hidden" onClick={onBack} aria-label="Back to chats">←</button>{chatTitle(chat)}</span>}>
       {notAvailable(error) ? (
@@ -243,33 +249,30 @@ function Conversation({ connectionId, chat, onBack }: { connectionId: string; ch
             {cursor && <div className="text-center"><Button onClick={() => void older()} disabled={loadingOlder}>{loadingOlder ? 'Loading…' : 'Load older messages'}</Button></div>}
             {loading && <Loading what="Loading messages" />}
             {!loading && shown.length === 0 && <Empty>No messages yet. Say hello!</Empty>}
-            {shown.map((m) => <Bubble key={m.message_id} m={m} />)}
+            {shown.map((m) => <Bubble key={m.message_id} m={m} reactions={reactions.get(m.message_id)} />)}
           </div>
-          <form onSubmit={send} className="mt-3 flex gap-2" aria-label="Send a message">
-            <input className={inputClass} name="message" placeholder="Type a message" value={text} onChange={(e) => setText(e.target.value)} maxLength={4096} />
-            <Button type="submit" variant="primary" disabled={!text.trim()}>Send</Button>
-          </form>
-          {sendError && <div className="mt-2"><ErrorBox error={`Not sent: ${sendError}`} /></div>}
+          <Composer connectionId={connectionId} chatJid={chat.chat_jid} onText={sendText} onSent={() => { stickToBottom.current = true; }} />
         </>
       )}
     </Card>
   );
 }
 
-function Bubble({ m }: { m: Message }) {
+function Bubble({ m, reactions }: { m: Message; reactions?: Reaction[] }) {
   const out = m.direction === 'outbound';
   const t = ticks(m.status);
   return (
-    <div className={`flex ${out ? 'justify-end' : 'justify-start'}`} data-testid="message" data-status={m.status} data-direction={m.direction}>
+    <div className={`flex ${out ? 'justify-end' : 'justify-start'}`} data-testid="message" data-status={m.status} data-direction={m.direction} data-type={m.type} data-message-id={m.message_id} data-provider-message-id={m.provider_message_id ?? undefined}>
       <div className={`max-w-[80%] rounded-lg px-3 py-2 text-sm shadow-sm ${out ? 'bg-emerald-100' : 'bg-white'}`}>
         {!out && m.push_name && <div className="text-xs font-semibold text-emerald-700">{m.push_name}</div>}
-        <div className="whitespace-pre-wrap break-words">{m.body ?? <em className="text-slate-500">[{m.type}]</em>}</div>
+        <MessageContent m={m} />
         <div className="mt-1 flex items-center justify-end gap-1 text-[11px] text-slate-500">
           <span>{formatTime(m.timestamp ?? m.created_at)}</span>
           {out && t.text && (
             <span className={m.status === 'failed' ? 'font-bold text-red-600' : t.blue ? 'text-sky-500' : ''} title={m.error ? `${t.label}: ${m.error}` : t.label} aria-label={t.label} data-testid="ticks" data-status={m.status}>{t.text}</span>
           )}
         </div>
+        {reactions && reactions.length > 0 && <Reactions list={reactions} />}
       </div>
     </div>
   );

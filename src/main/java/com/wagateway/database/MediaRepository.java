@@ -1,6 +1,7 @@
 package com.wagateway.database;
 
 import static com.wagateway.database.Sql.instant;
+import static com.wagateway.database.Sql.intOrNull;
 import static com.wagateway.database.Sql.longOrNull;
 import static com.wagateway.database.Sql.ts;
 import static com.wagateway.database.Sql.uuid;
@@ -130,10 +131,5 @@ public class MediaRepository {
                 rs.getString("media_error"), rs.getString("media_sha256"), longOrNull(rs, "file_length"),
                 rs.getString("mime_type"), rs.getString("file_name"), rs.getString("caption"), intOrNull(rs, "media_duration"),
                 intOrNull(rs, "media_width"), intOrNull(rs, "media_height"), instant(rs, "ts"));
-    }
-
-    private static Integer intOrNull(ResultSet rs, String col) throws SQLException {
-        int v = rs.getInt(col);
-        return rs.wasNull() ? null : v;
     }
 }

@@ -1,6 +1,7 @@
 package com.wagateway.database;
 
 import static com.wagateway.database.Sql.instant;
+import static com.wagateway.database.Sql.intOrNull;
 import static com.wagateway.database.Sql.longOrNull;
 import static com.wagateway.database.Sql.text;
 import static com.wagateway.database.Sql.ts;
@@ -33,7 +34,8 @@ public class MessageRepository {
             q.client_message_id AS reply_client_id, q.provider_message_id AS reply_provider_id,
             m.status, m.error, m.wa_timestamp, m.push_name, m.caption, m.mime_type, m.file_length, m.file_name,
             m.attempts, m.next_attempt_at, m.expires_at, m.sent_at, m.edited_at, m.revoked_at, m.from_history,
-            m.sort_at, m.created_at, m.updated_at, m.request_hash, m.sanitized, m.details::text AS details""";
+            m.sort_at, m.created_at, m.updated_at, m.request_hash, m.sanitized, m.details::text AS details,
+            m.media_state, m.media_error, m.media_sha256, m.media_duration, m.media_width, m.media_height""";
     static final String FROM = " FROM messages m LEFT JOIN messages q ON q.id = m.quoted_message_id AND q.direction = 'outbound' ";
     /**
      * The same columns straight from an UPDATE (a SELECT after a data-modifying CTE would read the
@@ -383,7 +385,9 @@ public class MessageRepository {
             instant(rs, "next_attempt_at"), instant(rs, "expires_at"), instant(rs, "sent_at"), instant(rs, "edited_at"),
             instant(rs, "revoked_at"), rs.getBoolean("from_history"), instant(rs, "sort_at"), instant(rs, "created_at"),
             instant(rs, "updated_at"), rs.getString("request_hash"), rs.getBoolean("sanitized"),
-            rs.getString("details"));
+            rs.getString("details"), rs.getString("media_state"), rs.getString("media_error"),
+            rs.getString("media_sha256"), intOrNull(rs, "media_duration"), intOrNull(rs, "media_width"),
+            intOrNull(rs, "media_height"));
 
     /** A queued message as the dispatcher needs it (no payload: that is loaded only when sending). */
     public record QueuedMessage(UUID id, String chatJid, String toJid, String providerMessageId, UUID quotedMessageId,

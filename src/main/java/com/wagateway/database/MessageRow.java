@@ -9,7 +9,9 @@ import java.util.UUID;
  * come from the quoted message when it is one of ours (outbound), so a reply carries the
  * {@code client_message_id} it answers. {@code sanitized}: WhatsApp's text held NUL characters,
  * stored as U+FFFD. {@code detailsJson}: the message's structured extras (a JSON object, README
- * "Message details") or null.
+ * "Message details") or null. {@code mediaState} ... {@code mediaHeight}: the file of a media message
+ * ({@code pending}, {@code stored}, {@code failed}, {@code too_large}, {@code expired}; null for a
+ * message without a file) with what WhatsApp told of it.
  */
 public record MessageRow(
         UUID id,
@@ -48,7 +50,13 @@ public record MessageRow(
         Instant updatedAt,
         String requestHash,
         boolean sanitized,
-        String detailsJson) {
+        String detailsJson,
+        String mediaState,
+        String mediaError,
+        String mediaSha256,
+        Integer mediaDuration,
+        Integer mediaWidth,
+        Integer mediaHeight) {
 
     public boolean outbound() {
         return "outbound".equals(direction);

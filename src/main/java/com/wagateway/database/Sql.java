@@ -30,6 +30,11 @@ final class Sql {
         return rs.wasNull() ? null : v;
     }
 
+    static Integer intOrNull(ResultSet rs, String col) throws SQLException {
+        int v = rs.getInt(col);
+        return rs.wasNull() ? null : v;
+    }
+
     /** Text form of an instant for {@code ?::timestamptz[]} array parameters. */
     static String text(Instant i) {
         return i == null ? null : i.toString();
