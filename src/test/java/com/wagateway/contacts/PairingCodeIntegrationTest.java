@@ -69,6 +69,7 @@ class PairingCodeIntegrationTest {
                 assertThat(paired.status()).as(paired.raw()).isEqualTo(200);
                 JsonNode ready = gw.awaitStatus("pc_main", "ready", Duration.ofSeconds(20));
                 assertThat(ready.path("phone").asString()).isEqualTo(PHONE);
+                GatewayHarness.awaitRecorded(statuses, "ready", Duration.ofSeconds(10));
                 assertThat(statuses).containsSubsequence("initializing", "qr_ready", "authenticated", "ready");
                 assertThat(gw.count("SELECT count(*) FROM pairing_codes WHERE connection_id = ?", "pc_main")).isZero();
 

@@ -102,6 +102,21 @@ public final class GatewayHarness implements AutoCloseable {
         return seen;
     }
 
+    /**
+     * Waits until a list from {@link #recordStatuses} has seen {@code status}. The status event is
+     * published after its commit, so it can reach the list a moment after the API already answers
+     * the new status: assert a recorded sequence only after this.
+     */
+    public static void awaitRecorded(List<String> seen, String status, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!seen.contains(status)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no " + status + " status event within " + timeout + "; seen: " + seen);
+            }
+            sleep(20);
+        }
+    }
+
     /** Calls {@code listener} for every application event of {@code type} published from now on. */
     public <E> void onEvent(Class<E> type, java.util.function.Consumer<E> listener) {
         context.addApplicationListener((org.springframework.context.ApplicationListener<

@@ -66,6 +66,7 @@ class ConnectionFlowIntegrationTest {
         assertThat(ready.path("phone").asString()).isEqualTo("923001234567");
         assertThat(ready.hasNonNull("connected_at")).isTrue();
         assertThat(ready.path("reconnect_attempt").asInt()).isZero();
+        GatewayHarness.awaitRecorded(seen, "ready", Duration.ofSeconds(10));
         assertThat(seen).containsSubsequence("initializing", "qr_ready", "authenticated", "ready");
         assertThat(seen.subList(seen.indexOf("authenticated"), seen.size())).doesNotContain("qr_ready", "reconnecting");
         JsonNode qr = gw.get("/api/get-qr/flow_scan").json();
