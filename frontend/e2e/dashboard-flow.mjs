@@ -211,6 +211,11 @@ try {
       const { messages } = await call(BASE, ADMIN_KEY, 'GET', `/api/connections/${CONN}/chats/${CONTACT_JID}/messages`);
       return messages.find((m) => m.direction === 'outbound' && m.body === REPLY && m.provider_message_id);
     });
+    // a phone sends receipts only for what it has: wait until the contact decrypted the reply
+    await waitFor('the contact decrypted the reply', async () => {
+      const got = await call(BASE, ADMIN_KEY, 'GET', `/api/sandbox/${CONN}/sent?provider_message_id=${reply.provider_message_id}`);
+      return got.messages.length > 0;
+    }, 20_000);
     const contactReceipt = (status) => call(BASE, ADMIN_KEY, 'POST', `/api/sandbox/${CONN}/receipt`, { provider_message_id: reply.provider_message_id, status });
     await contactReceipt('delivered');
     await mine.locator('[data-testid=ticks][data-status=delivered]').waitFor();
