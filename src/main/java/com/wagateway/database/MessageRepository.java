@@ -196,7 +196,8 @@ public class MessageRepository {
                 WITH x AS (SELECT * FROM unnest(?::uuid[], ?::text[], ?::text[]) AS x(id, content, ts)),
                      locked AS (""" + LOCK_IN_ID_ORDER.formatted("id IN (SELECT id FROM x)") + """
                 UPDATE messages m SET status = CASE WHEN m.status IN ('queued', 'failed') THEN 'sent' ELSE m.status END,
-                  content = x.content::jsonb, outgoing = NULL, error = NULL, next_attempt_at = NULL, attempts = m.attempts + 1,
+                  content = x.content::jsonb, outgoing = NULL, error = NULL, next_attempt_at = NULL,
+                  attempts = CASE WHEN m.status IN ('queued', 'failed') THEN m.attempts + 1 ELSE m.attempts END,
                   sent_at = now(), wa_timestamp = coalesce(x.ts::timestamptz, m.wa_timestamp, now()), updated_at = now()
                 FROM x JOIN locked l ON l.id = x.id
                 WHERE m.id = x.id""" + RETURNING)
