@@ -47,7 +47,7 @@ public class RealtimeController {
         }
         RealtimeTokens.Issued t = tokens.issue(caller);
         String url = cfg.publicUrl().isBlank() ? null : cfg.publicUrl();
-        return new TokenResponse(t.token(), t.expiresAt(), url, RealtimeServer.NAMESPACE, cfg.port());
+        return new TokenResponse(t.token(), t.expiresAt(), url, RealtimeServer.NAMESPACE, server.port());
     }
 
     /** 503: the Socket.IO server is disabled or not running; the dashboard falls back to polling. */

@@ -46,6 +46,7 @@ public class RealtimeServer implements SmartLifecycle {
     private final UserService users;
     private final ConnectionRepository connections;
     private volatile SocketIOServer server;
+    private volatile int boundPort;
     private volatile SocketIONamespace namespace;
     private java.util.concurrent.ScheduledExecutorService rechecks;
 
@@ -74,6 +75,11 @@ public class RealtimeServer implements SmartLifecycle {
     static boolean maySee(SocketIOClient client, UUID owner) {
         String userId = client.get(USER_ID);
         return userId != null && (Boolean.TRUE.equals(client.get(ADMIN)) || userId.equals(owner.toString()));
+    }
+
+    /** The port the server listens on (the configured one, or the kernel's pick for 0); 0 while stopped. */
+    public int port() {
+        return server == null ? 0 : boundPort;
     }
 
     /** The namespace sockets live in, or null while the server is not running. */
@@ -123,7 +129,10 @@ public class RealtimeServer implements SmartLifecycle {
                 ack.sendAckData(Map.of("unsubscribed", true));
             }
         });
-        s.start();
+        // bind and learn the port actually bound: SOCKETIO_PORT=0 asks the kernel for a free one
+        // (tests: no pick-then-bind race with other sockets on the machine)
+        io.netty.channel.ChannelFuture bound = (io.netty.channel.ChannelFuture) s.startAsync().syncUninterruptibly();
+        boundPort = ((java.net.InetSocketAddress) bound.channel().localAddress()).getPort();
         server = s;
         namespace = ns;
         long every = Math.max(100, cfg.recheck().toMillis());
@@ -135,7 +144,7 @@ public class RealtimeServer implements SmartLifecycle {
                 log.warn("realtime user re-check failed: {}", e.toString());
             }
         }, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
-        log.info("Socket.IO server listening on {}:{} (namespace {})", cfg.host(), cfg.port(), NAMESPACE);
+        log.info("Socket.IO server listening on {}:{} (namespace {})", cfg.host(), boundPort, NAMESPACE);
     }
 
     /**

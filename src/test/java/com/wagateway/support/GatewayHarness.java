@@ -69,8 +69,9 @@ public final class GatewayHarness implements AutoCloseable {
         p.put("gateway.webhooks.retry-max", "500ms");
         p.put("gateway.webhooks.poll-interval", "200ms");
         p.put("DOTENV_FILE", dataDir.resolve("no.env").toString());
-        // every harness gets its own Socket.IO port: several gateways may run on this machine at once
-        p.put("gateway.realtime.port", String.valueOf(freePort()));
+        // every harness gets its own Socket.IO port, bound by the kernel (0): several gateways may
+        // run on this machine at once, and a port picked in advance can be taken before it is bound
+        p.put("gateway.realtime.port", "0");
         return p;
     }
 
@@ -152,26 +153,16 @@ public final class GatewayHarness implements AutoCloseable {
 
     /** The port of this gateway's Socket.IO server. */
     public int realtimePort() {
-        return Integer.parseInt(context.getEnvironment().getProperty("gateway.realtime.port"));
+        return context.getBean(com.wagateway.realtime.RealtimeServer.class).port();
     }
 
-    /** A TCP port that was free a moment ago (the OS picks it; tiny race, fine for tests). */
-    public static int freePort() {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** The admin API key every harness is started with ({@code ADMIN_API_KEY}). */
     /**
      * The statuses a 200 answer of a send may report: WhatsApp took the message, and the
      * recipient's receipt (the sandbox sends one after 200 ms) may already have overtaken the answer.
      */
     public static final String[] SEND_ACCEPTED = {"sent", "delivered", "read"};
 
+    /** The admin API key every harness is started with ({@code ADMIN_API_KEY}). */
     public static final String ADMIN_KEY = "test-admin-key-0123456789abcdef";
 
     /** The client most tests use: the admin API key. */

@@ -43,7 +43,7 @@ public final class WebhookReceiver implements AutoCloseable {
         System.setProperty("sun.net.httpserver.nodelay", "true");
     }
 
-    private final int port;
+    private volatile int port;
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private volatile Function<Received, Answer> answer = r -> Answer.of(200);
     private HttpServer server;
@@ -61,14 +61,15 @@ public final class WebhookReceiver implements AutoCloseable {
         }
     }
 
-    /** A started receiver answering 200. */
+    /** A started receiver answering 200, on a port the kernel picks as it binds (no pick-then-bind race). */
     public static WebhookReceiver up() {
-        return down().start();
+        return new WebhookReceiver(0).start();
     }
 
     public synchronized WebhookReceiver start() {
         try {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 50);
+            port = server.getAddress().getPort();
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
