@@ -181,8 +181,10 @@ public class InboundMessages implements EngineListener {
         List<NewMessage> rows = new ArrayList<>();
         List<Map.Entry<String, EngineMessage>> changes = new ArrayList<>();
         Map<String, Map<String, String>> lidPairs = new LinkedHashMap<>();
+        Map<String, List<StatusUpdate>> ownStatuses = new LinkedHashMap<>();
         for (EngineEvent.MessagesUpserted u : upserts) {
             for (MappedMessage m : u.messages()) {
+                ownStatusOf(m).ifPresent(st -> ownStatuses.computeIfAbsent(u.connectionId(), k -> new ArrayList<>()).add(st));
                 EngineMessage em = EngineMessage.read(m, false);
                 if (em.lid() != null) {
                     lidPairs.computeIfAbsent(u.connectionId(), k -> new LinkedHashMap<>()).put(em.lid(), em.lidPn());
@@ -212,7 +214,24 @@ public class InboundMessages implements EngineListener {
         outbox.enqueue(webhooks(stored));
         List<Object> after = new ArrayList<>();
         byConnection.forEach((connectionId, list) -> after.add(new MessageEvents.Stored(connectionId, list, true)));
+        ownStatuses.forEach((connectionId, list) -> after.addAll(applyStatuses(connectionId, list)));
         return after;
+    }
+
+    /**
+     * The receipt status an echo of one of our own messages carries. Baileys' event buffer merges a
+     * receipt that arrives while the message's own upsert is still buffered (its {@code append}
+     * echo, held while the initial sync buffers events) into that upsert: no
+     * {@code messages.update} follows, so the status is read here or lost. Only statuses above
+     * {@code sent} count (the echo of a plain send says nothing new).
+     */
+    static Optional<StatusUpdate> ownStatusOf(MappedMessage m) {
+        String status = m.status();
+        if (!m.fromMe() || m.id() == null || status == null || !MessageStatuses.isOutboundStatus(status)
+                || MessageStatuses.rank(status) <= MessageStatuses.rank("sent")) {
+            return Optional.empty();
+        }
+        return Optional.of(new StatusUpdate(m.id(), status, null));
     }
 
     /**
@@ -237,7 +256,7 @@ public class InboundMessages implements EngineListener {
             StatusUpdate next = new StatusUpdate(id, status, "failed".equals(status) ? u.error() : null);
             statuses.merge(id, next, (a, b) -> MessageStatuses.rank(b.status()) > MessageStatuses.rank(a.status()) ? b : a);
         }
-        List<MessageRow> changed = messages.applyStatuses(connectionId, List.copyOf(statuses.values()));
+        List<Object> after = applyStatuses(connectionId, List.copyOf(statuses.values()));
         List<MessageRow> edited = new ArrayList<>();
         for (MessageUpdate u : contentChanges) {
             Optional<MessageRow> row = u.edit() != null
@@ -245,13 +264,23 @@ public class InboundMessages implements EngineListener {
                     : messages.applyRevoke(connectionId, u.id());
             row.ifPresent(edited::add);
         }
+        if (!edited.isEmpty()) {
+            after.add(new MessageEvents.Stored(connectionId, edited, true));
+        }
+        return after;
+    }
+
+    /**
+     * Applies statuses of our messages (the rank rule in SQL keeps only advances, so a status the
+     * row already has changes nothing and sends no second webhook); queues a
+     * {@code message.status} webhook per changed row. Returns what to publish after the commit.
+     */
+    private List<Object> applyStatuses(String connectionId, List<StatusUpdate> statuses) {
+        List<MessageRow> changed = messages.applyStatuses(connectionId, statuses);
         outbox.enqueue(changed.stream().map(WebhookPayloads::status).toList());
         List<Object> after = new ArrayList<>();
         for (MessageRow m : changed) {
             after.add(new MessageEvents.StatusChanged(connectionId, m));
-        }
-        if (!edited.isEmpty()) {
-            after.add(new MessageEvents.Stored(connectionId, edited, true));
         }
         return after;
     }

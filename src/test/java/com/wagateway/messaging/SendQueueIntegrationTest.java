@@ -187,6 +187,50 @@ class SendQueueIntegrationTest {
         assertThat(sentCount(id, pid)).isZero();
     }
 
+    /**
+     * Baileys' event buffer merges a receipt that arrives while our message's own {@code append}
+     * echo is still buffered (the first connection buffers events until the initial sync) into
+     * that echo: the status comes only in the upsert, never as {@code messages.update}. It is
+     * applied like a receipt, and an echo of the same status again changes nothing.
+     */
+    @Test
+    @Order(6)
+    void aReceiptMergedIntoTheEchoOfOurMessageIsApplied() {
+        String id = "q_echo";
+        String to = "923001230007";
+        gw.link(id, "923008880006");
+        // the burst goes out; the third waits for the pace (10 s): no automatic receipt can reach
+        // it before the echo below, so only the echo can move it
+        assertThat(send(id, to, "one", "qe-1").status()).isEqualTo(200);
+        assertThat(send(id, to, "two", "qe-2").status()).isEqualTo(200);
+        ApiClient.Response paced = send(id, to, "echoed", "qe-3");
+        assertThat(paced.status()).as(paced.raw()).isEqualTo(202);
+        String pid = message(id, "qe-3").path("provider_message_id").asString();
+        assertThat(pid).isNotBlank();
+
+        String echo = "{\"type\":\"append\",\"messages\":[{\"key\":{\"id\":\"" + pid + "\",\"remoteJid\":\"" + to
+                + "@s.whatsapp.net\",\"fromMe\":true},\"timestamp\":1763700000,\"status\":\"delivered\","
+                + "\"message\":{\"conversation\":\"echoed\"},\"parsed\":{\"type\":\"text\",\"text\":\"echoed\","
+                + "\"chatJid\":\"" + to + "@s.whatsapp.net\",\"chatPhone\":\"" + to + "\",\"fromMe\":true,\"isGroup\":false}}]}";
+        InboundMessages inbound = gw.bean(InboundMessages.class);
+        inbound.onEvent(com.wagateway.whatsapp.EngineEvent.MessagesUpserted.from(id, GatewayHarness.JSON.readTree(echo)));
+
+        // applied at once, as a receipt is: the attempt that reached WhatsApp is recorded
+        JsonNode m = message(id, "qe-3");
+        assertThat(m.path("status").asString()).isEqualTo("delivered");
+        assertThat(m.path("attempts").asInt()).isEqualTo(1);
+        inbound.onEvent(com.wagateway.whatsapp.EngineEvent.MessagesUpserted.from(id, GatewayHarness.JSON.readTree(echo)));
+        // the same echo again: still one row for that WhatsApp id, still one attempt
+        assertThat(gw.count("SELECT count(*) FROM messages WHERE connection_id = ? AND provider_message_id = ?", id, pid))
+                .isEqualTo(1);
+        assertThat(message(id, "qe-3").path("attempts").asInt()).isEqualTo(1);
+        // a later message of the chat goes out; the delivered one was never sent again
+        assertThat(send(id, to, "four", "qe-4").status()).isEqualTo(202);
+        JsonNode marker = awaitMessage(id, "qe-4", x -> !"queued".equals(x.path("status").asString()), Duration.ofSeconds(40));
+        assertThat(sentCount(id, marker.path("provider_message_id").asString())).isEqualTo(1);
+        assertThat(sentCount(id, pid)).isZero();
+    }
+
     static ApiClient.Response sendDocument(String id, String to, byte[] bytes, String cid) {
         return gw.post("/api/send-media", "{\"connection_id\":\"" + id + "\",\"to\":\"" + to + "\",\"type\":\"document\","
                 + "\"media_base64\":\"" + java.util.Base64.getEncoder().encodeToString(bytes) + "\",\"file_name\":\"" + cid
