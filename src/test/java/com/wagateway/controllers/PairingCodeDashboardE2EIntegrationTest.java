@@ -24,7 +24,12 @@ class PairingCodeDashboardE2EIntegrationTest {
         assertThat(chromium).as("Chromium is missing: install Debian's chromium (apt-get install chromium), "
                 + "set CHROMIUM=/path/to/chromium, or leave the browser tests out with -DskipBrowserTests").isNotNull();
         assertThat(NodeScript.packagesInstalled()).as("frontend npm packages (the Maven build installs them)").isTrue();
-        try (GatewayHarness gw = GatewayHarness.start(GatewayHarness.tempDataDir("dashboard-pairing"))) {
+        java.util.Map<String, String> settings = GatewayHarness.defaults(GatewayHarness.tempDataDir("dashboard-pairing"));
+        // a code lives as long as the link attempt (the QR refs): the harness' ~7 s ran out at load
+        // 18 between showing the code, the wrong code and the right one; a person gets minutes
+        settings.put("gateway.engine.sandbox.qr-first", "60s");
+        settings.put("gateway.engine.sandbox.qr-next", "20s");
+        try (GatewayHarness gw = GatewayHarness.start(settings)) {
             NodeScript.Result r = NodeScript.run("e2e/pairing-code-flow.mjs", Map.of(
                     "BASE_URL", gw.baseUrl(),
                     "ADMIN_EMAIL", "admin@localhost",
