@@ -90,12 +90,17 @@ final class EmulatorProcess implements AutoCloseable {
                                                          int mediaBytes) {
         String body = "{\"phone\":\"" + phone + "\",\"count\":" + count + ",\"batch\":" + batch + ",\"senders\":" + senders
                 + ",\"timeoutMs\":0,\"mediaPercent\":" + mediaPercent + ",\"mediaBytes\":" + mediaBytes + "}";
+        // HTTP/1.1: the JDK's default h2c upgrade header makes the emulator take the request for a WebSocket upgrade (404)
         java.net.http.HttpRequest req = java.net.http.HttpRequest.newBuilder(
                         java.net.URI.create(url.replaceFirst("^ws://", "http://").replaceFirst("/ws/chat$", "") + "/control/burst"))
                 .timeout(java.time.Duration.ofMinutes(10))
                 .header("content-type", "application/json")
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build();
-        return HTTP.sendAsync(req, java.net.http.HttpResponse.BodyHandlers.ofString()).thenApply(r -> {
+        // a client per burst, so a fresh connection: the emulator (Node) closes an idle kept-alive
+        // connection after 5 s, and a POST sent on one it is closing was reset before it arrived
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        return http.sendAsync(req, java.net.http.HttpResponse.BodyHandlers.ofString()).thenApply(r -> {
             if (r.statusCode() != 200) {
                 throw new IllegalStateException("emulator burst refused: " + r.statusCode() + " " + r.body());
             }
@@ -103,9 +108,6 @@ final class EmulatorProcess implements AutoCloseable {
         });
     }
 
-    /** HTTP/1.1: the JDK's default h2c upgrade header would make the emulator treat the request as a WebSocket upgrade (404). */
-    private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newBuilder()
-            .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
 
     /** Its resident set in bytes (Linux /proc), 0 when unknown. */
     long rss() {

@@ -151,8 +151,7 @@ final class MediaInboundScenario {
         // reported incomplete, with what arrived, instead of hanging the run)
         while (f.seen.size() < f.total || f.mediaSettled.get() < f.images) {
             long lastProgress = Math.max(f.startNanos, Math.max(f.lastMessageNanos.get(), f.lastMediaNanos.get()));
-            if (System.nanoTime() - lastProgress > STALL_SECONDS * 1_000_000_000L
-                    || bursts.stream().anyMatch(CompletableFuture::isCompletedExceptionally)) {
+            if (System.nanoTime() - lastProgress > STALL_SECONDS * 1_000_000_000L || bursts.stream().anyMatch(MediaInboundScenario::refused)) {
                 break;
             }
             GatewayHarness.sleep(20);
@@ -160,13 +159,33 @@ final class MediaInboundScenario {
         memory.stop();
         current.set(null);
         for (CompletableFuture<String> b : bursts) {
-            if (b.isCompletedExceptionally()) {
+            if (refused(b)) {
                 b.join(); // a refused burst fails the scenario with the emulator's answer
+            }
+            if (b.isCompletedExceptionally()) {
+                f.burstAnswersLost++;
             }
         }
         f.memory = memory;
         f.storedInDatabase = storedInDatabase(gw) - storedBefore;
         return f;
+    }
+
+    /**
+     * The emulator refused the burst (its answer was not 200). A lost answer (the control request's
+     * connection reset) is not a refusal: a flood the emulator received goes on whatever happens to
+     * the request, and what arrives is counted; one it never received shows as a stall.
+     */
+    private static boolean refused(CompletableFuture<String> burst) {
+        if (!burst.isCompletedExceptionally()) {
+            return false;
+        }
+        try {
+            burst.join();
+            return false;
+        } catch (java.util.concurrent.CompletionException e) {
+            return e.getCause() instanceof IllegalStateException;
+        }
     }
 
     private static long storedInDatabase(GatewayHarness gw) {
@@ -190,6 +209,7 @@ final class MediaInboundScenario {
         final AtomicLong lastMediaNanos = new AtomicLong();
         long startNanos;
         long storedInDatabase;
+        int burstAnswersLost;
         MemorySampler memory;
 
         Flood(int total, int images) {
@@ -242,6 +262,7 @@ final class MediaInboundScenario {
             r.put("media_failed", mediaSettled.get() - mediaStored.get());
             r.put("media_failures", Map.copyOf(failures));
             r.put("connections_left_ready", List.copyOf(leftReady));
+            r.put("burst_answers_lost", burstAnswersLost);
             r.put("seconds", Stats.round(seconds));
             r.put("messages_per_second", seen.isEmpty() ? 0.0 : Stats.round(seen.size() / seconds));
             r.put("media_seconds", images == 0 ? 0.0 : Stats.round(mediaSeconds));
