@@ -137,7 +137,9 @@ final class MediaInboundScenario {
         EngineSupervisor engine = gw.bean(EngineSupervisor.class);
         long storedBefore = storedInDatabase(gw);
         current.set(f);
+        String probe = PREFIX + "0";
         MemorySampler memory = MemorySampler.start(SAMPLE_MS, engine::pid, emulator::rss, Map.of(
+                "engine_heap_used_mb", () -> engineHeapUsedMb(gw, probe),
                 "messages_stored", () -> f.seen.size(),
                 "media_stored", f.mediaStored::get,
                 "media_backlog", () -> f.imagesSeen.get() - f.mediaSettled.get()));
@@ -185,6 +187,21 @@ final class MediaInboundScenario {
             return false;
         } catch (java.util.concurrent.CompletionException e) {
             return e.getCause() instanceof IllegalStateException;
+        }
+    }
+
+    /**
+     * The engine's V8 heap in use, MB ({@code sandbox.memory}), or -1 when it did not answer within
+     * 2 s (its command queue is busy with the flood): with the RSS it tells a growing heap (held
+     * messages) from memory V8 keeps after a collection.
+     */
+    private static long engineHeapUsedMb(GatewayHarness gw, String connectionId) {
+        com.wagateway.whatsapp.RawEngineCommands engine = gw.bean(com.wagateway.whatsapp.RawEngineCommands.class);
+        try {
+            return engine.sandbox("memory", connectionId, engine.newArgs()).get(2, java.util.concurrent.TimeUnit.SECONDS)
+                    .path("heapUsed").asLong() / 1024 / 1024;
+        } catch (Exception e) {
+            return -1;
         }
     }
 
