@@ -120,5 +120,4 @@ final class MemorySampler implements AutoCloseable {
     private static double mb(long bytes) {
         return Stats.round(bytes / 1024.0 / 1024.0);
     }
-
 }
