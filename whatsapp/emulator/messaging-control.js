@@ -10,7 +10,7 @@ import { MessagingError } from './messaging.js'
  *   POST /control/fail           {phone, count, code?}
  *   POST /control/retry-request  {phone, id, to?}
  *   POST /control/reinstall      {phone, contact}
- *   POST /control/burst          {phone, count, batch?, senders?, timeoutMs?}
+ *   POST /control/burst          {phone, count, batch?, senders?, timeoutMs?, mediaPercent?, mediaBytes?}
  *   GET  /control/sent/:phone    → {messages: ledger}
  *   GET  /control/received/:phone → {messages: what contacts sent, with the device's acks/receipts}
  * Bad input is a 400 {"error": {"code": "bad_request", "message"}} and changes nothing; unknown
@@ -26,7 +26,7 @@ const ROUTES = {
   '/control/fail': ['phone', 'count', 'code'],
   '/control/retry-request': ['phone', 'id', 'to'],
   '/control/reinstall': ['phone', 'contact'],
-  '/control/burst': ['phone', 'count', 'batch', 'senders', 'timeoutMs']
+  '/control/burst': ['phone', 'count', 'batch', 'senders', 'timeoutMs', 'mediaPercent', 'mediaBytes']
 }
 
 class BadInput extends Error {}
@@ -89,7 +89,9 @@ export async function handleMessagingRoute (emulator, method, path, readBody) {
           count: intField(body, 'count', 1, 1000000, true),
           batch: intField(body, 'batch', 1, 10000, false),
           senders: intField(body, 'senders', 1, 10000, false),
-          timeoutMs: intField(body, 'timeoutMs', 0, 600000, false)
+          timeoutMs: intField(body, 'timeoutMs', 0, 600000, false),
+          mediaPercent: intField(body, 'mediaPercent', 0, 100, false),
+          mediaBytes: intField(body, 'mediaBytes', 4, emulator.media?.store.maxBlobBytes ?? 16 * 1024 * 1024, false)
         }))
     }
     return null

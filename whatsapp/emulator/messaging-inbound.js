@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import {
   editMessage, encryptToDevice, newMessageId, reactionMessage, replyMessage, revokeMessage, textMessage, undecryptableStanza
 } from './signal/index.js'
@@ -138,10 +139,15 @@ export function createInboundControls ({ emulator, controls, contacts, stateOf, 
      * from the last write; 0 = as soon as everything is written). Sessions are reused
      * across calls, so only a contact's first message is a pkmsg. Each text is
      * `bench <epoch ms> <seq>` so a receiver can measure latency.
-     * @param {string} phone @param {{count: number, batch?: number, senders?: number, timeoutMs?: number}} b
-     * @returns {Promise<{count: number, acked: number, ms: number, sendMs: number, perSecond: number}>}  sendMs: until the last stanza was written
+     * With `mediaPercent` > 0 that share of the messages (spread evenly: message `seq` is an image
+     * when ⌊(seq+1)·p/100⌋ > ⌊seq·p/100⌋) is instead an image of `mediaBytes` bytes with that text
+     * as its caption: a JPEG frame around random bytes, so every image is distinct content (a
+     * content-addressed store cannot fold them into one), encrypted and hosted on the media host
+     * as a phone uploads it, just before its message is encrypted.
+     * @param {string} phone @param {{count: number, batch?: number, senders?: number, timeoutMs?: number, mediaPercent?: number, mediaBytes?: number}} b
+     * @returns {Promise<{count: number, acked: number, media: number, ms: number, sendMs: number, perSecond: number}>}  sendMs: until the last stanza was written
      */
-    async burst (phone, { count, batch = 50, senders = 10, timeoutMs = 120000 }) {
+    async burst (phone, { count, batch = 50, senders = 10, timeoutMs = 120000, mediaPercent = 0, mediaBytes = 100 * 1024 }) {
       const devices = receivers(phone)
       const from = Array.from({ length: senders }, (_, i) => contacts.contactFor(`92340${String(i).padStart(7, '0')}`))
       const s = stateOf(phone)
@@ -157,6 +163,7 @@ export function createInboundControls ({ emulator, controls, contacts, stateOf, 
       })
       let sentAll = false
       let sendMs = 0
+      let media = 0
       const started = Date.now()
       try {
         for (let done = 0; done < count; done += batch) {
@@ -165,8 +172,13 @@ export function createInboundControls ({ emulator, controls, contacts, stateOf, 
             const seq = done + k
             const contact = from[seq % senders]
             const id = newMessageId()
-            const message = textMessage(`bench ${Date.now()} ${seq}`)
-            s.inbound.set(id, { id, from: contact.phone, addressing: 'pn', type: 'text', message, acks: 0, receipts: [], resent: 0 })
+            const text = `bench ${Date.now()} ${seq}`
+            const image = Math.floor((seq + 1) * mediaPercent / 100) > Math.floor(seq * mediaPercent / 100)
+            const message = image
+              ? await emulator.media.mediaMessageFrom({ type: 'image', bytes: distinctJpeg(mediaBytes), caption: text })
+              : textMessage(text)
+            if (image) media++
+            s.inbound.set(id, { id, from: contact.phone, addressing: 'pn', type: image ? 'image' : 'text', message, acks: 0, receipts: [], resent: 0 })
             expected.add(id)
             await sendFromContact(phone, contact, { id, message, addressing: 'pn' })
           }
@@ -182,7 +194,7 @@ export function createInboundControls ({ emulator, controls, contacts, stateOf, 
         off()
       }
       const ms = Date.now() - started
-      return { count, acked, ms, sendMs, perSecond: ms ? Math.round(acked * 1000 / ms) : acked }
+      return { count, acked, media, ms, sendMs, perSecond: ms ? Math.round(acked * 1000 / ms) : acked }
     }
   }
 
@@ -194,4 +206,16 @@ export function createInboundControls ({ emulator, controls, contacts, stateOf, 
       await new Promise((resolve) => setTimeout(resolve, 2))
     }
   }
+}
+
+/**
+ * `size` bytes (at least 4) shaped like a JPEG (start and end markers) around random bytes:
+ * distinct content every call, so the benchmark's images are never deduplicated by hash.
+ * @param {number} size
+ */
+export function distinctJpeg (size) {
+  const bytes = randomBytes(Math.max(4, size))
+  bytes.set([0xff, 0xd8, 0xff, 0xe0], 0)
+  bytes.set([0xff, 0xd9], bytes.length - 2)
+  return bytes
 }

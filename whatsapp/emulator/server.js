@@ -4,10 +4,15 @@ import { createEmulator } from './emulator.js'
 
 /*
  * Standalone emulator: `node whatsapp/emulator/server.js --port N [--host 127.0.0.1] [--data DIR]
- * [--qr-refs N] [--delivery-delay-ms 200|none] [--read-delay-ms N|none]`. With --data its state (identity, accounts,
+ * [--qr-refs N] [--delivery-delay-ms 200|none] [--read-delay-ms N|none] [--media-dir DIR] [--media-max-mb N]`.
+ * With --data its state (identity, accounts,
  * contacts, ledgers) persists in DIR (owner-only), so it can be restarted without unlinking
  * anyone. Prints its WebSocket URL as the first stdout line (then nothing else on stdout); the
- * control API (docs/emulator.md) is on the same port. Stops on SIGINT/SIGTERM.
+ * control API (docs/emulator.md) is on the same port. Stops on SIGINT/SIGTERM. The media host keeps
+ * its blobs in memory (at most 128 MB, oldest evicted first; also with --data) unless --media-dir names a folder for
+ * them; --media-max-mb changes that bound (the benchmark's media
+ * flood hosts hundreds of MB, which must neither be evicted before the device downloads them nor
+ * count as the emulator's resident set).
  */
 
 // libsignal (the contacts' Signal sessions) prints with console.*: keep stdout for the URL, and
@@ -48,8 +53,16 @@ if (readDelayMs !== null && (!Number.isInteger(readDelayMs) || readDelayMs < 0))
   process.stderr.write('--read-delay-ms must be a whole number of milliseconds or none\n')
   process.exit(2)
 }
+const mediaMaxMb = arg('media-max-mb', undefined)
+if (mediaMaxMb !== undefined && (!/^[1-9][0-9]*$/.test(mediaMaxMb))) {
+  process.stderr.write('--media-max-mb must be a positive whole number of megabytes\n')
+  process.exit(2)
+}
+const dataDir = arg('data', undefined)
+const mediaDir = arg('media-dir', undefined)
 process.umask(0o077)
-const emulator = await createEmulator({ port, host: arg('host', '127.0.0.1'), dataDir: arg('data', undefined), qrRefs, deliveryDelayMs, readDelayMs })
+const media = { ...(mediaDir ? { dir: mediaDir } : {}), ...(mediaMaxMb ? { maxBytes: Number(mediaMaxMb) * 1024 * 1024 } : {}) }
+const emulator = await createEmulator({ port, host: arg('host', '127.0.0.1'), dataDir, qrRefs, deliveryDelayMs, readDelayMs, media })
 process.stdout.write(`${emulator.url}\n`)
 const stop = () => { emulator.close().finally(() => process.exit(0)) }
 process.on('SIGINT', stop)

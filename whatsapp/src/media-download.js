@@ -22,6 +22,10 @@ import { toNumberOrNull } from './values.js'
  *  - at most `concurrency` downloads run at once per engine and at most `maxQueued` wait (a flood
  *    is refused with reason `busy` rather than holding unbounded messages in memory), so memory
  *    stays bounded whatever arrives;
+ *  - a transient failure — a network error (no HTTP answer: reset, refused, timed out) or an
+ *    HTTP 5xx/408/429 — is tried again, up to `ATTEMPTS` times in all with a growing pause, in
+ *    the same slot: the benchmark's inbound media flood lost files to a single reset connection
+ *    (`fetch failed`), and a message whose media failed is never fetched again;
  *  - WhatsApp's 404/410 (an expired CDN blob) asks the phone to re-upload once
  *    (`sock.updateMediaMessage`), then downloads again; Baileys rc14's own reuploadRequest never
  *    fires (docs/emulator.md), so it is done here;
@@ -32,6 +36,8 @@ import { toNumberOrNull } from './values.js'
 const DOWNLOADABLE = new Set(['imageMessage', 'videoMessage', 'ptvMessage', 'audioMessage', 'stickerMessage', 'documentMessage'])
 /** HTTP answers of an expired media blob: the phone must upload it again. */
 const REUPLOAD = new Set([404, 410])
+/** Tries of one download when it fails transiently (see `transient`). */
+export const ATTEMPTS = 3
 
 /**
  * @typedef {object} MediaSettings  hello `media`
@@ -81,8 +87,9 @@ export function mediaOf (msg) {
  * @param {MediaSettings} opts.settings
  * @param {import('pino').Logger} opts.logger
  * @param {typeof downloadMediaMessage} [opts.download]  Baileys' downloader (tests pass a stand-in)
+ * @param {number} [opts.retryDelayMs]  pause before the n-th retry: n × this (tests make it short)
  */
-export function createMediaDownloader ({ settings, logger, download = downloadMediaMessage }) {
+export function createMediaDownloader ({ settings, logger, download = downloadMediaMessage, retryDelayMs = 1000 }) {
   const log = logger.child({ class: 'media' })
   /** @type {MediaJob[]} */
   const queue = []
@@ -106,7 +113,8 @@ export function createMediaDownloader ({ settings, logger, download = downloadMe
 
   /**
    * One job: too large by declaration → refused at once; else download (re-upload once on
-   * 404/410), write, hash, report. Never throws: the outcome is always reported.
+   * 404/410; a transient failure tried again, ATTEMPTS in all), write, hash, report. Never
+   * throws: the outcome is always reported, once.
    * @param {MediaJob} job
    */
   async function run ({ msg, sock, report }) {
@@ -121,22 +129,31 @@ export function createMediaDownloader ({ settings, logger, download = downloadMe
     }
     dirReady ??= mkdir(settings.dir, { recursive: true, mode: 0o700 })
     await dirReady
-    const path = join(settings.dir, `${randomUUID()}.media`)
-    try {
-      const source = found.inline ? [found.inline] : await streamOf(msg, sock)
-      const written = await writeCapped(source, path, settings.maxBytes)
-      if (written === null) {
-        await rm(path, { force: true })
-        failed('too_large', `the file is larger than ${settings.maxBytes} bytes`)
+    for (let attempt = 1; ; attempt++) {
+      const path = join(settings.dir, `${randomUUID()}.media`)
+      try {
+        const source = found.inline ? [found.inline] : await streamOf(msg, sock)
+        const written = await writeCapped(source, path, settings.maxBytes)
+        if (written === null) {
+          await rm(path, { force: true })
+          failed('too_large', `the file is larger than ${settings.maxBytes} bytes`)
+          return
+        }
+        report('media.downloaded', { key, path, size: written.size, sha256: written.sha256, ...info })
+        return
+      } catch (err) {
+        await rm(path, { force: true }).catch(() => {})
+        const e = /** @type {any} */ (err)
+        const status = httpStatus(e)
+        if (attempt < ATTEMPTS && transient(status)) {
+          log.info({ id: key.id, status, message: e?.message, attempt }, 'media download failed, trying again')
+          await new Promise((resolve) => setTimeout(resolve, retryDelayMs * attempt))
+          continue
+        }
+        log.warn({ id: key.id, status, message: e?.message, attempts: attempt }, 'media download failed')
+        failed(status !== null && REUPLOAD.has(status) ? 'expired' : 'download_failed', typeof e?.message === 'string' ? e.message : String(err))
         return
       }
-      report('media.downloaded', { key, path, size: written.size, sha256: written.sha256, ...info })
-    } catch (err) {
-      await rm(path, { force: true }).catch(() => {})
-      const e = /** @type {any} */ (err)
-      const status = httpStatus(e)
-      log.warn({ id: key.id, status, message: e?.message }, 'media download failed')
-      failed(status !== null && REUPLOAD.has(status) ? 'expired' : 'download_failed', typeof e?.message === 'string' ? e.message : String(err))
     }
   }
 
@@ -220,6 +237,16 @@ export async function writeCapped (source, path, maxBytes) {
     throw err
   }
   return { size, sha256: hash.digest('hex') }
+}
+
+/**
+ * Whether a failure with this HTTP status (null: no HTTP answer at all — reset, refused, timed
+ * out, or a local error) may pass when tried again: no answer, a server error, 408 or 429. An
+ * answer such as 404/410 (expired, after the re-upload) or 403 will not change.
+ * @param {number|null} status
+ */
+function transient (status) {
+  return status === null || status >= 500 || status === 408 || status === 429
 }
 
 /** The HTTP status of a download failure (a Boom's output.statusCode, or `status`), or null. @param {any} err */

@@ -61,6 +61,26 @@ test('HTTP control: inbound, sent, receipt, fail, retry-request, reinstall, burs
   assert.equal((await call('GET', `/control/sent/${PHONE}`)).body.messages.length, 1, 'the failed message reached nobody')
 })
 
+test('HTTP control: a burst with mediaPercent sends that share as distinct hosted images with the text as caption', async (t) => {
+  const a = await openAccount(t, { config: { enableRecentMessageCache: false } })
+  const call = api(a.emulator)
+  const hosted = a.emulator.media.store.size
+  const burst = await call('POST', '/control/burst', { phone: PHONE, count: 10, batch: 5, senders: 2, mediaPercent: 30, mediaBytes: 2048 })
+  assert.equal(burst.status, 200)
+  assert.deepEqual([burst.body.acked, burst.body.media], [10, 3])
+  const received = a.emulator.messaging.received(PHONE)
+  const images = received.filter((e) => e.type === 'image').map((e) => e.message.imageMessage)
+  assert.equal(images.length, 3, 'with 30 %, messages 3, 6 and 9 (0-based) of 10 are images')
+  assert.equal(new Set(images.map((m) => Buffer.from(m.fileSha256).toString('hex'))).size, 3, 'every image is distinct content')
+  for (const m of images) {
+    assert.match(m.caption, /^bench \d+ \d+$/)
+    assert.equal(Number(m.fileLength), 2048)
+  }
+  assert.equal(a.emulator.media.store.size, hosted + 3, 'each image was hosted')
+  // the device decrypted all ten (the images' captions included)
+  for (const seq of [3, 6, 9]) await a.upserted((x) => new RegExp(`^bench \\d+ ${seq}$`).test(x.message?.imageMessage?.caption ?? ''), `image ${seq}`)
+})
+
 test('HTTP control: bad input is a 400 JSON error and changes nothing; unknown targets are 404', async (t) => {
   const a = await openAccount(t)
   const call = api(a.emulator)
@@ -82,6 +102,8 @@ test('HTTP control: bad input is a 400 JSON error and changes nothing; unknown t
     ['/control/fail', { phone: PHONE, count: 1, code: 'boom' }],
     ['/control/retry-request', { phone: PHONE }],
     ['/control/burst', { phone: PHONE, count: '10' }],
+    ['/control/burst', { phone: PHONE, count: 10, mediaPercent: 101 }],
+    ['/control/burst', { phone: PHONE, count: 10, mediaPercent: 30, mediaBytes: 0 }],
     ['/control/reinstall', { phone: PHONE, contact: '+1 555' }]
   ]
   for (const [path, body] of bad) {

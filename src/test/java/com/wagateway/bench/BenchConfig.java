@@ -23,18 +23,23 @@ import java.util.Set;
  * @param idemClients      clients sending the same client_message_id at once
  * @param runs             repetitions of the cheap scenarios (the median is reported)
  * @param out              output folder
- * @param only             scenarios to run (inbound, send, idempotency, webhooks, connections); empty = all
+ * @param mediaInbound     messages of the media scenario's floods (text-only baseline and with media; split over the connections)
+ * @param mediaPercent     share of those messages that are images (issue 15: 30)
+ * @param mediaBytes       size of each image (issue 15: 100 KB)
+ * @param mediaLongFactor  how many times longer the media scenario's long flood is (memory must not grow with it)
+ * @param only             scenarios to run (inbound, media, send, idempotency, webhooks, connections); empty = all
  * @param socket           the sandbox socket: always {@code emulator}, the real Baileys socket
  *                         against a standalone emulated WhatsApp (the fake socket the "before"
  *                         tables were measured on is gone), kept as a field so results name it
  */
 record BenchConfig(int connections, int inbound, int inboundBatch, int sendRate, int sendSeconds, int sendClients,
-                   int webhookEvents, int rampConnections, List<Integer> memoryAt, int idemClients, int runs, Path out,
+                   int webhookEvents, int rampConnections, List<Integer> memoryAt, int idemClients, int runs,
+                   int mediaInbound, int mediaPercent, int mediaBytes, int mediaLongFactor, Path out,
                    Set<String> only, String socket) {
 
     static final Set<String> SOCKETS = Set.of("emulator");
 
-    static final Set<String> SCENARIOS = Set.of("inbound", "send", "idempotency", "webhooks", "connections");
+    static final Set<String> SCENARIOS = Set.of("inbound", "media", "send", "idempotency", "webhooks", "connections");
 
     /** Whether this run includes the named scenario. */
     boolean includes(String scenario) {
@@ -70,7 +75,16 @@ record BenchConfig(int connections, int inbound, int inboundBatch, int sendRate,
                 i(a, "inbound-batch", d.inboundBatch), i(a, "send-rate", d.sendRate), i(a, "send-seconds", d.sendSeconds),
                 i(a, "send-clients", d.sendClients), i(a, "webhook-events", d.webhookEvents),
                 ramp, memoryAt, i(a, "idem-clients", d.idemClients), i(a, "runs", d.runs),
+                i(a, "media-inbound", d.mediaInbound), percent(i(a, "media-percent", d.mediaPercent)),
+                i(a, "media-bytes", d.mediaBytes), i(a, "media-long-factor", d.mediaLongFactor),
                 Path.of(a.getOrDefault("out", d.out.toString())), only(a.get("only")), socket);
+    }
+
+    private static int percent(int p) {
+        if (p < 0 || p > 100) {
+            throw new IllegalArgumentException("--media-percent is 0..100, not " + p);
+        }
+        return p;
     }
 
     /** {@code 100,1000} → sorted distinct counts. */
@@ -99,13 +113,13 @@ record BenchConfig(int connections, int inbound, int inboundBatch, int sendRate,
      */
     static BenchConfig full() {
         return new BenchConfig(10, 10_000, 50, 100, 10, 32, 20_000, 1_000, List.of(100, 1_000), 100, 3,
-                Path.of("target", "bench"), Set.of(), "emulator");
+                2_000, 30, 100 * 1024, 3, Path.of("target", "bench"), Set.of(), "emulator");
     }
 
     /** Seconds-long, on the real socket like the full run, so the suite exercises the same path. */
     static BenchConfig smoke() {
-        return new BenchConfig(2, 400, 20, 50, 1, 4, 200, 4, List.of(2, 4), 10, 1, Path.of("target", "bench-smoke"),
-                Set.of(), "emulator");
+        return new BenchConfig(2, 400, 20, 50, 1, 4, 200, 4, List.of(2, 4), 10, 1, 40, 30, 100 * 1024, 2,
+                Path.of("target", "bench-smoke"), Set.of(), "emulator");
     }
 
     private static int i(Map<String, String> a, String k, int dflt) {

@@ -37,6 +37,7 @@ final class BenchReport {
                         + in.path("without_webhooks_ratio_to_baseline").asString(), "");
         row(b, "inbound", "baseline: batched JDBC insert, rows/s", in.path("baseline_batched_insert_per_second").asString(), "");
         row(b, "inbound", "ratio to baseline", in.path("ratio_to_baseline").asString(), ">= 0.5");
+        media(b, r.path("inbound_media"));
         row(b, "send API", "fixed " + send.path("fixed_rate_offered_per_second").asInt() + " req/s: achieved, p50 / p99 / p999",
                 fixed.path("achieved_per_second").asString() + " req/s, " + fixed.path("latency").path("p50_ms").asString() + " / "
                         + fixed.path("latency").path("p99_ms").asString() + " / " + fixed.path("latency").path("p999_ms").asString() + " ms",
@@ -71,10 +72,44 @@ final class BenchReport {
         return withoutMissing(b.toString(), r);
     }
 
+    /**
+     * The media scenario's rows: per flood (text-only baseline, with media, the longer flood with
+     * media) messages/s and media stored/s, then the resident sets start / peak / end.
+     */
+    private static void media(StringBuilder b, JsonNode m) {
+        String pct = m.path("media_percent").asInt() + " % images of " + m.path("media_bytes").asInt() / 1024 + " KB";
+        for (String[] flood : new String[][] {{"text_only", "text only (baseline)"}, {"with_media", pct},
+                {"with_media_long", pct + ", " + m.path("long_flood_factor").asInt() + "x longer"}}) {
+            JsonNode f = m.path(flood[0]);
+            row(b, "inbound media", f.path("messages").asInt() + " msgs, " + flood[1] + ": messages/s, media stored/s (stored / images)",
+                    f.path("messages_per_second").asString() + ", " + f.path("media_stored_per_second").asString() + " ("
+                            + f.path("media_stored").asInt() + " / " + f.path("images").asInt() + ")", "");
+            row(b, "inbound media", f.path("messages").asInt() + " msgs, " + flood[1]
+                            + ": latency p50 / p99 to message stored, to file stored",
+                    f.path("message_latency").path("p50_ms").asString() + " / " + f.path("message_latency").path("p99_ms").asString()
+                            + " ms, " + f.path("media_latency").path("p50_ms").asString() + " / "
+                            + f.path("media_latency").path("p99_ms").asString() + " ms", "");
+            JsonNode mem = f.path("memory");
+            row(b, "inbound media", f.path("messages").asInt() + " msgs, " + flood[1]
+                            + ": RSS MB start / peak / end: gateway JVM; engine; emulator; peak media backlog",
+                    series(mem.path("jvm_rss_mb")) + "; " + series(mem.path("engine_rss_mb")) + "; "
+                            + series(mem.path("emulator_rss_mb")) + "; " + mem.path("media_backlog").path("peak").asString(), "bounded");
+        }
+        row(b, "inbound media", "messages/s with media / text only", m.path("messages_per_second_ratio_to_text_only").asString(), "");
+        JsonNode lo = m.path("long_over_short");
+        row(b, "inbound media", "peak RSS, long flood / short flood: JVM, engine, emulator",
+                lo.path("jvm_rss_mb_peak_long_over_short").asString() + ", " + lo.path("engine_rss_mb_peak_long_over_short").asString()
+                        + ", " + lo.path("emulator_rss_mb_peak_long_over_short").asString(), "~1 (not x" + m.path("long_flood_factor").asInt() + ")");
+    }
+
+    private static String series(JsonNode s) {
+        return s.path("start").asString() + " / " + s.path("peak").asString() + " / " + s.path("end").asString();
+    }
+
     /** Drops the rows of scenarios this run did not include ({@code --only}). */
     private static String withoutMissing(String table, JsonNode r) {
-        Map<String, String> keys = Map.of("inbound", "inbound", "send API", "send_api", "webhooks", "webhooks",
-                "connections", "connections", "idempotency", "idempotency");
+        Map<String, String> keys = Map.of("inbound", "inbound", "inbound media", "inbound_media", "send API", "send_api",
+                "webhooks", "webhooks", "connections", "connections", "idempotency", "idempotency");
         StringBuilder out = new StringBuilder();
         for (String line : table.split("\n")) {
             String scenario = line.length() > 2 ? line.substring(2, Math.max(2, line.indexOf(" |", 2))) : "";

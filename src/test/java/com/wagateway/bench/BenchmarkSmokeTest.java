@@ -31,6 +31,25 @@ class BenchmarkSmokeTest {
         assertThat(r.path("webhooks").path("backlog_drain_seconds").asDouble()).isPositive();
         assertThat(r.path("connections").path("ready_after_restart").asLong())
                 .isEqualTo(r.path("connections").path("ready_connections_before_restart").asLong());
+        // inbound with media: every message stored and every image's file stored, in each flood
+        // (distinct content: one file per image), with memory sampled from start to end
+        JsonNode media = r.path("inbound_media");
+        for (String flood : java.util.List.of("text_only", "with_media", "with_media_long")) {
+            JsonNode f = media.path(flood);
+            assertThat(f.path("stored").asInt()).as(flood).isEqualTo(f.path("messages").asInt()).isPositive();
+            assertThat(f.path("media_stored").asInt()).as(flood).isEqualTo(f.path("images").asInt());
+            assertThat(f.path("media_stored_in_database").asInt()).as(flood).isEqualTo(f.path("images").asInt());
+            assertThat(f.path("memory").path("samples").asInt()).as(flood).isGreaterThanOrEqualTo(2);
+            assertThat(f.path("memory").path("jvm_rss_mb").path("peak").asDouble()).as(flood).isPositive();
+            assertThat(f.path("memory").path("engine_rss_mb").path("peak").asDouble()).as(flood).isPositive();
+            assertThat(f.path("memory").path("emulator_rss_mb").path("peak").asDouble()).as(flood).isPositive();
+        }
+        assertThat(media.path("text_only").path("images").asInt()).isZero();
+        assertThat(media.path("with_media").path("images").asInt()).isEqualTo(MediaInboundScenario.images(20, 30) * 2);
+        assertThat(media.path("with_media_long").path("images").asInt()).isEqualTo(MediaInboundScenario.images(40, 30) * 2);
+        assertThat(media.path("stored_files_distinct_sha256").asInt())
+                .isEqualTo(media.path("with_media").path("images").asInt() + media.path("with_media_long").path("images").asInt());
+        assertThat(Files.readString(c.out().resolve("results.md"))).contains("| inbound media |");
         assertThat(results).containsKeys("machine", "config");
         // on the real socket against a standalone emulator, with memory taken at each checkpoint
         assertThat(r.path("socket").asString()).isEqualTo("emulator");

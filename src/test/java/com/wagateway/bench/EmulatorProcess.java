@@ -42,8 +42,11 @@ final class EmulatorProcess implements AutoCloseable {
         Path whatsapp = Path.of("whatsapp").toAbsolutePath();
         // the same node as the engine's (NODE_BINARY: e.g. a wrapper adding --cpu-prof for profiling)
         String node = System.getenv().getOrDefault("NODE_BINARY", "node");
+        // media blobs on disk (the media flood hosts hundreds of MB: neither evicted before the
+        // device downloads them nor counted in the emulator's resident set)
         ProcessBuilder pb = new ProcessBuilder(List.of(node, "emulator/server.js", "--port", "0",
-                "--delivery-delay-ms", "none"))
+                "--delivery-delay-ms", "none", "--media-dir", logDir.resolve("media-blobs").toAbsolutePath().toString(),
+                "--media-max-mb", "8192"))
                 .directory(whatsapp.toFile())
                 .redirectError(logDir.resolve("emulator.stderr.log").toFile());
         Process p = pb.start();
@@ -74,6 +77,37 @@ final class EmulatorProcess implements AutoCloseable {
     String url() {
         return url;
     }
+
+    /**
+     * A flood from the emulator's contacts straight to the account {@code phone} (control API
+     * {@code POST /control/burst}, docs/emulator.md): {@code count} stamped texts from
+     * {@code senders} contacts, {@code batch} per step, of which {@code mediaPercent} % are
+     * images of {@code mediaBytes} distinct bytes each (the text as caption). Completes with the
+     * emulator's answer once every stanza is written (not when the gateway stored them: callers
+     * count that themselves), or exceptionally on a refusal.
+     */
+    java.util.concurrent.CompletableFuture<String> burst(String phone, int count, int batch, int senders, int mediaPercent,
+                                                         int mediaBytes) {
+        String body = "{\"phone\":\"" + phone + "\",\"count\":" + count + ",\"batch\":" + batch + ",\"senders\":" + senders
+                + ",\"timeoutMs\":0,\"mediaPercent\":" + mediaPercent + ",\"mediaBytes\":" + mediaBytes + "}";
+        // HTTP/1.1: the JDK's default h2c upgrade header makes the emulator take the request for a WebSocket upgrade (404)
+        java.net.http.HttpRequest req = java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(url.replaceFirst("^ws://", "http://").replaceFirst("/ws/chat$", "") + "/control/burst"))
+                .timeout(java.time.Duration.ofMinutes(10))
+                .header("content-type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build();
+        // a client per burst, so a fresh connection: the emulator (Node) closes an idle kept-alive
+        // connection after 5 s, and a POST sent on one it is closing was reset before it arrived
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        return http.sendAsync(req, java.net.http.HttpResponse.BodyHandlers.ofString()).thenApply(r -> {
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException("emulator burst refused: " + r.statusCode() + " " + r.body());
+            }
+            return r.body();
+        });
+    }
+
 
     /** Its resident set in bytes (Linux /proc), 0 when unknown. */
     long rss() {
