@@ -57,9 +57,12 @@ public class InboundMessages implements EngineListener {
     private final TransactionTemplate tx;
     private final Publisher events;
     private final HistorySync history;
+    private final com.wagateway.services.ConnectionSettingsService settings;
 
     public InboundMessages(MessageRepository messages, MessageInserts inserts, ChatRepository chats, LidRepository lids, WebhookOutbox outbox,
-                           TransactionTemplate tx, Publisher events, HistorySync history) {
+                           TransactionTemplate tx, Publisher events, HistorySync history,
+                           com.wagateway.services.ConnectionSettingsService settings) {
+        this.settings = settings;
         this.messages = messages;
         this.inserts = inserts;
         this.chats = chats;
@@ -183,6 +186,9 @@ public class InboundMessages implements EngineListener {
         Map<String, Map<String, String>> lidPairs = new LinkedHashMap<>();
         for (EngineEvent.MessagesUpserted u : upserts) {
             for (MappedMessage m : u.messages()) {
+                if (ignored(u.connectionId(), m.chatJid())) {
+                    continue; // ignore_groups / ignore_broadcasts: neither stored nor delivered
+                }
                 EngineMessage em = EngineMessage.read(m, false);
                 if (em.lid() != null) {
                     lidPairs.computeIfAbsent(u.connectionId(), k -> new LinkedHashMap<>()).put(em.lid(), em.lidPn());
@@ -213,6 +219,20 @@ public class InboundMessages implements EngineListener {
         List<Object> after = new ArrayList<>();
         byConnection.forEach((connectionId, list) -> after.add(new MessageEvents.Stored(connectionId, list, true)));
         return after;
+    }
+
+    /**
+     * Whether the connection's settings drop this chat's messages: groups ({@code @g.us}) with
+     * {@code ignore_groups}, broadcasts ({@code @broadcast}) with {@code ignore_broadcasts}. The
+     * engine already drops them before reporting; this check covers messages that were on their
+     * way while the setting changed. An in-memory lookup: no database round trip per message.
+     */
+    private boolean ignored(String connectionId, String chatJid) {
+        if (chatJid == null || !(chatJid.endsWith("@g.us") || chatJid.endsWith("@broadcast"))) {
+            return false;
+        }
+        var s = settings.current(connectionId);
+        return chatJid.endsWith("@g.us") ? s.ignoreGroups() : s.ignoreBroadcasts();
     }
 
     /**
