@@ -57,7 +57,7 @@ public class ConnectionSettingsRepository {
                     ignore_broadcasts = excluded.ignore_broadcasts, send_read_receipts = excluded.send_read_receipts,
                     always_online = excluded.always_online, sync_history = excluded.sync_history,
                     send_rate_per_minute = excluded.send_rate_per_minute, send_burst = excluded.send_burst, updated_at = now()
-                RETURNING """ + COLUMNS)
+                RETURNING\s""" + COLUMNS)
                 .params(s.connectionId(), s.rejectCalls(), s.callReplyText(), s.ignoreGroups(), s.ignoreBroadcasts(),
                         s.sendReadReceipts(), s.alwaysOnline(), s.syncHistory(), s.sendRatePerMinute(), s.sendBurst())
                 .query((rs, n) -> row(rs)).single();
