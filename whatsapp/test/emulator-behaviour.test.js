@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { mapMessagesUpsert, mapHistorySet } from '../src/mapper.js'
-import { isIgnoredChat, mapPresence, parseSettings } from '../src/behaviour.js'
+import { SettingsStore, behaviourCommands, isIgnoredChat, mapPresence, parseSettings } from '../src/behaviour.js'
 import { engineFixture } from './support/engine.js'
 import { PEER, PEER_JID, linkedOpen, waitFor } from './support/sandbox-messaging.js'
 
@@ -37,6 +37,24 @@ test('the mapper drops messages and history chats of ignored chats, keeps the re
   const h = mapHistorySet({ chats: [{ id: '120363000000000001@g.us' }, { id: PEER_JID }], messages: [group, direct] }, { ignoreChat })
   assert.deepEqual(h.chats.map((c) => c.id), [PEER_JID])
   assert.deepEqual(h.messages.map((m) => m.key.id), ['D1'])
+})
+
+test('available/unavailable need a push name: presence.send is invalid_state, settings says no_name; typing needs none', async () => {
+  /** @type {any[]} */ const sent = []
+  const sock = {
+    authState: { creds: { me: { id: '923001110000:1@s.whatsapp.net' } } },
+    presenceSubscribe: async (/** @type {string} */ jid) => { sent.push(['subscribe', jid]) },
+    sendPresenceUpdate: async (/** @type {string} */ state, /** @type {string} */ jid) => { sent.push([state, jid]) }
+  }
+  const registry = /** @type {any} */ ({ get: () => ({ state: 'open', sock }) })
+  const cmds = behaviourCommands({ registry, settings: new SettingsStore(), logger: /** @type {any} */ ({ warn () {} }) })
+  const ctx = /** @type {any} */ ({})
+  await assert.rejects(cmds['presence.send'].run({ connectionId: 'x', jid: PEER_JID, state: 'available' }, ctx), (/** @type {any} */ e) => e.code === 'invalid_state')
+  assert.deepEqual(await cmds.settings.run({ connectionId: 'x', settings: { alwaysOnline: true } }, ctx), { applied: true, presence: 'no_name' })
+  await cmds['presence.send'].run({ connectionId: 'x', jid: PEER_JID, state: 'composing' }, ctx)
+  assert.deepEqual(sent.filter((x) => x[0] !== 'subscribe'), [['composing', PEER_JID]], 'only the chat state went out')
+  sock.authState.creds.me.name = 'Shop'
+  assert.deepEqual(await cmds.settings.run({ connectionId: 'x', settings: { alwaysOnline: false } }, ctx), { applied: true, presence: 'unavailable' })
 })
 
 test('presence.update maps each participant with its phone', () => {
