@@ -43,6 +43,12 @@ public class ConnectionSettingsRepository {
                 .param(connectionId).query((rs, n) -> row(rs)).optional();
     }
 
+    /** The stored row, locked until the transaction ends (a change reads, merges and writes it as one). */
+    public Optional<SettingsRow> findForUpdate(String connectionId) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM connection_settings WHERE connection_id = ? FOR UPDATE")
+                .param(connectionId).query((rs, n) -> row(rs)).optional();
+    }
+
     /**
      * Writes every value of {@code s} (upsert, so a connection created before V15's trigger gets
      * its row too) and answers the row as stored. The connection must exist (foreign key).

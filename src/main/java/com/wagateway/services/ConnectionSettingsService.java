@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Per-connection settings (issue 16 part 5): read and change them (owner-scoped), and hand the
@@ -44,8 +45,12 @@ public class ConnectionSettingsService implements ChatCommands.SettingsSource {
     private final ConnectionService connections;
     private final ChatCommands engine;
     private final Map<String, SettingsRow> current = new ConcurrentHashMap<>();
+    private final TransactionTemplate tx;
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
-    public ConnectionSettingsService(ConnectionSettingsRepository repo, ConnectionService connections, ChatCommands engine) {
+    public ConnectionSettingsService(ConnectionSettingsRepository repo, ConnectionService connections, ChatCommands engine,
+                                     TransactionTemplate tx) {
+        this.tx = tx;
         this.repo = repo;
         this.connections = connections;
         this.engine = engine;
@@ -68,7 +73,7 @@ public class ConnectionSettingsService implements ChatCommands.SettingsSource {
      * field, and nothing is changed.
      */
     public Updated update(String connectionId, Map<String, Object> changes, Caller caller) {
-        SettingsRow now = get(connectionId, caller);
+        get(connectionId, caller);
         if (changes == null) {
             throw new ApiException.InvalidInput("invalid_body", null, "the body must be a JSON object of settings");
         }
@@ -76,7 +81,19 @@ public class ConnectionSettingsService implements ChatCommands.SettingsSource {
         for (Map.Entry<String, Object> e : changes.entrySet()) {
             v.put(e.getKey(), check(e.getKey(), e.getValue()));
         }
-        SettingsRow next = new SettingsRow(connectionId,
+        // read, merge and write under the row's lock (two changes at once never lose each other's
+        // fields), and hand the result on in the same order (the copy and the engine end with the last)
+        synchronized (locks.computeIfAbsent(connectionId, k -> new Object())) {
+            SettingsRow saved = tx.execute(s -> repo.save(merge(connectionId,
+                    repo.findForUpdate(connectionId).orElse(SettingsRow.defaults(connectionId)), v)));
+            current.put(connectionId, saved);
+            return new Updated(saved, push(saved));
+        }
+    }
+
+    /** {@code now} with the checked values {@code v} applied (fields not in {@code v} keep their values). */
+    private static SettingsRow merge(String connectionId, SettingsRow now, Map<String, Object> v) {
+        return new SettingsRow(connectionId,
                 bool(v, "reject_calls", now.rejectCalls()),
                 v.containsKey("call_reply_text") ? (String) v.get("call_reply_text") : now.callReplyText(),
                 bool(v, "ignore_groups", now.ignoreGroups()),
@@ -87,9 +104,6 @@ public class ConnectionSettingsService implements ChatCommands.SettingsSource {
                 v.containsKey("send_rate_per_minute") ? (Integer) v.get("send_rate_per_minute") : now.sendRatePerMinute(),
                 v.containsKey("send_burst") ? (Integer) v.get("send_burst") : now.sendBurst(),
                 null);
-        SettingsRow saved = repo.save(next);
-        current.put(connectionId, saved);
-        return new Updated(saved, push(saved));
     }
 
     /** The settings the inbound filter and the pacer use now (in-memory copy; defaults for an unknown id). */
@@ -115,6 +129,7 @@ public class ConnectionSettingsService implements ChatCommands.SettingsSource {
     @EventListener
     void onDeleted(ConnectionDeleted e) {
         current.remove(e.connectionId());
+        locks.remove(e.connectionId());
     }
 
     /** Sends the settings to the engine; when it cannot take them now, the next start will. */
