@@ -1,7 +1,7 @@
 /*
  * HTTP control API of a standalone emulator (same port as the WebSocket):
  *   GET  /control/info                      → {url, rootPublicKey (base64), serial, stats}
- *   POST /control/scan         {qr, phone}  → {jid, lid, deviceId}
+ *   POST /control/scan         {qr, phone, name?}  → {jid, lid, deviceId} (name: a Business phone with that name)
  *   GET  /control/devices/:phone            → the phone's newest linked device, 404 if none
  *   POST /control/stream-error {phone, code, jid?}→ {sessions}
  *   POST /control/drop         {phone, jid?}      → {sessions}
@@ -83,8 +83,9 @@ export async function handleControl (emulator, req, res) {
     if (typeof phone !== 'string' || !/^[1-9][0-9]{5,14}$/.test(phone)) return error(400, 'bad_request', 'phone must be digits only (6-15)')
     if (path === '/control/scan') {
       if (typeof body.qr !== 'string') return error(400, 'bad_request', 'qr must be a string')
+      if (body.name !== undefined && (typeof body.name !== 'string' || body.name.length < 1 || body.name.length > 100)) return error(400, 'bad_request', 'name must be 1-100 characters')
       try {
-        return reply(200, await emulator.scan(body.qr, phone))
+        return reply(200, await emulator.scan(body.qr, phone, body.name ? { businessName: body.name } : {}))
       } catch (err) {
         return error(409, 'scan_refused', /** @type {Error} */ (err).message)
       }

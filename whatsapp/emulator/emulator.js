@@ -14,6 +14,7 @@ import { unixTime } from './nodes.js'
 import { buildPairSuccess, checkPairDeviceSign, parseQr } from './pairing.js'
 import { installPairingCode } from './pairing-code.js'
 import { installProfiles } from './profiles.js'
+import { installPresence } from './presence.js'
 import { createSession } from './session.js'
 import { createStore } from './store.js'
 
@@ -152,7 +153,8 @@ export async function createEmulator (opts = {}) {
      * account signature) or signs wrongly.
      * @param {string} qr  the text Baileys put in connection.update `qr`
      * @param {string} phone  digits only, e.g. "15550001111"
-     * @param {{signingKey?: Buffer}} [how]  tests: sign the ADV identity with another key
+     * @param {{signingKey?: Buffer, businessName?: string}} [how]  tests: sign the ADV identity with another key;
+     *   `businessName`: the phone is a WhatsApp Business account with this name (pair-success `<biz name>`)
      * @returns {Promise<{jid: string, lid: string, deviceId: number}>}
      */
     async scan (qr, phone, how = {}) {
@@ -179,7 +181,7 @@ export async function createEmulator (opts = {}) {
     async completePairing (session, phone, identityKey, advSecret, how = {}) {
       const p = accounts.phoneFor(phone)
       const deviceId = p.nextDeviceId; const keyIndex = p.nextKeyIndex
-      const { node, details } = buildPairSuccess({ phone: p, deviceId, keyIndex, identityKey, advSecret, signingKey: how.signingKey })
+      const { node, details } = buildPairSuccess({ phone: p, deviceId, keyIndex, identityKey, advSecret, signingKey: how.signingKey, businessName: how.businessName })
       let reply
       try {
         reply = await session.query(node)
@@ -272,6 +274,8 @@ export async function createEmulator (opts = {}) {
   installMessaging(emulator, { deliveryDelayMs: opts.deliveryDelayMs, readDelayMs: opts.readDelayMs })
   // Contacts' names, presence on WhatsApp and profile pictures (emulator.setContact).
   installProfiles(emulator)
+  // Presence, typing and calls between the device and contacts (emulator.presence).
+  installPresence(emulator)
 
   const http = createServer((req, res) => {
     if (!emulator.media.handleHttp(req, res) && !emulator.servePicture(req, res)) handleControl(emulator, req, res)

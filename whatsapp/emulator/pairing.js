@@ -39,9 +39,10 @@ export function parseQr (qr) {
  * @param {Buffer} a.identityKey  the companion's Signal identity (from the QR)
  * @param {Buffer} a.advSecret
  * @param {Buffer} [a.signingKey]  private key to sign with; a wrong one simulates a forged identity
+ * @param {string} [a.businessName]  a WhatsApp Business phone: `<biz name>` (Baileys' `me.name`, the push name presence needs)
  * @returns {{node: any, details: Buffer}}
  */
-export function buildPairSuccess ({ phone, deviceId, keyIndex, identityKey, advSecret, signingKey }) {
+export function buildPairSuccess ({ phone, deviceId, keyIndex, identityKey, advSecret, signingKey, businessName }) {
   const details = Buffer.from(proto.ADVDeviceIdentity.encode({
     rawId: Math.floor(Math.random() * 0xffffffff),
     timestamp: Math.floor(Date.now() / 1000),
@@ -65,7 +66,8 @@ export function buildPairSuccess ({ phone, deviceId, keyIndex, identityKey, advS
       content: [
         { tag: 'device-identity', attrs: { 'key-index': String(keyIndex) }, content: container },
         { tag: 'platform', attrs: { name: 'android' } },
-        { tag: 'device', attrs: { jid: `${phone.phone}:${deviceId}@s.whatsapp.net`, lid: `${phone.lidUser}:${deviceId}@lid` } }
+        { tag: 'device', attrs: { jid: `${phone.phone}:${deviceId}@s.whatsapp.net`, lid: `${phone.lidUser}:${deviceId}@lid` } },
+        ...(businessName ? [{ tag: 'biz', attrs: { name: businessName } }] : [])
       ]
     }]
   }

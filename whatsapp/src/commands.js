@@ -5,6 +5,7 @@ import { PROTOCOL_VERSION, parseHello } from './config.js'
 import { applyTrustFixes, trustServerRoot } from './trust.js'
 import { EngineError } from './errors.js'
 import { attachHandlers } from './handlers.js'
+import { SettingsStore, attachBehaviourHandlers, behaviourCommands, isIgnoredChat, parseSettings, socketOptionsFor } from './behaviour.js'
 import { mediaCommands } from './media-commands.js'
 import { createMediaDownloader } from './media-download.js'
 import { baileysLevelFor } from './logger.js'
@@ -54,6 +55,8 @@ export function createEngine ({ logger, emitEvent, sendRequest }) {
   // Baileys rc14's signature checks are corrected before any socket exists (src/trust.js).
   applyTrustFixes()
   const registry = new Registry()
+  /** Each connection's settings as Java last sent them (behaviour.js). */
+  const behaviour = new SettingsStore()
   const requests = createRequests({ sendRequest, logger })
   /** @type {import('./config.js').EngineSettings|null} */
   let settings = null
@@ -138,33 +141,43 @@ export function createEngine ({ logger, emitEvent, sendRequest }) {
        * useMultiFileAuthState, writes creds.json at once for a fresh folder, creates the
        * socket and attaches the shared handlers. Its events are held until the reply is out.
        */
-      run: (args, ctx) => registry.withLock(args.connectionId, async () => {
-        const connectionId = /** @type {string} */ (args.connectionId)
-        const previous = registry.get(connectionId)
-        if (previous) await closeQuietly(previous)
+      run: (args, ctx) => {
+        // the connection's settings (optional; absent keeps what the id had) are checked first
+        const settingsGiven = args.settings !== undefined && args.settings !== null ? parseSettings(args.settings) : null
+        return registry.withLock(args.connectionId, async () => {
+          const connectionId = /** @type {string} */ (args.connectionId)
+          if (settingsGiven) behaviour.set(connectionId, settingsGiven)
+          const previous = registry.get(connectionId)
+          if (previous) await closeQuietly(previous)
 
-        const folder = folderOf(connectionId)
-        await credsWritesSettled(folder)
-        const { fresh } = await prepareSessionFolder(folder)
-        const { state } = await useMultiFileAuthState(folder)
-        const saveCreds = atomicCredsSaver(folder, state.creds)
-        // a pairing code that was never entered left `me` behind: register afresh (linking.js)
-        if (fresh || forgetUnfinishedPairing(state.creds)) await saveCreds()
-        const hadSession = typeof state.creds.me?.id === 'string'
+          const folder = folderOf(connectionId)
+          await credsWritesSettled(folder)
+          const { fresh } = await prepareSessionFolder(folder)
+          const { state } = await useMultiFileAuthState(folder)
+          const saveCreds = atomicCredsSaver(folder, state.creds)
+          // a pairing code that was never entered left `me` behind: register afresh (linking.js)
+          if (fresh || forgetUnfinishedPairing(state.creds)) await saveCreds()
+          const hadSession = typeof state.creds.me?.id === 'string'
 
-        const getMessage = requests.getMessageFor(connectionId)
-        const { sock, qrTiming } = /** @type {import('./sockets/index.js').SocketFactory} */ (factory)({
-          auth: state,
-          logger: baileysLogger.child({ connectionId }),
-          getMessage
+          const getMessage = requests.getMessageFor(connectionId)
+          const { sock, qrTiming } = /** @type {import('./sockets/index.js').SocketFactory} */ (factory)({
+            auth: state,
+            logger: baileysLogger.child({ connectionId }),
+            getMessage,
+            options: socketOptionsFor(behaviour, connectionId)
         })
         const { entry, release } = createEntry({ connectionId, folder, sock, hadSession, qrTiming, saveCreds, emitEvent })
-        attachHandlers(entry, { registry, logger, ignoreStatusBroadcast: requireSettings().ignoreStatusBroadcast, getMessage, media })
+        attachHandlers(entry, {
+          registry, logger, ignoreStatusBroadcast: requireSettings().ignoreStatusBroadcast, getMessage, media,
+          ignoreChat: (jid) => isIgnoredChat(behaviour.get(connectionId), jid)
+        })
+        attachBehaviourHandlers(entry, { settings: behaviour, logger })
         registry.set(entry)
         ctx.afterReply(release)
         logger.info({ connectionId, hasSession: hadSession, fresh }, 'socket started')
         return { hasSession: hadSession }
-      })
+        })
+      }
     },
 
     stop: {
@@ -219,6 +232,7 @@ export function createEngine ({ logger, emitEvent, sendRequest }) {
         const entry = registry.get(args.connectionId)
         if (entry) await closeQuietly(entry, { discardCreds: true })
         const removed = await removeSessionFolder(folderOf(args.connectionId))
+        behaviour.forget(args.connectionId)
         logger.info({ connectionId: args.connectionId, removed }, 'session purged')
         return { removed }
       })
@@ -234,6 +248,7 @@ export function createEngine ({ logger, emitEvent, sendRequest }) {
     ...messagingCommands({ registry, requests, logger, settings: requireSettings }),
     ...linkingCommands({ registry, logger }),
     ...contactCommands({ registry, logger }),
+    ...behaviourCommands({ registry, settings: behaviour, logger }),
     ...mediaCommands({ registry, media: () => media }),
     ...sandboxCommands({ settings: requireSettings, registry })
   }

@@ -19,6 +19,7 @@ import { serverAcks, withoutSendErrors } from './server-acks.js'
  * @property {boolean} [ignoreStatusBroadcast]  hello setting (default true)
  * @property {(key: any) => Promise<any>} [getMessage]  Java's stored content of one of our messages (poll votes)
  * @property {ReturnType<typeof import('./media-download.js').createMediaDownloader>|null} [media]  live media downloads (null: none)
+ * @property {(chatJid: string) => boolean} [ignoreChat]  chats whose messages this connection's settings drop (behaviour.js)
  */
 
 /** How long a LID → phone lookup in Baileys' key store may delay a message event. */
@@ -55,7 +56,8 @@ export function attachHandlers (entry, ctx) {
   const mapCtx = (lidToPn) => ({
     me: entry.sock.user ?? entry.sock.authState?.creds?.me,
     lidToPn,
-    ignoreStatusBroadcast: ctx.ignoreStatusBroadcast !== false
+    ignoreStatusBroadcast: ctx.ignoreStatusBroadcast !== false,
+    ignoreChat: ctx.ignoreChat
   })
   on('messages.upsert', (upsert) => {
     ordered('messages.upsert', () =>
@@ -130,6 +132,7 @@ function changedNames () {
 function scheduleMedia (entry, messages, ctx, report) {
   const acks = serverAcks(entry.sock)
   const wanted = (messages ?? []).filter((m) => !(ctx.ignoreStatusBroadcast !== false && isStatusBroadcast(m)) &&
+    !ctx.ignoreChat?.(m?.key?.remoteJid) &&
     !(m?.key?.fromMe && typeof m.key.id === 'string' && acks?.ownsErrorsOf(m.key.id)))
   ctx.media?.schedule(wanted, entry.sock, report)
 }

@@ -82,6 +82,7 @@ export function mapKey (key) {
  * @property {{id?: string|null, lid?: string|null}|null} [me]  creds.me of this socket
  * @property {Map<string, string>} [lidToPn]  normalized LID jid → PN jid (LID mapping store)
  * @property {boolean} [ignoreStatusBroadcast]  drop `status@broadcast` messages and receipts (hello, default true)
+ * @property {(chatJid: string) => boolean} [ignoreChat]  drop messages (and history chats) of chats the connection's settings ignore (groups, broadcasts)
  */
 
 /**
@@ -173,6 +174,7 @@ export function mapHistorySet (set, ctx = {}) {
   return {
     chats: (set?.chats ?? [])
       .filter((/** @type {any} */ c) => !(ignore && typeof c?.id === 'string' && isJidStatusBroadcast(c.id)))
+      .filter((/** @type {any} */ c) => !(ctx.ignoreChat && typeof c?.id === 'string' && ctx.ignoreChat(c.id)))
       .map((/** @type {any} */ { messages, ...chat }) => jsonSafe(chat)),
     messages: keepMessages(set?.messages ?? [], ctx).map((m) => mapMessage(m, ctx)),
     isLatest: typeof set?.isLatest === 'boolean' ? set.isLatest : null,
@@ -198,7 +200,9 @@ export function mapLidMappings (mappings) {
 
 /** @param {any[]} messages @param {MapContext} ctx */
 function keepMessages (messages, ctx) {
-  return ctx.ignoreStatusBroadcast === false ? messages : messages.filter((m) => !isStatusBroadcast(m))
+  const kept = ctx.ignoreStatusBroadcast === false ? messages : messages.filter((m) => !isStatusBroadcast(m))
+  const ignoreChat = ctx.ignoreChat
+  return ignoreChat ? kept.filter((m) => !ignoreChat(m?.key?.remoteJid)) : kept
 }
 
 /** @param {any} list @param {MapContext} ctx @returns {any[]} */

@@ -14,6 +14,8 @@ export const REALTIME_EVENT_SCHEMAS = {
   'message.status': 'MessageStatusEvent',
   'webhook.delivery': 'WebhookDeliveryEvent',
   'message.media': 'MessageMediaEvent',
+  call: 'CallEvent',
+  'presence.update': 'PresenceEvent',
 } as const satisfies Record<string, keyof Schemas>;
 
 export type RealtimeEventName = keyof typeof REALTIME_EVENT_SCHEMAS;
@@ -24,3 +26,5 @@ export type RealtimeEvents = { [E in RealtimeEventName]: Schemas[(typeof REALTIM
 export type MessageStatusEvent = RealtimeEvents['message.status'];
 export type WebhookDeliveryEvent = RealtimeEvents['webhook.delivery'];
 export type MessageMediaEvent = RealtimeEvents['message.media'];
+export type CallEvent = RealtimeEvents['call'];
+export type PresenceEvent = RealtimeEvents['presence.update'];

@@ -14,6 +14,7 @@ import { actionsFor, humanReason, showsQr } from '../lib/status';
 import { useConnectionSubscription, useRealtimeEvent } from '../realtime/RealtimeProvider';
 import PairingCodeForm from './PairingCodeForm';
 import SandboxPanel from './SandboxPanel';
+import SettingsPanel from './SettingsPanel';
 
 export default function WhatsappWebPage() {
   const { id = '' } = useParams();
@@ -154,6 +155,8 @@ export default function WhatsappWebPage() {
           {c.push_name && (<><dt className="text-slate-500">Name</dt><dd>{c.push_name}</dd></>)}
         </dl>
       </Card>
+
+      <SettingsPanel connectionId={id} />
 
       {info?.engine_mode === 'sandbox' && <SandboxPanel connectionId={id} status={c.status} />}
     </div>

@@ -42,6 +42,8 @@ export const INBOUND_TYPES = ['text', 'image', 'video', 'audio', 'ptt', 'sticker
 export const TARGETED_TYPES = ['reaction', 'edit', 'revoke', 'poll_vote']
 
 const RECEIPT_STATUSES = new Set(['delivered', 'read', 'played'])
+/** What a simulated contact can show (Baileys' WAPresence). */
+const CONTACT_PRESENCE = ['available', 'unavailable', 'composing', 'recording', 'paused']
 
 /**
  * @param {object} deps
@@ -158,6 +160,30 @@ export function sandboxCommands ({ settings, registry }) {
       const m = process.memoryUsage()
       return { rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers, heapLimit: getHeapStatistics().heap_size_limit }
     }),
+
+    /**
+     * A contact shows a presence to this account: `available`, `unavailable`, or in its chat
+     * `composing`, `recording`, `paused` (Baileys reports presence.update).
+     */
+    'sandbox.presence': spec((args) => {
+      const from = phoneArg(args.from, 'from')
+      if (!CONTACT_PRESENCE.includes(args.state)) throw bad(`state must be one of ${CONTACT_PRESENCE.join(', ')}`)
+      return controls(args.connectionId).contactPresence({ from, state: args.state })
+    }),
+
+    /** A contact calls this account (a voice call, or video with `video: true`). Replies `{callId, sent}`. */
+    'sandbox.call': spec((args) => {
+      const from = phoneArg(args.from, 'from')
+      if (args.video !== undefined && args.video !== null && typeof args.video !== 'boolean') throw bad('video must be a boolean')
+      return controls(args.connectionId).call({ from, video: args.video === true })
+    }),
+
+    /**
+     * What one contact got from this account: the chat states shown to it (`states`), whether
+     * the device subscribed to its presence, the account's last own presence (`online`), its
+     * calls (`rejectedAt` when the device rejected), its messages with the device's receipts.
+     */
+    'sandbox.contactView': spec((args) => controls(args.connectionId).contactView(phoneArg(args.phone, 'phone'))),
 
     /** Test-only: every message of this account the emulator's contacts decrypted, with how many times. */
     'sandbox.sent': spec((args) => controls(args.connectionId).sentLog()),

@@ -18,7 +18,8 @@ import { mediaHostsFor } from '../media-hosts.js'
  * @property {string} url                              WebSocket URL the Baileys sockets dial
  * @property {{publicKey: Buffer, serial: number}} root the certificate root to trust
  * @property {boolean} own                             this engine runs it (and closes it on shutdown)
- * @property {(qr: string, phone: string) => Promise<{jid: string, lid: string, deviceId: number}>} scan
+ * @property {(qr: string, phone: string, name?: string|null) => Promise<{jid: string, lid: string, deviceId: number}>} scan
+ *   `name`: the phone is a WhatsApp Business account of that name (WhatsApp then hands the device its name at pairing)
  * @property {(phone: string, code: string) => Promise<{linked: boolean, jid?: string, reason?: string, message?: string}>} enterPairingCode
  *   the phone enters a pairing code (emulator/pairing-code.js); a refusal is `linked: false` with the phone's reason
  * @property {(phone: string, profile: {name?: string, onWhatsApp?: boolean, picture?: string}) => Promise<any>} setContact
@@ -87,7 +88,7 @@ async function ownLink (sandbox, log) {
     emulator,
     messaging: emulator.messaging ?? null,
     socketConfig: {},
-    scan: (qr, phone) => emulator.scan(qr, phone),
+    scan: (qr, phone, name) => emulator.scan(qr, phone, name ? { businessName: name } : {}),
     enterPairingCode: (phone, code) => enterCode(emulator, phone, code),
     setContact: async (phone, profile) => emulator.setContact(phone, profile),
     streamError: async (jid, code) => emulator.streamError(jid, code),
@@ -148,7 +149,7 @@ async function standaloneLink (wsUrl, explicit) {
       sent: async (phone) => (await call('GET', `/control/sent/${phone}`)).messages
     },
     socketConfig: {},
-    scan: (qr, phone) => call('POST', '/control/scan', { qr, phone }),
+    scan: (qr, phone, name) => call('POST', '/control/scan', stripUndefined({ qr, phone, name: name ?? undefined })),
     enterPairingCode: (phone, code) => call('POST', '/control/pair-code', { phone, code }),
     setContact: (phone, profile) => call('POST', '/control/contact', stripUndefined({ phone, ...profile })),
     streamError: async (jid, code) => (await call('POST', '/control/stream-error', { phone: phoneOf(jid), jid, code })).sessions,

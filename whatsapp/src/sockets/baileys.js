@@ -16,7 +16,8 @@ import { BROWSER } from './browser.js'
  * @param {import('pino').Logger} opts.logger   Baileys-level logger
  * @param {import('../config.js').BaileysSettings & {qrTimeoutMs?: number}} opts.baileys
  * @param {(key: any) => Promise<any>} opts.getMessage
- * @param {object} [opts.extraConfig]  sandbox against the emulator only: more makeWASocket config (media host redirect)
+ * @param {object} [opts.extraConfig]  more makeWASocket config: the connection's settings (markOnlineOnConnect,
+ *   shouldSyncHistoryMessage) and, against the emulator, the media host redirect
  * @returns {{sock: import('../registry.js').EngineSocket, qrTiming: import('../registry.js').QrTiming}}
  */
 export function createBaileysSocket ({ auth, logger, baileys, getMessage, extraConfig = {} }) {

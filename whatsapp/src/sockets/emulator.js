@@ -24,6 +24,9 @@ import { createBaileysSocket } from './baileys.js'
  * @property {(a: {id: string, remoteJid: string|null}) => Promise<{found: boolean, message: any}>} retryRequest
  * @property {(a: {count: number, batch: number, senders: number}) => Promise<{emitted: number, ms: number}>} burst
  * @property {() => Promise<{messages: Array<{id: string, jid: string, count: number}>}>} sentLog
+ * @property {(a: {from: string, state: string}) => Promise<{sent: number}>} contactPresence
+ * @property {(a: {from: string, video: boolean}) => Promise<{callId: string, sent: number}>} call
+ * @property {(contact: string) => Promise<any>} contactView
  */
 
 /** Baileys' own QR schedule (socket.js): first ref 60 s, later ones 20 s, when qrTimeout is unset. */
@@ -48,16 +51,17 @@ export function qrTimeoutFor (sandbox) {
  * @param {import('../config.js').EngineSettings} opts.settings
  * @param {import('../sandbox/emulator-link.js').EmulatorLink} opts.link
  * @param {(key: any) => Promise<any>} opts.getMessage
+ * @param {object} [opts.options]  makeWASocket settings that follow the connection's settings
  * @returns {{sock: import('../registry.js').EngineSocket, qrTiming: import('../registry.js').QrTiming}}
  */
-export function createEmulatorSocket ({ auth, logger, settings, link, getMessage }) {
+export function createEmulatorSocket ({ auth, logger, settings, link, getMessage, options = {} }) {
   const qrTimeoutMs = qrTimeoutFor(settings.sandbox)
   const { sock, qrTiming } = createBaileysSocket({
     auth,
     logger,
     baileys: { ...settings.baileys, waWebSocketUrl: link.url, qrTimeoutMs },
     getMessage,
-    extraConfig: link.socketConfig
+    extraConfig: { ...link.socketConfig, ...options }
   })
   // The QR currently showing (Baileys' connection.update `qr`): what the emulated phone scans.
   /** @type {string|null} */ let qr = null
@@ -77,10 +81,21 @@ export function createEmulatorSocket ({ auth, logger, settings, link, getMessage
     return id
   }
 
+  /** The in-process emulator (presence and calls have no control route on a standalone one). */
+  const ownEmulator = () => {
+    if (!link.emulator) throw new EngineError('invalid_state', 'presence and calls need the engine\'s own emulator (not a standalone one)')
+    return link.emulator
+  }
+  /** This account's phone, once the socket is open. */
+  const openPhone = () => {
+    if (!open) throw new EngineError('invalid_state', 'the connection is not open')
+    return deviceJid().split(/[:@]/)[0]
+  }
+
   sock.sandbox = /** @type {any} */ ({
     isShowingQr: () => qr !== null,
     /** The phone scans the QR showing now; resolves once the emulator linked the device (the 515 restart follows). */
-    async scan ({ phone }) {
+    async scan ({ phone, name }) {
       if (!qr) throw new EngineError('invalid_state', 'no QR is showing on this connection')
       // The phone's history (sandbox.historyChats chats): the emulator sends it at the new
       // device's first login, so it must be set before the scan.
@@ -90,7 +105,8 @@ export function createEmulatorSocket ({ auth, logger, settings, link, getMessage
       const { bootstrap, held } = emulatorInitialHistory({ chats: settings.sandbox.historyChats })
       await link.seedHistory(phone, bootstrap, held)
       try {
-        const paired = await link.scan(qr, phone)
+        // a name makes the phone a Business account: its pair-success names it (Baileys' me.name)
+        const paired = await link.scan(qr, phone, name)
         return { linked: true, jid: paired.jid }
       } catch (err) {
         if (err instanceof EngineError) throw err
@@ -123,7 +139,24 @@ export function createEmulatorSocket ({ auth, logger, settings, link, getMessage
       const ended = await link.streamError(deviceJid(), code)
       if (ended === 0) throw new EngineError('invalid_state', 'the emulator holds no live session for this connection')
     },
-    ...emulatorMessagingControls({ link, phone: () => deviceJid().split(/[:@]/)[0], isOpen: () => open })
+    ...emulatorMessagingControls({ link, phone: () => deviceJid().split(/[:@]/)[0], isOpen: () => open }),
+    // Presence, calls and what a contact got (emulator/presence.js; in-process emulator only).
+    async contactPresence ({ from, state }) {
+      return ownEmulator().presence.contactPresence(openPhone(), { from, state })
+    },
+    async call ({ from, video }) {
+      return ownEmulator().presence.call(openPhone(), { from, video })
+    },
+    /** What one contact got from this account: chat states, subscription, calls, read receipts. */
+    async contactView (contact) {
+      const emulator = ownEmulator()
+      const account = deviceJid().split(/[:@]/)[0]
+      const seen = emulator.presence.seenBy(account, contact)
+      const received = emulator.messaging.received(account)
+        .filter((/** @type {any} */ m) => m.from === contact)
+        .map((/** @type {any} */ m) => ({ id: m.id, receipts: m.receipts.map((/** @type {any} */ r) => r.type) }))
+      return { ...seen, messages: received }
+    }
   })
   return { sock, qrTiming }
 }

@@ -101,12 +101,15 @@ public class MessageController {
         return new Answers.MessagePage(page.items(), page.nextCursor());
     }
 
-    /** The dashboard opened the chat: its unread count goes back to zero. */
+    /**
+     * The dashboard opened the chat: its unread count goes back to zero; with the connection's
+     * {@code send_read_receipts} on, the unread messages also get WhatsApp read receipts.
+     */
     @PostMapping("/api/connections/{connection_id}/chats/{chat}/read")
     Answers.ChatRead read(@AuthenticationPrincipal Caller caller, @PathVariable("connection_id") String id,
                              @PathVariable("chat") String chat) {
-        reader.markRead(caller, id, chat);
-        return new Answers.ChatRead(chat, 0);
+        int receipts = reader.markRead(caller, id, chat);
+        return new Answers.ChatRead(chat, 0, receipts);
     }
 
     /** Status lookup by the caller's own id. */

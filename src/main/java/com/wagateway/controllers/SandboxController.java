@@ -27,9 +27,11 @@ import org.springframework.web.bind.annotation.RestController;
 public class SandboxController {
 
     private final SandboxPhone phone;
+    private final com.wagateway.services.SandboxContacts contacts;
 
-    public SandboxController(SandboxPhone phone) {
+    public SandboxController(SandboxPhone phone, com.wagateway.services.SandboxContacts contacts) {
         this.phone = phone;
+        this.contacts = contacts;
     }
 
     /** The simulated phone scans the showing QR: the connection goes authenticated, then ready. */
@@ -121,5 +123,35 @@ public class SandboxController {
         out.put("on_whatsapp", r.onWhatsApp());
         out.put("picture", r.picture());
         return out;
+    }
+
+    // ---- presence, calls and what a contact got (issue 16 parts 4 and 5) ----
+
+    /** A contact shows a presence to this connection (available, unavailable, or composing/recording/paused in its chat). */
+    @PostMapping("/presence")
+    @ApiResponse(responseCode = "200", description = "OK", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "409", description = "the simulated side refused (sandbox_*)")
+    Map<String, Object> contactPresence(@AuthenticationPrincipal Caller caller, @PathVariable("connection_id") String id,
+                                        @RequestBody com.wagateway.controllers.dto.SettingsDtos.SandboxPresence body) {
+        contacts.presence(id, body.from(), body.state(), caller);
+        return Map.of("connection_id", id, "from", body.from(), "state", body.state());
+    }
+
+    /** A contact calls this connection (voice, or video with {@code video: true}); the {@code call} webhook follows. */
+    @PostMapping("/call")
+    @ApiResponse(responseCode = "200", description = "OK", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "409", description = "the simulated side refused (sandbox_*)")
+    com.wagateway.controllers.dto.SettingsDtos.CallStarted call(@AuthenticationPrincipal Caller caller, @PathVariable("connection_id") String id,
+                                                                @RequestBody com.wagateway.controllers.dto.SettingsDtos.SandboxCall body) {
+        String callId = contacts.call(id, body.from(), body.video(), caller);
+        return new com.wagateway.controllers.dto.SettingsDtos.CallStarted(id, callId, body.from(), Boolean.TRUE.equals(body.video()));
+    }
+
+    /** What a simulated contact got from this connection: chat states, presence, calls (rejected or not), read receipts. */
+    @GetMapping("/contacts/{phone}")
+    @ApiResponse(responseCode = "200", description = "OK", useReturnTypeSchema = true)
+    com.wagateway.controllers.dto.SettingsDtos.ContactView contactView(@AuthenticationPrincipal Caller caller, @PathVariable("connection_id") String id,
+                                                                       @PathVariable("phone") String phone) {
+        return com.wagateway.controllers.dto.SettingsDtos.ContactView.of(id, contacts.view(id, phone, caller));
     }
 }

@@ -98,6 +98,35 @@ public class ChatRepository {
                 .params(connectionId, chatJid).query(MAPPER).optional();
     }
 
+    /** A contact's message as WhatsApp names it: its id and its sender (the participant, in groups). */
+    public record InboundKey(String providerMessageId, String fromJid) {
+    }
+
+    /**
+     * The user read the chat: unread count back to zero, answering the count it had (empty when
+     * there is no such chat). The row is locked while it changes, so two reads at once see the
+     * count once: one gets it, the other 0.
+     */
+    public java.util.Optional<Integer> markReadCounting(String connectionId, String chatJid) {
+        return jdbc.sql("""
+                UPDATE chats ch SET unread_count = 0, updated_at = now()
+                FROM (SELECT unread_count FROM chats WHERE connection_id = ? AND chat_jid = ? FOR UPDATE) old
+                WHERE ch.connection_id = ? AND ch.chat_jid = ?
+                RETURNING old.unread_count""")
+                .params(connectionId, chatJid, connectionId, chatJid)
+                .query((rs, n) -> rs.getInt(1)).optional();
+    }
+
+    /** The newest {@code limit} messages contacts sent in this chat (with a WhatsApp id), newest first. */
+    public List<InboundKey> newestInbound(String connectionId, String chatJid, int limit) {
+        return jdbc.sql("""
+                SELECT provider_message_id, from_jid FROM messages
+                WHERE connection_id = ? AND chat_jid = ? AND direction = 'inbound' AND provider_message_id IS NOT NULL
+                ORDER BY wa_timestamp DESC NULLS LAST, created_at DESC LIMIT ?""")
+                .params(connectionId, chatJid, limit)
+                .query((rs, n) -> new InboundKey(rs.getString(1), rs.getString(2))).list();
+    }
+
     /** The user read the chat: unread count back to zero. False when there is no such chat. */
     public boolean markRead(String connectionId, String chatJid) {
         return jdbc.sql("UPDATE chats SET unread_count = 0, updated_at = now() WHERE connection_id = ? AND chat_jid = ?")

@@ -57,9 +57,12 @@ public class InboundMessages implements EngineListener {
     private final TransactionTemplate tx;
     private final Publisher events;
     private final HistorySync history;
+    private final com.wagateway.services.ConnectionSettingsService settings;
 
     public InboundMessages(MessageRepository messages, MessageInserts inserts, ChatRepository chats, LidRepository lids, WebhookOutbox outbox,
-                           TransactionTemplate tx, Publisher events, HistorySync history) {
+                           TransactionTemplate tx, Publisher events, HistorySync history,
+                           com.wagateway.services.ConnectionSettingsService settings) {
+        this.settings = settings;
         this.messages = messages;
         this.inserts = inserts;
         this.chats = chats;
@@ -184,6 +187,9 @@ public class InboundMessages implements EngineListener {
         Map<String, List<StatusUpdate>> ownStatuses = new LinkedHashMap<>();
         for (EngineEvent.MessagesUpserted u : upserts) {
             for (MappedMessage m : u.messages()) {
+                if (ignored(u.connectionId(), m.chatJid())) {
+                    continue; // ignore_groups / ignore_broadcasts: neither stored nor delivered
+                }
                 ownStatusOf(m).ifPresent(st -> ownStatuses.computeIfAbsent(u.connectionId(), k -> new ArrayList<>()).add(st));
                 EngineMessage em = EngineMessage.read(m, false);
                 if (em.lid() != null) {
@@ -232,6 +238,20 @@ public class InboundMessages implements EngineListener {
             return Optional.empty();
         }
         return Optional.of(new StatusUpdate(m.id(), status, null));
+    }
+
+    /**
+     * Whether the connection's settings drop this chat's messages: groups ({@code @g.us}) with
+     * {@code ignore_groups}, broadcasts ({@code @broadcast}) with {@code ignore_broadcasts}. The
+     * engine already drops them before reporting; this check covers messages that were on their
+     * way while the setting changed. An in-memory lookup: no database round trip per message.
+     */
+    private boolean ignored(String connectionId, String chatJid) {
+        if (chatJid == null || !(chatJid.endsWith("@g.us") || chatJid.endsWith("@broadcast"))) {
+            return false;
+        }
+        var s = settings.current(connectionId);
+        return chatJid.endsWith("@g.us") ? s.ignoreGroups() : s.ignoreBroadcasts();
     }
 
     /**

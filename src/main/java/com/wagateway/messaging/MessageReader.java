@@ -29,11 +29,13 @@ public class MessageReader {
     private final ConnectionService connections;
     private final ChatRepository chats;
     private final MessageRepository messages;
+    private final ReadReceipts receipts;
 
-    public MessageReader(ConnectionService connections, ChatRepository chats, MessageRepository messages) {
+    public MessageReader(ConnectionService connections, ChatRepository chats, MessageRepository messages, ReadReceipts receipts) {
         this.connections = connections;
         this.chats = chats;
         this.messages = messages;
+        this.receipts = receipts;
     }
 
     /** A page of items and the cursor of the next (older) page, or null at the end. */
@@ -80,13 +82,17 @@ public class MessageReader {
                         "no message with client_message_id '" + clientMessageId + "' on '" + connectionId + "'"));
     }
 
-    /** Resets a chat's unread count (the dashboard opened it). */
-    public void markRead(Caller caller, String connectionId, String chatJid) {
+    /**
+     * Resets a chat's unread count (the dashboard opened it) and, when the connection's
+     * {@code send_read_receipts} is on, sends WhatsApp read receipts for the messages that were
+     * unread. Answers how many receipts were sent.
+     */
+    public int markRead(Caller caller, String connectionId, String chatJid) {
         connections.get(connectionId, caller);
         requireChat(chatJid);
-        if (!chats.markRead(connectionId, chatJid)) {
-            throw new ApiException.NotFound("chat_not_found", "no chat '" + chatJid + "' on '" + connectionId + "'");
-        }
+        int unread = chats.markReadCounting(connectionId, chatJid)
+                .orElseThrow(() -> new ApiException.NotFound("chat_not_found", "no chat '" + chatJid + "' on '" + connectionId + "'"));
+        return receipts.send(connectionId, chatJid, unread);
     }
 
     private static void requireChat(String chatJid) {

@@ -96,7 +96,8 @@ public class SendDispatcher {
 
     public SendDispatcher(MessageRepository messages, ConnectionRepository connections, EngineClient engine,
                           WebhookOutbox outbox, TransactionTemplate tx, Publisher events,
-                          GatewayProperties props, MediaStore mediaStore) {
+                          GatewayProperties props, MediaStore mediaStore,
+                          com.wagateway.services.ConnectionSettingsService connectionSettings) {
         this.mediaStore = mediaStore;
         this.messages = messages;
         this.connections = connections;
@@ -105,7 +106,11 @@ public class SendDispatcher {
         this.tx = tx;
         this.events = events;
         this.settings = props.messaging();
-        this.pacer = new SendPacer(settings.sendRatePerMinute(), settings.sendBurst());
+        // the global pace, overridden per connection by its send_rate_per_minute / send_burst settings
+        this.pacer = new SendPacer(settings.sendRatePerMinute(), settings.sendBurst(), id -> {
+            var s = connectionSettings.current(id);
+            return new SendPacer.Pace(s.sendRatePerMinute(), s.sendBurst());
+        });
     }
 
     @PostConstruct

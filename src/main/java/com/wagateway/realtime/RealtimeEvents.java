@@ -22,6 +22,10 @@ public final class RealtimeEvents {
     public static final String MESSAGE_STATUS = "message.status";
     public static final String WEBHOOK_DELIVERY = "webhook.delivery";
     public static final String MESSAGE_MEDIA = "message.media";
+    /** A contact called (issue 16 part 5). */
+    public static final String CALL = "call";
+    /** A contact's presence: online/offline, typing or recording in a chat (issue 16 part 4). */
+    public static final String PRESENCE_UPDATE = "presence.update";
 
     /** Event name → payload type, in a stable order. */
     public static final Map<String, Class<?>> PAYLOADS;
@@ -34,6 +38,8 @@ public final class RealtimeEvents {
         m.put(MESSAGE_STATUS, MessageStatus.class);
         m.put(WEBHOOK_DELIVERY, WebhookDelivery.class);
         m.put(MESSAGE_MEDIA, com.wagateway.messaging.MediaView.class);
+        m.put(CALL, com.wagateway.messaging.CallEvents.CallView.class);
+        m.put(PRESENCE_UPDATE, Presence.class);
         PAYLOADS = java.util.Collections.unmodifiableMap(m);
     }
 
@@ -51,5 +57,14 @@ public final class RealtimeEvents {
     public record WebhookDelivery(@NeverNull String connectionId, @NeverNull String eventId, @NeverNull String eventType,
                                   @NeverNull String state, int attempt, Integer responseStatus, Long latencyMs,
                                   String error, @NeverNull String createdAt) {
+    }
+
+    /**
+     * {@code presence.update}: a contact's presence ({@code available}, {@code unavailable}) or chat
+     * state ({@code composing}, {@code recording}, {@code paused}) in {@code chat_jid}.
+     */
+    @io.swagger.v3.oas.annotations.media.Schema(name = "PresenceEvent")
+    public record Presence(@NeverNull String connectionId, @NeverNull String chatJid, @NeverNull String jid, String phone,
+                           @NeverNull String state, String lastSeen) {
     }
 }

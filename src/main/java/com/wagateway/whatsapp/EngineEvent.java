@@ -278,6 +278,46 @@ public sealed interface EngineEvent {
         }
     }
 
+    /**
+     * A contact calls this account (one event per call offer). {@code rejected}: the engine already
+     * rejected it because the connection's {@code reject_calls} is on ({@code error} when that
+     * failed). Receiver: the {@code call} webhook and realtime event; the auto-reply text if set.
+     *
+     * @param from      the caller's JID as WhatsApp named it (phone or LID)
+     * @param fromPhone the caller's phone digits when known, else null
+     * @param at        when WhatsApp says the call started (null when it did not say)
+     */
+    record CallReceived(String connectionId, String callId, String from, String fromPhone, boolean video, boolean group,
+                        boolean offline, Instant at, boolean rejected, String error) implements EngineEvent {
+
+        /** Reads the data of a {@code call} event. */
+        public static CallReceived from(String connectionId, JsonNode d) {
+            return new CallReceived(connectionId, MappedMessage.text(d, "callId"), MappedMessage.text(d, "from"),
+                    MappedMessage.text(d, "fromPhone"), d.path("isVideo").asBoolean(false), d.path("isGroup").asBoolean(false),
+                    d.path("offline").asBoolean(false),
+                    d.hasNonNull("timestamp") ? Instant.ofEpochSecond(d.get("timestamp").asLong()) : null,
+                    d.path("rejected").asBoolean(false), MappedMessage.text(d, "error"));
+        }
+    }
+
+    /**
+     * A contact's presence changed (after the connection subscribed to it, or a chat state such
+     * as typing in a chat). Receiver: the realtime channel only; nothing is stored.
+     *
+     * @param state    {@code available}, {@code unavailable}, {@code composing}, {@code recording} or {@code paused}
+     * @param lastSeen when the contact was last online, when WhatsApp says (else null)
+     */
+    record PresenceChanged(String connectionId, String chatJid, String jid, String phone, String state, Instant lastSeen)
+            implements EngineEvent {
+
+        /** Reads the data of a {@code presence.update} event. */
+        public static PresenceChanged from(String connectionId, JsonNode d) {
+            return new PresenceChanged(connectionId, MappedMessage.text(d, "chatJid"), MappedMessage.text(d, "jid"),
+                    MappedMessage.text(d, "phone"), MappedMessage.text(d, "state"),
+                    d.hasNonNull("lastSeen") ? Instant.ofEpochSecond(d.get("lastSeen").asLong()) : null);
+        }
+    }
+
     /** The {@code messages} list of an upsert or history chunk, typed. */
     private static List<MappedMessage> mappedMessages(JsonNode data) {
         List<MappedMessage> out = new ArrayList<>();

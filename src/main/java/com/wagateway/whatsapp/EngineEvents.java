@@ -38,6 +38,8 @@ final class EngineEvents {
             case "contacts.upsert" -> EngineEvent.ContactsUpserted.from(id, d);
             case "media.downloaded" -> EngineEvent.MediaResult.from(id, d, true);
             case "media.failed" -> EngineEvent.MediaResult.from(id, d, false);
+            case "call" -> EngineEvent.CallReceived.from(id, d);
+            case "presence.update" -> EngineEvent.PresenceChanged.from(id, d);
             default -> null;
         };
         return Optional.ofNullable(event);

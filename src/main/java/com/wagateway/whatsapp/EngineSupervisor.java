@@ -43,6 +43,7 @@ public class EngineSupervisor implements EngineClient, RawEngineCommands, SmartL
 
     private final GatewayProperties props;
     private final ObjectProvider<EngineRequestHandler> requestHandlers;
+    private final ObjectProvider<ChatCommands.SettingsSource> settingsSources;
     private final ExecutorService requests = Executors.newFixedThreadPool(2, Threads.named("engine-requests"));
     private final JsonMapper json = Json.MAPPER;
     private final EventDispatcher dispatcher;
@@ -57,8 +58,10 @@ public class EngineSupervisor implements EngineClient, RawEngineCommands, SmartL
     private int failures;
 
     public EngineSupervisor(GatewayProperties props, ObjectProvider<EngineListener> listeners,
-                            ObjectProvider<EngineRequestHandler> requestHandlers) {
+                            ObjectProvider<EngineRequestHandler> requestHandlers,
+                            ObjectProvider<ChatCommands.SettingsSource> settingsSources) {
         this.props = props;
+        this.settingsSources = settingsSources;
         // events that fail only because the database is unreachable are held and retried, never dropped
         this.dispatcher = new EventDispatcher(listeners, com.wagateway.database.DatabaseUnavailable::isCause);
         this.requestHandlers = requestHandlers;
@@ -249,9 +252,23 @@ public class EngineSupervisor implements EngineClient, RawEngineCommands, SmartL
 
     // ---- EngineClient: typed commands, translated to the protocol here and in EngineCommands ----
 
+    /**
+     * {@code start}, carrying the connection's settings (issue 16 part 5) when a
+     * {@link ChatCommands.SettingsSource} is present, so every socket, also after an engine
+     * restart, is created with them. A failing lookup (database unreachable) fails the start.
+     */
     @Override
     public CompletableFuture<Void> start(String connectionId) {
-        return done(command("start", connectionId, null));
+        ObjectNode a = json.createObjectNode();
+        ChatCommands.SettingsSource source = settingsSources.getIfAvailable();
+        if (source != null) {
+            try {
+                a.set("settings", source.engineSettings(connectionId).toArgs());
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
+        return done(command("start", connectionId, a));
     }
 
     @Override

@@ -22,8 +22,11 @@ public final class Answers {
     public record MessagePage(List<MessageView> messages, String nextCursor) {
     }
 
-    /** The chat was opened: its unread count is now zero. */
-    public record ChatRead(@NeverNull String chatJid, int unreadCount) {
+    /**
+     * The chat was opened: its unread count is now zero. {@code read_receipts_sent}: WhatsApp read
+     * receipts sent for the messages that were unread (0 when the setting is off).
+     */
+    public record ChatRead(@NeverNull String chatJid, int unreadCount, int readReceiptsSent) {
     }
 
     /** A connection (or its webhook) was removed. */

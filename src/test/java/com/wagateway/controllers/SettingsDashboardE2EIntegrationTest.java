@@ -1,0 +1,42 @@
+package com.wagateway.controllers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.wagateway.support.GatewayHarness;
+import com.wagateway.support.NodeScript;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A person changes a connection's settings in the browser (issue 16's browser test "toggle a
+ * setting"): the real gateway (sandbox engine, its own database) driven by Debian's chromium
+ * through playwright-core ({@code frontend/e2e/settings-flow.mjs}). Screenshots land in
+ * {@code target/e2e-screenshots/}. Needs Debian's {@code chromium} like
+ * {@link DashboardE2EIntegrationTest}; {@code -DskipBrowserTests} leaves it out.
+ */
+class SettingsDashboardE2EIntegrationTest {
+
+    @Test
+    void aPersonTogglesSettingsAndSeesThemPersisted() {
+        String chromium = DashboardE2EIntegrationTest.chromium();
+        assertThat(chromium).as("Chromium is missing: install Debian's chromium (apt-get install chromium), "
+                + "set CHROMIUM=/path/to/chromium, or leave the browser tests out with -DskipBrowserTests").isNotNull();
+        assertThat(NodeScript.packagesInstalled()).as("frontend npm packages (the Maven build installs them)").isTrue();
+        try (GatewayHarness gw = GatewayHarness.start(GatewayHarness.tempDataDir("dashboard-settings"))) {
+            NodeScript.Result r = NodeScript.run("e2e/settings-flow.mjs", Map.of(
+                    "BASE_URL", gw.baseUrl(),
+                    "ADMIN_EMAIL", "admin@localhost",
+                    "ADMIN_PASSWORD", "admin-password-for-tests",
+                    "ADMIN_API_KEY", GatewayHarness.ADMIN_KEY,
+                    "CONN_ID", "e2e_settings",
+                    "SCREENSHOT_DIR", Path.of("target", "e2e-screenshots").toAbsolutePath().toString(),
+                    "CHROMIUM", chromium), Duration.ofMinutes(3));
+            assertThat(r.exitCode()).as(r.output()).isZero();
+            assertThat(r.output()).contains(" 0 failed");
+            assertThat(gw.count("SELECT count(*) FROM connection_settings WHERE connection_id = 'e2e_settings' "
+                    + "AND reject_calls AND ignore_groups AND NOT sync_history AND send_rate_per_minute = 20")).isEqualTo(1);
+        }
+    }
+}
