@@ -9,6 +9,7 @@ import { mediaCommands } from './media-commands.js'
 import { createMediaDownloader } from './media-download.js'
 import { baileysLevelFor } from './logger.js'
 import { contactCommands } from './contacts.js'
+import { attachGroupHandlers, createGroupCache, groupCommands } from './groups.js'
 import { forgetUnfinishedPairing, linkingCommands } from './linking.js'
 import { messagingCommands } from './messaging.js'
 import { Registry, createEntry } from './registry.js'
@@ -153,13 +154,18 @@ export function createEngine ({ logger, emitEvent, sendRequest }) {
         const hadSession = typeof state.creds.me?.id === 'string'
 
         const getMessage = requests.getMessageFor(connectionId)
+        // sends to a group read its participants from here (groups.js), not one query per message
+        const groupCache = createGroupCache()
         const { sock, qrTiming } = /** @type {import('./sockets/index.js').SocketFactory} */ (factory)({
           auth: state,
           logger: baileysLogger.child({ connectionId }),
-          getMessage
+          getMessage,
+          cachedGroupMetadata: async (/** @type {string} */ jid) => groupCache.get(jid)
         })
         const { entry, release } = createEntry({ connectionId, folder, sock, hadSession, qrTiming, saveCreds, emitEvent })
         attachHandlers(entry, { registry, logger, ignoreStatusBroadcast: requireSettings().ignoreStatusBroadcast, getMessage, media })
+        Object.assign(entry, { groupCache })
+        attachGroupHandlers(/** @type {any} */ (entry), logger)
         registry.set(entry)
         ctx.afterReply(release)
         logger.info({ connectionId, hasSession: hadSession, fresh }, 'socket started')
@@ -234,6 +240,7 @@ export function createEngine ({ logger, emitEvent, sendRequest }) {
     ...messagingCommands({ registry, requests, logger, settings: requireSettings }),
     ...linkingCommands({ registry, logger }),
     ...contactCommands({ registry, logger }),
+    ...groupCommands({ registry }),
     ...mediaCommands({ registry, media: () => media }),
     ...sandboxCommands({ settings: requireSettings, registry })
   }

@@ -123,6 +123,31 @@ export function sandboxCommands ({ settings, registry }) {
       return controls(args.connectionId).inbound({ type, from, message, replyTo, asLid: args.asLid === true, pushName, messageId, ...(type === 'poll_vote' ? { options } : {}), ...media })
     }),
 
+    /**
+     * A member of a group writes a text in it (the device receives a group message with the
+     * member as `participant`): `group` (a group JID), `from` (a member's phone), `message`.
+     */
+    'sandbox.groupInbound': spec(async (args) => {
+      const group = groupJidArg(args.group)
+      const from = phoneArg(args.from, 'from')
+      const message = optionalString(args.message, 'message', 65536)
+      if (!message) throw bad('message must be a non-empty string')
+      const pushName = optionalString(args.pushName, 'pushName', 100)
+      const messageId = args.messageId ?? null
+      if (messageId !== null && (typeof messageId !== 'string' || !MESSAGE_ID_RE.test(messageId))) throw bad('messageId must be 8-64 letters/digits')
+      return controls(args.connectionId).groupInbound({ group, from, message, pushName, messageId })
+    }),
+
+    /** A member changes a group's `subject` and/or `description` (null removes it) on their phone. */
+    'sandbox.groupUpdate': spec(async (args) => {
+      const group = groupJidArg(args.group)
+      const by = phoneArg(args.by, 'by')
+      const subject = optionalString(args.subject, 'subject', 100)
+      if (args.description !== undefined && args.description !== null && (typeof args.description !== 'string' || args.description.length > 2048)) throw bad('description must be a string of at most 2048 characters')
+      if (subject === null && args.description === undefined) throw bad('give subject and/or description')
+      return controls(args.connectionId).groupUpdate({ group, by, ...(subject !== null ? { subject } : {}), ...(args.description !== undefined ? { description: args.description } : {}) })
+    }),
+
     /** The recipient's phone sends a receipt for one of our messages. */
     'sandbox.receipt': spec(async (args) => {
       const id = requiredString(args.providerMessageId, 'providerMessageId')
@@ -210,4 +235,10 @@ function optionalJid (v) {
 /** @param {string} msg */
 function bad (msg) {
   return new EngineError('bad_request', msg)
+}
+
+/** A group JID argument (digits, optionally -digits, @g.us). @param {any} v */
+function groupJidArg (v) {
+  if (typeof v !== 'string' || !/^[0-9]{1,32}(-[0-9]{1,16})?@g\.us$/.test(v)) throw bad('group must be a group JID (digits@g.us)')
+  return v
 }

@@ -2,6 +2,7 @@ import { EngineError } from '../errors.js'
 import { emulatorMessagingControls } from '../sandbox/emulator-messaging.js'
 import { emulatorInitialHistory } from '../sandbox/seed-history.js'
 import { createBaileysSocket } from './baileys.js'
+import { emulatorGroupControls } from '../sandbox/emulator-groups.js'
 
 /*
  * The sandbox socket: the REAL Baileys socket (createBaileysSocket, the production path)
@@ -50,13 +51,14 @@ export function qrTimeoutFor (sandbox) {
  * @param {(key: any) => Promise<any>} opts.getMessage
  * @returns {{sock: import('../registry.js').EngineSocket, qrTiming: import('../registry.js').QrTiming}}
  */
-export function createEmulatorSocket ({ auth, logger, settings, link, getMessage }) {
+export function createEmulatorSocket ({ auth, logger, settings, link, getMessage, cachedGroupMetadata }) {
   const qrTimeoutMs = qrTimeoutFor(settings.sandbox)
   const { sock, qrTiming } = createBaileysSocket({
     auth,
     logger,
     baileys: { ...settings.baileys, waWebSocketUrl: link.url, qrTimeoutMs },
     getMessage,
+    cachedGroupMetadata,
     extraConfig: link.socketConfig
   })
   // The QR currently showing (Baileys' connection.update `qr`): what the emulated phone scans.
@@ -123,7 +125,8 @@ export function createEmulatorSocket ({ auth, logger, settings, link, getMessage
       const ended = await link.streamError(deviceJid(), code)
       if (ended === 0) throw new EngineError('invalid_state', 'the emulator holds no live session for this connection')
     },
-    ...emulatorMessagingControls({ link, phone: () => deviceJid().split(/[:@]/)[0], isOpen: () => open })
+    ...emulatorMessagingControls({ link, phone: () => deviceJid().split(/[:@]/)[0], isOpen: () => open }),
+    ...emulatorGroupControls({ link, phone: () => deviceJid().split(/[:@]/)[0], isOpen: () => open })
   })
   return { sock, qrTiming }
 }

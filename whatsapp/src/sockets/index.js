@@ -2,9 +2,10 @@ import { createBaileysSocket } from './baileys.js'
 import { createEmulatorSocket } from './emulator.js'
 
 /**
- * @typedef {(opts: {auth: {creds: any, keys: any}, logger: import('pino').Logger, getMessage: (key: any) => Promise<any>}) =>
+ * @typedef {(opts: {auth: {creds: any, keys: any}, logger: import('pino').Logger, getMessage: (key: any) => Promise<any>, cachedGroupMetadata?: (jid: string) => Promise<any>}) =>
  *   {sock: import('../registry.js').EngineSocket, qrTiming: import('../registry.js').QrTiming}} SocketFactory
  *   `getMessage` is Baileys' retry-receipt hook, served by Java (requests.js); both factories use it.
+ *   `cachedGroupMetadata`: the socket's group cache (groups.js), read by Baileys on group sends.
  */
 
 /**
@@ -18,7 +19,7 @@ import { createEmulatorSocket } from './emulator.js'
 export function socketFactoryFor (settings, link = null) {
   if (settings.mode === 'sandbox') {
     if (!link) throw new Error('the sandbox needs an emulator link')
-    return ({ auth, logger, getMessage }) => createEmulatorSocket({ auth, logger, settings, link, getMessage })
+    return ({ auth, logger, getMessage, cachedGroupMetadata }) => createEmulatorSocket({ auth, logger, settings, link, getMessage, cachedGroupMetadata })
   }
-  return ({ auth, logger, getMessage }) => createBaileysSocket({ auth, logger, baileys: settings.baileys, getMessage })
+  return ({ auth, logger, getMessage, cachedGroupMetadata }) => createBaileysSocket({ auth, logger, baileys: settings.baileys, getMessage, cachedGroupMetadata })
 }
