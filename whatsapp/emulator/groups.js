@@ -167,7 +167,7 @@ export function installGroups (emulator) {
     if (members.length + 1 > MAX_MEMBERS) throw new IqError(406, 'not-acceptable')
     const now = unixTime()
     let id
-    do { id = `120363${randomInt(1e11, 1e12 - 1)}${randomInt(1e5, 1e6 - 1)}` } while (groups.has(id))
+    do { id = `120363${randomInt(1e11, 1e12)}` } while (groups.has(id)) // 18 digits, as WhatsApp's
     /** @type {Group} */
     const g = {
       id, subject, subjectOwner: creator, subjectTime: now, creation: now, creator, desc: null, descId: null, descOwner: null, descTime: null,
@@ -264,7 +264,6 @@ export function installGroups (emulator) {
         return null
       case 'demote':
         if (!m) return '404'
-        if (m.type === 'superadmin') return '406'
         m.type = null
         return null
     }
@@ -414,12 +413,24 @@ export function installGroups (emulator) {
 
     /**
      * A member changes the group's subject or description (as from their phone); every member
-     * device gets the notification. @param {string} group @param {{by: string, subject?: string, description?: string|null}} change
+     * device gets the notification; `action` + `participants` (phones): the member, an admin,
+     * adds, removes, promotes or demotes them. @param {string} group
+     * @param {{by: string, subject?: string, description?: string|null, action?: string, participants?: string[]}} change
      */
-    update (group, { by, subject, description }) {
+    update (group, { by, subject, description, action, participants }) {
       const g = groupOf(group)
       if (!g) throw new GroupError('not_found', `no group ${group}`)
       if (!memberOf(g, by)) throw new GroupError('bad_request', `${by} is not a member of ${group}`)
+      if (action !== undefined) {
+        // a member acts on participants from their phone: admins only, as the server checks
+        if (!['add', 'remove', 'promote', 'demote'].includes(action) || !Array.isArray(participants) || !participants.length) throw new GroupError('bad_request', 'action must be add, remove, promote or demote with participants')
+        if (!isAdmin(g, by)) throw new GroupError('bad_request', `${by} is not an admin of ${group}`)
+        const done = participants.filter((phone) => !applyAction(g, action, contacts.resolve(pnJid(phone))?.phone ?? null))
+        if (done.length) {
+          changed()
+          notify(g, by, { tag: action, attrs: {}, content: done.map((phone) => participantNode(phone)) }, [...g.participants.map((m) => m.phone), ...(action === 'remove' ? done : [])])
+        }
+      }
       if (subject !== undefined) setSubject(g, by, subject)
       if (description !== undefined) setDescription(g, by, description)
       return g

@@ -1,4 +1,4 @@
-import { jidDecode, jidNormalizedUser } from 'baileys'
+import { jidDecode, jidNormalizedUser, WAMessageStubType } from 'baileys'
 import { EngineError } from './errors.js'
 import { jidToPhone } from './values.js'
 
@@ -79,18 +79,29 @@ export function attachGroupHandlers (entry, logger) {
   guard('groups.upsert', (list) => {
     for (const meta of list ?? []) {
       entry.groupCache.set(meta)
-      report('group.updated', { groupJid: meta.id, subject: meta.subject ?? null, description: meta.desc ?? null, author: str(meta.author), authorPhone: jidToPhone(str(meta.authorPn) ?? str(meta.author)), created: true })
+      report('group.updated', { groupJid: meta.id, subject: meta.subject ?? null, description: meta.desc ?? null, author: str(meta.author), authorPhone: phoneOf(meta.authorPn, meta.author), created: true })
     }
   })
+  // groups.update only refreshes the cache: Baileys' event buffer keeps the first update per group
+  // and drops later ones of the same flush (Utils/event-buffer.js), so changes are reported from
+  // the notification messages themselves (below), which the buffer keeps one by one.
   guard('groups.update', (list) => {
     for (const u of list ?? []) {
-      if (Array.isArray(u?.participants)) { entry.groupCache.set(u); continue }
-      entry.groupCache.applyUpdate(u)
-      const changes = {}
-      if (typeof u.subject === 'string') changes.subject = u.subject
-      if ('desc' in u) changes.description = u.desc ?? null
-      if (Object.keys(changes).length === 0) continue
-      report('group.updated', { groupJid: u.id, ...changes, author: str(u.author), authorPhone: jidToPhone(str(u.authorPn) ?? str(u.author)), created: false })
+      if (Array.isArray(u?.participants)) entry.groupCache.set(u)
+      else if (u?.id) entry.groupCache.applyUpdate(u)
+    }
+  })
+  guard('messages.upsert', (upsert) => {
+    for (const m of upsert?.messages ?? []) {
+      const groupJid = m?.key?.remoteJid
+      const type = m?.messageStubType
+      if (typeof groupJid !== 'string' || !groupJid.endsWith('@g.us')) continue
+      if (type !== WAMessageStubType.GROUP_CHANGE_SUBJECT && type !== WAMessageStubType.GROUP_CHANGE_DESCRIPTION) continue
+      const value = m.messageStubParameters?.[0] ?? null
+      const change = type === WAMessageStubType.GROUP_CHANGE_SUBJECT ? { subject: value } : { description: value }
+      entry.groupCache.applyUpdate({ id: groupJid, ...(type === WAMessageStubType.GROUP_CHANGE_SUBJECT ? { subject: value } : { desc: value }) })
+      const author = str(m.key.participant) ?? str(m.participant)
+      report('group.updated', { groupJid, ...change, author, authorPhone: phoneOf(m.key.participantAlt, author), created: false })
     }
   })
   guard('group-participants.update', (u) => {
@@ -99,7 +110,7 @@ export function attachGroupHandlers (entry, logger) {
     const participants = (u.participants ?? []).map((/** @type {any} */ p) => participantOf(p))
     // we left or were removed: the group is no longer ours to send to
     if (u.action === 'remove' && participants.some((p) => p.phone && p.phone === jidToPhone(me?.id))) entry.groupCache.delete(u.id)
-    report('group.participants', { groupJid: u.id, action: u.action, author: str(u.author), authorPhone: jidToPhone(str(u.authorPn) ?? str(u.author)), participants })
+    report('group.participants', { groupJid: u.id, action: u.action, author: str(u.author), authorPhone: phoneOf(u.authorPn, u.author), participants })
   })
 }
 
@@ -126,7 +137,7 @@ export function mapGroup (meta, me) {
     jid: meta.id,
     subject: str(meta.subject),
     description: str(meta.desc),
-    owner: jidToPhone(str(meta.ownerPn) ?? str(meta.owner)),
+    owner: phoneOf(meta.ownerPn, meta.owner),
     creation: typeof meta.creation === 'number' && Number.isFinite(meta.creation) ? meta.creation : null,
     size: participants.length,
     isAdmin: mine?.admin === 'admin' || mine?.admin === 'superadmin',
@@ -226,6 +237,15 @@ export function groupCommands ({ registry }) {
       return { left: true }
     })
   }
+}
+
+/** The phone digits of the first of these JIDs that carries one (a LID carries none). @param {...unknown} jids */
+function phoneOf (...jids) {
+  for (const j of jids) {
+    const p = jidToPhone(j)
+    if (p) return p
+  }
+  return null
 }
 
 /** @param {unknown} v @returns {string|null} */

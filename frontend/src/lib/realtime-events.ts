@@ -14,6 +14,8 @@ export const REALTIME_EVENT_SCHEMAS = {
   'message.status': 'MessageStatusEvent',
   'webhook.delivery': 'WebhookDeliveryEvent',
   'message.media': 'MessageMediaEvent',
+  'group.participants': 'GroupParticipantsEvent',
+  'group.updated': 'GroupUpdatedEvent',
 } as const satisfies Record<string, keyof Schemas>;
 
 export type RealtimeEventName = keyof typeof REALTIME_EVENT_SCHEMAS;

@@ -138,14 +138,21 @@ export function sandboxCommands ({ settings, registry }) {
       return controls(args.connectionId).groupInbound({ group, from, message, pushName, messageId })
     }),
 
-    /** A member changes a group's `subject` and/or `description` (null removes it) on their phone. */
+    /**
+     * A member changes a group's `subject` and/or `description` (null removes it) on their phone,
+     * or, an admin, does `action` (add, remove, promote, demote) to `participants` (phones).
+     */
     'sandbox.groupUpdate': spec(async (args) => {
       const group = groupJidArg(args.group)
       const by = phoneArg(args.by, 'by')
       const subject = optionalString(args.subject, 'subject', 100)
       if (args.description !== undefined && args.description !== null && (typeof args.description !== 'string' || args.description.length > 2048)) throw bad('description must be a string of at most 2048 characters')
-      if (subject === null && args.description === undefined) throw bad('give subject and/or description')
-      return controls(args.connectionId).groupUpdate({ group, by, ...(subject !== null ? { subject } : {}), ...(args.description !== undefined ? { description: args.description } : {}) })
+      const action = args.action ?? null
+      if (action !== null && !['add', 'remove', 'promote', 'demote'].includes(action)) throw bad('action must be add, remove, promote or demote')
+      const participants = action === null ? [] : (Array.isArray(args.participants) && args.participants.length > 0 && args.participants.length <= 256 ? args.participants.map((/** @type {any} */ p) => phoneArg(p, 'participants')) : null)
+      if (participants === null) throw bad('action needs participants: 1-256 phone numbers')
+      if (subject === null && args.description === undefined && action === null) throw bad('give subject, description and/or action with participants')
+      return controls(args.connectionId).groupUpdate({ group, by, ...(subject !== null ? { subject } : {}), ...(args.description !== undefined ? { description: args.description } : {}), ...(action ? { action, participants } : {}) })
     }),
 
     /** The recipient's phone sends a receipt for one of our messages. */

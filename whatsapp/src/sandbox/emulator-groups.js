@@ -38,9 +38,9 @@ export function emulatorGroupControls ({ link, phone, isOpen }) {
       const r = await call(() => groups().inbound(phone(), { group, from, text: message, pushName: pushName ?? undefined, messageId: messageId ?? undefined }))
       return { providerMessageId: r.id, remoteJid: r.remoteJid, participant: r.participant }
     },
-    /** Member `by` changes the subject and/or the description (null removes it) on their phone. */
-    async groupUpdate ({ group, by, subject, description }) {
-      const g = await call(() => groups().update(group, { by, ...(subject !== undefined ? { subject } : {}), ...(description !== undefined ? { description } : {}) }))
+    /** Member `by` changes the subject and/or the description (null removes it), or (an admin) acts on participants, on their phone. */
+    async groupUpdate ({ group, by, subject, description, action, participants }) {
+      const g = await call(() => groups().update(group, { by, ...(subject !== undefined ? { subject } : {}), ...(description !== undefined ? { description } : {}), ...(action ? { action, participants } : {}) }))
       return { groupJid: `${g.id}@g.us`, subject: g.subject, description: g.desc }
     }
   }

@@ -22,6 +22,8 @@ public final class RealtimeEvents {
     public static final String MESSAGE_STATUS = "message.status";
     public static final String WEBHOOK_DELIVERY = "webhook.delivery";
     public static final String MESSAGE_MEDIA = "message.media";
+    public static final String GROUP_PARTICIPANTS = "group.participants";
+    public static final String GROUP_UPDATED = "group.updated";
 
     /** Event name → payload type, in a stable order. */
     public static final Map<String, Class<?>> PAYLOADS;
@@ -34,6 +36,8 @@ public final class RealtimeEvents {
         m.put(MESSAGE_STATUS, MessageStatus.class);
         m.put(WEBHOOK_DELIVERY, WebhookDelivery.class);
         m.put(MESSAGE_MEDIA, com.wagateway.messaging.MediaView.class);
+        m.put(GROUP_PARTICIPANTS, com.wagateway.messaging.GroupChanges.Participants.class);
+        m.put(GROUP_UPDATED, com.wagateway.messaging.GroupChanges.Updated.class);
         PAYLOADS = java.util.Collections.unmodifiableMap(m);
     }
 

@@ -13,12 +13,17 @@ public final class WebhookEventTypes {
     public static final String MESSAGE_POLL_VOTE = "message.poll_vote";
     /** The file of a media message was stored (or could not be) after its {@code message.received} / {@code message.sent}. */
     public static final String MESSAGE_MEDIA = "message.media";
+    /** Members of a group were added, removed, promoted or demoted (issue 16, part 3). */
+    public static final String GROUP_PARTICIPANTS = "group.participants";
+    /** A group's subject or description changed, or a group appeared. */
+    public static final String GROUP_UPDATED = "group.updated";
     /** Sent only by the test endpoint; never queued by the gateway itself, not filterable. */
     public static final String TEST = "webhook.test";
 
     /** Names allowed in a webhook's {@code events} filter. */
     public static final List<String> ALL = List.of(MESSAGE_RECEIVED, MESSAGE_STATUS, MESSAGE_SENT, CONNECTION_STATUS,
-            MESSAGE_POLL_VOTE, MESSAGE_MEDIA);
+            MESSAGE_POLL_VOTE, MESSAGE_MEDIA,
+            GROUP_PARTICIPANTS, GROUP_UPDATED);
 
     private WebhookEventTypes() {
     }

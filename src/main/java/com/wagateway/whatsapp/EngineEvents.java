@@ -38,6 +38,8 @@ final class EngineEvents {
             case "contacts.upsert" -> EngineEvent.ContactsUpserted.from(id, d);
             case "media.downloaded" -> EngineEvent.MediaResult.from(id, d, true);
             case "media.failed" -> EngineEvent.MediaResult.from(id, d, false);
+            case "group.participants" -> EngineEvent.GroupParticipants.from(id, d);
+            case "group.updated" -> EngineEvent.GroupUpdated.from(id, d);
             default -> null;
         };
         return Optional.ofNullable(event);
