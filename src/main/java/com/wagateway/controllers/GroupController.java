@@ -37,7 +37,7 @@ public class GroupController {
     @GetMapping
     @ApiResponse(responseCode = "200", description = "OK", useReturnTypeSchema = true)
     @ApiResponse(responseCode = "409", description = "not_connected")
-    List<GroupDtos.Summary> list(@AuthenticationPrincipal Caller caller, @PathVariable("id") String id) {
+    List<GroupDtos.Summary> listGroups(@AuthenticationPrincipal Caller caller, @PathVariable("id") String id) {
         return groups.list(id, caller).stream().map(g -> new GroupDtos.Summary(g.jid(), g.subject(), g.description(),
                 g.size(), g.ourAdmin(), g.ownerPhone(), g.creation())).toList();
     }
@@ -48,7 +48,7 @@ public class GroupController {
     @ApiResponse(responseCode = "400", description = "invalid_group_jid")
     @ApiResponse(responseCode = "404", description = "group_not_found")
     @ApiResponse(responseCode = "409", description = "not_connected")
-    GroupDtos.Detail get(@AuthenticationPrincipal Caller caller, @PathVariable("id") String id, @PathVariable("group_jid") String groupJid) {
+    GroupDtos.Detail getGroup(@AuthenticationPrincipal Caller caller, @PathVariable("id") String id, @PathVariable("group_jid") String groupJid) {
         return detail(groups.get(id, groupJid, caller));
     }
 
@@ -58,7 +58,7 @@ public class GroupController {
     @ApiResponse(responseCode = "201", description = "created", useReturnTypeSchema = true)
     @ApiResponse(responseCode = "400", description = "subject_required, invalid_subject, participants_required, too_many_participants, invalid_phone")
     @ApiResponse(responseCode = "409", description = "not_connected")
-    GroupDtos.Detail create(@AuthenticationPrincipal Caller caller, @PathVariable("id") String id, @RequestBody GroupDtos.CreateRequest body) {
+    GroupDtos.Detail createGroup(@AuthenticationPrincipal Caller caller, @PathVariable("id") String id, @RequestBody GroupDtos.CreateRequest body) {
         return detail(groups.create(id, body.subject(), body.participants(), caller));
     }
 
@@ -69,7 +69,7 @@ public class GroupController {
     @ApiResponse(responseCode = "403", description = "not_group_admin")
     @ApiResponse(responseCode = "404", description = "group_not_found")
     @ApiResponse(responseCode = "409", description = "not_connected")
-    GroupDtos.ParticipantsResult participants(@AuthenticationPrincipal Caller caller, @PathVariable("id") String id,
+    GroupDtos.ParticipantsResult updateGroupParticipants(@AuthenticationPrincipal Caller caller, @PathVariable("id") String id,
                                               @PathVariable("group_jid") String groupJid, @RequestBody GroupDtos.ParticipantsRequest body) {
         Map<String, List<String>> actions = new LinkedHashMap<>();
         actions.put("add", body.add());
@@ -89,7 +89,7 @@ public class GroupController {
     @ApiResponse(responseCode = "403", description = "not_group_admin")
     @ApiResponse(responseCode = "404", description = "group_not_found")
     @ApiResponse(responseCode = "409", description = "not_connected")
-    GroupDtos.InviteLink inviteLink(@AuthenticationPrincipal Caller caller, @PathVariable("id") String id, @PathVariable("group_jid") String groupJid) {
+    GroupDtos.InviteLink groupInviteLink(@AuthenticationPrincipal Caller caller, @PathVariable("id") String id, @PathVariable("group_jid") String groupJid) {
         String code = groups.inviteCode(id, groupJid, caller);
         return new GroupDtos.InviteLink(groupJid, code, "https://chat.whatsapp.com/" + code);
     }
@@ -100,7 +100,7 @@ public class GroupController {
     @ApiResponse(responseCode = "400", description = "invalid_group_jid")
     @ApiResponse(responseCode = "404", description = "group_not_found")
     @ApiResponse(responseCode = "409", description = "not_connected")
-    GroupDtos.Left leave(@AuthenticationPrincipal Caller caller, @PathVariable("id") String id, @PathVariable("group_jid") String groupJid) {
+    GroupDtos.Left leaveGroup(@AuthenticationPrincipal Caller caller, @PathVariable("id") String id, @PathVariable("group_jid") String groupJid) {
         groups.leave(id, groupJid, caller);
         return new GroupDtos.Left(groupJid, true);
     }

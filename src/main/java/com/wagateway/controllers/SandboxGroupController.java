@@ -31,7 +31,7 @@ public class SandboxGroupController {
     @ApiResponse(responseCode = "200", description = "OK", useReturnTypeSchema = true)
     @ApiResponse(responseCode = "400", description = "invalid_group_jid, invalid_phone, invalid_message")
     @ApiResponse(responseCode = "409", description = "not_connected")
-    GroupDtos.SandboxInboundSent inbound(@AuthenticationPrincipal Caller caller, @PathVariable("connection_id") String id,
+    GroupDtos.SandboxInboundSent sandboxGroupInbound(@AuthenticationPrincipal Caller caller, @PathVariable("connection_id") String id,
                                          @PathVariable("group_jid") String groupJid, @RequestBody GroupDtos.SandboxInbound body) {
         GroupCommands.SandboxGroupMessage r = groups.sandboxInbound(id, groupJid, body.from(), body.message(), body.pushName(), caller);
         return new GroupDtos.SandboxInboundSent(r.providerMessageId(), r.groupJid(), r.participant());
@@ -45,7 +45,7 @@ public class SandboxGroupController {
     @ApiResponse(responseCode = "200", description = "OK", useReturnTypeSchema = true)
     @ApiResponse(responseCode = "400", description = "invalid_group_jid, invalid_phone, change_required, invalid_subject, invalid_description")
     @ApiResponse(responseCode = "409", description = "not_connected")
-    Map<String, Object> update(@AuthenticationPrincipal Caller caller, @PathVariable("connection_id") String id,
+    Map<String, Object> sandboxGroupUpdate(@AuthenticationPrincipal Caller caller, @PathVariable("connection_id") String id,
                                @PathVariable("group_jid") String groupJid, @RequestBody GroupDtos.SandboxUpdate body) {
         java.util.Map<String, java.util.List<String>> actions = new java.util.LinkedHashMap<>();
         actions.put("add", body.add());
