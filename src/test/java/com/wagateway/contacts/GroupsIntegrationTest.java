@@ -28,6 +28,8 @@ class GroupsIntegrationTest {
 
     static GatewayHarness gw;
     static WebhookReceiver receiver;
+    /** What the realtime layer is handed (it forwards each as a Socket.IO event of the same name). */
+    static List<com.wagateway.messaging.GroupChanges.GroupEvent> realtime;
     static final String ID = "grp_main";
     static final String ME = "923005551000";
     static final String SARA = "923001112001";
@@ -38,6 +40,7 @@ class GroupsIntegrationTest {
     static void start() {
         gw = GatewayHarness.start(GatewayHarness.tempDataDir("groups"));
         receiver = WebhookReceiver.up();
+        realtime = gw.recordEvents(com.wagateway.messaging.GroupChanges.GroupEvent.class);
         ApiClient.Response created = gw.post("/api/connections", "{\"connection_id\":\"" + ID + "\",\"webhook_url\":\"" + receiver.url() + "\"}");
         assertThat(created.status()).as(created.raw()).isEqualTo(201);
         gw.link(ID, ME);
@@ -92,6 +95,15 @@ class GroupsIntegrationTest {
         JsonNode added = awaitWebhook("group.participants", b -> jid.equals(b.path("group_jid").asString()) && "add".equals(b.path("action").asString()));
         assertThat(added.path("participants").get(0).path("phone").asString()).isEqualTo(LINA);
         assertThat(added.path("author_phone").asString()).isEqualTo(ME);
+        // the same change went to the realtime channel (published before the webhook could be sent)
+        assertThat(realtime).anySatisfy(e -> {
+            assertThat(e.name()).isEqualTo("group.participants");
+            assertThat(e.payload()).isInstanceOfSatisfying(com.wagateway.messaging.GroupChanges.Participants.class, p -> {
+                assertThat(p.groupJid()).isEqualTo(jid);
+                assertThat(p.action()).isEqualTo("add");
+                assertThat(p.participants()).extracting(com.wagateway.messaging.GroupChanges.Member::phone).containsExactly(LINA);
+            });
+        });
 
         assertThat(gw.post("/api/connections/" + ID + "/groups/" + jid + "/participants", "{\"promote\":[\"" + SARA + "\"]}").status()).isEqualTo(200);
         awaitWebhook("group.participants", b -> jid.equals(b.path("group_jid").asString()) && "promote".equals(b.path("action").asString()));
