@@ -10,6 +10,7 @@ import { createIqRegistry, registerLoginHandlers } from './iq.js'
 import { createHistory } from './history.js'
 import { createMediaHost } from './media.js'
 import { installMessaging } from './messaging.js'
+import { installGroups } from './groups.js'
 import { unixTime } from './nodes.js'
 import { buildPairSuccess, checkPairDeviceSign, parseQr } from './pairing.js'
 import { installPairingCode } from './pairing-code.js'
@@ -258,6 +259,7 @@ export async function createEmulator (opts = {}) {
     /** Stops listening, drops every connection and saves the state a last time. */
     async close () {
       emulator.messaging.close()
+      emulator.groups?.close()
       for (const s of [...sessions]) s.drop()
       try { store.close() } catch (err) { log('error', 0, `saving state failed: ${err.message}`) }
       await new Promise((resolve) => wss.close(() => resolve(undefined)))
@@ -276,6 +278,8 @@ export async function createEmulator (opts = {}) {
   installProfiles(emulator)
   // Presence, typing and calls between the device and contacts (emulator.presence).
   installPresence(emulator)
+  // Groups: w:g2 IQs, w:gp2 notifications, sender-key group messages both ways (groups.js).
+  installGroups(emulator)
 
   const http = createServer((req, res) => {
     if (!emulator.media.handleHttp(req, res) && !emulator.servePicture(req, res)) handleControl(emulator, req, res)
@@ -301,6 +305,8 @@ export async function createEmulator (opts = {}) {
     store.register('messaging', { save: () => JSON.stringify(messaging.toJSON()), load: (saved) => messaging.fromJSON(JSON.parse(saved)) })
     messaging.subscribe?.(() => store.changed())
   }
+  const groups = /** @type {any} */ (emulator).groups
+  store.register('groups', { save: () => JSON.stringify(groups.toJSON()), load: (saved) => groups.fromJSON(JSON.parse(saved)) })
   const address = /** @type {import('node:net').AddressInfo} */ (http.address())
   emulator.port = address.port
   emulator.url = `ws://${host.includes(':') ? `[${host}]` : host}:${address.port}${CHAT_PATH}`

@@ -98,6 +98,9 @@ export function createInboundControls ({ emulator, controls, contacts, stateOf, 
   }
 
   return {
+    /** Runs `fn` after the contact's earlier encryptions (the groups part shares the chain). */
+    serial,
+
     /**
      * A contact sends the account a message. `content` (a proto.Message object) replaces the
      * built one: the hook for media and other types. Resolves once the stanza is sent to the

@@ -155,6 +155,8 @@ export function installMessaging (emulator, opts = {}) {
       notify({ kind: 'failed', phone: device.phone, id: node.attrs.id })
       return
     }
+    // a group message: the groups part checks membership, acks and fans out (groups.js)
+    if (node.attrs.to?.endsWith('@g.us') && emulator.groups) return emulator.groups.deviceMessage({ session, device, state: s, node, ack })
     session.send({ tag: 'ack', attrs: node.attrs.type ? { ...ack, type: node.attrs.type } : ack })
     for (const contact of recipientsOf(node)) await contactReceives(session, device, s, contact, node)
   })

@@ -10,6 +10,7 @@ import { mediaCommands } from './media-commands.js'
 import { createMediaDownloader } from './media-download.js'
 import { baileysLevelFor } from './logger.js'
 import { contactCommands } from './contacts.js'
+import { attachGroupHandlers, createGroupCache, groupCommands } from './groups.js'
 import { forgetUnfinishedPairing, linkingCommands } from './linking.js'
 import { messagingCommands } from './messaging.js'
 import { Registry, createEntry } from './registry.js'
@@ -159,12 +160,15 @@ export function createEngine ({ logger, emitEvent, sendRequest }) {
           if (fresh || forgetUnfinishedPairing(state.creds)) await saveCreds()
           const hadSession = typeof state.creds.me?.id === 'string'
 
-          const getMessage = requests.getMessageFor(connectionId)
-          const { sock, qrTiming } = /** @type {import('./sockets/index.js').SocketFactory} */ (factory)({
-            auth: state,
-            logger: baileysLogger.child({ connectionId }),
-            getMessage,
-            options: socketOptionsFor(behaviour, connectionId)
+        const getMessage = requests.getMessageFor(connectionId)
+        // sends to a group read its participants from here (groups.js), not one query per message
+        const groupCache = createGroupCache()
+        const { sock, qrTiming } = /** @type {import('./sockets/index.js').SocketFactory} */ (factory)({
+          auth: state,
+          logger: baileysLogger.child({ connectionId }),
+          getMessage,
+          cachedGroupMetadata: async (/** @type {string} */ jid) => groupCache.get(jid),
+          options: socketOptionsFor(behaviour, connectionId)
         })
         const { entry, release } = createEntry({ connectionId, folder, sock, hadSession, qrTiming, saveCreds, emitEvent })
         attachHandlers(entry, {
@@ -172,6 +176,8 @@ export function createEngine ({ logger, emitEvent, sendRequest }) {
           ignoreChat: (jid) => isIgnoredChat(behaviour.get(connectionId), jid)
         })
         attachBehaviourHandlers(entry, { settings: behaviour, logger })
+        Object.assign(entry, { groupCache })
+        attachGroupHandlers(/** @type {any} */ (entry), logger)
         registry.set(entry)
         ctx.afterReply(release)
         logger.info({ connectionId, hasSession: hadSession, fresh }, 'socket started')
@@ -249,6 +255,7 @@ export function createEngine ({ logger, emitEvent, sendRequest }) {
     ...linkingCommands({ registry, logger }),
     ...contactCommands({ registry, logger }),
     ...behaviourCommands({ registry, settings: behaviour, logger }),
+    ...groupCommands({ registry }),
     ...mediaCommands({ registry, media: () => media }),
     ...sandboxCommands({ settings: requireSettings, registry })
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Chat, Message } from '../api/types';
-import { applyStatus, chatJidFor, chatsAfterMessage, EMPTY_MESSAGE, emptyChat, mergeOlder, mergeStatus, optimisticMessage, ticks, upsertMessage } from './messages';
+import { applyStatus, chatJidFor, chatsAfterMessage, EMPTY_MESSAGE, emptyChat, mergeOlder, mergeStatus, optimisticMessage, senderLabel, ticks, upsertMessage } from './messages';
 
 function msg(over: Partial<Message>): Message {
   return {
@@ -104,6 +104,21 @@ describe('chat list', () => {
   it('adds an unknown chat', () => {
     const after = chatsAfterMessage([], msg({ chat_jid: 'new@s.whatsapp.net', direction: 'inbound', push_name: 'New', from: '4917' }), null);
     expect(after[0]).toMatchObject({ chat_jid: 'new@s.whatsapp.net', name: 'New', unread_count: 1 });
+  });
+});
+
+describe('groups', () => {
+  const group = '120363041234567890@g.us';
+  it('names each inbound group message by its sender: push name, else the phone number', () => {
+    expect(senderLabel(msg({ direction: 'inbound', chat_jid: group, push_name: 'Sara', from: '923001112233' }))).toBe('Sara');
+    expect(senderLabel(msg({ direction: 'inbound', chat_jid: group, push_name: null, from: '923001112233' }))).toBe('+923001112233');
+    expect(senderLabel(msg({ direction: 'outbound', chat_jid: group }))).toBeNull();
+    // a 1:1 chat shows only a push name (the chat names the contact)
+    expect(senderLabel(msg({ direction: 'inbound', push_name: null, from: '923001112233' }))).toBeNull();
+  });
+  it('a new group chat is not named after its first sender', () => {
+    const after = chatsAfterMessage([], msg({ chat_jid: group, direction: 'inbound', push_name: 'Sara', from: '923001112233' }), null);
+    expect(after[0]).toMatchObject({ chat_jid: group, name: null, phone: null, is_group: true, unread_count: 1 });
   });
 });
 

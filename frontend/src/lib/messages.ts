@@ -154,7 +154,9 @@ export function ticks(status: MessageStatus): { text: string; label: string; blu
 export function chatsAfterMessage(chats: Chat[], msg: Message, openChatJid: string | null): Chat[] {
   const i = chats.findIndex((c) => c.chat_jid === msg.chat_jid);
   const base: Chat = i >= 0 ? chats[i]
-    : emptyChat(msg.chat_jid, msg.direction === 'inbound' ? msg.push_name : null, msg.direction === 'inbound' ? msg.from : msg.to);
+    // a group is named by its subject (from the server), never by one sender's name or number
+    : msg.chat_jid.endsWith('@g.us') ? emptyChat(msg.chat_jid, null, null)
+      : emptyChat(msg.chat_jid, msg.direction === 'inbound' ? msg.push_name : null, msg.direction === 'inbound' ? msg.from : msg.to);
   const counts = msg.direction === 'inbound' && msg.chat_jid !== openChatJid;
   const updated: Chat = {
     ...base,
@@ -171,4 +173,15 @@ export function chatJidFor(input: string): string | null {
   if (t.includes('@')) return t;
   const digits = t.replace(/[\s+()-]/g, '');
   return /^[0-9]{6,15}$/.test(digits) ? `${digits}@s.whatsapp.net` : null;
+}
+
+/**
+ * Who wrote an inbound message, as a chat shows it above the text: in a group every message
+ * names its sender (push name, else the phone number); in a 1:1 chat only a push name is shown
+ * (the chat itself names the contact). Null for our own messages.
+ */
+export function senderLabel(m: Pick<Message, 'direction' | 'chat_jid' | 'push_name' | 'from'>): string | null {
+  if (m.direction !== 'inbound') return null;
+  if (!m.chat_jid.endsWith('@g.us')) return m.push_name || null;
+  return m.push_name || (m.from ? `+${m.from}` : null);
 }

@@ -16,6 +16,8 @@ export const REALTIME_EVENT_SCHEMAS = {
   'message.media': 'MessageMediaEvent',
   call: 'CallEvent',
   'presence.update': 'PresenceEvent',
+  'group.participants': 'GroupParticipantsEvent',
+  'group.updated': 'GroupUpdatedEvent',
 } as const satisfies Record<string, keyof Schemas>;
 
 export type RealtimeEventName = keyof typeof REALTIME_EVENT_SCHEMAS;

@@ -13,7 +13,7 @@ import { MessageContent, Reactions } from '../components/MessageContent';
 import { Button, Card, Empty, ErrorBox, inputClass, Loading, Notice, PageTitle } from '../components/ui';
 import { useApi } from '../hooks/useApi';
 import { formatPhone, formatTime, randomId } from '../lib/format';
-import { applyStatus, chatJidFor, chatsAfterMessage, emptyChat, mergeOlder, optimisticMessage, ticks, upsertMessage } from '../lib/messages';
+import { applyStatus, chatJidFor, chatsAfterMessage, emptyChat, mergeOlder, optimisticMessage, senderLabel, ticks, upsertMessage } from '../lib/messages';
 import { applyMedia, withReactions, type Reaction } from '../lib/rich';
 import { useConnectionSubscription, useRealtimeEvent } from '../realtime/RealtimeProvider';
 
@@ -261,10 +261,11 @@ function Conversation({ connectionId, chat, onBack }: { connectionId: string; ch
 function Bubble({ m, reactions }: { m: Message; reactions?: Reaction[] }) {
   const out = m.direction === 'outbound';
   const t = ticks(m.status);
+  const sender = senderLabel(m);
   return (
     <div className={`flex ${out ? 'justify-end' : 'justify-start'}`} data-testid="message" data-status={m.status} data-direction={m.direction} data-type={m.type} data-message-id={m.message_id} data-provider-message-id={m.provider_message_id ?? undefined}>
       <div className={`max-w-[80%] rounded-lg px-3 py-2 text-sm shadow-sm ${out ? 'bg-emerald-100' : 'bg-white'}`}>
-        {!out && m.push_name && <div className="text-xs font-semibold text-emerald-700">{m.push_name}</div>}
+        {sender && <div className="text-xs font-semibold text-emerald-700" data-testid="sender">{sender}</div>}
         <MessageContent m={m} />
         <div className="mt-1 flex items-center justify-end gap-1 text-[11px] text-slate-500">
           <span>{formatTime(m.timestamp ?? m.created_at)}</span>

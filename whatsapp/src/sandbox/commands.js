@@ -125,6 +125,38 @@ export function sandboxCommands ({ settings, registry }) {
       return controls(args.connectionId).inbound({ type, from, message, replyTo, asLid: args.asLid === true, pushName, messageId, ...(type === 'poll_vote' ? { options } : {}), ...media })
     }),
 
+    /**
+     * A member of a group writes a text in it (the device receives a group message with the
+     * member as `participant`): `group` (a group JID), `from` (a member's phone), `message`.
+     */
+    'sandbox.groupInbound': spec(async (args) => {
+      const group = groupJidArg(args.group)
+      const from = phoneArg(args.from, 'from')
+      const message = optionalString(args.message, 'message', 65536)
+      if (!message) throw bad('message must be a non-empty string')
+      const pushName = optionalString(args.pushName, 'pushName', 100)
+      const messageId = args.messageId ?? null
+      if (messageId !== null && (typeof messageId !== 'string' || !MESSAGE_ID_RE.test(messageId))) throw bad('messageId must be 8-64 letters/digits')
+      return controls(args.connectionId).groupInbound({ group, from, message, pushName, messageId })
+    }),
+
+    /**
+     * A member changes a group's `subject` and/or `description` (null removes it) on their phone,
+     * or, an admin, does `action` (add, remove, promote, demote) to `participants` (phones).
+     */
+    'sandbox.groupUpdate': spec(async (args) => {
+      const group = groupJidArg(args.group)
+      const by = phoneArg(args.by, 'by')
+      const subject = optionalString(args.subject, 'subject', 100)
+      if (args.description !== undefined && args.description !== null && (typeof args.description !== 'string' || args.description.length > 2048)) throw bad('description must be a string of at most 2048 characters')
+      const action = args.action ?? null
+      if (action !== null && !['add', 'remove', 'promote', 'demote'].includes(action)) throw bad('action must be add, remove, promote or demote')
+      const participants = action === null ? [] : (Array.isArray(args.participants) && args.participants.length > 0 && args.participants.length <= 256 ? args.participants.map((/** @type {any} */ p) => phoneArg(p, 'participants')) : null)
+      if (participants === null) throw bad('action needs participants: 1-256 phone numbers')
+      if (subject === null && args.description === undefined && action === null) throw bad('give subject, description and/or action with participants')
+      return controls(args.connectionId).groupUpdate({ group, by, ...(subject !== null ? { subject } : {}), ...(args.description !== undefined ? { description: args.description } : {}), ...(action ? { action, participants } : {}) })
+    }),
+
     /** The recipient's phone sends a receipt for one of our messages. */
     'sandbox.receipt': spec(async (args) => {
       const id = requiredString(args.providerMessageId, 'providerMessageId')
@@ -236,4 +268,10 @@ function optionalJid (v) {
 /** @param {string} msg */
 function bad (msg) {
   return new EngineError('bad_request', msg)
+}
+
+/** A group JID argument (digits, optionally -digits, @g.us). @param {any} v */
+function groupJidArg (v) {
+  if (typeof v !== 'string' || !/^[0-9]{1,32}(-[0-9]{1,16})?@g\.us$/.test(v)) throw bad('group must be a group JID (digits@g.us)')
+  return v
 }

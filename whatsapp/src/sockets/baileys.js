@@ -16,11 +16,12 @@ import { BROWSER } from './browser.js'
  * @param {import('pino').Logger} opts.logger   Baileys-level logger
  * @param {import('../config.js').BaileysSettings & {qrTimeoutMs?: number}} opts.baileys
  * @param {(key: any) => Promise<any>} opts.getMessage
+ * @param {(jid: string) => Promise<any>} [opts.cachedGroupMetadata]  the socket's group cache (groups.js)
  * @param {object} [opts.extraConfig]  more makeWASocket config: the connection's settings (markOnlineOnConnect,
  *   shouldSyncHistoryMessage) and, against the emulator, the media host redirect
  * @returns {{sock: import('../registry.js').EngineSocket, qrTiming: import('../registry.js').QrTiming}}
  */
-export function createBaileysSocket ({ auth, logger, baileys, getMessage, extraConfig = {} }) {
+export function createBaileysSocket ({ auth, logger, baileys, getMessage, cachedGroupMetadata, extraConfig = {} }) {
   const sock = makeWASocket({
     auth: { creds: auth.creds, keys: makeCacheableSignalKeyStore(auth.keys, /** @type {any} */ (logger)) },
     logger: /** @type {any} */ (logger),
@@ -32,6 +33,7 @@ export function createBaileysSocket ({ auth, logger, baileys, getMessage, extraC
     markOnlineOnConnect: false,
     syncFullHistory: true,
     getMessage,
+    ...(cachedGroupMetadata ? { cachedGroupMetadata } : {}),
     ...extraConfig
   })
   const qrTiming = baileys.qrTimeoutMs ? { firstMs: baileys.qrTimeoutMs, nextMs: baileys.qrTimeoutMs } : { firstMs: 60000, nextMs: 20000 }

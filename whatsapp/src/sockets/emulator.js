@@ -2,6 +2,7 @@ import { EngineError } from '../errors.js'
 import { emulatorMessagingControls } from '../sandbox/emulator-messaging.js'
 import { emulatorInitialHistory } from '../sandbox/seed-history.js'
 import { createBaileysSocket } from './baileys.js'
+import { emulatorGroupControls } from '../sandbox/emulator-groups.js'
 
 /*
  * The sandbox socket: the REAL Baileys socket (createBaileysSocket, the production path)
@@ -54,13 +55,14 @@ export function qrTimeoutFor (sandbox) {
  * @param {object} [opts.options]  makeWASocket settings that follow the connection's settings
  * @returns {{sock: import('../registry.js').EngineSocket, qrTiming: import('../registry.js').QrTiming}}
  */
-export function createEmulatorSocket ({ auth, logger, settings, link, getMessage, options = {} }) {
+export function createEmulatorSocket ({ auth, logger, settings, link, getMessage, cachedGroupMetadata, options = {} }) {
   const qrTimeoutMs = qrTimeoutFor(settings.sandbox)
   const { sock, qrTiming } = createBaileysSocket({
     auth,
     logger,
     baileys: { ...settings.baileys, waWebSocketUrl: link.url, qrTimeoutMs },
     getMessage,
+    cachedGroupMetadata,
     extraConfig: { ...link.socketConfig, ...options }
   })
   // The QR currently showing (Baileys' connection.update `qr`): what the emulated phone scans.
@@ -156,7 +158,8 @@ export function createEmulatorSocket ({ auth, logger, settings, link, getMessage
         .filter((/** @type {any} */ m) => m.from === contact)
         .map((/** @type {any} */ m) => ({ id: m.id, receipts: m.receipts.map((/** @type {any} */ r) => r.type) }))
       return { ...seen, messages: received }
-    }
+    },
+    ...emulatorGroupControls({ link, phone: () => deviceJid().split(/[:@]/)[0], isOpen: () => open })
   })
   return { sock, qrTiming }
 }

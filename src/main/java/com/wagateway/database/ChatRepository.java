@@ -76,6 +76,19 @@ public class ChatRepository {
                 .params(params).update();
     }
 
+    /**
+     * A group's subject names its chat: the chat row is created (no messages yet, unread 0) or
+     * renamed. Group chats take no sender's name (InboundMessages.touches), so this is their only name.
+     */
+    public void nameGroup(String connectionId, String chatJid, String subject) {
+        jdbc.sql("""
+                INSERT INTO chats AS ch (connection_id, chat_jid, name, is_group, unread_count)
+                VALUES (?, ?, ?, true, 0)
+                ON CONFLICT (connection_id, chat_jid) DO UPDATE SET name = excluded.name, is_group = true, updated_at = now()
+                WHERE ch.name IS DISTINCT FROM excluded.name""")
+                .params(connectionId, chatJid, subject).update();
+    }
+
     /** One page of chats, most recent first, strictly after the cursor when one is given. */
     public List<ChatRow> page(String connectionId, Instant beforeAt, String beforeJid, int limit) {
         if (beforeJid == null) {

@@ -52,4 +52,10 @@ class MessageEventsRelay {
                 e.eventId().toString(), e.eventType(), e.state(), e.attempt(), e.responseStatus(), e.latencyMs(), e.error(),
                 Instant.now().toString()));
     }
+
+    /** Group changes (group.participants, group.updated), with the webhook's content. */
+    @EventListener
+    void onGroup(com.wagateway.messaging.GroupChanges.GroupEvent e) {
+        broadcaster.emit(e.connectionId(), e.name(), e.payload());
+    }
 }

@@ -26,6 +26,8 @@ public final class RealtimeEvents {
     public static final String CALL = "call";
     /** A contact's presence: online/offline, typing or recording in a chat (issue 16 part 4). */
     public static final String PRESENCE_UPDATE = "presence.update";
+    public static final String GROUP_PARTICIPANTS = "group.participants";
+    public static final String GROUP_UPDATED = "group.updated";
 
     /** Event name → payload type, in a stable order. */
     public static final Map<String, Class<?>> PAYLOADS;
@@ -40,6 +42,8 @@ public final class RealtimeEvents {
         m.put(MESSAGE_MEDIA, com.wagateway.messaging.MediaView.class);
         m.put(CALL, com.wagateway.messaging.CallEvents.CallView.class);
         m.put(PRESENCE_UPDATE, Presence.class);
+        m.put(GROUP_PARTICIPANTS, com.wagateway.messaging.GroupChanges.Participants.class);
+        m.put(GROUP_UPDATED, com.wagateway.messaging.GroupChanges.Updated.class);
         PAYLOADS = java.util.Collections.unmodifiableMap(m);
     }
 

@@ -106,4 +106,11 @@ public abstract class ApiException extends RuntimeException {
             super(502, code, message, null);
         }
     }
+
+    /** 403: the caller may use the connection, but WhatsApp does not allow this action to its account (e.g. not a group admin). */
+    public static class Forbidden extends ApiException {
+        public Forbidden(String code, String message) {
+            super(403, code, message, null);
+        }
+    }
 }

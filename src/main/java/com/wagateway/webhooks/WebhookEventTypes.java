@@ -15,12 +15,17 @@ public final class WebhookEventTypes {
     public static final String MESSAGE_MEDIA = "message.media";
     /** A contact called (voice or video); {@code rejected} when the connection's reject_calls is on. */
     public static final String CALL = "call";
+    /** Members of a group were added, removed, promoted or demoted (issue 16, part 3). */
+    public static final String GROUP_PARTICIPANTS = "group.participants";
+    /** A group's subject or description changed, or a group appeared. */
+    public static final String GROUP_UPDATED = "group.updated";
     /** Sent only by the test endpoint; never queued by the gateway itself, not filterable. */
     public static final String TEST = "webhook.test";
 
     /** Names allowed in a webhook's {@code events} filter. */
     public static final List<String> ALL = List.of(MESSAGE_RECEIVED, MESSAGE_STATUS, MESSAGE_SENT, CONNECTION_STATUS,
-            MESSAGE_POLL_VOTE, MESSAGE_MEDIA, CALL);
+            MESSAGE_POLL_VOTE, MESSAGE_MEDIA, CALL,
+            GROUP_PARTICIPANTS, GROUP_UPDATED);
 
     private WebhookEventTypes() {
     }

@@ -326,4 +326,49 @@ public sealed interface EngineEvent {
         }
         return out;
     }
+
+    // --- groups (issue 16 part 3) ---
+
+    /** One member of a group as the engine reports it: phone digits and LID JID when known, {@code admin} null, admin or superadmin. */
+    record GroupMember(String jid, String phone, String lid, String admin) {
+
+        static List<GroupMember> listFrom(JsonNode array) {
+            List<GroupMember> out = new ArrayList<>();
+            for (JsonNode p : array) {
+                out.add(new GroupMember(MappedMessage.text(p, "jid"), MappedMessage.text(p, "phone"),
+                        MappedMessage.text(p, "lid"), MappedMessage.text(p, "admin")));
+            }
+            return List.copyOf(out);
+        }
+    }
+
+    /**
+     * {@code group.participants}: members were added, removed (or left), promoted or demoted in a
+     * group we are in, by {@code authorPhone} (null when unknown). Receiver: webhook and realtime.
+     */
+    record GroupParticipants(String connectionId, String groupJid, String action, String authorPhone,
+                             List<GroupMember> participants) implements EngineEvent {
+
+        public static GroupParticipants from(String connectionId, JsonNode d) {
+            return new GroupParticipants(connectionId, MappedMessage.text(d, "groupJid"), MappedMessage.text(d, "action"),
+                    MappedMessage.text(d, "authorPhone"), GroupMember.listFrom(d.path("participants")));
+        }
+    }
+
+    /**
+     * {@code group.updated}: a group's subject and/or description changed, or a group appeared
+     * ({@code created}: created by us or someone added us). {@code subjectChanged} /
+     * {@code descriptionChanged} say which of the two the event carries ({@code description} null
+     * with {@code descriptionChanged} = removed). Receiver: chat name, webhook and realtime.
+     */
+    record GroupUpdated(String connectionId, String groupJid, boolean subjectChanged, String subject,
+                        boolean descriptionChanged, String description, String authorPhone, boolean created)
+            implements EngineEvent {
+
+        public static GroupUpdated from(String connectionId, JsonNode d) {
+            return new GroupUpdated(connectionId, MappedMessage.text(d, "groupJid"), d.has("subject"), MappedMessage.text(d, "subject"),
+                    d.has("description"), MappedMessage.text(d, "description"), MappedMessage.text(d, "authorPhone"),
+                    d.path("created").asBoolean(false));
+        }
+    }
 }

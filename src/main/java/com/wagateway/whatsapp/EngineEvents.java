@@ -40,6 +40,8 @@ final class EngineEvents {
             case "media.failed" -> EngineEvent.MediaResult.from(id, d, false);
             case "call" -> EngineEvent.CallReceived.from(id, d);
             case "presence.update" -> EngineEvent.PresenceChanged.from(id, d);
+            case "group.participants" -> EngineEvent.GroupParticipants.from(id, d);
+            case "group.updated" -> EngineEvent.GroupUpdated.from(id, d);
             default -> null;
         };
         return Optional.ofNullable(event);
