@@ -14,6 +14,7 @@ import { unixTime } from './nodes.js'
 import { buildPairSuccess, checkPairDeviceSign, parseQr } from './pairing.js'
 import { installPairingCode } from './pairing-code.js'
 import { installProfiles } from './profiles.js'
+import { installRestrictions } from './restrictions.js'
 import { createSession } from './session.js'
 import { createStore } from './store.js'
 
@@ -272,6 +273,8 @@ export async function createEmulator (opts = {}) {
   installMessaging(emulator, { deliveryDelayMs: opts.deliveryDelayMs, readDelayMs: opts.readDelayMs })
   // Contacts' names, presence on WhatsApp and profile pictures (emulator.setContact).
   installProfiles(emulator)
+  // Account restrictions: reach-out time lock, message capping, 463 to new contacts (emulator.restrictions).
+  installRestrictions(emulator)
 
   const http = createServer((req, res) => {
     if (!emulator.media.handleHttp(req, res) && !emulator.servePicture(req, res)) handleControl(emulator, req, res)

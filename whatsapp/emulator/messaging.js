@@ -155,6 +155,12 @@ export function installMessaging (emulator, opts = {}) {
       notify({ kind: 'failed', phone: device.phone, id: node.attrs.id })
       return
     }
+    // a restricted account reaching a new contact: WhatsApp's 463 (restrictions.js)
+    if (emulator.restrictions?.refuses(device.phone, node)) {
+      session.send({ tag: 'ack', attrs: { ...ack, error: '463' } })
+      notify({ kind: 'failed', phone: device.phone, id: node.attrs.id, code: '463' })
+      return
+    }
     session.send({ tag: 'ack', attrs: node.attrs.type ? { ...ack, type: node.attrs.type } : ack })
     for (const contact of recipientsOf(node)) await contactReceives(session, device, s, contact, node)
   })

@@ -140,6 +140,22 @@ export function sandboxCommands ({ settings, registry }) {
       return { pending: await controls(args.connectionId).fail(args.count, code) }
     }),
 
+    /**
+     * WhatsApp restricts this connection's account: `kind` reachout_timelock | message_capping,
+     * `until` epoch ms (future) or null, `enforcementType` (time lock) as Baileys names them.
+     */
+    'sandbox.restrict': spec((args) => {
+      const kind = restrictionKind(args.kind)
+      const until = args.until ?? null
+      if (until !== null && (!Number.isSafeInteger(until) || until <= Date.now())) throw bad('until must be a future time in epoch milliseconds, or null')
+      const enforcementType = args.enforcementType ?? null
+      if (enforcementType !== null && !['DEFAULT', 'BIZ_QUALITY', 'WEB_COMPANION_ONLY'].includes(enforcementType)) throw bad('enforcementType must be DEFAULT, BIZ_QUALITY or WEB_COMPANION_ONLY')
+      return controls(args.connectionId).restrict({ kind, untilMs: until, enforcementType })
+    }),
+
+    /** WhatsApp lifts this connection's restriction of `kind`. */
+    'sandbox.lift': spec((args) => controls(args.connectionId).lift(restrictionKind(args.kind))),
+
     /** Benchmarks: a flood of inbound text messages (count, batch per upsert, distinct senders). */
     'sandbox.burst': spec((args) => {
       const count = intArg(args.count, 'count', 1, 1000000)
@@ -172,6 +188,12 @@ export function sandboxCommands ({ settings, registry }) {
       return controls(args.connectionId).retryRequest({ id, remoteJid: optionalJid(args.remoteJid) })
     })
   }
+}
+
+/** @param {unknown} v @returns {string} a restriction kind */
+function restrictionKind (v) {
+  if (v !== 'reachout_timelock' && v !== 'message_capping') throw bad('kind must be reachout_timelock or message_capping')
+  return v
 }
 
 /** @param {unknown} v @param {string} name @param {number} min @param {number} max */

@@ -24,6 +24,8 @@ import { createBaileysSocket } from './baileys.js'
  * @property {(a: {id: string, remoteJid: string|null}) => Promise<{found: boolean, message: any}>} retryRequest
  * @property {(a: {count: number, batch: number, senders: number}) => Promise<{emitted: number, ms: number}>} burst
  * @property {() => Promise<{messages: Array<{id: string, jid: string, count: number}>}>} sentLog
+ * @property {(a: {kind: string, untilMs: number|null, enforcementType: string|null}) => Promise<any>} restrict
+ * @property {(kind: string) => Promise<{kind: string, lifted: boolean}>} lift
  */
 
 /** Baileys' own QR schedule (socket.js): first ref 60 s, later ones 20 s, when qrTimeout is unset. */
@@ -122,6 +124,18 @@ export function createEmulatorSocket ({ auth, logger, settings, link, getMessage
       if (closed) throw new EngineError('invalid_state', 'socket already closed')
       const ended = await link.streamError(deviceJid(), code)
       if (ended === 0) throw new EngineError('invalid_state', 'the emulator holds no live session for this connection')
+    },
+    /**
+     * WhatsApp restricts this connection's account (reach-out time lock or message capping):
+     * the emulator sends the notification Baileys parses, and refuses new contacts with 463.
+     */
+    async restrict ({ kind, untilMs, enforcementType }) {
+      const phone = deviceJid().split(/[:@]/)[0]
+      return link.restrict(phone, { kind, untilMs, ...(enforcementType ? { enforcementType } : {}) })
+    },
+    /** WhatsApp lifts that restriction (the notification saying it is over). */
+    async lift (kind) {
+      return link.lift(deviceJid().split(/[:@]/)[0], kind)
     },
     ...emulatorMessagingControls({ link, phone: () => deviceJid().split(/[:@]/)[0], isOpen: () => open })
   })
