@@ -97,16 +97,18 @@ export function installRestrictions (emulator) {
      * (mex notification). `untilMs` null: the notification carries no end (Baileys then assumes
      * 60 s for a time lock). Replaces an earlier restriction of the same kind.
      * @param {string} phone
-     * @param {{kind: string, untilMs?: number|null, enforcementType?: string, totalQuota?: number}} r
+     * `silent`: the devices are not told (as when the notification was missed); they learn it
+     * from a 463 and their own query.
+     * @param {{kind: string, untilMs?: number|null, enforcementType?: string, totalQuota?: number, silent?: boolean}} r
      */
-    restrict (phone, { kind, untilMs = null, enforcementType = 'BIZ_QUALITY', totalQuota = 0 }) {
+    restrict (phone, { kind, untilMs = null, enforcementType = 'BIZ_QUALITY', totalQuota = 0, silent = false }) {
       if (!RESTRICTION_KINDS.includes(kind)) throw new Error(`kind must be one of ${RESTRICTION_KINDS.join(', ')}`)
       const restriction = { kind, untilMs, enforcementType, totalQuota, since: Date.now() }
       const list = byPhone.get(phone) ?? new Map()
       list.set(kind, restriction)
       byPhone.set(phone, list)
       emulator.store.changed()
-      messaging.deliverToAccount(phone, () => notification(kind, restriction))
+      if (!silent) messaging.deliverToAccount(phone, () => notification(kind, restriction))
       return view(restriction)
     },
 
@@ -187,11 +189,11 @@ function cappingPayload (r) {
 }
 
 const PHONE = /^[1-9][0-9]{5,14}$/
-const FIELDS = { '/control/restrict': ['phone', 'kind', 'untilMs', 'enforcementType', 'totalQuota'], '/control/lift': ['phone', 'kind'] }
+const FIELDS = { '/control/restrict': ['phone', 'kind', 'untilMs', 'enforcementType', 'totalQuota', 'silent'], '/control/lift': ['phone', 'kind'] }
 
 /**
  * HTTP routes of the restriction controls (control.js hands them over):
- *   POST /control/restrict {phone, kind, untilMs?, enforcementType?, totalQuota?} → the restriction
+ *   POST /control/restrict {phone, kind, untilMs?, enforcementType?, totalQuota?, silent?} → the restriction
  *   POST /control/lift     {phone, kind}                                         → {kind, lifted}
  *   GET  /control/restrictions/:phone                                            → {restrictions: [...]}
  * Bad input (unknown fields included) is 400 bad_request and changes nothing; null when the
@@ -225,6 +227,7 @@ export function restrictionProblem (body, fields) {
   if (!RESTRICTION_KINDS.includes(body.kind)) return `kind must be one of ${RESTRICTION_KINDS.join(', ')}`
   if (body.untilMs !== undefined && body.untilMs !== null && (!Number.isSafeInteger(body.untilMs) || body.untilMs <= Date.now())) return 'untilMs must be a future time in epoch milliseconds (or null)'
   if (body.enforcementType !== undefined && !ENFORCEMENT_TYPES.includes(body.enforcementType)) return `enforcementType must be one of ${ENFORCEMENT_TYPES.join(', ')}`
+  if (body.silent !== undefined && typeof body.silent !== 'boolean') return 'silent must be a boolean'
   if (body.totalQuota !== undefined && (!Number.isInteger(body.totalQuota) || body.totalQuota < 0 || body.totalQuota > 100000)) return 'totalQuota must be an integer 0-100000'
   return null
 }

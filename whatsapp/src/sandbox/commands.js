@@ -142,7 +142,8 @@ export function sandboxCommands ({ settings, registry }) {
 
     /**
      * WhatsApp restricts this connection's account: `kind` reachout_timelock | message_capping,
-     * `until` epoch ms (future) or null, `enforcementType` (time lock) as Baileys names them.
+     * `until` epoch ms (future) or null, `enforcementType` (time lock) as Baileys names them;
+     * `silent`: no notification (the device learns it from a 463 and its own query).
      */
     'sandbox.restrict': spec((args) => {
       const kind = restrictionKind(args.kind)
@@ -150,7 +151,8 @@ export function sandboxCommands ({ settings, registry }) {
       if (until !== null && (!Number.isSafeInteger(until) || until <= Date.now())) throw bad('until must be a future time in epoch milliseconds, or null')
       const enforcementType = args.enforcementType ?? null
       if (enforcementType !== null && !['DEFAULT', 'BIZ_QUALITY', 'WEB_COMPANION_ONLY'].includes(enforcementType)) throw bad('enforcementType must be DEFAULT, BIZ_QUALITY or WEB_COMPANION_ONLY')
-      return controls(args.connectionId).restrict({ kind, untilMs: until, enforcementType })
+      if (args.silent !== undefined && args.silent !== null && typeof args.silent !== 'boolean') throw bad('silent must be a boolean')
+      return controls(args.connectionId).restrict({ kind, untilMs: until, enforcementType, silent: args.silent === true })
     }),
 
     /** WhatsApp lifts this connection's restriction of `kind`. */

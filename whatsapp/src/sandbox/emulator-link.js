@@ -27,7 +27,7 @@ import { mediaHostsFor } from '../media-hosts.js'
  * @property {(jid: string) => Promise<number>} drop   drops them without a close frame
  * @property {(phone: string, input: any, held?: any) => Promise<void>} seedHistory  what the phone sends the device it links
  *   next (emulator history.seed; a standalone emulator's POST /control/history/seed), `held` the older messages it keeps for on-demand requests
- * @property {(phone: string, r: {kind: string, untilMs?: number|null, enforcementType?: string}) => Promise<any>} restrict
+ * @property {(phone: string, r: {kind: string, untilMs?: number|null, enforcementType?: string, silent?: boolean}) => Promise<any>} restrict
  *   WhatsApp restricts the account (emulator/restrictions.js): its devices get the notification
  * @property {(phone: string, kind: string) => Promise<{kind: string, lifted: boolean}>} lift  and lifts it
  * @property {any|null} emulator                       the in-process emulator (null when standalone)

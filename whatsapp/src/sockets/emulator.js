@@ -24,7 +24,7 @@ import { createBaileysSocket } from './baileys.js'
  * @property {(a: {id: string, remoteJid: string|null}) => Promise<{found: boolean, message: any}>} retryRequest
  * @property {(a: {count: number, batch: number, senders: number}) => Promise<{emitted: number, ms: number}>} burst
  * @property {() => Promise<{messages: Array<{id: string, jid: string, count: number}>}>} sentLog
- * @property {(a: {kind: string, untilMs: number|null, enforcementType: string|null}) => Promise<any>} restrict
+ * @property {(a: {kind: string, untilMs: number|null, enforcementType: string|null, silent?: boolean}) => Promise<any>} restrict
  * @property {(kind: string) => Promise<{kind: string, lifted: boolean}>} lift
  */
 
@@ -129,9 +129,9 @@ export function createEmulatorSocket ({ auth, logger, settings, link, getMessage
      * WhatsApp restricts this connection's account (reach-out time lock or message capping):
      * the emulator sends the notification Baileys parses, and refuses new contacts with 463.
      */
-    async restrict ({ kind, untilMs, enforcementType }) {
+    async restrict ({ kind, untilMs, enforcementType, silent = false }) {
       const phone = deviceJid().split(/[:@]/)[0]
-      return link.restrict(phone, { kind, untilMs, ...(enforcementType ? { enforcementType } : {}) })
+      return link.restrict(phone, { kind, untilMs, ...(enforcementType ? { enforcementType } : {}), ...(silent ? { silent } : {}) })
     },
     /** WhatsApp lifts that restriction (the notification saying it is over). */
     async lift (kind) {

@@ -13,12 +13,15 @@ public final class WebhookEventTypes {
     public static final String MESSAGE_POLL_VOTE = "message.poll_vote";
     /** The file of a media message was stored (or could not be) after its {@code message.received} / {@code message.sent}. */
     public static final String MESSAGE_MEDIA = "message.media";
+    /** WhatsApp restricted the account (reach-out time lock, message capping), or lifted a restriction. */
+    public static final String CONNECTION_RESTRICTED = "connection.restricted";
     /** Sent only by the test endpoint; never queued by the gateway itself, not filterable. */
     public static final String TEST = "webhook.test";
 
     /** Names allowed in a webhook's {@code events} filter. */
     public static final List<String> ALL = List.of(MESSAGE_RECEIVED, MESSAGE_STATUS, MESSAGE_SENT, CONNECTION_STATUS,
-            MESSAGE_POLL_VOTE, MESSAGE_MEDIA);
+            MESSAGE_POLL_VOTE, MESSAGE_MEDIA,
+            CONNECTION_RESTRICTED);
 
     private WebhookEventTypes() {
     }

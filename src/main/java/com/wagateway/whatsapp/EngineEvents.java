@@ -38,6 +38,7 @@ final class EngineEvents {
             case "contacts.upsert" -> EngineEvent.ContactsUpserted.from(id, d);
             case "media.downloaded" -> EngineEvent.MediaResult.from(id, d, true);
             case "media.failed" -> EngineEvent.MediaResult.from(id, d, false);
+            case "connection.restriction" -> EngineEvent.RestrictionChanged.from(id, d);
             default -> null;
         };
         return Optional.ofNullable(event);
