@@ -144,8 +144,7 @@ public class AccountRestrictions implements EngineListener {
     }
 
     /** The stored error of a message WhatsApp refused with 463 (a new contact while restricted). */
-    static String refusedByWhatsapp(String detail) {
-        return NEW_CONTACT_REFUSED + ": WhatsApp refused a message to a new contact (error 463): the account is restricted"
-                + (detail == null ? "" : " (" + detail + ")");
+    static String refusedByWhatsapp() {
+        return NEW_CONTACT_REFUSED + ": WhatsApp refused a message to a new contact (error 463): the account is restricted";
     }
 }

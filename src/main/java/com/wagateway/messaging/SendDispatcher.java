@@ -263,7 +263,7 @@ public class SendDispatcher {
             // the file goes to the engine as a local path (Baileys streams it from disk)
             Optional<java.nio.file.Path> path = mediaStore.localPath(sha256);
             if (path.isEmpty()) {
-                fail(connectionId, m.id(), "the media file is no longer stored (removed by MEDIA_RETENTION or by hand)");
+                fail(connectionId, m.id(), "the media file is no longer stored (removed by MEDIA_RETENTION or by hand)", true);
                 return CompletableFuture.completedFuture(null);
             }
             outgoing = EngineCommands.withMediaPath(outgoing, path.get());
@@ -324,13 +324,10 @@ public class SendDispatcher {
                 || (code != null && code >= 400 && code < 500 && code != 408 && code != 428 && code != 429);
         String reason = ee.code() + (code != null ? " " + code : "") + ": " + ee.getMessage();
         int attempts = m.attempts() + 1;
-        if (code != null && code == AccountRestrictions.ACCOUNT_RESTRICTED_ACK) {
-            // 463: a new contact while the account is restricted; retrying would count as another reach-out
-            fail(connectionId, m.id(), AccountRestrictions.refusedByWhatsapp(null));
-            return true;
-        }
         if (refused || attempts >= settings.sendMaxAttempts()) {
-            fail(connectionId, m.id(), (refused ? "refused by WhatsApp: " : "gave up after " + attempts + " attempts: ") + reason);
+            // (463, a new contact of a restricted account, is refused too: a retry would count as another reach-out)
+            fail(connectionId, m.id(), code != null && code == AccountRestrictions.ACCOUNT_RESTRICTED_ACK ? AccountRestrictions.refusedByWhatsapp()
+                    : (refused ? "refused by WhatsApp: " : "gave up after " + attempts + " attempts: ") + reason, true);
             return true;
         }
         Duration delay = backoff(attempts);
@@ -339,11 +336,6 @@ public class SendDispatcher {
         release(m.id(), "retrying");
         later(connectionId, delay);
         return false;
-    }
-
-    /** Ends a message as failed with its webhook event, in one transaction (the attempt counted). */
-    private void fail(String connectionId, UUID id, String reason) {
-        fail(connectionId, id, reason, true);
     }
 
     /** Ends a message as failed with its webhook event, in one transaction; {@code attempted}: count the attempt. */
