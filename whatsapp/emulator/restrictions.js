@@ -27,8 +27,8 @@ export const RESTRICTION_KINDS = ['reachout_timelock', 'message_capping']
 export const NEW_CONTACT_REFUSED = '463'
 /** Baileys' QueryIds (Types/Mex.js) of the two `w:mex` queries a device may send. */
 export const MEX_QUERY = { reachoutTimelock: '23983697327930364', messageCapping: '24503548349331633' }
-/** Enforcement types the time lock may carry (Baileys' ReachoutTimelockEnforcementType, without the BIZ_COMMERCE ones). */
-export const ENFORCEMENT_TYPES = ['DEFAULT', 'BIZ_QUALITY', 'WEB_COMPANION_ONLY']
+/** Enforcement types the time lock may carry: Baileys' ReachoutTimelockEnforcementType (without the BIZ_COMMERCE ones) and RESTRICT_ALL_COMPANIONS, which WhatsApp sends but rc14 does not list (a notification then reads DEFAULT). */
+export const ENFORCEMENT_TYPES = ['DEFAULT', 'BIZ_QUALITY', 'WEB_COMPANION_ONLY', 'RESTRICT_ALL_COMPANIONS']
 
 /**
  * @typedef {object} Restriction

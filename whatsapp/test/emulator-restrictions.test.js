@@ -65,6 +65,19 @@ test('message capping: CAPPED reaches Baileys as message-capping.update → conn
   assert.equal(none.data.detail, 'NONE')
 })
 
+test('RESTRICT_ALL_COMPANIONS (what WhatsApp sends, unknown to rc14): the notification reads DEFAULT, the server query keeps it', { timeout: 90000 }, async (t) => {
+  const fx = await engineFixture(t, { timeoutMs: 20000 })
+  const { engine } = fx
+  await linkedOpen(fx, 'rac')
+  await engine.ok('sandbox.restrict', { connectionId: 'rac', kind: 'reachout_timelock', until: Date.now() + 600_000, enforcementType: 'RESTRICT_ALL_COMPANIONS' })
+  const pushed = await engine.next('connection.restriction', { connectionId: 'rac', where: (d) => d.active === true })
+  assert.equal(pushed.data.detail, 'DEFAULT', 'Baileys maps an enforcement type it does not list to DEFAULT')
+  const refused = await engine.send('send', { connectionId: 'rac', messageId: newId(), jid: `${STRANGER}@s.whatsapp.net`, content: { type: 'text', text: 'x' } })
+  assert.equal(refused.error?.statusCode, 463)
+  const fetched = await engine.next('connection.restriction', { connectionId: 'rac', where: (d) => d.active === true })
+  assert.equal(fetched.data.detail, 'RESTRICT_ALL_COMPANIONS', 'fetchAccountReachoutTimelock passes it through')
+})
+
 test('sandbox.restrict and sandbox.lift refuse bad arguments', { timeout: 60000 }, async (t) => {
   const fx = await engineFixture(t, { timeoutMs: 20000 })
   const { engine } = fx

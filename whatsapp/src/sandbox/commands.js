@@ -1,5 +1,6 @@
 import { isSendableJid, MESSAGE_ID_RE } from '../content.js'
 import { getHeapStatistics } from 'node:v8'
+import { ENFORCEMENT_TYPES } from '../../emulator/restrictions.js'
 import { EngineError } from '../errors.js'
 
 /*
@@ -150,7 +151,7 @@ export function sandboxCommands ({ settings, registry }) {
       const until = args.until ?? null
       if (until !== null && (!Number.isSafeInteger(until) || until <= Date.now())) throw bad('until must be a future time in epoch milliseconds, or null')
       const enforcementType = args.enforcementType ?? null
-      if (enforcementType !== null && !['DEFAULT', 'BIZ_QUALITY', 'WEB_COMPANION_ONLY'].includes(enforcementType)) throw bad('enforcementType must be DEFAULT, BIZ_QUALITY or WEB_COMPANION_ONLY')
+      if (enforcementType !== null && !ENFORCEMENT_TYPES.includes(enforcementType)) throw bad(`enforcementType must be one of ${ENFORCEMENT_TYPES.join(', ')}`)
       if (args.silent !== undefined && args.silent !== null && typeof args.silent !== 'boolean') throw bad('silent must be a boolean')
       return controls(args.connectionId).restrict({ kind, untilMs: until, enforcementType, silent: args.silent === true })
     }),

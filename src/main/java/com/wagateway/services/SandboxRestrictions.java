@@ -30,7 +30,7 @@ public class SandboxRestrictions {
     /** Restriction kinds WhatsApp signals (as the status' {@code restricted.reason} names them). */
     public static final List<String> KINDS = List.of("reachout_timelock", "message_capping");
     /** Enforcement types of a time lock the sandbox can simulate (Baileys' names). */
-    public static final List<String> ENFORCEMENT_TYPES = List.of("DEFAULT", "BIZ_QUALITY", "WEB_COMPANION_ONLY");
+    public static final List<String> ENFORCEMENT_TYPES = List.of("DEFAULT", "BIZ_QUALITY", "WEB_COMPANION_ONLY", "RESTRICT_ALL_COMPANIONS");
     /** The end of a simulated restriction when none is given. */
     static final Duration DEFAULT_LENGTH = Duration.ofHours(24);
     private static final Duration LONGEST = Duration.ofDays(366);
