@@ -145,6 +145,16 @@ class AccountRestrictionIntegrationTest {
         assertThat(refused.status()).as(refused.raw()).isEqualTo(409);
         assertThat(refused.json().path("error").path("code").asString()).isEqualTo("restricted_new_contact");
         assertThat(gw.count("SELECT count(*) FROM messages WHERE connection_id = ? AND to_phone = ?", ID, STRANGER)).isZero();
+        // who counts as new (the queue's check before each send uses the same rule)
+        AccountRestrictions rules = gw.bean(AccountRestrictions.class);
+        com.wagateway.database.ConnectionRow row = gw.bean(com.wagateway.database.ConnectionRepository.class).find(ID).orElseThrow();
+        assertThat(rules.refusal(row, STRANGER + "@s.whatsapp.net")).contains("reachout_timelock");
+        assertThat(rules.refusal(row, KNOWN + "@s.whatsapp.net")).isNull();
+        assertThat(rules.refusal(row, "120363000000000001@g.us")).as("groups are never blocked").isNull();
+        // the contact check learns the known contact's LID (lid_mappings), as every later message would use it
+        String knownLid = gw.get("/api/connections/" + ID + "/contacts/check?phone=" + KNOWN).json().get(0).path("lid").asString();
+        assertThat(knownLid).matches("[0-9]+@lid");
+        assertThat(rules.refusal(row, knownLid)).as("the LID form of a known chat is known too").isNull();
         // a contact the account already chatted with: still goes
         ApiClient.Response known = send(KNOWN, "to-known");
         assertThat(known.status()).as(known.raw()).isEqualTo(200);
