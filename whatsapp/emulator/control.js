@@ -15,7 +15,7 @@
  *        (the phone enters a pairing code a companion asked for; a refusal is an answer, not an error)
  *   POST /control/contact      {phone, name?, onWhatsApp?, picture?: set|hidden|none} → {phone, onWhatsApp, picture, pictureUrl}
  * Messaging routes (inbound, receipt, fail, retry-request, reinstall, burst, sent, received):
- * messaging-control.js.
+ * messaging-control.js. Restriction routes (restrict, lift, restrictions): restrictions.js.
  * Errors: {"error": {"code", "message"}} with 400 (bad input), 404 (unknown route or device)
  * or 409 (the operation was refused, e.g. a pairing the companion rejected).
  */
@@ -23,6 +23,7 @@
 import { historyInputProblem } from './history.js'
 import { handleMessagingRoute } from './messaging-control.js'
 import { PairingCodeError } from './pairing-code.js'
+import { handleRestrictionRoute } from './restrictions.js'
 
 const MAX_BODY = 1024 * 1024
 const STREAM_CODES = new Set([401, 403, 408, 428, 440, 500, 503, 515])
@@ -62,6 +63,8 @@ export async function handleControl (emulator, req, res) {
     }
     const routed = await handleMessagingRoute(emulator, req.method ?? 'GET', path, () => readJson(req))
     if (routed) return reply(routed.status, routed.body)
+    const restriction = await handleRestrictionRoute(emulator, req.method ?? 'GET', path, () => readJson(req))
+    if (restriction) return reply(restriction.status, restriction.body)
     if (req.method === 'POST' && (path === '/control/pair-code' || path === '/control/contact')) {
       const body = await readJson(req)
       if (body === undefined || typeof body.phone !== 'string' || !/^[1-9][0-9]{5,14}$/.test(body.phone)) return error(400, 'bad_request', 'phone must be digits only (6-15)')

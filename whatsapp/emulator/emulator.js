@@ -16,6 +16,7 @@ import { buildPairSuccess, checkPairDeviceSign, parseQr } from './pairing.js'
 import { installPairingCode } from './pairing-code.js'
 import { installProfiles } from './profiles.js'
 import { installPresence } from './presence.js'
+import { installRestrictions } from './restrictions.js'
 import { createSession } from './session.js'
 import { createStore } from './store.js'
 
@@ -280,6 +281,8 @@ export async function createEmulator (opts = {}) {
   installPresence(emulator)
   // Groups: w:g2 IQs, w:gp2 notifications, sender-key group messages both ways (groups.js).
   installGroups(emulator)
+  // Account restrictions: reach-out time lock, message capping, 463 to new contacts (emulator.restrictions).
+  installRestrictions(emulator)
 
   const http = createServer((req, res) => {
     if (!emulator.media.handleHttp(req, res) && !emulator.servePicture(req, res)) handleControl(emulator, req, res)

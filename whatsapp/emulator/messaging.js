@@ -155,6 +155,12 @@ export function installMessaging (emulator, opts = {}) {
       notify({ kind: 'failed', phone: device.phone, id: node.attrs.id })
       return
     }
+    // a restricted account reaching a new contact: WhatsApp's 463 (restrictions.js)
+    if (emulator.restrictions?.refuses(device.phone, node)) {
+      session.send({ tag: 'ack', attrs: { ...ack, error: '463' } })
+      notify({ kind: 'failed', phone: device.phone, id: node.attrs.id, code: '463' })
+      return
+    }
     // a group message: the groups part checks membership, acks and fans out (groups.js)
     if (node.attrs.to?.endsWith('@g.us') && emulator.groups) return emulator.groups.deviceMessage({ session, device, state: s, node, ack })
     session.send({ tag: 'ack', attrs: node.attrs.type ? { ...ack, type: node.attrs.type } : ack })

@@ -3,6 +3,7 @@ import { mapContacts } from './contacts.js'
 import { mapClose, mapHistorySet, mapLidMappings, mapMe, mapMessagesUpdate, mapMessagesUpsert, mapReceiptUpdates } from './mapper.js'
 import { isStatusBroadcast, lidsToResolve } from './messages.js'
 import { pollVotesOf } from './poll-votes.js'
+import { attachRestrictionHandlers } from './restrictions.js'
 import { serverAcks, withoutSendErrors } from './server-acks.js'
 
 /*
@@ -95,6 +96,8 @@ export function attachHandlers (entry, ctx) {
   entry.sock.ws?.on?.('CB:iq,type:set,pair-device', (/** @type {any} */ node) => {
     entry.qrRefs = getBinaryNodeChildren(getBinaryNodeChild(node, 'pair-device'), 'ref').length
   })
+  // Account restriction signals: time lock, message capping, 463 (restrictions.js).
+  attachRestrictionHandlers(entry, (event, data) => report(entry, event, data), log)
 }
 
 /** A socket remembers at most this many contacts' names to drop repeats (then it starts over). */

@@ -12,6 +12,7 @@ import { useApi } from '../hooks/useApi';
 import { formatDateTime, formatPhone } from '../lib/format';
 import { actionsFor, humanReason, showsQr } from '../lib/status';
 import { useConnectionSubscription, useRealtimeEvent } from '../realtime/RealtimeProvider';
+import RestrictionBanner from '../components/RestrictionBanner';
 import PairingCodeForm from './PairingCodeForm';
 import SandboxPanel from './SandboxPanel';
 import SettingsPanel from './SettingsPanel';
@@ -69,6 +70,7 @@ export default function WhatsappWebPage() {
         WhatsApp Web · {c.connection_id}
       </PageTitle>
       {status.error && <ErrorBox error={`Status check failed: ${status.error}`} />}
+      <RestrictionBanner restricted={c.restricted} />
       <div className="grid gap-4 lg:grid-cols-2">
         <Card title="Connection Status">
           <div className="space-y-2" aria-live="polite">

@@ -1,5 +1,6 @@
 import { isSendableJid, MESSAGE_ID_RE } from '../content.js'
 import { getHeapStatistics } from 'node:v8'
+import { ENFORCEMENT_TYPES } from '../../emulator/restrictions.js'
 import { EngineError } from '../errors.js'
 
 /*
@@ -174,6 +175,24 @@ export function sandboxCommands ({ settings, registry }) {
       return { pending: await controls(args.connectionId).fail(args.count, code) }
     }),
 
+    /**
+     * WhatsApp restricts this connection's account: `kind` reachout_timelock | message_capping,
+     * `until` epoch ms (future) or null, `enforcementType` (time lock) as Baileys names them;
+     * `silent`: no notification (the device learns it from a 463 and its own query).
+     */
+    'sandbox.restrict': spec((args) => {
+      const kind = restrictionKind(args.kind)
+      const until = args.until ?? null
+      if (until !== null && (!Number.isSafeInteger(until) || until <= Date.now())) throw bad('until must be a future time in epoch milliseconds, or null')
+      const enforcementType = args.enforcementType ?? null
+      if (enforcementType !== null && !ENFORCEMENT_TYPES.includes(enforcementType)) throw bad(`enforcementType must be one of ${ENFORCEMENT_TYPES.join(', ')}`)
+      if (args.silent !== undefined && args.silent !== null && typeof args.silent !== 'boolean') throw bad('silent must be a boolean')
+      return controls(args.connectionId).restrict({ kind, untilMs: until, enforcementType, silent: args.silent === true })
+    }),
+
+    /** WhatsApp lifts this connection's restriction of `kind`. */
+    'sandbox.lift': spec((args) => controls(args.connectionId).lift(restrictionKind(args.kind))),
+
     /** Benchmarks: a flood of inbound text messages (count, batch per upsert, distinct senders). */
     'sandbox.burst': spec((args) => {
       const count = intArg(args.count, 'count', 1, 1000000)
@@ -230,6 +249,12 @@ export function sandboxCommands ({ settings, registry }) {
       return controls(args.connectionId).retryRequest({ id, remoteJid: optionalJid(args.remoteJid) })
     })
   }
+}
+
+/** @param {unknown} v @returns {string} a restriction kind */
+function restrictionKind (v) {
+  if (v !== 'reachout_timelock' && v !== 'message_capping') throw bad('kind must be reachout_timelock or message_capping')
+  return v
 }
 
 /** @param {unknown} v @param {string} name @param {number} min @param {number} max */

@@ -28,6 +28,9 @@ import { mediaHostsFor } from '../media-hosts.js'
  * @property {(jid: string) => Promise<number>} drop   drops them without a close frame
  * @property {(phone: string, input: any, held?: any) => Promise<void>} seedHistory  what the phone sends the device it links
  *   next (emulator history.seed; a standalone emulator's POST /control/history/seed), `held` the older messages it keeps for on-demand requests
+ * @property {(phone: string, r: {kind: string, untilMs?: number|null, enforcementType?: string, silent?: boolean}) => Promise<any>} restrict
+ *   WhatsApp restricts the account (emulator/restrictions.js): its devices get the notification
+ * @property {(phone: string, kind: string) => Promise<{kind: string, lifted: boolean}>} lift  and lifts it
  * @property {any|null} emulator                       the in-process emulator (null when standalone)
  * @property {any|null} messaging                      the emulator's messaging controls (emulator.messaging, or the same over HTTP); null when it has none
  * @property {object} socketConfig                     extra makeWASocket config for sockets dialing it (e.g. the media host redirect)
@@ -94,6 +97,8 @@ async function ownLink (sandbox, log) {
     streamError: async (jid, code) => emulator.streamError(jid, code),
     drop: async (jid) => emulator.drop(jid),
     seedHistory: async (phone, input, held) => { emulator.history.seed(phone, input, held) },
+    restrict: async (phone, r) => emulator.restrictions.restrict(phone, r),
+    lift: async (phone, kind) => emulator.restrictions.lift(phone, kind),
     close: () => emulator.close()
   }
 }
@@ -155,6 +160,8 @@ async function standaloneLink (wsUrl, explicit) {
     streamError: async (jid, code) => (await call('POST', '/control/stream-error', { phone: phoneOf(jid), jid, code })).sessions,
     drop: async (jid) => (await call('POST', '/control/drop', { phone: phoneOf(jid), jid })).sessions,
     seedHistory: async (phone, input, held) => { await call('POST', '/control/history/seed', stripUndefined({ phone, ...input, held })) },
+    restrict: (phone, r) => call('POST', '/control/restrict', stripUndefined({ phone, ...r })),
+    lift: (phone, kind) => call('POST', '/control/lift', { phone, kind }),
     close: async () => {}
   }
 }

@@ -28,6 +28,8 @@ import { emulatorGroupControls } from '../sandbox/emulator-groups.js'
  * @property {(a: {from: string, state: string}) => Promise<{sent: number}>} contactPresence
  * @property {(a: {from: string, video: boolean}) => Promise<{callId: string, sent: number}>} call
  * @property {(contact: string) => Promise<any>} contactView
+ * @property {(a: {kind: string, untilMs: number|null, enforcementType: string|null, silent?: boolean}) => Promise<any>} restrict
+ * @property {(kind: string) => Promise<{kind: string, lifted: boolean}>} lift
  */
 
 /** Baileys' own QR schedule (socket.js): first ref 60 s, later ones 20 s, when qrTimeout is unset. */
@@ -140,6 +142,18 @@ export function createEmulatorSocket ({ auth, logger, settings, link, getMessage
       if (closed) throw new EngineError('invalid_state', 'socket already closed')
       const ended = await link.streamError(deviceJid(), code)
       if (ended === 0) throw new EngineError('invalid_state', 'the emulator holds no live session for this connection')
+    },
+    /**
+     * WhatsApp restricts this connection's account (reach-out time lock or message capping):
+     * the emulator sends the notification Baileys parses, and refuses new contacts with 463.
+     */
+    async restrict ({ kind, untilMs, enforcementType, silent = false }) {
+      const phone = deviceJid().split(/[:@]/)[0]
+      return link.restrict(phone, { kind, untilMs, ...(enforcementType ? { enforcementType } : {}), ...(silent ? { silent } : {}) })
+    },
+    /** WhatsApp lifts that restriction (the notification saying it is over). */
+    async lift (kind) {
+      return link.lift(deviceJid().split(/[:@]/)[0], kind)
     },
     ...emulatorMessagingControls({ link, phone: () => deviceJid().split(/[:@]/)[0], isOpen: () => open }),
     // Presence, calls and what a contact got (emulator/presence.js; in-process emulator only).

@@ -44,7 +44,7 @@ public class MessageController {
     @ApiResponse(responseCode = "202", description = "stored and queued (connection not ready, rate limit, or retrying); status follows by webhook and realtime",
             content = @Content(schema = @Schema(implementation = SendResponse.class)))
     @ApiResponse(responseCode = "404", description = "no such connection")
-    @ApiResponse(responseCode = "409", description = "idempotency_conflict (same client_message_id, different message) or connection_not_ready (logged out)")
+    @ApiResponse(responseCode = "409", description = "idempotency_conflict (same client_message_id, different message), connection_not_ready (logged out), or restricted_new_contact (WhatsApp restricted the account: no new chats)")
     ResponseEntity<SendResponse> send(@AuthenticationPrincipal Caller caller, @RequestBody SendRequests.Text body) {
         SendService.Result r = sender.sendText(caller, body.connectionId(), body.to(), body.message(),
                 body.clientMessageId(), body.replyTo(), body.mentions());
@@ -58,7 +58,7 @@ public class MessageController {
     @ApiResponse(responseCode = "202", description = "stored and queued; status follows by webhook and realtime",
             content = @Content(schema = @Schema(implementation = SendResponse.class)))
     @ApiResponse(responseCode = "404", description = "no such connection")
-    @ApiResponse(responseCode = "409", description = "idempotency_conflict or connection_not_ready")
+    @ApiResponse(responseCode = "409", description = "idempotency_conflict, connection_not_ready, or restricted_new_contact (WhatsApp restricted the account: no new chats)")
     @ApiResponse(responseCode = "429", description = "too_many_media_sends; see Retry-After")
     ResponseEntity<SendResponse> sendImage(@AuthenticationPrincipal Caller caller, @RequestBody SendRequests.Image body) {
         SendService.Result r = sender.sendImage(caller, body.connectionId(), body.to(), body.imageUrl(), body.imageBase64(),
@@ -77,7 +77,7 @@ public class MessageController {
             content = @Content(schema = @Schema(implementation = SendResponse.class)))
     @ApiResponse(responseCode = "400", description = "invalid_media_type, media_type_mismatch, media_too_large, private_network, ...")
     @ApiResponse(responseCode = "404", description = "no such connection")
-    @ApiResponse(responseCode = "409", description = "idempotency_conflict or connection_not_ready")
+    @ApiResponse(responseCode = "409", description = "idempotency_conflict, connection_not_ready, or restricted_new_contact (WhatsApp restricted the account: no new chats)")
     @ApiResponse(responseCode = "429", description = "too_many_media_sends; see Retry-After")
     ResponseEntity<SendResponse> sendMedia(@AuthenticationPrincipal Caller caller, @RequestBody SendRequests.Media body) {
         SendService.Result r = media.send(caller, new MediaSendService.MediaRequest(body.connectionId(), body.to(), body.type(),

@@ -39,7 +39,7 @@ public class RichMessageController {
             content = @Content(schema = @Schema(implementation = SendResponse.class)))
     @ApiResponse(responseCode = "202", description = "stored and queued", content = @Content(schema = @Schema(implementation = SendResponse.class)))
     @ApiResponse(responseCode = "400", description = "invalid_latitude, invalid_longitude, ...")
-    @ApiResponse(responseCode = "409", description = "idempotency_conflict or connection_not_ready")
+    @ApiResponse(responseCode = "409", description = "idempotency_conflict, connection_not_ready, or restricted_new_contact (WhatsApp restricted the account: no new chats)")
     ResponseEntity<SendResponse> location(@AuthenticationPrincipal Caller caller, @RequestBody SendRequests.Location b) {
         return answer(rich.sendLocation(caller, b.connectionId(), b.to(), b.latitude(), b.longitude(), b.name(), b.address(),
                 b.clientMessageId()));
@@ -50,7 +50,7 @@ public class RichMessageController {
             content = @Content(schema = @Schema(implementation = SendResponse.class)))
     @ApiResponse(responseCode = "202", description = "stored and queued", content = @Content(schema = @Schema(implementation = SendResponse.class)))
     @ApiResponse(responseCode = "400", description = "invalid_contacts")
-    @ApiResponse(responseCode = "409", description = "idempotency_conflict or connection_not_ready")
+    @ApiResponse(responseCode = "409", description = "idempotency_conflict, connection_not_ready, or restricted_new_contact (WhatsApp restricted the account: no new chats)")
     ResponseEntity<SendResponse> contact(@AuthenticationPrincipal Caller caller, @RequestBody SendRequests.Contacts b) {
         var cards = b.contacts() == null ? null : b.contacts().stream()
                 .map(c -> c == null ? null : new RichSendService.ContactCard(c.name(), c.phones())).toList();
@@ -62,7 +62,7 @@ public class RichMessageController {
             content = @Content(schema = @Schema(implementation = SendResponse.class)))
     @ApiResponse(responseCode = "202", description = "stored and queued", content = @Content(schema = @Schema(implementation = SendResponse.class)))
     @ApiResponse(responseCode = "400", description = "invalid_emoji, invalid_target, target_not_found")
-    @ApiResponse(responseCode = "409", description = "idempotency_conflict or connection_not_ready")
+    @ApiResponse(responseCode = "409", description = "idempotency_conflict, connection_not_ready, or restricted_new_contact (WhatsApp restricted the account: no new chats)")
     ResponseEntity<SendResponse> reaction(@AuthenticationPrincipal Caller caller, @RequestBody SendRequests.Reaction b) {
         return answer(rich.sendReaction(caller, b.connectionId(), b.messageId(), b.providerMessageId(), b.emoji(),
                 b.clientMessageId()));
@@ -73,7 +73,7 @@ public class RichMessageController {
             content = @Content(schema = @Schema(implementation = SendResponse.class)))
     @ApiResponse(responseCode = "202", description = "stored and queued", content = @Content(schema = @Schema(implementation = SendResponse.class)))
     @ApiResponse(responseCode = "400", description = "invalid_poll, invalid_poll_options, invalid_selectable_count")
-    @ApiResponse(responseCode = "409", description = "idempotency_conflict or connection_not_ready")
+    @ApiResponse(responseCode = "409", description = "idempotency_conflict, connection_not_ready, or restricted_new_contact (WhatsApp restricted the account: no new chats)")
     ResponseEntity<SendResponse> poll(@AuthenticationPrincipal Caller caller, @RequestBody SendRequests.Poll b) {
         return answer(rich.sendPoll(caller, b.connectionId(), b.to(), b.name(), b.options(), b.selectableCount(),
                 b.clientMessageId()));

@@ -28,10 +28,13 @@ public class SandboxController {
 
     private final SandboxPhone phone;
     private final com.wagateway.services.SandboxContacts contacts;
+    private final com.wagateway.services.SandboxRestrictions restrictions;
 
-    public SandboxController(SandboxPhone phone, com.wagateway.services.SandboxContacts contacts) {
+    public SandboxController(SandboxPhone phone, com.wagateway.services.SandboxContacts contacts,
+                             com.wagateway.services.SandboxRestrictions restrictions) {
         this.phone = phone;
         this.contacts = contacts;
+        this.restrictions = restrictions;
     }
 
     /** The simulated phone scans the showing QR: the connection goes authenticated, then ready. */
@@ -153,5 +156,29 @@ public class SandboxController {
     com.wagateway.controllers.dto.SettingsDtos.ContactView contactView(@AuthenticationPrincipal Caller caller, @PathVariable("connection_id") String id,
                                                                        @PathVariable("phone") String phone) {
         return com.wagateway.controllers.dto.SettingsDtos.ContactView.of(id, contacts.view(id, phone, caller));
+    }
+
+    /**
+     * WhatsApp restricts the account (reach-out time lock or message capping): the emulator sends
+     * the notification Baileys parses, the status shows {@code restricted}, and messages to new
+     * contacts are refused with 463 until {@code until} or a lift.
+     */
+    @PostMapping("/restrict")
+    @ApiResponse(responseCode = "200", description = "OK", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "409", description = "not_connected")
+    Map<String, Object> restrict(@AuthenticationPrincipal Caller caller, @PathVariable("connection_id") String id,
+                                 @RequestBody SandboxRequests.Restrict body) {
+        var r = restrictions.restrict(id, body.kind(), body.until(), body.enforcementType(), body.silent(), caller);
+        return Map.of("connection_id", r.connectionId(), "kind", r.kind(), "restricted", true, "until", r.until().toString());
+    }
+
+    /** WhatsApp lifts the restriction of that kind ({@code lifted} false when none was in force). */
+    @PostMapping("/lift")
+    @ApiResponse(responseCode = "200", description = "OK", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "409", description = "not_connected")
+    Map<String, Object> lift(@AuthenticationPrincipal Caller caller, @PathVariable("connection_id") String id,
+                             @RequestBody SandboxRequests.Lift body) {
+        boolean lifted = restrictions.lift(id, body.kind(), caller);
+        return Map.of("connection_id", id, "kind", body.kind(), "lifted", lifted);
     }
 }

@@ -22,10 +22,11 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class ConnectionRepository {
 
-    private static final String COLUMNS = """
+    static final String COLUMNS = """
             connection_id, owner_id, status, reason, phone, push_name, jid, qr, qr_image, qr_expires_at,
             webhook_url, session_dir, desired_state, has_session, reconnect_attempt, next_retry_at,
-            connected_at, status_changed_at, created_at, updated_at""";
+            connected_at, status_changed_at, created_at, updated_at,
+            restricted_reason, restricted_until, restricted_since, restricted_detail""";
 
     private final JdbcClient jdbc;
 
@@ -148,5 +149,7 @@ public class ConnectionRepository {
             instant(rs, "connected_at"),
             instant(rs, "status_changed_at"),
             instant(rs, "created_at"),
-            instant(rs, "updated_at"));
+            instant(rs, "updated_at"),
+            rs.getString("restricted_reason") == null ? null : new ConnectionRow.Restriction(rs.getString("restricted_reason"),
+                    instant(rs, "restricted_until"), instant(rs, "restricted_since"), rs.getString("restricted_detail")));
 }

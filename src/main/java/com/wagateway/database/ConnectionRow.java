@@ -25,5 +25,24 @@ public record ConnectionRow(
         Instant connectedAt,
         Instant statusChangedAt,
         Instant createdAt,
-        Instant updatedAt) {
+        Instant updatedAt,
+        Restriction restriction) {
+
+    /**
+     * The account restriction WhatsApp signalled that ends last (V16: the summary columns of
+     * {@code connection_restrictions}), or null. {@code reason} is its kind
+     * ({@code reachout_timelock}, {@code message_capping}); {@code until} null when WhatsApp gave no end.
+     */
+    public record Restriction(String reason, Instant until, Instant since, String detail) {
+
+        /** True while it is in force at {@code now}: no end given, or the end is still ahead. */
+        public boolean activeAt(Instant now) {
+            return until == null || until.isAfter(now);
+        }
+    }
+
+    /** The restriction in force now, or null (one whose end has passed is over). */
+    public Restriction activeRestriction() {
+        return restriction != null && restriction.activeAt(Instant.now()) ? restriction : null;
+    }
 }

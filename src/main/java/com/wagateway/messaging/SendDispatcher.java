@@ -80,6 +80,7 @@ public class SendDispatcher {
     private final GatewayProperties.Messaging settings;
     private final SendPacer pacer;
     private final MediaStore mediaStore;
+    private final AccountRestrictions restrictions;
     private final ExecutorService workers = Executors.newFixedThreadPool(4, Threads.named("send-dispatch"));
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(Threads.named("send-timer"));
     private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
@@ -97,7 +98,8 @@ public class SendDispatcher {
     public SendDispatcher(MessageRepository messages, ConnectionRepository connections, EngineClient engine,
                           WebhookOutbox outbox, TransactionTemplate tx, Publisher events,
                           GatewayProperties props, MediaStore mediaStore,
-                          com.wagateway.services.ConnectionSettingsService connectionSettings) {
+                          com.wagateway.services.ConnectionSettingsService connectionSettings, AccountRestrictions restrictions) {
+        this.restrictions = restrictions;
         this.mediaStore = mediaStore;
         this.messages = messages;
         this.connections = connections;
@@ -223,7 +225,7 @@ public class SendDispatcher {
         // lane's thread (never on the engine's reader thread), all successes in one transaction
         Map<UUID, String> outgoing = messages.findOutgoing(allowed.stream().map(QueuedMessage::id).toList());
         List<CompletableFuture<EngineCommands.Sent>> inFlight = allowed.stream()
-                .map(m -> sendOne(connectionId, m, outgoing.get(m.id()))).toList();
+                .map(m -> sendOne(conn.get(), m, outgoing.get(m.id()))).toList();
         boolean progressed = false;
         List<SentUpdate> sent = new ArrayList<>();
         for (int i = 0; i < allowed.size(); i++) {
@@ -245,17 +247,28 @@ public class SendDispatcher {
         return progressed && queue.size() > allowed.size();
     }
 
-    /** Sends one queued message; completes with null when there was nothing left to send. */
-    private CompletableFuture<EngineCommands.Sent> sendOne(String connectionId, QueuedMessage m, String outgoing) {
+    /**
+     * Sends one queued message; completes with null when there was nothing left to send. A
+     * message to a new contact of a restricted account fails here without an attempt
+     * ({@link AccountRestrictions}): WhatsApp would refuse it with 463, and every try counts as
+     * another reach-out.
+     */
+    private CompletableFuture<EngineCommands.Sent> sendOne(ConnectionRow conn, QueuedMessage m, String outgoing) {
+        String connectionId = conn.connectionId();
         if (outgoing == null) {
             return CompletableFuture.completedFuture(null); // expired or handled meanwhile
+        }
+        String refused = restrictions.refusal(conn, m.toJid());
+        if (refused != null) {
+            fail(connectionId, m.id(), AccountRestrictions.NEW_CONTACT_REFUSED + ": " + refused, false);
+            return CompletableFuture.completedFuture(null);
         }
         String sha256 = EngineCommands.mediaSha256(outgoing);
         if (sha256 != null) {
             // the file goes to the engine as a local path (Baileys streams it from disk)
             Optional<java.nio.file.Path> path = mediaStore.localPath(sha256);
             if (path.isEmpty()) {
-                fail(connectionId, m.id(), "the media file is no longer stored (removed by MEDIA_RETENTION or by hand)");
+                fail(connectionId, m.id(), "the media file is no longer stored (removed by MEDIA_RETENTION or by hand)", true);
                 return CompletableFuture.completedFuture(null);
             }
             outgoing = EngineCommands.withMediaPath(outgoing, path.get());
@@ -317,7 +330,9 @@ public class SendDispatcher {
         String reason = ee.code() + (code != null ? " " + code : "") + ": " + ee.getMessage();
         int attempts = m.attempts() + 1;
         if (refused || attempts >= settings.sendMaxAttempts()) {
-            fail(connectionId, m.id(), (refused ? "refused by WhatsApp: " : "gave up after " + attempts + " attempts: ") + reason);
+            // (463, a new contact of a restricted account, is refused too: a retry would count as another reach-out)
+            fail(connectionId, m.id(), code != null && code == AccountRestrictions.ACCOUNT_RESTRICTED_ACK ? AccountRestrictions.refusedByWhatsapp()
+                    : (refused ? "refused by WhatsApp: " : "gave up after " + attempts + " attempts: ") + reason, true);
             return true;
         }
         Duration delay = backoff(attempts);
@@ -328,10 +343,10 @@ public class SendDispatcher {
         return false;
     }
 
-    /** Ends a message as failed with its webhook event, in one transaction. */
-    private void fail(String connectionId, UUID id, String reason) {
+    /** Ends a message as failed with its webhook event, in one transaction; {@code attempted}: count the attempt. */
+    private void fail(String connectionId, UUID id, String reason, boolean attempted) {
         Optional<MessageRow> row = tx.execute(s -> {
-            Optional<MessageRow> r = messages.markFailed(id, reason, true);
+            Optional<MessageRow> r = messages.markFailed(id, reason, attempted);
             r.ifPresent(x -> outbox.enqueue(List.of(WebhookPayloads.status(x))));
             return r;
         });

@@ -56,9 +56,12 @@ public class SendService {
     private final MediaStore mediaStore;
     private final long mediaMaxBytes;
     private final Semaphore imageLoads = new Semaphore(IMAGE_LOADS);
+    private final AccountRestrictions restrictions;
 
     public SendService(ConnectionService connections, MessageRepository messages, SendDispatcher dispatcher,
-                       Publisher events, GatewayProperties props, ImageLoader images, MediaStore mediaStore) {
+                       Publisher events, GatewayProperties props, ImageLoader images, MediaStore mediaStore,
+                       AccountRestrictions restrictions) {
+        this.restrictions = restrictions;
         this.images = images;
         this.mediaStore = mediaStore;
         this.mediaMaxBytes = props.media().maxBytes();
@@ -179,6 +182,7 @@ public class SendService {
             return replay(existing.get(), hash, conn);
         }
         requireSendable(conn);
+        restrictions.requireMayReach(conn, to);
         MessageRow quoted = null;
         if (replyTo != null) {
             quoted = messages.findInChat(connectionId, to.jid(), replyTo).orElseThrow(() -> new ApiException.InvalidInput(

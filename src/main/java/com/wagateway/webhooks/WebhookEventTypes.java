@@ -19,13 +19,15 @@ public final class WebhookEventTypes {
     public static final String GROUP_PARTICIPANTS = "group.participants";
     /** A group's subject or description changed, or a group appeared. */
     public static final String GROUP_UPDATED = "group.updated";
+    /** WhatsApp restricted the account (reach-out time lock, message capping), or lifted a restriction. */
+    public static final String CONNECTION_RESTRICTED = "connection.restricted";
     /** Sent only by the test endpoint; never queued by the gateway itself, not filterable. */
     public static final String TEST = "webhook.test";
 
     /** Names allowed in a webhook's {@code events} filter. */
     public static final List<String> ALL = List.of(MESSAGE_RECEIVED, MESSAGE_STATUS, MESSAGE_SENT, CONNECTION_STATUS,
             MESSAGE_POLL_VOTE, MESSAGE_MEDIA, CALL,
-            GROUP_PARTICIPANTS, GROUP_UPDATED);
+            GROUP_PARTICIPANTS, GROUP_UPDATED, CONNECTION_RESTRICTED);
 
     private WebhookEventTypes() {
     }

@@ -97,4 +97,28 @@ public class AccountCommands {
         }
         return engine.command("sandbox.contact", connectionId, a).thenApply(r -> null);
     }
+
+    /**
+     * {@code sandbox.restrict}: WhatsApp restricts the account of this connection ({@code kind}
+     * {@code reachout_timelock} or {@code message_capping}) until {@code until}; the emulator sends
+     * the notification Baileys parses (none when {@code silent}) and refuses new contacts with 463 meanwhile.
+     */
+    public CompletableFuture<Void> sandboxRestrict(String connectionId, String kind, Instant until, String enforcementType,
+                                                   boolean silent) {
+        ObjectNode a = engine.newArgs();
+        a.put("kind", kind);
+        a.put("silent", silent);
+        a.put("until", until.toEpochMilli());
+        if (enforcementType != null) {
+            a.put("enforcementType", enforcementType);
+        }
+        return engine.command("sandbox.restrict", connectionId, a).thenApply(r -> null);
+    }
+
+    /** {@code sandbox.lift}: WhatsApp lifts the restriction; true when one of that kind was in force. */
+    public CompletableFuture<Boolean> sandboxLift(String connectionId, String kind) {
+        ObjectNode a = engine.newArgs();
+        a.put("kind", kind);
+        return engine.command("sandbox.lift", connectionId, a).thenApply(r -> r.path("lifted").asBoolean(false));
+    }
 }

@@ -318,6 +318,26 @@ public sealed interface EngineEvent {
         }
     }
 
+    /**
+     * {@code connection.restriction}: WhatsApp restricted the account, or lifted a restriction.
+     * {@code kind} is {@code reachout_timelock} (the reach-out time lock) or {@code message_capping}
+     * (new chats capped); {@code until} when it ends (null: not said); {@code detail} the
+     * enforcement type or capping status as WhatsApp names it. The engine repeats the current
+     * state at every connect. Receiver: store it per kind (a repeat changes nothing), show it in
+     * the connection's status, tell webhooks of changes, refuse sends to new contacts meanwhile.
+     */
+    record RestrictionChanged(String connectionId, String kind, boolean active, Instant until, String detail)
+            implements EngineEvent {
+
+        /** Reads the event's {@code data}; {@code until} is epoch milliseconds. */
+        public static RestrictionChanged from(String connectionId, JsonNode data) {
+            JsonNode until = data.get("until");
+            return new RestrictionChanged(connectionId, MappedMessage.text(data, "kind"), data.path("active").asBoolean(false),
+                    until == null || !until.isNumber() ? null : Instant.ofEpochMilli(until.asLong()),
+                    MappedMessage.text(data, "detail"));
+        }
+    }
+
     /** The {@code messages} list of an upsert or history chunk, typed. */
     private static List<MappedMessage> mappedMessages(JsonNode data) {
         List<MappedMessage> out = new ArrayList<>();

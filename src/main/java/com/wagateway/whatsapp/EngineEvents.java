@@ -42,6 +42,7 @@ final class EngineEvents {
             case "presence.update" -> EngineEvent.PresenceChanged.from(id, d);
             case "group.participants" -> EngineEvent.GroupParticipants.from(id, d);
             case "group.updated" -> EngineEvent.GroupUpdated.from(id, d);
+            case "connection.restriction" -> EngineEvent.RestrictionChanged.from(id, d);
             default -> null;
         };
         return Optional.ofNullable(event);

@@ -176,7 +176,7 @@ class ConnectionFlowIntegrationTest {
         // a decision taken while the row showed qr_ready does not land on the ready row
         ConnectionRow stale = new ConnectionRow(ready.connectionId(), ready.ownerId(), ConnectionStatus.QR_READY, null,
                 ready.phone(), ready.pushName(), ready.jid(), null, null, null, ready.webhookUrl(), ready.sessionDir(),
-                true, true, 0, null, ready.connectedAt(), ready.statusChangedAt(), ready.createdAt(), ready.updatedAt());
+                true, true, 0, null, ready.connectedAt(), ready.statusChangedAt(), ready.createdAt(), ready.updatedAt(), null);
         assertThat(transitions.apply(stale, ConnectionStateMachine.Signal.CLOSED_TIMED_OUT,
                 ConnectionTransitions.Details.none())).isEmpty();
         assertThat(repo.find("flow_guard").orElseThrow().status()).isEqualTo(ConnectionStatus.READY);

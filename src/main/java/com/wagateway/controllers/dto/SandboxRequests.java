@@ -59,4 +59,19 @@ public final class SandboxRequests {
     @io.swagger.v3.oas.annotations.media.Schema(name = "SandboxContact")
     public record Contact(String phone, String name, Boolean onWhatsapp, String picture) {
     }
+
+    /**
+     * WhatsApp restricts the account: {@code {"kind":"reachout_timelock","until":"2026-12-01T18:00:00Z",
+     * "enforcement_type":"BIZ_QUALITY"}}; {@code kind} also {@code message_capping}; {@code until}
+     * defaults to 24 hours from now; {@code silent: true} sends no notification (the gateway then
+     * learns of it from WhatsApp's 463 on a message to a new contact).
+     */
+    @io.swagger.v3.oas.annotations.media.Schema(name = "SandboxRestrict")
+    public record Restrict(String kind, String until, String enforcementType, Boolean silent) {
+    }
+
+    /** WhatsApp lifts the restriction: {@code {"kind":"reachout_timelock"}}. */
+    @io.swagger.v3.oas.annotations.media.Schema(name = "SandboxLift")
+    public record Lift(String kind) {
+    }
 }
