@@ -170,6 +170,41 @@ class GroupsIntegrationTest {
         assertThat(findChat(jid).path("name").asString()).as("the chat keeps the group's subject, not the sender's name").isEqualTo("Chat");
     }
 
+    /**
+     * The connection's {@code ignore_groups} setting, end to end: a member's group message (sender
+     * keys through the real socket) is neither stored nor delivered while it is on; a 1:1 message
+     * sent after it arrives (the positive signal that the group one was handled first); switched
+     * off again, group messages arrive, without re-linking.
+     */
+    @Test
+    void ignoreGroupsDropsGroupMessagesUntilSwitchedOff() {
+        String jid = create("Quiet", SARA).path("group_jid").asString();
+        String settings = "/api/connections/" + ID + "/settings";
+        assertThat(gw.admin().put(settings, "{\"ignore_groups\":true}").status()).isEqualTo(200);
+        try {
+            String ignored = groupInbound(jid, "not for the gateway");
+            ApiClient.Response direct = gw.post("/api/sandbox/" + ID + "/inbound", "{\"from\":\"" + SARA + "\",\"message\":\"after the group one\"}");
+            assertThat(direct.status()).as(direct.raw()).isEqualTo(200);
+            String directPid = direct.json().path("provider_message_id").asString();
+            awaitWebhook("message.received", b -> directPid.equals(b.path("provider_message_id").asString()));
+            assertThat(receiver.received().stream().filter(r -> ignored.equals(r.json().path("provider_message_id").asString())))
+                    .as("no webhook for the ignored group message").isEmpty();
+            assertThat(gw.count("SELECT count(*) FROM messages WHERE connection_id = ? AND provider_message_id = ?", ID, ignored))
+                    .isZero();
+        } finally {
+            assertThat(gw.admin().put(settings, "{\"ignore_groups\":false}").status()).isEqualTo(200);
+        }
+        String heard = groupInbound(jid, "now it counts");
+        awaitWebhook("message.received", b -> heard.equals(b.path("provider_message_id").asString()));
+    }
+
+    static String groupInbound(String jid, String text) {
+        ApiClient.Response in = gw.post("/api/sandbox/" + ID + "/groups/" + jid + "/inbound",
+                "{\"from\":\"" + SARA + "\",\"message\":\"" + text + "\"}");
+        assertThat(in.status()).as(in.raw()).isEqualTo(200);
+        return in.json().path("provider_message_id").asString();
+    }
+
     @Test
     void badInputUnknownGroupAndNotAnAdminAreClearErrorsAndChangeNothing() {
         String jid = create("Guarded", SARA).path("group_jid").asString();
