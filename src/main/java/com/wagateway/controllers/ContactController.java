@@ -43,6 +43,15 @@ public class ContactController {
         return new ContactDtos.PairingCode(r.connectionId(), r.phone(), r.code(), r.expiresAt());
     }
 
+    /** The pairing code the connection waits for, while valid (a page reloaded during linking shows it again). */
+    @GetMapping("/pairing-code")
+    @ApiResponse(responseCode = "200", description = "OK", useReturnTypeSchema = true)
+    @ApiResponse(responseCode = "404", description = "connection_not_found, no_pairing_code")
+    ContactDtos.PairingCode currentPairingCode(@AuthenticationPrincipal Caller caller, @PathVariable("id") String id) {
+        PairingCodeRow r = pairing.currentCode(id, caller);
+        return new ContactDtos.PairingCode(r.connectionId(), r.phone(), r.code(), r.expiresAt());
+    }
+
     /** Which numbers are on WhatsApp (1-50 {@code phone} parameters; one WhatsApp query, answers cached 5 minutes). */
     @GetMapping("/contacts/check")
     @ApiResponse(responseCode = "200", description = "OK", useReturnTypeSchema = true)

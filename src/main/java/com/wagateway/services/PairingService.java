@@ -39,6 +39,7 @@ public class PairingService implements EngineListener {
     private final AccountCommands engine;
     private final PairingCodeRepository codes;
     private final StatusWaiters waiters;
+    private final java.util.Map<String, java.util.concurrent.locks.ReentrantLock> requests = new java.util.concurrent.ConcurrentHashMap<>();
 
     public PairingService(ConnectionService connections, AccountCommands engine, PairingCodeRepository codes, StatusWaiters waiters) {
         this.connections = connections;
@@ -56,6 +57,34 @@ public class PairingService implements EngineListener {
         ConnectionRow row = connections.get(connectionId, caller);
         String phone = PhoneNumbers.require(rawPhone, "phone");
         requireNotLinked(row);
+        // One request per connection at a time: each new code replaces the previous one on the
+        // socket, so the stored code must be the one asked for last (two overlapping requests
+        // could otherwise store the older, already invalid code)
+        java.util.concurrent.locks.ReentrantLock lock = requests.computeIfAbsent(connectionId,
+                k -> new java.util.concurrent.locks.ReentrantLock());
+        lock.lock();
+        try {
+            return issue(connectionId, phone, caller);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The code the connection is waiting for, while it is valid: what a page reloaded during
+     * linking shows again. 404 {@code no_pairing_code} when none was asked, it expired, or the
+     * connection linked (the code is deleted then).
+     */
+    public PairingCodeRow currentCode(String connectionId, Caller caller) {
+        connections.get(connectionId, caller);
+        return codes.find(connectionId).filter(c -> c.expiresAt().isAfter(java.time.Instant.now()))
+                .orElseThrow(() -> new ApiException.NotFound("no_pairing_code",
+                        "'" + connectionId + "' has no valid pairing code; ask for one with POST /api/connections/" + connectionId + "/pairing-code"));
+    }
+
+    /** Starts the connection if needed and asks the engine for a code (the caller holds the connection's lock). */
+    private PairingCodeRow issue(String connectionId, String phone, Caller caller) {
+        requireNotLinked(connections.get(connectionId, caller));
         // The engine answers right after the socket's first QR event, which Java applies on its
         // own thread: the answer waits (briefly) until the status shows it too, so a caller that
         // reads the status next sees qr_ready.

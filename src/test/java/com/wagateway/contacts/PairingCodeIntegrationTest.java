@@ -27,7 +27,12 @@ class PairingCodeIntegrationTest {
     void linkWithAPairingCodeEndToEndThenRestartWithoutAQr() {
         Path data = GatewayHarness.tempDataDir("pairing-code");
         try (WebhookReceiver rx = WebhookReceiver.up()) {
-            try (GatewayHarness gw = GatewayHarness.start(data)) {
+            java.util.Map<String, String> settings = GatewayHarness.defaults(data);
+            // a code lives as long as the link attempt (its QR refs): minutes, as for a person, not
+            // the harness' ~7 s, which a loaded machine can spend between asking and typing
+            settings.put("gateway.engine.sandbox.qr-first", "60s");
+            settings.put("gateway.engine.sandbox.qr-next", "20s");
+            try (GatewayHarness gw = GatewayHarness.start(settings)) {
                 assertThat(gw.post("/api/connections", "{\"connection_id\":\"pc_main\"}").status()).isEqualTo(201);
                 assertThat(gw.admin().put("/api/connections/pc_main/webhook",
                         "{\"url\":\"" + rx.url() + "\",\"events\":[\"connection.status\"]}").status()).isEqualTo(200);
@@ -51,11 +56,27 @@ class PairingCodeIntegrationTest {
                 List<String> statuses = gw.recordStatuses("pc_main");
                 ApiClient.Response asked = gw.post("/api/connections/pc_main/pairing-code", "{\"phone\":\"+92 300 1234567\"}");
                 assertThat(asked.status()).as(asked.raw()).isEqualTo(200);
-                String code = asked.json().path("code").asString();
-                assertThat(code).matches("[A-Z0-9]{4}-[A-Z0-9]{4}");
+                String first = asked.json().path("code").asString();
+                assertThat(first).matches("[A-Z0-9]{4}-[A-Z0-9]{4}");
                 assertThat(asked.json().path("phone").asString()).isEqualTo(PHONE);
                 assertThat(Instant.parse(asked.json().path("expires_at").asString())).isAfter(Instant.now());
                 assertThat(gw.get("/api/connections/pc_main").json().path("status").asString()).isEqualTo("qr_ready");
+                // a page reloaded during linking reads the code back; nobody else can
+                assertThat(gw.get("/api/connections/pc_main/pairing-code").json().path("code").asString()).isEqualTo(first);
+                assertThat(bob.get("/api/connections/pc_main/pairing-code").status()).isEqualTo(404);
+
+                // two requests at once: each gets a code, the newer replaces the older on the socket,
+                // and the code kept (and read back) is the one answered last
+                java.util.List<String> answered = new java.util.concurrent.CopyOnWriteArrayList<>();
+                java.util.concurrent.CompletableFuture<?>[] both = java.util.stream.IntStream.range(0, 2)
+                        .mapToObj(i -> java.util.concurrent.CompletableFuture.runAsync(() -> {
+                            ApiClient.Response r = gw.post("/api/connections/pc_main/pairing-code", "{\"phone\":\"" + PHONE + "\"}");
+                            assertThat(r.status()).as(r.raw()).isEqualTo(200);
+                            answered.add(r.json().path("code").asString());
+                        })).toArray(java.util.concurrent.CompletableFuture[]::new);
+                java.util.concurrent.CompletableFuture.allOf(both).join();
+                String code = gw.get("/api/connections/pc_main/pairing-code").json().path("code").asString();
+                assertThat(code).isEqualTo(answered.get(1));
 
                 // the phone types a wrong code: refused visibly, nothing linked, the right code still works
                 String wrong = (code.charAt(0) == 'A' ? "B" : "A") + code.substring(1);
@@ -72,6 +93,9 @@ class PairingCodeIntegrationTest {
                 GatewayHarness.awaitRecorded(statuses, "ready", Duration.ofSeconds(10));
                 assertThat(statuses).containsSubsequence("initializing", "qr_ready", "authenticated", "ready");
                 assertThat(gw.count("SELECT count(*) FROM pairing_codes WHERE connection_id = ?", "pc_main")).isZero();
+                ApiClient.Response gone = gw.get("/api/connections/pc_main/pairing-code");
+                assertThat(gone.status()).as(gone.raw()).isEqualTo(404);
+                assertThat(gone.json().path("error").path("code").asString()).isEqualTo("no_pairing_code");
 
                 // linked: no second code, and the phone cannot type one in
                 ApiClient.Response again = gw.post("/api/connections/pc_main/pairing-code", "{\"phone\":\"" + PHONE + "\"}");
