@@ -1,5 +1,8 @@
 // Shared helpers of the end-to-end scripts: a tiny test runner with readable output, HTTP calls
 // with an API key, and waiting for conditions. Every script exits non-zero when a check failed.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
 
 export const env = (name, fallback) => {
   const v = process.env[name] ?? fallback;
@@ -58,4 +61,27 @@ export async function call(base, key, method, path, body) {
   const json = text ? JSON.parse(text) : null;
   if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${text}`);
   return json;
+}
+
+/**
+ * Debian's Chromium (through playwright-core) with one page of `viewport`: console errors are
+ * collected in `consoleErrors`, and `shot(page, name)` writes numbered full-page screenshots
+ * `<prefix>-NN-<name>.png` under SCREENSHOT_DIR. Env: CHROMIUM, SCREENSHOT_DIR.
+ */
+export async function openPage({ prefix, viewport = { width: 1280, height: 900 }, timeoutMs = 15_000 }) {
+  const shots = env('SCREENSHOT_DIR');
+  mkdirSync(shots, { recursive: true });
+  const browser = await chromium.launch({
+    executablePath: env('CHROMIUM', '/usr/bin/chromium'),
+    headless: true,
+    args: process.getuid?.() === 0 ? ['--no-sandbox'] : [],
+  });
+  let step = 0;
+  const shot = (page, name) => page.screenshot({ path: join(shots, `${prefix}-${String(++step).padStart(2, '0')}-${name}.png`), fullPage: true });
+  const context = await browser.newContext({ viewport });
+  context.setDefaultTimeout(timeoutMs);
+  const page = await context.newPage();
+  const consoleErrors = [];
+  page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+  return { browser, context, page, shot, consoleErrors };
 }

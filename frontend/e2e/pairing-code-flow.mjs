@@ -3,30 +3,13 @@
 // "Link with phone number instead", the code shown, the simulated phone typing it (a wrong code
 // first, refused on the page), the connection reaching ready. Screenshots go to SCREENSHOT_DIR.
 // Env: BASE_URL, ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_API_KEY, SCREENSHOT_DIR, CHROMIUM, CONN_ID, PHONE.
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import { assert, call, check, env, finish } from './lib.mjs';
+import { assert, call, check, env, finish, openPage } from './lib.mjs';
 
 const BASE = env('BASE_URL');
-const SHOTS = env('SCREENSHOT_DIR');
 const CONN = env('CONN_ID', 'e2e_code');
 const PHONE = env('PHONE', '923007770000');
-mkdirSync(SHOTS, { recursive: true });
 
-const browser = await chromium.launch({
-  executablePath: env('CHROMIUM', '/usr/bin/chromium'),
-  headless: true,
-  args: process.getuid?.() === 0 ? ['--no-sandbox'] : [],
-});
-let step = 0;
-const shot = (page, name) => page.screenshot({ path: join(SHOTS, `pairing-${String(++step).padStart(2, '0')}-${name}.png`), fullPage: true });
-
-const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-context.setDefaultTimeout(15_000);
-const page = await context.newPage();
-const consoleErrors = [];
-page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+const { browser, page, shot, consoleErrors } = await openPage({ prefix: 'pairing', viewport: { width: 1280, height: 900 }, timeoutMs: 15_000 });
 
 try {
   await call(BASE, env('ADMIN_API_KEY'), 'POST', '/api/connections', { connection_id: CONN });

@@ -3,31 +3,14 @@
 // a linked connection's page shows no banner; WhatsApp (the emulator) restricts the account and
 // the banner appears live with the reason and the end time; the lift removes it.
 // Env: BASE_URL, ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_API_KEY, SCREENSHOT_DIR, CHROMIUM, CONN_ID, PHONE.
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import { assert, call, check, env, finish, waitFor } from './lib.mjs';
+import { assert, call, check, env, finish, openPage, waitFor } from './lib.mjs';
 
 const BASE = env('BASE_URL');
 const KEY = env('ADMIN_API_KEY');
-const SHOTS = env('SCREENSHOT_DIR');
 const CONN = env('CONN_ID', 'e2e_restricted');
 const PHONE = env('PHONE', '923007771111');
-mkdirSync(SHOTS, { recursive: true });
 
-const browser = await chromium.launch({
-  executablePath: env('CHROMIUM', '/usr/bin/chromium'),
-  headless: true,
-  args: process.getuid?.() === 0 ? ['--no-sandbox'] : [],
-});
-let step = 0;
-const shot = (page, name) => page.screenshot({ path: join(SHOTS, `restriction-${String(++step).padStart(2, '0')}-${name}.png`), fullPage: true });
-
-const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-context.setDefaultTimeout(20_000);
-const page = await context.newPage();
-const consoleErrors = [];
-page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+const { browser, page, shot, consoleErrors } = await openPage({ prefix: 'restriction', viewport: { width: 1280, height: 900 }, timeoutMs: 20_000 });
 
 try {
   await check('a linked connection shows no restriction banner', async () => {

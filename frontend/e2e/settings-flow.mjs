@@ -3,30 +3,13 @@
 // save, see a bad value refused with its field and nothing changed, reload and see what was saved,
 // and the API agrees. Screenshots go to SCREENSHOT_DIR.
 // Env: BASE_URL, ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_API_KEY, SCREENSHOT_DIR, CHROMIUM, CONN_ID.
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import { assert, call, check, env, finish } from './lib.mjs';
+import { assert, call, check, env, finish, openPage } from './lib.mjs';
 
 const BASE = env('BASE_URL');
 const KEY = env('ADMIN_API_KEY');
-const SHOTS = env('SCREENSHOT_DIR');
 const CONN = env('CONN_ID', 'e2e_settings');
-mkdirSync(SHOTS, { recursive: true });
 
-const browser = await chromium.launch({
-  executablePath: env('CHROMIUM', '/usr/bin/chromium'),
-  headless: true,
-  args: process.getuid?.() === 0 ? ['--no-sandbox'] : [],
-});
-let step = 0;
-const shot = (page, name) => page.screenshot({ path: join(SHOTS, `settings-${String(++step).padStart(2, '0')}-${name}.png`), fullPage: true });
-
-const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
-context.setDefaultTimeout(15_000);
-const page = await context.newPage();
-const consoleErrors = [];
-page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+const { browser, page, shot, consoleErrors } = await openPage({ prefix: 'settings', viewport: { width: 1280, height: 1000 }, timeoutMs: 15_000 });
 const settings = () => call(BASE, KEY, 'GET', `/api/connections/${CONN}/settings`);
 
 try {
