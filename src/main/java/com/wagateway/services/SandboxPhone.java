@@ -295,8 +295,11 @@ public class SandboxPhone {
         return new FailuresArmed(id, pending);
     }
 
-    /** Runs an engine call; engine refusals become API errors (503 no engine, 400 bad argument, 409 otherwise). */
-    private static <T> T call(java.util.function.Supplier<T> s) {
+    /**
+     * Runs an engine call; engine refusals become API errors (503 no engine, 400 bad argument, 409
+     * {@code sandbox_<code>} otherwise). Shared by the sandbox services of this package.
+     */
+    static <T> T call(java.util.function.Supplier<T> s) {
         try {
             return s.get();
         } catch (CompletionException e) {

@@ -4,13 +4,10 @@ import com.wagateway.database.ConnectionRow;
 import com.wagateway.domain.Caller;
 import com.wagateway.domain.ConnectionStatus;
 import com.wagateway.whatsapp.AccountCommands;
-import com.wagateway.whatsapp.EngineException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.concurrent.CompletionException;
-import java.util.function.Supplier;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Service;
 
@@ -62,7 +59,7 @@ public class SandboxRestrictions {
                     "enforcement_type is one of " + ENFORCEMENT_TYPES + ", for a reachout_timelock only");
         }
         requireReady(row);
-        call(() -> account.sandboxRestrict(id, k, end, enforcementType, Boolean.TRUE.equals(silent)).join());
+        SandboxPhone.call(() -> account.sandboxRestrict(id, k, end, enforcementType, Boolean.TRUE.equals(silent)).join());
         return new Restricted(id, k, end);
     }
 
@@ -71,7 +68,7 @@ public class SandboxRestrictions {
         ConnectionRow row = connections.get(id, caller);
         String k = requireKind(kind);
         requireReady(row);
-        return call(() -> account.sandboxLift(id, k).join());
+        return SandboxPhone.call(() -> account.sandboxLift(id, k).join());
     }
 
     private static String requireKind(String kind) {
@@ -102,24 +99,6 @@ public class SandboxRestrictions {
         if (row.status() != ConnectionStatus.READY) {
             throw new ApiException.Conflict("not_connected", "'" + row.connectionId() + "' is not connected (status "
                     + row.status().wire() + "); WhatsApp signals restrictions to a linked, open device");
-        }
-    }
-
-    /** Runs an engine call; refusals become API errors (503 no engine, 400 bad argument, 409 otherwise). */
-    private static <T> T call(Supplier<T> s) {
-        try {
-            return s.get();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof EngineException ee) {
-                if (ee.isUnavailable()) {
-                    throw new ApiException.EngineUnavailable(ee.getMessage());
-                }
-                if (ee instanceof EngineException.BadRequest) {
-                    throw new ApiException.InvalidInput("sandbox_bad_request", null, ee.getMessage());
-                }
-                throw new ApiException.Conflict("sandbox_" + ee.code(), ee.getMessage());
-            }
-            throw e;
         }
     }
 }
