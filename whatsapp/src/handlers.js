@@ -4,7 +4,7 @@ import { mapClose, mapHistorySet, mapLidMappings, mapMe, mapMessagesUpdate, mapM
 import { isStatusBroadcast, lidsToResolve } from './messages.js'
 import { pollVotesOf } from './poll-votes.js'
 import { attachRestrictionHandlers } from './restrictions.js'
-import { serverAcks, withoutSendErrors } from './server-acks.js'
+import { serverAcks, withoutSendErrors, withoutSendErrorsInEchoes } from './server-acks.js'
 
 /*
  * Baileys event handlers, shared by both modes: the sandbox runs the same real Baileys socket
@@ -60,7 +60,9 @@ export function attachHandlers (entry, ctx) {
     ignoreStatusBroadcast: ctx.ignoreStatusBroadcast !== false,
     ignoreChat: ctx.ignoreChat
   })
-  on('messages.upsert', (upsert) => {
+  on('messages.upsert', (raw) => {
+    // (an error ack merged into the echo of a message sent through `send`: that send's failure, not a status)
+    const upsert = withoutSendErrorsInEchoes(entry.sock, raw)
     ordered('messages.upsert', () =>
       then(lidMapFor(entry, upsert?.messages ?? [], [], log), (lids) => {
         const data = mapMessagesUpsert(upsert, mapCtx(lids))

@@ -1,5 +1,6 @@
 import { Boom } from '@hapi/boom'
 import { WAMessageStatus } from 'baileys'
+import { statusName } from './messages.js'
 
 /*
  * WhatsApp's server acks for the messages this engine sends (docs/engine-protocol.md, `send`).
@@ -127,6 +128,30 @@ export function withoutSendErrors (sock, updates) {
   if (!tracker) return updates
   return updates.filter((u) => !(u?.update?.status === WAMessageStatus.ERROR && u?.key?.fromMe !== false &&
     typeof u?.key?.id === 'string' && tracker.ownsErrorsOf(u.key.id)))
+}
+
+/**
+ * Baileys' `messages.upsert` with the ERROR status taken off the echoes of messages sent
+ * through `send` on this socket. While Baileys buffers events (a first connection's initial
+ * sync, or any incoming node being processed), the ERROR update of an error ack is merged into
+ * the buffered `append` echo of the same message, or an update buffered before the echo is
+ * absorbed by it (event-buffer.js): the refusal then arrives as the echo's status, past
+ * withoutSendErrors. The send already failed with that code and Java retries it, so an echo
+ * claiming `failed` would end a message that is still being retried. Receipts merged the same
+ * way (delivered, read) are kept: they are news Java needs. Messages are copied, not changed.
+ * @param {any} sock @param {any} upsert
+ */
+export function withoutSendErrorsInEchoes (sock, upsert) {
+  const tracker = Array.isArray(upsert?.messages) ? serverAcks(sock) : null
+  if (!tracker) return upsert
+  let changed = false
+  const messages = upsert.messages.map((/** @type {any} */ m) => {
+    if (!(m?.key?.fromMe && typeof m.key.id === 'string' && statusName(m.status) === 'failed' && tracker.ownsErrorsOf(m.key.id))) return m
+    changed = true
+    const { status, messageStubParameters, ...rest } = m
+    return rest
+  })
+  return changed ? { ...upsert, messages } : upsert
 }
 
 /**

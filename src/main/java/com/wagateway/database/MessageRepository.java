@@ -249,7 +249,9 @@ public class MessageRepository {
     /**
      * Applies receipts to our messages, matched by WhatsApp id only (receipts may name the chat in
      * LID form). Each id should appear once (the caller keeps the highest status per id). Returns
-     * the rows whose status actually changed.
+     * the rows whose status actually changed. A {@code failed} never ends a {@code queued} message:
+     * while queued only the send dispatcher decides its failure (from the send's own reply, which
+     * it retries when transient); a WhatsApp error reported beside that reply is the same refusal.
      */
     public List<MessageRow> applyStatuses(String connectionId, List<StatusUpdate> updates) {
         if (updates.isEmpty()) {
@@ -279,6 +281,7 @@ public class MessageRepository {
                     THEN NULL ELSE m.next_attempt_at END
                 FROM x, locked l
                 WHERE m.id = l.id AND m.provider_message_id = x.pid
+                  AND NOT (m.status = 'queued' AND x.status = 'failed')
                   AND """ + ADVANCES.formatted("x.status") + RETURNING)
                 .params(ids, statuses, errors, connectionId).query(MAPPER).list();
     }

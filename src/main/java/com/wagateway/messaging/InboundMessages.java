@@ -228,13 +228,16 @@ public class InboundMessages implements EngineListener {
      * The receipt status an echo of one of our own messages carries. Baileys' event buffer merges a
      * receipt that arrives while the message's own upsert is still buffered (its {@code append}
      * echo, held while the initial sync buffers events) into that upsert: no
-     * {@code messages.update} follows, so the status is read here or lost. Only statuses above
-     * {@code sent} count (the echo of a plain send says nothing new).
+     * {@code messages.update} follows, so the status is read here or lost. Only receipts count
+     * (delivered, read, played): the echo of a plain send says nothing new, and a {@code failed}
+     * merged in the same way is a send's error ack, which the dispatcher already handles through
+     * that send's reply (a retry, or the end state). Applying it would end a message still being
+     * retried; the engine takes it off too (server-acks.js), this is the second lock.
      */
     static Optional<StatusUpdate> ownStatusOf(MappedMessage m) {
         String status = m.status();
         if (!m.fromMe() || m.id() == null || status == null || !MessageStatuses.isOutboundStatus(status)
-                || MessageStatuses.rank(status) <= MessageStatuses.rank("sent")) {
+                || MessageStatuses.rank(status) <= MessageStatuses.rank("failed")) {
             return Optional.empty();
         }
         return Optional.of(new StatusUpdate(m.id(), status, null));

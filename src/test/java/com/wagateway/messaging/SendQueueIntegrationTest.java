@@ -195,7 +195,7 @@ class SendQueueIntegrationTest {
      */
     @Test
     @Order(6)
-    void aReceiptMergedIntoTheEchoOfOurMessageIsApplied() {
+    void aReceiptMergedIntoTheEchoOfOurMessageIsAppliedAndAMergedErrorIsNot() {
         String id = "q_echo";
         String to = "923001230007";
         gw.link(id, "923008880006");
@@ -208,11 +208,17 @@ class SendQueueIntegrationTest {
         String pid = message(id, "qe-3").path("provider_message_id").asString();
         assertThat(pid).isNotBlank();
 
-        String echo = "{\"type\":\"append\",\"messages\":[{\"key\":{\"id\":\"" + pid + "\",\"remoteJid\":\"" + to
-                + "@s.whatsapp.net\",\"fromMe\":true},\"timestamp\":1763700000,\"status\":\"delivered\","
-                + "\"message\":{\"conversation\":\"echoed\"},\"parsed\":{\"type\":\"text\",\"text\":\"echoed\","
-                + "\"chatJid\":\"" + to + "@s.whatsapp.net\",\"chatPhone\":\"" + to + "\",\"fromMe\":true,\"isGroup\":false}}]}";
+        String echo = echo(pid, to, "delivered");
         InboundMessages inbound = gw.bean(InboundMessages.class);
+        // a send's error ack merged into the echo ("failed") is not a receipt: the dispatcher
+        // decides a send's failure from its reply, and this message was never even tried
+        inbound.onEvent(com.wagateway.whatsapp.EngineEvent.MessagesUpserted.from(id, GatewayHarness.JSON.readTree(echo(pid, to, "failed"))));
+        assertThat(message(id, "qe-3").path("status").asString()).isEqualTo("queued");
+        // nor is the same error reported as a status update: only the dispatcher ends a queued message
+        inbound.onEvent(com.wagateway.whatsapp.EngineEvent.MessagesUpdated.from(id, GatewayHarness.JSON.readTree(
+                "{\"updates\":[{\"key\":{\"id\":\"" + pid + "\",\"remoteJid\":\"" + to + "@s.whatsapp.net\",\"fromMe\":true},"
+                        + "\"status\":\"failed\",\"error\":\"500\"}]}")));
+        assertThat(message(id, "qe-3").path("status").asString()).isEqualTo("queued");
         inbound.onEvent(com.wagateway.whatsapp.EngineEvent.MessagesUpserted.from(id, GatewayHarness.JSON.readTree(echo)));
 
         // applied at once, as a receipt is: the attempt that reached WhatsApp is recorded
@@ -231,6 +237,14 @@ class SendQueueIntegrationTest {
         assertThat(sentCount(id, pid)).isZero();
     }
 
+    /** The {@code append} echo of our message {@code pid} as the engine reports it, carrying a merged status. */
+    static String echo(String pid, String to, String status) {
+        return "{\"type\":\"append\",\"messages\":[{\"key\":{\"id\":\"" + pid + "\",\"remoteJid\":\"" + to
+                + "@s.whatsapp.net\",\"fromMe\":true},\"timestamp\":1763700000,\"status\":\"" + status + "\","
+                + "\"message\":{\"conversation\":\"echoed\"},\"parsed\":{\"type\":\"text\",\"text\":\"echoed\","
+                + "\"chatJid\":\"" + to + "@s.whatsapp.net\",\"chatPhone\":\"" + to + "\",\"fromMe\":true,\"isGroup\":false}}]}";
+    }
+
     static ApiClient.Response sendDocument(String id, String to, byte[] bytes, String cid) {
         return gw.post("/api/send-media", "{\"connection_id\":\"" + id + "\",\"to\":\"" + to + "\",\"type\":\"document\","
                 + "\"media_base64\":\"" + java.util.Base64.getEncoder().encodeToString(bytes) + "\",\"file_name\":\"" + cid
@@ -243,20 +257,11 @@ class SendQueueIntegrationTest {
     }
 
     static JsonNode message(String id, String cid) {
-        return gw.get("/api/connections/" + id + "/messages/" + cid).json();
+        return gw.message(id, cid);
     }
 
     static JsonNode awaitMessage(String id, String cid, Predicate<JsonNode> until, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        JsonNode last = null;
-        while (System.nanoTime() < deadline) {
-            last = message(id, cid);
-            if (until.test(last)) {
-                return last;
-            }
-            GatewayHarness.sleep(50);
-        }
-        throw new AssertionError(cid + " did not reach the expected state; last: " + last);
+        return gw.awaitMessage(id, cid, until, timeout);
     }
 
     static int sentCount(String id, String providerMessageId) {

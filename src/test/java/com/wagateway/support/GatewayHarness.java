@@ -292,6 +292,25 @@ public final class GatewayHarness implements AutoCloseable {
     }
 
     /** Runs a SQL count (tests check what was stored). */
+    /** The stored message with this client id, as {@code GET /api/connections/{id}/messages/{cid}} answers. */
+    public JsonNode message(String connectionId, String clientMessageId) {
+        return get("/api/connections/" + connectionId + "/messages/" + clientMessageId).json();
+    }
+
+    /** Polls {@link #message} until {@code until} holds; fails with the last answer after {@code timeout}. */
+    public JsonNode awaitMessage(String connectionId, String clientMessageId, Predicate<JsonNode> until, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        JsonNode last = null;
+        while (System.nanoTime() < deadline) {
+            last = message(connectionId, clientMessageId);
+            if (until.test(last)) {
+                return last;
+            }
+            sleep(50);
+        }
+        throw new AssertionError("message " + clientMessageId + " did not reach the expected state; last: " + last);
+    }
+
     public long count(String sql, Object... params) {
         return bean(org.springframework.jdbc.core.simple.JdbcClient.class).sql(sql).params(params)
                 .query(Long.class).single();
