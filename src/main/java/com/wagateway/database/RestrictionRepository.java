@@ -55,6 +55,21 @@ public class RestrictionRepository {
     }
 
     /**
+     * Removes and returns every restriction whose {@code until} has passed (at most {@code limit}).
+     * Each row is returned to exactly one caller, also with several nodes running this at once.
+     */
+    public java.util.List<Row> liftExpired(Instant now, int limit) {
+        return jdbc.sql("""
+                DELETE FROM connection_restrictions r USING (
+                    SELECT connection_id, kind FROM connection_restrictions
+                    WHERE until IS NOT NULL AND until <= ?::timestamptz
+                    ORDER BY until LIMIT ? FOR UPDATE SKIP LOCKED) due
+                WHERE r.connection_id = due.connection_id AND r.kind = due.kind
+                RETURNING r.connection_id, r.kind, r.until, r.detail, r.since""")
+                .params(ts(now), limit).query(MAPPER).list();
+    }
+
+    /**
      * Copies the restriction that ends last (one without an end first) to the connection's
      * {@code restricted_*} columns, or clears them; returns the connection as stored (empty when
      * it was deleted meanwhile). Touches neither the status nor its timestamps.

@@ -204,10 +204,35 @@ class AccountRestrictionIntegrationTest {
         assertThat(hooks).hasSize(hooksBefore + 4);
     }
 
+    @Test
+    @Order(6)
+    void aRestrictionWhoseTimePassesIsLiftedWithItsWebhookThoughWhatsappSendsNothing() {
+        int before = restrictedHooks(0).size();
+        Instant until = Instant.now().plus(8, ChronoUnit.SECONDS).truncatedTo(ChronoUnit.SECONDS);
+        ApiClient.Response r = gw.post("/api/sandbox/" + ID + "/restrict",
+                "{\"kind\":\"reachout_timelock\",\"until\":\"" + until + "\"}");
+        assertThat(r.status()).as(r.raw()).isEqualTo(200);
+        // set, then (with no lift from WhatsApp) lifted once its time passed
+        List<JsonNode> hooks = restrictedHooks(before + 2, Duration.ofSeconds(60));
+        assertThat(hooks.get(before).path("restricted").asBoolean()).isTrue();
+        JsonNode lifted = hooks.get(before + 1);
+        assertThat(lifted.path("restricted").asBoolean()).isFalse();
+        assertThat(lifted.path("reason").asString()).isEqualTo("reachout_timelock");
+        assertThat(lifted.path("restriction").isNull()).isTrue();
+        assertThat(Instant.parse(lifted.path("timestamp").asString())).isAfterOrEqualTo(until);
+        assertThat(gw.count("SELECT count(*) FROM connection_restrictions WHERE connection_id = ?", ID)).isZero();
+        assertThat(gw.count("SELECT count(*) FROM connections WHERE connection_id = ? AND restricted_reason IS NULL", ID)).isEqualTo(1);
+    }
+
+    /** Waits for at least {@code n} connection.restricted webhooks and returns them all, in order. */
+    static List<JsonNode> restrictedHooks(int n, Duration within) {
+        return rx.await(l -> l.stream().filter(x -> x.event().equals("connection.restricted")).count() >= n, within)
+                .stream().filter(x -> x.event().equals("connection.restricted")).map(WebhookReceiver.Received::json).toList();
+    }
+
     /** Waits for at least {@code n} connection.restricted webhooks and returns them all, in order. */
     static List<JsonNode> restrictedHooks(int n) {
-        return rx.await(l -> l.stream().filter(x -> x.event().equals("connection.restricted")).count() >= n, Duration.ofSeconds(20))
-                .stream().filter(x -> x.event().equals("connection.restricted")).map(WebhookReceiver.Received::json).toList();
+        return restrictedHooks(n, Duration.ofSeconds(20));
     }
 
     static ApiClient.Response send(String to, String clientId) {
