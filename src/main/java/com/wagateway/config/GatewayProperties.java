@@ -80,7 +80,7 @@ public record GatewayProperties(
      * @param commandTimeout   how long Java waits for a reply to one command
      * @param restartMaxBackoff cap of the supervisor's restart backoff
      * @param processes        engine processes on this node ({@code ENGINE_PROCESSES}); 0 = the
-     *                         number of available cores (see {@link #processCount()})
+     *                         number of available cores, 1 in sandbox mode (see {@link #processCount()})
      * @param sandbox          sandbox QR timings and which emulated WhatsApp to use
      */
     public record Engine(
@@ -104,15 +104,21 @@ public record GatewayProperties(
 
         /**
          * How many engine processes this node runs: {@code ENGINE_PROCESSES}, or when it is 0 (the
-         * default) the number of cores the JVM sees, at least 1. A negative value or one above
-         * {@link #MAX_PROCESSES} stops the start with a message naming the setting.
+         * default) the number of cores the JVM sees, at least 1 — except in sandbox mode, where 0
+         * means 1: a single engine runs its own emulator, whose group, presence, call and media
+         * controls a shared standalone emulator does not offer (docs/decisions.md, "Engine pool").
+         * A negative value or one above {@link #MAX_PROCESSES} stops the start with a message
+         * naming the setting.
          */
         public int processCount() {
             if (processes < 0 || processes > MAX_PROCESSES) {
                 throw new IllegalStateException("ENGINE_PROCESSES must be between 1 and " + MAX_PROCESSES
                         + " (0 = the number of cores), not " + processes);
             }
-            return processes > 0 ? processes : Math.max(1, Runtime.getRuntime().availableProcessors());
+            if (processes > 0) {
+                return processes;
+            }
+            return isSandbox() ? 1 : Math.max(1, Runtime.getRuntime().availableProcessors());
         }
     }
 

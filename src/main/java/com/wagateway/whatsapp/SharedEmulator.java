@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * <p>Guarantees: {@link #url()} answers only once the emulator listens (it printed its URL); the
  * emulator is not part of any engine process, so one engine process crashing leaves it, and the
  * other processes' sockets, untouched. If the emulator itself exits it is started again on the
- * same port (the engines' URL stays valid; their sockets reconnect as after any close). Its
- * stderr (libsignal's console, without session dumps) goes to our debug log.
+ * same port (the engines' URL stays valid; their sockets reconnect as after any close). It exits
+ * when its stdin closes, so a JVM killed with -9 leaves no emulator behind. Its stderr
+ * (libsignal's console, without session dumps) goes to our debug log.
  */
 final class SharedEmulator {
 
@@ -97,7 +98,9 @@ final class SharedEmulator {
                 "--qr-refs", Integer.toString(options.qrRefs()),
                 // the contacts' automatic receipts, as the in-process emulator gets them from receiptDelayMs
                 "--delivery-delay-ms", delay > 0 ? Long.toString(delay) : "none",
-                "--read-delay-ms", delay > 0 ? Long.toString(2 * delay) : "none"));
+                "--read-delay-ms", delay > 0 ? Long.toString(2 * delay) : "none",
+                // it stops when this JVM's end of its stdin closes, also when the JVM is killed
+                "--exit-with-stdin"));
         Process p = new ProcessBuilder(cmd).directory(options.engineDir().toFile()).start();
         Threads.daemon(() -> copyStderr(p), "emulator-stderr-" + p.pid()).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
