@@ -110,6 +110,11 @@ final class EngineSlot {
         return restarts.get();
     }
 
+    /** True when this process holds this connection's socket (tests: which process runs it). */
+    boolean holds(String connectionId) {
+        return connections.contains(connectionId);
+    }
+
     /** How many connections' sockets this process holds. */
     int connectionCount() {
         return connections.size();

@@ -362,6 +362,11 @@ public class EngineSupervisor implements EngineClient, RawEngineCommands, SmartL
                 s.restarts(), s.connectionCount())).toList();
     }
 
+    /** True when engine process {@code index} holds this connection's socket (tests: where it really runs). */
+    boolean holds(int index, String connectionId) {
+        return slots.get(index).holds(connectionId);
+    }
+
     /** Sends one command for this connection to its process (package use: the typed command classes). */
     CompletableFuture<JsonNode> command(String cmd, String connectionId, ObjectNode extra) {
         ObjectNode a = extra != null ? extra : json.createObjectNode();

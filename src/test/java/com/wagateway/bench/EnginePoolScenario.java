@@ -4,7 +4,6 @@ import com.wagateway.database.MessageRow;
 import com.wagateway.messaging.MessageEvents;
 import com.wagateway.support.GatewayHarness;
 import com.wagateway.whatsapp.EngineShare;
-import com.wagateway.whatsapp.RawEngineCommands;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -71,8 +70,10 @@ final class EnginePoolScenario {
         settings.put("gateway.lifecycle.qr-wait", "30s");
         settings.put("gateway.engine.processes", Integer.toString(processes));
         try (GatewayHarness gw = GatewayHarness.start(settings)) {
+            List<String> phones = new ArrayList<>();
             for (int i = 0; i < ids.size(); i++) {
-                gw.link(ids.get(i), "9234" + processes + String.format("%07d", i), java.time.Duration.ofMinutes(2));
+                phones.add("9234" + processes + String.format("%07d", i));
+                gw.link(ids.get(i), phones.get(i), java.time.Duration.ofMinutes(2));
             }
             AtomicInteger stored = new AtomicInteger();
             AtomicLong last = new AtomicLong();
@@ -87,10 +88,10 @@ final class EnginePoolScenario {
                 last.set(System.nanoTime());
             });
             int total = perConnection * ids.size();
-            flood(gw, ids, Math.max(1, Math.min(perConnection, 2_000 / ids.size())), batch, stored); // warm-up
+            flood(emulator, phones, Math.max(1, Math.min(perConnection, 2_000 / ids.size())), batch, stored); // warm-up
             stored.set(0);
             long start = System.nanoTime();
-            flood(gw, ids, perConnection, batch, stored);
+            flood(emulator, phones, perConnection, batch, stored);
             long deadline = System.nanoTime() + 180_000_000_000L;
             while (stored.get() < total && System.nanoTime() < deadline) {
                 GatewayHarness.sleep(20);
@@ -105,21 +106,20 @@ final class EnginePoolScenario {
         }
     }
 
-    /** Every connection's phone emits {@code perConnection} stamped messages at once; returns once they are emitted. */
-    private static void flood(GatewayHarness gw, List<String> ids, int perConnection, int batch, AtomicInteger stored) {
-        RawEngineCommands engine = gw.bean(RawEngineCommands.class);
+    /**
+     * Every account gets {@code perConnection} stamped messages from the emulator's contacts at once
+     * (its control API, a fresh HTTP connection per burst, as the media scenario does); returns once
+     * they are all stored or after 3 minutes.
+     */
+    private static void flood(EmulatorProcess emulator, List<String> phones, int perConnection, int batch, AtomicInteger stored) {
         int before = stored.get();
         List<CompletableFuture<?>> bursts = new ArrayList<>();
-        for (String id : ids) {
-            var args = engine.newArgs();
-            args.put("count", perConnection);
-            args.put("batch", batch);
-            args.put("senders", 200);
-            bursts.add(engine.sandbox("burst", id, args));
+        for (String phone : phones) {
+            bursts.add(emulator.burst(phone, perConnection, batch, 200, 0, 1024));
         }
         CompletableFuture.allOf(bursts.toArray(CompletableFuture[]::new)).join();
         long deadline = System.nanoTime() + 180_000_000_000L;
-        while (stored.get() < before + perConnection * ids.size() && System.nanoTime() < deadline) {
+        while (stored.get() < before + perConnection * phones.size() && System.nanoTime() < deadline) {
             GatewayHarness.sleep(20);
         }
     }

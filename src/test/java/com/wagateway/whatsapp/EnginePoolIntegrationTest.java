@@ -59,6 +59,12 @@ class EnginePoolIntegrationTest {
             assertThat(processes.path(1).path("index").asInt()).isEqualTo(1);
             assertThat(processes.path(0).path("up").asBoolean()).isTrue();
             assertThat(processes.path(1).path("up").asBoolean()).isTrue();
+            for (String id : stay) {
+                assertThat(supervisor.holds(0, id) && !supervisor.holds(1, id)).as(id + " runs on process 0").isTrue();
+            }
+            for (String id : crash) {
+                assertThat(supervisor.holds(1, id) && !supervisor.holds(0, id)).as(id + " runs on process 1").isTrue();
+            }
 
             // messages flow both ways on both processes
             for (String id : List.of(stay.get(0), crash.get(0))) {
@@ -98,6 +104,46 @@ class EnginePoolIntegrationTest {
             String metrics = gw.get("/actuator/prometheus").raw();
             assertThat(metrics).contains("gateway_engine_process_restarts{process=\"1\"} 1.0")
                     .contains("gateway_engine_process_up{process=\"0\"} 1.0");
+        }
+    }
+
+    /**
+     * A service restart with the same ENGINE_PROCESSES puts every connection back on the same
+     * process, without a QR: the sessions are restored, and so is the shared emulator (restarted
+     * on its state folder), which still knows the linked devices.
+     */
+    @Test
+    void aServiceRestartPutsEachConnectionBackOnItsProcessWithoutAQr() {
+        java.nio.file.Path dir = GatewayHarness.tempDataDir("pool-restart");
+        Map<String, String> settings = GatewayHarness.defaults(dir);
+        settings.put("gateway.engine.processes", "2");
+        String first = null;
+        String second = null;
+        for (int i = 0; first == null || second == null; i++) {
+            String id = "poolr_" + i;
+            if (EngineShare.indexOf(id, 2) == 0 && first == null) {
+                first = id;
+            } else if (EngineShare.indexOf(id, 2) == 1 && second == null) {
+                second = id;
+            }
+        }
+        try (GatewayHarness gw = GatewayHarness.start(settings)) {
+            gw.link(first, "923220000001", LONG);
+            gw.link(second, "923220000002", LONG);
+        }
+        try (GatewayHarness gw = GatewayHarness.start(settings)) {
+            for (String id : List.of(first, second)) {
+                gw.awaitStatus(id, st -> {
+                    assertThat(st.path("status").asString()).as("no QR for a linked session").isNotEqualTo("qr_ready");
+                    return "ready".equals(st.path("status").asString());
+                }, LONG);
+            }
+            EngineSupervisor supervisor = gw.bean(EngineSupervisor.class);
+            String a = first;
+            String b = second;
+            awaitTrue(() -> supervisor.holds(0, a) && supervisor.holds(1, b), "each connection on its process");
+            assertThat(supervisor.holds(1, a) || supervisor.holds(0, b)).isFalse();
+            sendAndAwaitAccepted(gw, b, "after-service-restart");
         }
     }
 
