@@ -132,7 +132,9 @@ public class ConnectionLifecycle implements EngineListener {
             return;
         }
         log.info("{} {} connection(s) on engine process {}", restart ? "resuming" : "restoring", rows.size(), share.index());
-        long intervalMs = Math.max(1, 1000L / Math.max(1, props.lifecycle().restorePerSecond()));
+        // RESTORE_PER_SECOND is the node's rate: the processes restore their shares side by side,
+        // so each takes its part of it (one share restored alone takes as long as the whole node)
+        long intervalMs = Math.max(1, 1000L * share.processes() / Math.max(1, props.lifecycle().restorePerSecond()));
         for (int i = 0; i < rows.size(); i++) {
             String id = rows.get(i).connectionId();
             scheduler.schedule(id, Duration.ofMillis(i * intervalMs), () -> startIfWanted(id));
