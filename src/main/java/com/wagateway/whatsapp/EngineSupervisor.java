@@ -362,6 +362,11 @@ public class EngineSupervisor implements EngineClient, RawEngineCommands, SmartL
                 s.restarts(), s.connectionCount())).toList();
     }
 
+    /** PID of the shared sandbox emulator the JVM runs for a pool, or -1 when there is none (tests). */
+    long sharedEmulatorPid() {
+        return sharedEmulator == null ? -1 : sharedEmulator.pid();
+    }
+
     /** True when engine process {@code index} holds this connection's socket (tests: where it really runs). */
     boolean holds(int index, String connectionId) {
         return slots.get(index).holds(connectionId);

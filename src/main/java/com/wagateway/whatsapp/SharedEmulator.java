@@ -72,6 +72,11 @@ final class SharedEmulator {
         return url;
     }
 
+    /** PID of the running emulator, or -1 (tests kill it). */
+    synchronized long pid() {
+        return process != null && process.isAlive() ? process.pid() : -1;
+    }
+
     /** Stops the emulator (SIGTERM, then kill after 5 s) and does not restart it. */
     synchronized void stop() {
         running = false;

@@ -147,6 +147,58 @@ class EnginePoolIntegrationTest {
         }
     }
 
+    /**
+     * The shared emulator is no engine process' child: when it dies (kill -9) the JVM starts it
+     * again on the same port from its state folder, and every connection of both processes comes
+     * back to ready without a QR.
+     */
+    @Test
+    void aKilledSharedEmulatorIsRestartedAndEveryConnectionReturnsWithoutAQr() {
+        Map<String, String> settings = GatewayHarness.defaults(GatewayHarness.tempDataDir("pool-emulator"));
+        settings.put("gateway.engine.processes", "2");
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; ids.size() < 2; i++) {
+            String id = "poole_" + i;
+            if (EngineShare.indexOf(id, 2) == ids.size()) {
+                ids.add(id);
+            }
+        }
+        try (GatewayHarness gw = GatewayHarness.start(settings)) {
+            gw.link(ids.get(0), "923230000001", LONG);
+            gw.link(ids.get(1), "923230000002", LONG);
+            EngineSupervisor supervisor = gw.bean(EngineSupervisor.class);
+            long emulatorPid = supervisor.sharedEmulatorPid();
+            assertThat(emulatorPid).isPositive();
+            List<Long> enginePids = supervisor.processes().stream().map(EngineProcessState::pid).toList();
+            // the emulator saves its state 200 ms after a change (store.js): wait until both linked
+            // accounts are in its state file, which the restarted emulator reads
+            java.nio.file.Path state = gw.dataDir().resolve("emulator").resolve("state.json");
+            awaitTrue(() -> {
+                try {
+                    String text = java.nio.file.Files.exists(state) ? java.nio.file.Files.readString(state) : "";
+                    return text.contains("923230000001") && text.contains("923230000002");
+                } catch (java.io.IOException e) {
+                    return false; // being replaced right now: read it again
+                }
+            }, "both accounts saved by the emulator");
+            Map<String, List<String>> statuses = new HashMap<>();
+            for (String id : ids) {
+                statuses.put(id, gw.recordStatuses(id));
+            }
+            ProcessHandle.of(emulatorPid).orElseThrow().destroyForcibly();
+            for (String id : ids) {
+                List<String> seen = statuses.get(id);
+                awaitTrue(() -> !seen.isEmpty() && seen.stream().anyMatch(st -> !"ready".equals(st))
+                        && "ready".equals(seen.get(seen.size() - 1)), id + " dropped and ready again");
+                assertThat(seen).as(id).doesNotContain("qr_ready", "logged_out");
+            }
+            assertThat(supervisor.sharedEmulatorPid()).isPositive().isNotEqualTo(emulatorPid);
+            assertThat(supervisor.processes().stream().map(EngineProcessState::pid).toList())
+                    .as("no engine process was restarted").isEqualTo(enginePids);
+            sendAndAwaitAccepted(gw, ids.get(1), "after-emulator-restart");
+        }
+    }
+
     private static void sendAndAwaitAccepted(GatewayHarness gw, String id, String clientId) {
         ApiClient.Response r = gw.post("/api/send-message", "{\"connection_id\":\"" + id + "\",\"to\":\"" + PEER
                 + "\",\"message\":\"pool " + clientId + "\",\"client_message_id\":\"" + clientId + "\"}");
