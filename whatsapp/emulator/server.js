@@ -12,7 +12,9 @@ import { createEmulator } from './emulator.js'
  * its blobs in memory (at most 128 MB, oldest evicted first; also with --data) unless --media-dir names a folder for
  * them; --media-max-mb changes that bound (the benchmark's media
  * flood hosts hundreds of MB, which must neither be evicted before the device downloads them nor
- * count as the emulator's resident set).
+ * count as the emulator's resident set). With --exit-with-stdin it also stops when its stdin
+ * closes: the gateway's engine pool starts it as a child (SharedEmulator.java), and a parent that
+ * dies, even by kill -9, closes that pipe, so no orphan keeps the port and the data folder.
  */
 
 // libsignal (the contacts' Signal sessions) prints with console.*: keep stdout for the URL, and
@@ -67,3 +69,8 @@ process.stdout.write(`${emulator.url}\n`)
 const stop = () => { emulator.close().finally(() => process.exit(0)) }
 process.on('SIGINT', stop)
 process.on('SIGTERM', stop)
+if (process.argv.includes('--exit-with-stdin')) {
+  process.stdin.on('end', stop)
+  process.stdin.on('error', stop)
+  process.stdin.resume()
+}

@@ -92,3 +92,20 @@ test('control API: bad input gets a JSON error and changes nothing', async (t) =
   const info = await call(http, 'GET', '/control/info')
   assert.deepEqual(info.body.stats, { logins: 0, pairings: 0, replaced: 0, refused: 0 })
 })
+
+test('standalone emulator with --exit-with-stdin: stops when its stdin closes (a killed parent leaves no orphan)', async () => {
+  const child = spawn(process.execPath, [SERVER, '--port', '0', '--exit-with-stdin'], { stdio: ['pipe', 'pipe', 'inherit'] })
+  const exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)))
+  const lines = createInterface({ input: /** @type {any} */ (child.stdout) })
+  const line = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('emulator printed no URL within 30 s')), 30000)
+    lines.once('line', (l) => { clearTimeout(timer); resolve(l) })
+  })
+  const http = String(line).replace(/^ws:/, 'http:').replace(/\/ws\/chat$/, '')
+  // it listens while its stdin is open
+  assert.equal((await fetch(http + '/control/info')).status, 200)
+  child.stdin?.end()
+  const code = await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve('still running after 30 s'), 30000))])
+  if (code === 'still running after 30 s') child.kill('SIGKILL')
+  assert.equal(code, 0)
+})

@@ -56,6 +56,15 @@ public record GatewayProperties(
         return mediaPath().resolve("incoming");
     }
 
+    /**
+     * The incoming folder of engine process {@code index} of {@code processes}: the incoming folder
+     * itself for a single process (as before the pool), else its subfolder {@code engine-<index>},
+     * so the leftovers of one crashed process can be removed without touching another's downloads.
+     */
+    public Path incomingMediaPath(int index, int processes) {
+        return processes <= 1 ? incomingMediaPath() : incomingMediaPath().resolve("engine-" + index);
+    }
+
     /** Absolute data folder. */
     public Path dataPath() {
         return dataDir.toAbsolutePath().normalize();
@@ -70,6 +79,8 @@ public record GatewayProperties(
      * @param connectTimeout   Baileys connect timeout
      * @param commandTimeout   how long Java waits for a reply to one command
      * @param restartMaxBackoff cap of the supervisor's restart backoff
+     * @param processes        engine processes on this node ({@code ENGINE_PROCESSES}); 0 = the
+     *                         number of available cores, 1 in sandbox mode (see {@link #processCount()})
      * @param sandbox          sandbox QR timings and which emulated WhatsApp to use
      */
     public record Engine(
@@ -81,10 +92,33 @@ public record GatewayProperties(
             @DefaultValue("20s") Duration connectTimeout,
             @DefaultValue("30s") Duration commandTimeout,
             @DefaultValue("30s") Duration restartMaxBackoff,
+            @DefaultValue("0") int processes,
             @DefaultValue Sandbox sandbox) {
+
+        /** Upper bound of {@code ENGINE_PROCESSES}: far beyond any core count this gateway runs on. */
+        public static final int MAX_PROCESSES = 64;
 
         public boolean isSandbox() {
             return "sandbox".equalsIgnoreCase(mode);
+        }
+
+        /**
+         * How many engine processes this node runs: {@code ENGINE_PROCESSES}, or when it is 0 (the
+         * default) the number of cores the JVM sees, at least 1 — except in sandbox mode, where 0
+         * means 1: a single engine runs its own emulator, whose group, presence, call and media
+         * controls a shared standalone emulator does not offer (docs/decisions.md, "Engine pool").
+         * A negative value or one above {@link #MAX_PROCESSES} stops the start with a message
+         * naming the setting.
+         */
+        public int processCount() {
+            if (processes < 0 || processes > MAX_PROCESSES) {
+                throw new IllegalStateException("ENGINE_PROCESSES must be between 1 and " + MAX_PROCESSES
+                        + " (0 = the number of cores), not " + processes);
+            }
+            if (processes > 0) {
+                return processes;
+            }
+            return isSandbox() ? 1 : Math.max(1, Runtime.getRuntime().availableProcessors());
         }
     }
 

@@ -101,15 +101,18 @@ public class MediaReceiver implements EngineListener {
      * dispatcher keeps lifecycle calls in place), so a file it left in the incoming folder belongs to
      * no event any more (a download cut off by its death, or a JVM that stopped before adopting it).
      * Such files are removed; files of the new engine are newer than the grace period and stay. Their
-     * messages stay {@code pending} and are fetched again when their connection is ready.
+     * messages stay {@code pending} and are fetched again when their connection is ready. With
+     * several engine processes each downloads into its own folder, and only the restarted process'
+     * folder is cleaned: another process' file waiting for its event is never touched.
      */
     @Override
-    public void onEngineStarted(boolean restart) {
+    public void onEngineStarted(com.wagateway.whatsapp.EngineShare share, boolean restart) {
         java.time.Instant before = java.time.Instant.now().minusSeconds(5);
-        if (!Files.isDirectory(incoming)) {
+        Path folder = props.incomingMediaPath(share.index(), share.processes()).toAbsolutePath().normalize();
+        if (!Files.isDirectory(folder)) {
             return;
         }
-        try (java.util.stream.Stream<Path> files = Files.list(incoming)) {
+        try (java.util.stream.Stream<Path> files = Files.list(folder)) {
             files.filter(Files::isRegularFile).filter(f -> modifiedBefore(f, before)).forEach(f -> {
                 try {
                     Files.deleteIfExists(f);
@@ -184,12 +187,16 @@ public class MediaReceiver implements EngineListener {
 
     /**
      * Moves the engine's file into the store. The path must be a file directly in the incoming folder
-     * (nothing else on disk is ever taken). When it is gone because an earlier attempt of this same
+     * or in one engine process' subfolder of it ({@code engine-<n>}, with several processes);
+     * nothing else on disk is ever taken. When it is gone because an earlier attempt of this same
      * event adopted it (the database was down), the stored content of the engine's hash is used.
      */
     private StoredMedia adopt(EngineEvent.MediaResult r) throws IOException {
         Path p = Path.of(r.path()).toAbsolutePath().normalize();
-        if (!incoming.equals(p.getParent())) {
+        Path folder = p.getParent();
+        boolean engineFolder = folder != null && incoming.equals(folder.getParent())
+                && folder.getFileName().toString().matches("engine-[0-9]+");
+        if (!incoming.equals(folder) && !engineFolder) {
             throw new IllegalArgumentException("not in the incoming media folder");
         }
         try {

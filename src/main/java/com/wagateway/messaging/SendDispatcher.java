@@ -320,7 +320,7 @@ public class SendDispatcher {
      */
     private boolean onError(String connectionId, QueuedMessage m, Throwable error) {
         EngineException ee = error instanceof EngineException e ? e : new EngineException.Unavailable(String.valueOf(error));
-        if (ee instanceof EngineException.NotReady || (ee.isUnavailable() && !engine.isAvailable())) {
+        if (ee instanceof EngineException.NotReady || (ee.isUnavailable() && !engine.isAvailable(connectionId))) {
             release(m.id(), "reconnecting");
             return false;
         }

@@ -8,6 +8,7 @@ import com.wagateway.services.ConnectionTransitions.Details;
 import com.wagateway.whatsapp.EngineClient;
 import com.wagateway.whatsapp.EngineEvent;
 import com.wagateway.whatsapp.EngineListener;
+import com.wagateway.whatsapp.EngineShare;
 import jakarta.annotation.PostConstruct;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,7 +28,8 @@ import org.springframework.stereotype.Service;
  * <p>Guarantees: events of a connection that is not wanted running (user disconnected, logged
  * out, deleted) are ignored, so a late event can never revive it; reconnects are driven by one
  * timer per connection; after a JVM start linked connections are restored staggered, after an
- * engine crash every running connection is resumed.
+ * engine process crashed every running connection of its share is resumed (the other processes'
+ * connections are not touched).
  */
 @Service
 public class ConnectionLifecycle implements EngineListener {
@@ -124,24 +126,33 @@ public class ConnectionLifecycle implements EngineListener {
     }
 
     @Override
-    public void onEngineStarted(boolean restart) {
-        List<ConnectionRow> rows = repo.findRunning();
+    public void onEngineStarted(EngineShare share, boolean restart) {
+        List<ConnectionRow> rows = repo.findRunning().stream().filter(r -> share.contains(r.connectionId())).toList();
         if (rows.isEmpty()) {
             return;
         }
-        log.info("{} {} connection(s)", restart ? "resuming" : "restoring", rows.size());
-        long intervalMs = Math.max(1, 1000L / Math.max(1, props.lifecycle().restorePerSecond()));
+        log.info("{} {} connection(s) on engine process {}", restart ? "resuming" : "restoring", rows.size(), share.index());
+        // RESTORE_PER_SECOND is the node's rate: the processes restore their shares side by side,
+        // so each takes its part of it (one share restored alone takes as long as the whole node)
+        long intervalMs = Math.max(1, 1000L * share.processes() / Math.max(1, props.lifecycle().restorePerSecond()));
         for (int i = 0; i < rows.size(); i++) {
             String id = rows.get(i).connectionId();
             scheduler.schedule(id, Duration.ofMillis(i * intervalMs), () -> startIfWanted(id));
         }
     }
 
-    /** The engine died: every wanted connection shows reconnecting (attempts kept) until it is resumed. */
+    /**
+     * An engine process died: every wanted connection of its share shows reconnecting (attempts
+     * kept) until it is resumed; their timers are cancelled. Other processes' connections keep
+     * their state and timers.
+     */
     @Override
-    public void onEngineStopped(String why) {
-        scheduler.cancelAll();
+    public void onEngineStopped(EngineShare share, String why) {
+        scheduler.cancelWhere(share::contains);
         for (ConnectionRow listed : repo.findRunning()) {
+            if (!share.contains(listed.connectionId())) {
+                continue;
+            }
             String id = listed.connectionId();
             synchronized (scheduler.lock(id)) {
                 repo.find(id).filter(ConnectionRow::running)

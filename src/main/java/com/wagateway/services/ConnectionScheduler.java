@@ -54,9 +54,9 @@ public class ConnectionScheduler implements AutoCloseable {
         return pending.containsKey(connectionId);
     }
 
-    /** Cancels every pending timer (the engine died; restarts are rescheduled). */
-    public void cancelAll() {
-        pending.keySet().forEach(this::cancel);
+    /** Cancels the pending tasks of the connections {@code which} accepts (one engine process' share). */
+    public void cancelWhere(java.util.function.Predicate<String> which) {
+        pending.keySet().stream().filter(which).forEach(this::cancel);
     }
 
     @Override

@@ -55,6 +55,14 @@ public interface EngineClient {
      */
     CompletableFuture<Integer> mediaFetch(String connectionId, java.util.List<EngineCommands.MediaFetch> messages);
 
-    /** True when an engine process is running and has completed the handshake. */
+    /** True when every engine process of the node is running and has completed the handshake. */
     boolean isAvailable();
+
+    /**
+     * True when the engine process that runs this connection is running and has completed the
+     * handshake (with several processes, another one may be restarting meanwhile).
+     */
+    default boolean isAvailable(String connectionId) {
+        return isAvailable();
+    }
 }

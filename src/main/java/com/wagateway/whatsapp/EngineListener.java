@@ -24,13 +24,18 @@ public interface EngineListener {
     }
 
     /**
-     * A fresh engine process completed its handshake. {@code restart} is false for the first start
-     * of this JVM (restore linked sessions) and true after a crash (resume every running connection).
+     * A fresh engine process completed its handshake; it runs the connections of {@code share}
+     * (one process of the node's pool). {@code restart} is false for that process' first start in
+     * this JVM (restore its linked sessions) and true after it crashed (resume its running
+     * connections). The other processes' connections are not concerned.
      */
-    default void onEngineStarted(boolean restart) {
+    default void onEngineStarted(EngineShare share, boolean restart) {
     }
 
-    /** The engine process exited; every socket it held is gone. A restart follows with backoff. */
-    default void onEngineStopped(String why) {
+    /**
+     * One engine process exited; every socket of {@code share} is gone (the other processes'
+     * sockets are untouched). A restart of that process follows with backoff.
+     */
+    default void onEngineStopped(EngineShare share, String why) {
     }
 }

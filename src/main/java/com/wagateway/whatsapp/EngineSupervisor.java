@@ -5,15 +5,13 @@ import com.wagateway.shared.Json;
 import com.wagateway.shared.Threads;
 import java.io.IOException;
 import java.nio.file.Files;
-import com.wagateway.shared.Backoff;
 import java.time.Duration;
-import java.util.random.RandomGenerator;
-import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,15 +23,19 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Starts the engine process with the application, keeps it running, and is the
- * {@link EngineClient} the rest of Java uses.
+ * Starts the node's engine processes with the application ({@code ENGINE_PROCESSES}, default the
+ * number of cores), keeps each running, and is the {@link EngineClient} the rest of Java uses.
  *
- * <p>Guarantees: at most one engine process at a time; if it exits for any reason while the
- * application runs, listeners hear {@code onEngineStopped}, and a new process is started with
- * exponential backoff (1 s doubling to {@code restartMaxBackoff}, reset after a minute of
- * uptime); after its handshake listeners hear {@code onEngineStarted(true)} and resume their
- * connections. Events are delivered on a single dispatcher thread in engine order; consecutive
- * message events that queued up meanwhile are handed over together (see {@link EventDispatcher}).
+ * <p>Guarantees: connections are spread over the processes by {@link EngineShare#indexOf} (a
+ * stable hash of the connection id), and every command for a connection goes to its process, so
+ * one connection lives in one process and its events keep their order. Each process is supervised
+ * on its own ({@link EngineSlot}): if one exits, only its share of connections hears
+ * {@code onEngineStopped}/{@code onEngineStarted(share, true)}; the others are untouched. Events
+ * of every process are delivered on the one dispatcher thread, each process' in its order;
+ * consecutive message events that queued up meanwhile are handed over together (see
+ * {@link EventDispatcher}). A sandbox pool of several processes shares one emulator
+ * ({@link SharedEmulator}) unless {@code SANDBOX_EMULATOR_URL} names one; a single process runs
+ * exactly as before the pool (its own in-process emulator when no URL is set).
  */
 @Component
 public class EngineSupervisor implements EngineClient, RawEngineCommands, SmartLifecycle {
@@ -47,15 +49,9 @@ public class EngineSupervisor implements EngineClient, RawEngineCommands, SmartL
     private final ExecutorService requests = Executors.newFixedThreadPool(2, Threads.named("engine-requests"));
     private final JsonMapper json = Json.MAPPER;
     private final EventDispatcher dispatcher;
-    private final ScheduledExecutorService restarts = Executors.newSingleThreadScheduledExecutor(Threads.named("engine-supervisor"));
-
-    private volatile EngineProcess current;
-    private volatile boolean available;
+    private final List<EngineSlot> slots;
+    private final SharedEmulator sharedEmulator;
     private volatile boolean running;
-    private volatile boolean everStarted;
-    private volatile Instant startedAt;
-    private volatile EngineInfo info;
-    private int failures;
 
     public EngineSupervisor(GatewayProperties props, ObjectProvider<EngineListener> listeners,
                             ObjectProvider<EngineRequestHandler> requestHandlers,
@@ -65,6 +61,21 @@ public class EngineSupervisor implements EngineClient, RawEngineCommands, SmartL
         // events that fail only because the database is unreachable are held and retried, never dropped
         this.dispatcher = new EventDispatcher(listeners, com.wagateway.database.DatabaseUnavailable::isCause);
         this.requestHandlers = requestHandlers;
+        GatewayProperties.Engine e = props.engine();
+        int n = e.processCount();
+        this.sharedEmulator = e.isSandbox() && n > 1 && blank(e.sandbox().emulatorUrl())
+                ? new SharedEmulator(new SharedEmulator.Options(e.node(), e.dir().toAbsolutePath().normalize(),
+                        props.dataPath().resolve("emulator"), e.sandbox().qrRefs(),
+                        props.messaging().sandboxReceiptDelay(), e.commandTimeout()))
+                : null;
+        EngineSlot.Setup setup = new EngineSlot.Setup(List.of(e.node(), "src/main.js"), e.dir().toAbsolutePath().normalize(),
+                json, e.commandTimeout(), e.restartMaxBackoff(), dispatcher, this::submitRequest);
+        List<EngineSlot> all = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            EngineShare share = new EngineShare(i, n);
+            all.add(new EngineSlot(share, setup, () -> helloArgs(share)));
+        }
+        this.slots = List.copyOf(all);
     }
 
     @Override
@@ -75,23 +86,35 @@ public class EngineSupervisor implements EngineClient, RawEngineCommands, SmartL
         } catch (IOException e) {
             throw new IllegalStateException("cannot create sessions folder " + props.sessionsPath(), e);
         }
-        // every launch runs on the supervisor thread; the first one is awaited so the application
-        // starts with an engine (or with the reason it has none in the log)
-        try {
-            restarts.submit(this::launch).get(props.engine().commandTimeout().toMillis() + 5000, TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            log.error("first engine start did not complete: {}", rootMessage(e));
+        // the first launches are awaited (they run in parallel, one thread per process) so the
+        // application starts with its engines (or with the reason one has none in the log)
+        List<Future<?>> first = slots.stream().map(EngineSlot::start).toList();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2 * props.engine().commandTimeout().toMillis() + 5000);
+        for (Future<?> f : first) {
+            try {
+                f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (Exception e) {
+                log.error("first engine start did not complete: {}", EngineSlot.rootMessage(e));
+            }
         }
     }
 
     @Override
     public void stop() {
         running = false;
-        available = false;
-        restarts.shutdownNow();
-        EngineProcess p = current;
-        if (p != null) {
-            p.shutdown(Duration.ofSeconds(5));
+        // every process is asked to close its sockets at once; each then gets up to 5 s
+        List<Thread> stops = slots.stream().map(s -> Threads.daemon(() -> s.stop(Duration.ofSeconds(5)),
+                "engine-stop-" + s.share().index())).toList();
+        stops.forEach(Thread::start);
+        for (Thread t : stops) {
+            try {
+                t.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (sharedEmulator != null) {
+            sharedEmulator.stop();
         }
         requests.shutdownNow();
         dispatcher.stop();
@@ -109,74 +132,12 @@ public class EngineSupervisor implements EngineClient, RawEngineCommands, SmartL
     }
 
     /**
-     * Spawns a process and performs the handshake; on any failure another try is scheduled.
-     * Runs only on the supervisor thread, so launches never overlap.
+     * The {@code hello} arguments of one process: the same for every process except its incoming
+     * media folder ({@link GatewayProperties#incomingMediaPath(int, int)}) and, for a sandbox pool,
+     * the shared emulator's URL (started here on first use; a failure fails this launch, which is
+     * retried with backoff).
      */
-    private void launch() {
-        if (!running) {
-            return;
-        }
-        List<String> cmd = List.of(props.engine().node(), "src/main.js");
-        EngineProcess p;
-        try {
-            p = EngineProcess.spawn(cmd, props.engine().dir().toAbsolutePath().normalize(), json,
-                    props.engine().commandTimeout(), dispatcher::submit, line -> submitRequest(line));
-        } catch (IOException e) {
-            log.error("cannot start the engine ({} in {}): {}", cmd, props.engine().dir(), e.getMessage());
-            scheduleRelaunch();
-            return;
-        }
-        current = p;
-        p.onExit().thenAccept(proc -> onExit(p, proc.exitValue()));
-        try {
-            info = EngineInfo.from(p.send("hello", helloArgs())
-                    .get(props.engine().commandTimeout().toMillis(), TimeUnit.MILLISECONDS));
-        } catch (Exception e) {
-            log.error("engine handshake failed: {}", rootMessage(e));
-            p.shutdown(Duration.ofSeconds(2));
-            return; // onExit schedules the relaunch
-        }
-        startedAt = Instant.now();
-        available = true;
-        boolean restart = everStarted;
-        everStarted = true;
-        log.info("engine started: pid {}, mode {}, baileys {}", p.pid(), info.mode(), info.baileys());
-        dispatcher.toEach(l -> l.onEngineStarted(restart));
-    }
-
-    private void onExit(EngineProcess p, int code) {
-        if (p != current) {
-            return;
-        }
-        available = false;
-        if (!running) {
-            return;
-        }
-        log.warn("engine process {} exited with code {}; restarting", p.pid(), code);
-        dispatcher.toEach(l -> l.onEngineStopped("exit " + code));
-        try {
-            restarts.execute(this::scheduleRelaunch);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            log.debug("supervisor stopped; no relaunch");
-        }
-    }
-
-    /** Runs on the supervisor thread: backoff 1 s doubling to the cap, reset after a minute up. */
-    private void scheduleRelaunch() {
-        if (!running) {
-            return;
-        }
-        if (startedAt != null && Duration.between(startedAt, Instant.now()).toSeconds() > 60) {
-            failures = 0;
-        }
-        failures++;
-        // the shared Backoff without jitter: only this one process restarts
-        long delay = new Backoff(Duration.ofSeconds(1), props.engine().restartMaxBackoff(), 0)
-                .delay(failures, RandomGenerator.getDefault()).toMillis();
-        restarts.schedule(this::launch, delay, TimeUnit.MILLISECONDS);
-    }
-
-    private ObjectNode helloArgs() {
+    private ObjectNode helloArgs(EngineShare share) {
         GatewayProperties.Engine e = props.engine();
         ObjectNode a = json.createObjectNode();
         a.put("protocol", PROTOCOL_VERSION);
@@ -187,10 +148,10 @@ public class EngineSupervisor implements EngineClient, RawEngineCommands, SmartL
         a.put("logLevel", e.logLevel());
         a.put("ignoreStatusBroadcast", props.messaging().ignoreStatusBroadcast());
         ObjectNode media = a.putObject("media"); // live media are downloaded there, then adopted by the media store
-        media.put("dir", props.incomingMediaPath().toString());
+        media.put("dir", props.incomingMediaPath(share.index(), share.processes()).toString());
         media.put("maxBytes", props.media().maxBytes());
         ObjectNode b = a.putObject("baileys");
-        b.put("waWebSocketUrl", e.waWebSocketUrl() == null || e.waWebSocketUrl().isBlank() ? null : e.waWebSocketUrl());
+        b.put("waWebSocketUrl", blank(e.waWebSocketUrl()) ? null : e.waWebSocketUrl());
         b.put("connectTimeoutMs", e.connectTimeout().toMillis());
         ObjectNode s = a.putObject("sandbox");
         s.put("qrFirstMs", e.sandbox().qrFirst().toMillis());
@@ -199,18 +160,25 @@ public class EngineSupervisor implements EngineClient, RawEngineCommands, SmartL
         s.put("receiptDelayMs", props.messaging().sandboxReceiptDelay().toMillis());
         s.put("historyChats", props.messaging().sandboxHistoryChats());
         String emulatorUrl = e.sandbox().emulatorUrl();
-        s.put("emulatorUrl", emulatorUrl == null || emulatorUrl.isBlank() ? null : emulatorUrl.trim());
+        if (sharedEmulator != null && e.isSandbox()) {
+            emulatorUrl = sharedEmulator.url();
+        }
+        s.put("emulatorUrl", blank(emulatorUrl) ? null : emulatorUrl.trim());
         s.put("emulatorDir", props.dataPath().resolve("emulator").toString());
         return a;
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
     }
 
     /**
      * Answers an engine request (e.g. {@code getMessage}) off the event thread, so a database
      * lookup never delays events. An unknown request, a request without a handler, or one whose
-     * handler fails, is answered with a null result — the engine then tells Baileys "nothing", as
+     * handler fails, is answered with a null result, always by the process that asked — the engine then tells Baileys "nothing", as
      * the protocol says. A {@code getMessage} for an unknown message is {@code {"message":null}}.
      */
-    private void submitRequest(JsonNode line) {
+    private void submitRequest(EngineSlot slot, JsonNode line) {
         String requestId = line.path("id").asString("");
         String request = line.path("request").asString("");
         String connectionId = line.path("connectionId").asString(null);
@@ -228,10 +196,7 @@ public class EngineSupervisor implements EngineClient, RawEngineCommands, SmartL
                 ObjectNode a = json.createObjectNode();
                 a.put("requestId", requestId);
                 a.set("result", result);
-                EngineProcess p = current;
-                if (p != null) {
-                    p.send("respond", a);
-                }
+                slot.respond(a); // to the process that asked
             });
         } catch (java.util.concurrent.RejectedExecutionException e) {
             log.debug("dropping engine request during shutdown");
@@ -359,39 +324,63 @@ public class EngineSupervisor implements EngineClient, RawEngineCommands, SmartL
         return json.createObjectNode();
     }
 
+    /** True when every engine process of the node is running and has completed its handshake. */
     @Override
     public boolean isAvailable() {
-        return available;
+        return slots.stream().allMatch(EngineSlot::isAvailable);
     }
 
-    /** Handshake result of the running engine (mode, versions), or null. */
+    /** True when the process that runs this connection is running and has completed its handshake. */
+    @Override
+    public boolean isAvailable(String connectionId) {
+        return slotFor(connectionId).isAvailable();
+    }
+
+    /** Handshake result of engine process 0 (mode, versions: the same for every process), or null while it is down. */
     public EngineInfo info() {
-        return available ? info : null;
+        return slots.get(0).info();
     }
 
-    /** PID of the running engine process, or -1 (used by tests that kill it). */
+    /** PID of engine process 0 (the only one unless {@code ENGINE_PROCESSES} > 1), or -1 (tests kill it). */
     public long pid() {
-        EngineProcess p = current;
-        return p != null && p.isAlive() ? p.pid() : -1;
+        return slots.get(0).pid();
     }
 
-    /** Sends one command for this connection (package use: the typed command classes). */
+    /** How many engine processes this node runs. */
+    public int processCount() {
+        return slots.size();
+    }
+
+    /** The index of the engine process that runs this connection ({@link EngineShare#indexOf}). */
+    public int processOf(String connectionId) {
+        return EngineShare.indexOf(connectionId, slots.size());
+    }
+
+    /** One line per engine process, in index order: for health, metrics and tests. */
+    public List<EngineProcessState> processes() {
+        return slots.stream().map(s -> new EngineProcessState(s.share().index(), s.pid(), s.isAvailable(),
+                s.restarts(), s.connectionCount())).toList();
+    }
+
+    /** PID of the shared sandbox emulator the JVM runs for a pool, or -1 when there is none (tests). */
+    long sharedEmulatorPid() {
+        return sharedEmulator == null ? -1 : sharedEmulator.pid();
+    }
+
+    /** True when engine process {@code index} holds this connection's socket (tests: where it really runs). */
+    boolean holds(int index, String connectionId) {
+        return slots.get(index).holds(connectionId);
+    }
+
+    /** Sends one command for this connection to its process (package use: the typed command classes). */
     CompletableFuture<JsonNode> command(String cmd, String connectionId, ObjectNode extra) {
-        EngineProcess p = current;
-        if (!available || p == null) {
-            return CompletableFuture.failedFuture(new EngineException.Unavailable("the engine process is not running"));
-        }
         ObjectNode a = extra != null ? extra : json.createObjectNode();
         a.put("connectionId", connectionId);
-        return p.send(cmd, a);
+        return slotFor(connectionId).send(cmd, connectionId, a);
     }
 
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t.getMessage();
+    private EngineSlot slotFor(String connectionId) {
+        return slots.get(EngineShare.indexOf(connectionId, slots.size()));
     }
 
     /** A command whose result carries nothing the caller needs (only success or failure). */

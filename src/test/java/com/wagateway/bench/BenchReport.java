@@ -67,6 +67,12 @@ final class BenchReport {
         row(b, "connections", "service restart until all ready (RESTORE_PER_SECOND=" + conn.path("restore_per_second").asString()
                 + "), seconds", conn.path("restart_seconds_until_all_ready").asString(),
                 "<= 60 s for 5,000");
+        JsonNode pool = r.path("engine_pool");
+        row(b, "engine pool", pool.path("messages").asInt() + " inbound msgs over " + pool.path("connections").asInt()
+                        + " connections (Signal decrypt in the engine): messages/s with 1 / 2 engine processes, ratio",
+                pool.path("one_process").path("messages_per_second").asString() + " / "
+                        + pool.path("two_processes").path("messages_per_second").asString() + ", x"
+                        + pool.path("ratio_two_over_one").asString(), "> 1 with >= 2 free cores");
         row(b, "idempotency", idem.path("clients").asInt() + " clients, one client_message_id: rows / WhatsApp sends",
                 idem.path("rows").asString() + " / " + idem.path("whatsapp_sends").asString(), "1 / 1");
         return withoutMissing(b.toString(), r);
@@ -109,7 +115,7 @@ final class BenchReport {
     /** Drops the rows of scenarios this run did not include ({@code --only}). */
     private static String withoutMissing(String table, JsonNode r) {
         Map<String, String> keys = Map.of("inbound", "inbound", "inbound media", "inbound_media", "send API", "send_api",
-                "webhooks", "webhooks", "connections", "connections", "idempotency", "idempotency");
+                "webhooks", "webhooks", "connections", "connections", "idempotency", "idempotency", "engine pool", "engine_pool");
         StringBuilder out = new StringBuilder();
         for (String line : table.split("\n")) {
             String scenario = line.length() > 2 ? line.substring(2, Math.max(2, line.indexOf(" |", 2))) : "";

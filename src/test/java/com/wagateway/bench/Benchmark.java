@@ -42,12 +42,14 @@ public final class Benchmark {
         // a real pairing's first QR comes after a Noise handshake; on a loaded machine that
         // took longer than the harness's 8 s wait for a QR
         settings.put("gateway.lifecycle.qr-wait", "30s");
-        GatewayHarness[] gw = {GatewayHarness.start(settings)};
         Map<String, Object> results = new LinkedHashMap<>();
         results.put("started_at", Instant.now().toString());
         results.put("machine", machine());
         results.put("config", c);
         results.put("socket", c.socket());
+        // first, while no other gateway runs: inbound decrypt throughput at 1 and 2 engine processes
+        scenario(c, results, "pool", "engine_pool", () -> EnginePoolScenario.run(dataDir, emulator, c));
+        GatewayHarness[] gw = {GatewayHarness.start(settings)};
         try {
             // each scenario's result is written as soon as it is known, and a failing scenario is
             // recorded as its error while the next ones still run: a late failure (a pairing that

@@ -51,6 +51,12 @@ class BenchmarkSmokeTest {
                 .isEqualTo(media.path("with_media").path("images").asInt() + media.path("with_media_long").path("images").asInt());
         assertThat(Files.readString(c.out().resolve("results.md"))).contains("| inbound media |");
         assertThat(results).containsKeys("machine", "config");
+        // engine pool: the same flood through 1 and 2 engine processes, every message stored in both
+        JsonNode pool = r.path("engine_pool");
+        assertThat(pool.path("one_process").path("stored").asInt()).isEqualTo(pool.path("messages").asInt()).isPositive();
+        assertThat(pool.path("two_processes").path("stored").asInt()).isEqualTo(pool.path("messages").asInt());
+        assertThat(pool.path("two_processes").path("processes").asInt()).isEqualTo(2);
+        assertThat(Files.readString(c.out().resolve("results.md"))).contains("| engine pool |");
         // on the real socket against a standalone emulator, with memory taken at each checkpoint
         assertThat(r.path("socket").asString()).isEqualTo("emulator");
         JsonNode memory = r.path("connections").path("memory");

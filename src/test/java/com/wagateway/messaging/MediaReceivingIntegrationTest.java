@@ -232,7 +232,7 @@ class MediaReceivingIntegrationTest {
         Path stale = Files.write(incoming.resolve(UUID.randomUUID() + ".media"), randomBytes(100));
         Files.setLastModifiedTime(stale, java.nio.file.attribute.FileTime.from(Instant.now().minusSeconds(600)));
         Path fresh = Files.write(incoming.resolve(UUID.randomUUID() + ".media"), randomBytes(100));
-        gw.bean(MediaReceiver.class).onEngineStarted(true);
+        gw.bean(MediaReceiver.class).onEngineStarted(com.wagateway.whatsapp.EngineShare.ALL, true);
         assertThat(stale).doesNotExist();
         assertThat(fresh).as("a file the new engine may be reporting right now stays").exists();
         Files.delete(fresh);

@@ -47,6 +47,8 @@ public final class GatewayHarness implements AutoCloseable {
         p.put("gateway.engine.mode", "sandbox");
         p.put("gateway.engine.dir", Path.of("whatsapp").toAbsolutePath().toString());
         p.put("gateway.engine.log-level", "info");
+        // one engine process unless a test asks for a pool (keeps CI time; the pool has its own tests)
+        p.put("gateway.engine.processes", "1");
         p.put("gateway.engine.sandbox.qr-first", "3s");
         p.put("gateway.engine.sandbox.qr-next", "2s");
         p.put("gateway.engine.sandbox.qr-refs", "3");
