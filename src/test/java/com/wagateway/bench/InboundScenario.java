@@ -91,6 +91,8 @@ final class InboundScenario {
         r.put("baseline_batched_insert_per_second", Stats.round(baseline));
         r.put("ratio_to_baseline", Math.round(rate / baseline * 100) / 100.0);
         r.put("without_webhooks_ratio_to_baseline", Math.round(alone.rate() / baseline * 100) / 100.0);
+        // issue 18's target: the pipeline with live webhooks against the same pipeline without, same run
+        r.put("with_over_without_webhooks", Math.round(rate / alone.rate() * 100) / 100.0);
         return r;
     }
 
