@@ -104,6 +104,15 @@ class SendGroupCommitIntegrationTest {
     }
 
     @Test
+    void aMessageThatCouldNotBeStoredIsRefusedBeforeItJoinsABatch() {
+        ApiClient.Response r = gw.post("/api/send-message", "{\"connection_id\":\"" + ID
+                + "\",\"to\":\"923007770100\",\"message\":\"bad\\u0000text\",\"client_message_id\":\"nul-1\"}");
+        assertThat(r.status()).as(r.raw()).isEqualTo(400);
+        assertThat(r.json().path("error").path("code").asString()).isEqualTo("invalid_character"); // refused while reading the JSON (StrictJsonConfig)
+        assertThat(gw.count("SELECT count(*) FROM messages WHERE connection_id = ? AND client_message_id = 'nul-1'", ID)).isZero();
+    }
+
+    @Test
     void aRepeatedIdInsideOneStatementIsStoredOnceAndTheRepeatGetsNothing() {
         QueuedInserts inserts = gw.bean(QueuedInserts.class);
         List<Optional<MessageRow>> stored = inserts.insertAll(List.of(queued("twice-1", "first"), queued("twice-1", "second")));
