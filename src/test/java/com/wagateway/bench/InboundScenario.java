@@ -44,7 +44,7 @@ final class InboundScenario {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < c.connections(); i++) {
             String id = "bench_in_" + i;
-            gw.link(id, "92345" + String.format("%07d", i));
+            gw.link(id, "92345" + String.format("%07d", i), java.time.Duration.ofSeconds(120)); // a loaded machine pairs slowly
             ids.add(id);
         }
         int perConnection = Math.max(1, c.inbound() / c.connections());

@@ -32,7 +32,7 @@ final class SendScenario {
 
     static Map<String, Object> run(GatewayHarness gw, BenchConfig c, StatementStats stats) {
         String id = "bench_send";
-        gw.link(id, "923460000001");
+        gw.link(id, "923460000001", Duration.ofSeconds(120)); // a loaded machine pairs slowly
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
         String base = gw.baseUrl();
         IntFunction<HttpRequest> send = i -> HttpRequest.newBuilder(URI.create(base + "/api/send-message"))
