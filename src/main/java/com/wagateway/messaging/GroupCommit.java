@@ -64,10 +64,11 @@ public final class GroupCommit<I, O> {
             queue.add(mine);
         }
         // write batches until ours is done: either we write it, or another thread did meanwhile
+        boolean interrupted = false;
         while (!mine.result().isDone()) {
             List<Pending<I, O>> batch = takeBatchIfNobodyWrites();
             if (batch == null) {
-                waitForWriter(mine);
+                interrupted |= waitForWriter(mine);
                 continue;
             }
             try {
@@ -78,6 +79,9 @@ public final class GroupCommit<I, O> {
                     lock.notifyAll();
                 }
             }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
         try {
             return mine.result().join();
@@ -115,20 +119,24 @@ public final class GroupCommit<I, O> {
         }
     }
 
-    /** Parks until the current writer finishes (or our item is done); wakes on every batch end. */
-    private void waitForWriter(Pending<I, O> mine) {
+    /**
+     * Parks until the current writer finishes (or our item is done); wakes on every batch end.
+     * Returns whether the thread was interrupted meanwhile: the item may be in a batch being
+     * written, and only waiting for it reports its outcome truthfully, so the interrupt is
+     * remembered (and restored by {@link #submit}) instead of ending the wait.
+     */
+    private boolean waitForWriter(Pending<I, O> mine) {
+        boolean interrupted = false;
         synchronized (lock) {
             while (writing && !mine.result().isDone()) {
                 try {
                     lock.wait();
                 } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    // the item may be in a batch being written: its outcome is still reported
-                    // truthfully by waiting for it, so the interrupt is kept and the wait goes on
-                    // only as long as that batch takes
+                    interrupted = true;
                 }
             }
         }
+        return interrupted;
     }
 
     private void write(List<Pending<I, O>> batch) {
