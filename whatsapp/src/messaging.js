@@ -2,6 +2,7 @@ import { isObject } from './config.js'
 import { mapSendResult, parseSendArgs, toBaileysContent } from './content.js'
 import { EngineError } from './errors.js'
 import { ACK_TIMEOUT_MS, serverAcks } from './server-acks.js'
+import { makeSendPrefetch } from './send-prefetch.js'
 
 /*
  * Messaging commands (docs/engine-protocol.md, "Messaging commands"): send, history.fetch and
@@ -26,6 +27,7 @@ const MAX_EPOCH_SECONDS = 1e11
  * @returns {Record<string, import('./commands.js').CommandSpec>}
  */
 export function messagingCommands ({ registry, requests, logger, ackTimeoutMs = ACK_TIMEOUT_MS, settings = () => ({}) }) {
+  const prepareSend = makeSendPrefetch(logger)
   /**
    * The open socket of a connection, or not_ready: nothing is attempted on a socket that is
    * not open, so Java can queue the message and retry after `connection.open`.
@@ -53,6 +55,8 @@ export function messagingCommands ({ registry, requests, logger, ackTimeoutMs = 
        */
       async run (args) {
         const req = parseSendArgs(args, settings().mediaDir ?? null)
+        // sends arriving together ask for their device lists and sessions once (send-prefetch.js)
+        await prepareSend(openSocket(args.connectionId), req.jid)
         const sock = openSocket(args.connectionId)
         // registered before sending: the server may ack before sendMessage resolves
         const ack = serverAcks(sock)?.expect(req.messageId) ?? null

@@ -19,7 +19,7 @@ import org.springframework.stereotype.Repository;
 
 /**
  * SQL for {@code messages}: reads for the API, the send queue, receipts, edits and the status
- * rule (engine messages are inserted by {@link MessageInserts}). Batches go to PostgreSQL as
+ * rule (engine messages are inserted by {@link MessageInserts}, queued sends by {@link QueuedInserts}). Batches go to PostgreSQL as
  * arrays through {@code unnest}, so a batch of any size is one round trip.
  *
  * <p>Guarantees: a status only moves to a higher {@code message_status_rank} (V8: queued &lt; sent
@@ -92,47 +92,6 @@ public class MessageRepository {
                         WHERE m.connection_id = ? AND m.chat_jid = ? AND (m.client_message_id = ? OR m.provider_message_id = ?)
                         ORDER BY (m.client_message_id = ?) DESC NULLS LAST LIMIT 1""")
                 .params(connectionId, chatJid, ref, ref, ref).query(MAPPER).optional();
-    }
-
-    /**
-     * Stores a message accepted by the send API as {@code queued} and returns it as stored.
-     * Returns empty (and changes nothing) when this connection already has that
-     * {@code client_message_id}: the caller then answers with the existing message (idempotency
-     * holds under any concurrency, because the unique index decides).
-     */
-    public Optional<MessageRow> insertQueued(UUID id, String connectionId, String chatJid, String toJid, String toPhone,
-                                String body, String type, String caption, String mimeType, Long fileLength,
-                                String clientMessageId, String providerMessageId, UUID quotedId, String quotedProviderId,
-                                String outgoingJson, String requestHash, Instant expiresAt) {
-        return insertQueued(id, connectionId, chatJid, toJid, toPhone, body, type, caption, mimeType, fileLength, null, null,
-                null, clientMessageId, providerMessageId, quotedId, quotedProviderId, outgoingJson, requestHash, expiresAt);
-    }
-
-    /**
-     * {@link #insertQueued} for a message with a file or structured content: {@code mediaSha256}
-     * names content already in the MediaStore (the row's {@code media_state} is then
-     * {@code stored}); {@code detailsJson} is the structured part (location, poll, ...) or null.
-     */
-    public Optional<MessageRow> insertQueued(UUID id, String connectionId, String chatJid, String toJid, String toPhone,
-                                String body, String type, String caption, String mimeType, Long fileLength,
-                                String fileName, String mediaSha256, String detailsJson,
-                                String clientMessageId, String providerMessageId, UUID quotedId, String quotedProviderId,
-                                String outgoingJson, String requestHash, Instant expiresAt) {
-        return jdbc.sql("""
-                INSERT INTO messages AS m (id, connection_id, direction, chat_jid, from_jid, from_phone, to_jid, to_phone,
-                    body, type, caption, mime_type, file_length, file_name, media_sha256, media_state, details,
-                    client_message_id, provider_message_id,
-                    quoted_message_id, quoted_provider_id, status, outgoing, request_hash, expires_at)
-                SELECT ?::uuid, c.connection_id, 'outbound', ?::text, c.jid, c.phone, ?::text, ?::text, ?::text, ?::text,
-                    ?::text, ?::text, ?::bigint, ?::text, ?::text, CASE WHEN ?::text IS NULL THEN NULL ELSE 'stored' END, ?::jsonb,
-                    ?::text, ?::text, ?::uuid, ?::text, 'queued', ?::jsonb, ?::text, ?::timestamptz
-                FROM connections c WHERE c.connection_id = ?
-                ON CONFLICT (connection_id, client_message_id) WHERE client_message_id IS NOT NULL DO NOTHING""" + RETURNING)
-                .params(id, chatJid, toJid, toPhone, body, type, caption, mimeType, fileLength, fileName, mediaSha256,
-                        mediaSha256, detailsJson, clientMessageId,
-                        providerMessageId, quotedId, quotedProviderId, outgoingJson, requestHash, ts(expiresAt),
-                        connectionId)
-                .query(MAPPER).optional();
     }
 
     /** Queued outbound messages of a connection in arrival order (the send queue's head). */

@@ -4,6 +4,7 @@ import com.wagateway.config.GatewayProperties;
 import com.wagateway.database.ConnectionRow;
 import com.wagateway.database.MessageRepository;
 import com.wagateway.database.MessageRow;
+import com.wagateway.database.QueuedInserts;
 import com.wagateway.domain.Caller;
 import com.wagateway.services.ApiException;
 import com.wagateway.services.ConnectionIds;
@@ -57,10 +58,16 @@ public class SendService {
     private final long mediaMaxBytes;
     private final Semaphore imageLoads = new Semaphore(IMAGE_LOADS);
     private final AccountRestrictions restrictions;
+    /** Most messages stored by one statement; more concurrent requests wait for the next one. */
+    static final int MAX_INSERT_BATCH = 256;
+    private final QueuedInserts inserts;
+    private final GroupCommit<QueuedInserts.NewQueued, Optional<MessageRow>> queuedInserts;
 
     public SendService(ConnectionService connections, MessageRepository messages, SendDispatcher dispatcher,
                        Publisher events, GatewayProperties props, ImageLoader images, MediaStore mediaStore,
-                       AccountRestrictions restrictions) {
+                       AccountRestrictions restrictions, QueuedInserts inserts) {
+        this.inserts = inserts;
+        this.queuedInserts = new GroupCommit<>(inserts::insertAll, MAX_INSERT_BATCH);
         this.restrictions = restrictions;
         this.images = images;
         this.mediaStore = mediaStore;
@@ -192,11 +199,11 @@ public class SendService {
         UUID id = UUID.randomUUID();
         // watch before the row exists: a drain started by another request may send it at once
         CompletableFuture<SendOutcome> outcome = dispatcher.watch(connectionId, id);
-        Optional<MessageRow> inserted = messages.insertQueued(id, connectionId, to.jid(), to.jid(), to.phone(), out.body(), out.type(),
-                out.caption(), out.mimeType(), out.fileLength(), out.fileName(), out.mediaSha256(), out.detailsJson(),
-                clientId, WhatsappIds.newMessageId(),
+        Optional<MessageRow> inserted = store(new QueuedInserts.NewQueued(id, connectionId, to.jid(), to.jid(), to.phone(),
+                out.body(), out.type(), out.caption(), out.mimeType(), out.fileLength(), out.fileName(), out.mediaSha256(),
+                out.detailsJson(), clientId, WhatsappIds.newMessageId(),
                 quoted == null ? null : quoted.id(), quoted == null ? null : quoted.providerMessageId(),
-                out.outgoingJson(), hash, Instant.now().plus(settings.sendQueueTtl()));
+                out.outgoingJson(), hash, Instant.now().plus(settings.sendQueueTtl())), id);
         if (inserted.isEmpty()) {
             dispatcher.unwatch(id);
             // a concurrent request with the same client_message_id won the unique index
@@ -210,6 +217,27 @@ public class SendService {
             return awaitFirstAttempt(conn, row, outcome);
         } finally {
             dispatcher.unwatch(id);
+        }
+    }
+
+    /**
+     * Stores the message {@code queued} and returns only once that is committed: together with the
+     * messages of concurrent requests (one statement, one commit: {@link GroupCommit}). When the
+     * shared statement fails, this message is tried once more alone, so one request's bad row
+     * never fails its neighbours; if that fails too, the error is this request's answer and
+     * nothing was stored for it. Empty: the {@code client_message_id} is taken (see
+     * {@link QueuedInserts}).
+     */
+    private Optional<MessageRow> store(QueuedInserts.NewQueued message, UUID watched) {
+        try {
+            return queuedInserts.submit(message);
+        } catch (RuntimeException groupFailed) {
+            try {
+                return inserts.insertAll(java.util.List.of(message)).get(0);
+            } catch (RuntimeException e) {
+                dispatcher.unwatch(watched);
+                throw e;
+            }
         }
     }
 

@@ -14,8 +14,7 @@ import java.util.Set;
  * @param connections      ready connections for the inbound scenario
  * @param inbound          inbound messages emitted (split over the connections)
  * @param inboundBatch     messages per messages.upsert event
- * @param sendRate         offered load of the fixed-rate send run (requests/s)
- * @param sendSeconds      length of each send run
+ * @param sendSeconds      length of each send run (saturation runs, then 50 % and 80 % of saturation offered)
  * @param sendClients      concurrent clients of the saturation run
  * @param webhookEvents    events for the webhook throughput and backlog runs
  * @param rampConnections  connections of the ramp / restore scenario
@@ -31,11 +30,13 @@ import java.util.Set;
  * @param socket           the sandbox socket: always {@code emulator}, the real Baileys socket
  *                         against a standalone emulated WhatsApp (the fake socket the "before"
  *                         tables were measured on is gone), kept as a field so results name it
+ * @param pgStats          run the gateway on a database with {@code pg_stat_statements} and report
+ *                         the send phases' statements and commits ({@link StatementStats})
  */
-record BenchConfig(int connections, int inbound, int inboundBatch, int sendRate, int sendSeconds, int sendClients,
+record BenchConfig(int connections, int inbound, int inboundBatch, int sendSeconds, int sendClients,
                    int webhookEvents, int rampConnections, List<Integer> memoryAt, int idemClients, int runs,
                    int mediaInbound, int mediaPercent, int mediaBytes, int mediaLongFactor, Path out,
-                   Set<String> only, String socket) {
+                   Set<String> only, String socket, boolean pgStats) {
 
     static final Set<String> SOCKETS = Set.of("emulator");
 
@@ -72,12 +73,13 @@ record BenchConfig(int connections, int inbound, int inboundBatch, int sendRate,
             throw new IllegalArgumentException("--memory-at counts must lie in 1.." + ramp + ": " + memoryAt);
         }
         return new BenchConfig(i(a, "connections", d.connections), i(a, "inbound", d.inbound),
-                i(a, "inbound-batch", d.inboundBatch), i(a, "send-rate", d.sendRate), i(a, "send-seconds", d.sendSeconds),
+                i(a, "inbound-batch", d.inboundBatch), i(a, "send-seconds", d.sendSeconds),
                 i(a, "send-clients", d.sendClients), i(a, "webhook-events", d.webhookEvents),
                 ramp, memoryAt, i(a, "idem-clients", d.idemClients), i(a, "runs", d.runs),
                 i(a, "media-inbound", d.mediaInbound), percent(i(a, "media-percent", d.mediaPercent)),
                 i(a, "media-bytes", d.mediaBytes), i(a, "media-long-factor", d.mediaLongFactor),
-                Path.of(a.getOrDefault("out", d.out.toString())), only(a.get("only")), socket);
+                Path.of(a.getOrDefault("out", d.out.toString())), only(a.get("only")), socket,
+                Boolean.parseBoolean(a.getOrDefault("pg-stats", "false")));
     }
 
     private static int percent(int p) {
@@ -108,18 +110,18 @@ record BenchConfig(int connections, int inbound, int inboundBatch, int sendRate,
     /**
      * The full run on the real socket. Sized for it (docs/benchmarks.md): every inbound message is
      * Signal-decrypted by Baileys, every send Signal-encrypted, every ramp connection pairs for
-     * real, so 10,000 inbound messages, 100 sends/s offered and 1,000 connections (memory taken at
+     * real, so 10,000 inbound messages and 1,000 connections (memory taken at
      * 100 and 1,000) instead of the simulated socket's 50,000, 1,000/s and 5,000.
      */
     static BenchConfig full() {
-        return new BenchConfig(10, 10_000, 50, 100, 10, 32, 20_000, 1_000, List.of(100, 1_000), 100, 3,
-                2_000, 30, 100 * 1024, 3, Path.of("target", "bench"), Set.of(), "emulator");
+        return new BenchConfig(10, 10_000, 50, 10, 32, 20_000, 1_000, List.of(100, 1_000), 100, 3,
+                2_000, 30, 100 * 1024, 3, Path.of("target", "bench"), Set.of(), "emulator", false);
     }
 
     /** Seconds-long, on the real socket like the full run, so the suite exercises the same path. */
     static BenchConfig smoke() {
-        return new BenchConfig(2, 400, 20, 50, 1, 4, 200, 4, List.of(2, 4), 10, 1, 40, 30, 100 * 1024, 2,
-                Path.of("target", "bench-smoke"), Set.of(), "emulator");
+        return new BenchConfig(2, 400, 20, 1, 4, 200, 4, List.of(2, 4), 10, 1, 40, 30, 100 * 1024, 2,
+                Path.of("target", "bench-smoke"), Set.of(), "emulator", false);
     }
 
     private static int i(Map<String, String> a, String k, int dflt) {

@@ -35,6 +35,10 @@ public final class Benchmark {
         Path dataDir = GatewayHarness.tempDataDir("bench");
         EmulatorProcess emulator = EmulatorProcess.start(dataDir.resolve("emulator-process"));
         Map<String, String> settings = settings(dataDir);
+        StatementStats stats = c.pgStats() ? StatementStats.start(dataDir.resolve("postgres-with-stats")) : null;
+        if (stats != null) {
+            settings.put("gateway.database-url", stats.url());
+        }
         settings.put("gateway.engine.sandbox.emulator-url", emulator.url());
         // a burst is one engine command answered when the device acknowledged every message;
         // with Signal decryption a connection's share of the flood takes longer than 30 s
@@ -56,7 +60,7 @@ public final class Benchmark {
             // timed out at connection 900) must not throw away the figures measured before it
             scenario(c, results, "inbound", "inbound", () -> InboundScenario.run(gw[0], c));
             scenario(c, results, "media", "inbound_media", () -> MediaInboundScenario.run(gw[0], emulator, c));
-            scenario(c, results, "send", "send_api", () -> SendScenario.run(gw[0], c));
+            scenario(c, results, "send", "send_api", () -> SendScenario.run(gw[0], c, stats));
             scenario(c, results, "idempotency", "idempotency", () -> IdempotencyScenario.run(gw[0], c));
             scenario(c, results, "webhooks", "webhooks", () -> WebhookScenario.run(gw[0], c));
             scenario(c, results, "connections", "connections", () -> ConnectionsScenario.run(gw[0], c, emulator, () -> {
@@ -67,6 +71,9 @@ public final class Benchmark {
         } finally {
             gw[0].close();
             emulator.close();
+            if (stats != null) {
+                stats.close();
+            }
         }
         results.put("finished_at", Instant.now().toString());
         write(c.out(), results);

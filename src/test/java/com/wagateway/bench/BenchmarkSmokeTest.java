@@ -23,7 +23,14 @@ class BenchmarkSmokeTest {
         assertThat(Files.readString(c.out().resolve("results.md"))).contains("| inbound |", "| send API |", "| webhooks |");
         assertThat(r.path("inbound").path("stored").asInt()).isEqualTo(r.path("inbound").path("messages").asInt());
         assertThat(r.path("inbound").path("baseline_batched_insert_per_second").asDouble()).isPositive();
-        assertThat(r.path("send_api").path("fixed_rate").path("ok").asInt()).isEqualTo(r.path("send_api").path("fixed_rate").path("requests").asInt());
+        // the send API at saturation, then at 50 % and 80 % of it (offered loads derived from the same run)
+        for (String load : java.util.List.of("at_50_percent", "at_80_percent")) {
+            JsonNode o = r.path("send_api").path(load);
+            assertThat(o.path("offered_per_second").asInt()).as(load).isPositive();
+            assertThat(o.path("ok").asInt()).as(load).isEqualTo(o.path("requests").asInt()).isPositive();
+        }
+        assertThat(r.path("send_api").path("at_80_percent").path("offered_per_second").asInt())
+                .isGreaterThanOrEqualTo(r.path("send_api").path("at_50_percent").path("offered_per_second").asInt());
         assertThat(r.path("send_api").path("saturation").path("errors").asInt()).isZero();
         assertThat(r.path("idempotency").path("rows").asInt()).isEqualTo(1);
         assertThat(r.path("idempotency").path("whatsapp_sends").asInt()).isEqualTo(1);

@@ -1,0 +1,135 @@
+package com.wagateway.messaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.wagateway.database.MessageRow;
+import com.wagateway.database.QueuedInserts;
+import com.wagateway.database.QueuedInserts.NewQueued;
+import com.wagateway.support.ApiClient;
+import com.wagateway.support.GatewayHarness;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.dao.DataAccessException;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Issue 18: queued sends of concurrent requests are stored by one statement and one commit
+ * ({@link GroupCommit} over {@link QueuedInserts}). The guarantees hold under that batching: a
+ * repeated {@code client_message_id} still makes one row and one WhatsApp send, also when both
+ * copies meet in the same statement; a statement that fails stores nothing of its batch.
+ */
+class SendGroupCommitIntegrationTest {
+
+    static GatewayHarness gw;
+    static final String ID = "gc_main";
+
+    @BeforeAll
+    static void start() {
+        gw = GatewayHarness.start(GatewayHarness.defaults(GatewayHarness.tempDataDir("send-group-commit")));
+        gw.link(ID, "923007770001");
+    }
+
+    @AfterAll
+    static void stop() {
+        gw.close();
+    }
+
+    @Test
+    void concurrentSendsWithRepeatedIdsMakeOneRowAndOneSendEach() throws Exception {
+        int ids = 24;
+        List<Callable<ApiClient.Response>> calls = new ArrayList<>();
+        for (int copy = 0; copy < 2; copy++) {
+            for (int i = 0; i < ids; i++) {
+                String to = "92300777" + String.format("%04d", i % 6);
+                String body = "{\"connection_id\":\"" + ID + "\",\"to\":\"" + to + "\",\"message\":\"batched " + i
+                        + "\",\"client_message_id\":\"gc-" + i + "\"}";
+                calls.add(() -> gw.post("/api/send-message", body));
+            }
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(calls.size());
+        List<ApiClient.Response> answers = new ArrayList<>();
+        try {
+            for (Future<ApiClient.Response> f : pool.invokeAll(calls)) {
+                answers.add(f.get());
+            }
+        } finally {
+            pool.shutdown();
+        }
+        Map<String, String> messageIdOf = new HashMap<>();
+        for (ApiClient.Response a : answers) {
+            assertThat(a.status()).as(a.raw()).isIn(200, 202);
+            String cid = a.json().path("client_message_id").asString();
+            String mid = a.json().path("message_id").asString();
+            assertThat(messageIdOf.putIfAbsent(cid, mid)).as("both answers for %s name one message", cid).isIn(null, mid);
+        }
+        assertThat(messageIdOf).hasSize(ids);
+        for (int i = 0; i < ids; i++) {
+            String cid = "gc-" + i;
+            assertThat(gw.count("SELECT count(*) FROM messages WHERE connection_id = ? AND client_message_id = ?", ID, cid))
+                    .isEqualTo(1);
+            JsonNode m = gw.awaitMessage(ID, cid, x -> !"queued".equals(x.path("status").asString()), Duration.ofSeconds(60));
+            assertThat(m.path("status").asString()).isIn((Object[]) GatewayHarness.SEND_ACCEPTED);
+            assertThat(gw.sandboxSentCount(ID, m.path("provider_message_id").asString())).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aFailingStatementStoresNothingOfItsBatch() {
+        QueuedInserts inserts = gw.bean(QueuedInserts.class);
+        // a NUL character cannot be stored in a PostgreSQL text column: the middle row fails the statement
+        List<NewQueued> batch = List.of(queued("atomic-1", "fine"), queued("atomic-2", "bad\u0000row"), queued("atomic-3", "fine"));
+        assertThatThrownBy(() -> inserts.insertAll(batch)).isInstanceOf(DataAccessException.class);
+        assertThat(gw.count("SELECT count(*) FROM messages WHERE connection_id = ? AND client_message_id LIKE 'atomic-%'", ID))
+                .isZero();
+        // the same good rows alone are stored, in order, each answered with its own row
+        List<Optional<MessageRow>> stored = inserts.insertAll(List.of(queued("atomic-1", "fine"), queued("atomic-3", "fine")));
+        assertThat(stored).allSatisfy(r -> assertThat(r).isPresent());
+        assertThat(stored.get(0).orElseThrow().clientMessageId()).isEqualTo("atomic-1");
+        assertThat(stored.get(1).orElseThrow().clientMessageId()).isEqualTo("atomic-3");
+        assertThat(stored.get(0).orElseThrow().createdAt()).isBefore(stored.get(1).orElseThrow().createdAt());
+    }
+
+    @Test
+    void aMessageThatCouldNotBeStoredIsRefusedBeforeItJoinsABatch() {
+        ApiClient.Response r = gw.post("/api/send-message", "{\"connection_id\":\"" + ID
+                + "\",\"to\":\"923007770100\",\"message\":\"bad\\u0000text\",\"client_message_id\":\"nul-1\"}");
+        assertThat(r.status()).as(r.raw()).isEqualTo(400);
+        assertThat(r.json().path("error").path("code").asString()).isEqualTo("invalid_character"); // refused while reading the JSON (StrictJsonConfig)
+        assertThat(gw.count("SELECT count(*) FROM messages WHERE connection_id = ? AND client_message_id = 'nul-1'", ID)).isZero();
+    }
+
+    @Test
+    void aRepeatedIdInsideOneStatementIsStoredOnceAndTheRepeatGetsNothing() {
+        QueuedInserts inserts = gw.bean(QueuedInserts.class);
+        List<Optional<MessageRow>> stored = inserts.insertAll(List.of(queued("twice-1", "first"), queued("twice-1", "second")));
+        assertThat(stored.get(0)).isPresent();
+        assertThat(stored.get(1)).isEmpty();
+        assertThat(gw.count("SELECT count(*) FROM messages WHERE connection_id = ? AND client_message_id = 'twice-1'", ID)).isEqualTo(1);
+        assertThat(gw.count("SELECT count(*) FROM messages WHERE connection_id = ? AND client_message_id = 'twice-1' AND body = 'first'",
+                ID)).isEqualTo(1);
+    }
+
+    /**
+     * A queued text to a chat of its own, as the send service builds it (the dispatcher's sweep
+     * may send the stored ones meanwhile; these tests only look at what was stored).
+     */
+    private static NewQueued queued(String cid, String body) {
+        return new NewQueued(UUID.randomUUID(), ID, "923007779999@s.whatsapp.net", "923007779999@s.whatsapp.net", "923007779999",
+                body, "text", null, null, null, null, null, null, cid, WhatsappIds.newMessageId(), null, null,
+                com.wagateway.whatsapp.EngineCommands.textContent(body.replace("\u0000", ""), List.of()), "hash-" + cid, Instant.now().plus(Duration.ofDays(1)));
+    }
+}
