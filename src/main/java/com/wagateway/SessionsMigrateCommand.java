@@ -47,11 +47,16 @@ public final class SessionsMigrateCommand {
 
     /** Runs the command; returns the process exit code (prints its report on stdout, errors on stderr). */
     public static int run(String[] args) {
+        return run(args, System.out, System.err);
+    }
+
+    /** {@link #run(String[])} reporting to {@code out} and {@code err}. */
+    public static int run(String[] args, java.io.PrintStream out, java.io.PrintStream err) {
         String direction = Arrays.stream(args).filter(a -> a.startsWith(OPTION)).map(a -> a.substring(OPTION.length()))
                 .findFirst().orElse("");
         boolean overwrite = Arrays.asList(args).contains("--overwrite");
         if (!direction.equals("to-postgres") && !direction.equals("to-files")) {
-            System.err.println("usage: --sessions-migrate=to-postgres|to-files [--overwrite]");
+            err.println("usage: --sessions-migrate=to-postgres|to-files [--overwrite]");
             return 2;
         }
         // the command reads and writes with the key, whatever AUTH_STORE the gateway runs with
@@ -65,18 +70,18 @@ public final class SessionsMigrateCommand {
             List<SessionMigration.Entry> report = direction.equals("to-postgres")
                     ? migration.toPostgres(overwrite) : migration.toFiles(overwrite);
             for (SessionMigration.Entry e : report) {
-                System.out.println(e.connectionId() + ": " + e.outcome().name().toLowerCase(java.util.Locale.ROOT)
+                out.println(e.connectionId() + ": " + e.outcome().name().toLowerCase(java.util.Locale.ROOT)
                         + " (" + e.values() + " values)" + (e.note() == null ? "" : " — " + e.note()));
             }
             long refused = report.stream().filter(e -> e.outcome() == SessionMigration.Outcome.REFUSED).count();
-            System.out.println(direction + ": " + report.size() + " session(s), " + refused + " refused");
+            out.println(direction + ": " + report.size() + " session(s), " + refused + " refused");
             return refused > 0 ? 1 : 0;
         } catch (Exception e) {
             Throwable t = e;
             while (t.getCause() != null) {
                 t = t.getCause();
             }
-            System.err.println("sessions-migrate failed: " + t.getMessage());
+            err.println("sessions-migrate failed: " + t.getMessage());
             return 2;
         }
     }
