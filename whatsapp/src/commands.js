@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { useMultiFileAuthState } from 'baileys'
 import { PROTOCOL_VERSION, parseHello } from './config.js'
 import { applyTrustFixes, trustServerRoot } from './trust.js'
 import { EngineError } from './errors.js'
@@ -17,7 +16,8 @@ import { Registry, createEntry } from './registry.js'
 import { createRequests } from './requests.js'
 import { sandboxCommands } from './sandbox/commands.js'
 import { openEmulatorLink } from './sandbox/emulator-link.js'
-import { atomicCredsSaver, credsWritesSettled, ensureSessionsDir, exists, prepareSessionFolder, removeSessionFolder, sessionFolder } from './sessions.js'
+import { ensureSessionsDir, sessionFolder } from './sessions.js'
+import { AUTH_REQUEST_TIMEOUT_MS, fileAuthBackend, postgresAuthBackend } from './auth-store.js'
 import { socketFactoryFor } from './sockets/index.js'
 
 /*
@@ -67,6 +67,8 @@ export function createEngine ({ logger, emitEvent, sendRequest }) {
   let link = null
   /** Live media downloads, one pool for every socket (null until hello, or when hello has no `media`). */
   let media = /** @type {ReturnType<typeof createMediaDownloader>|null} */ (null)
+  /** Where auth state lives (hello `authStore`): session folders or Java's database. @type {import('./auth-store.js').AuthBackend|null} */
+  let auth = null
   /** @type {import('pino').Logger} */
   let baileysLogger = logger.child({ class: 'baileys' }, { level: 'warn' })
 
@@ -120,9 +122,12 @@ export function createEngine ({ logger, emitEvent, sendRequest }) {
           trustServerRoot(null)
         }
         settings = parsed
+        auth = parsed.authStore === 'postgres'
+          ? postgresAuthBackend({ call: (id, request, data) => requests.call(id, request, data, AUTH_REQUEST_TIMEOUT_MS), logger })
+          : fileAuthBackend(parsed.sessionsDir)
         factory = socketFactoryFor(parsed, link)
         media = parsed.media ? createMediaDownloader({ settings: parsed.media, logger }) : null
-        logger.info({ mode: parsed.mode, sessionsDir: parsed.sessionsDir }, 'hello')
+        logger.info({ mode: parsed.mode, sessionsDir: parsed.sessionsDir, authStore: parsed.authStore }, 'hello')
         return {
           protocol: PROTOCOL_VERSION,
           engine: 'wa-gateway-engine',
@@ -138,8 +143,8 @@ export function createEngine ({ logger, emitEvent, sendRequest }) {
       needsHello: true,
       connection: true,
       /**
-       * Replaces any socket for the id (silently), loads the session with
-       * useMultiFileAuthState, writes creds.json at once for a fresh folder, creates the
+       * Replaces any socket for the id (silently), loads the session from the auth store
+       * (auth-store.js), saves fresh creds at once so they exist from the first moment, creates the
        * socket and attaches the shared handlers. Its events are held until the reply is out.
        */
       run: (args, ctx) => {
@@ -152,10 +157,9 @@ export function createEngine ({ logger, emitEvent, sendRequest }) {
           if (previous) await closeQuietly(previous)
 
           const folder = folderOf(connectionId)
-          await credsWritesSettled(folder)
-          const { fresh } = await prepareSessionFolder(folder)
-          const { state } = await useMultiFileAuthState(folder)
-          const saveCreds = atomicCredsSaver(folder, state.creds)
+          const store = /** @type {import('./auth-store.js').AuthBackend} */ (auth)
+          await store.settled(connectionId)
+          const { state, saveCreds, fresh } = await store.open(connectionId)
           // a pairing code that was never entered left `me` behind: register afresh (linking.js)
           if (fresh || forgetUnfinishedPairing(state.creds)) await saveCreds()
           const hadSession = typeof state.creds.me?.id === 'string'
@@ -208,9 +212,9 @@ export function createEngine ({ logger, emitEvent, sendRequest }) {
        */
       run: (args) => registry.withLock(args.connectionId, async () => {
         const connectionId = /** @type {string} */ (args.connectionId)
-        const folder = folderOf(connectionId)
+        const store = /** @type {import('./auth-store.js').AuthBackend} */ (auth)
         const entry = registry.get(connectionId)
-        let existed = await exists(folder)
+        let existed = await store.has(connectionId)
         if (entry) {
           existed = true
           entry.stoppedByUs = true
@@ -224,7 +228,7 @@ export function createEngine ({ logger, emitEvent, sendRequest }) {
           }
           await closeQuietly(entry, { discardCreds: true })
         }
-        await removeSessionFolder(folder)
+        await store.remove(connectionId)
         logger.info({ connectionId, existed }, 'logged out, session removed')
         return { loggedOut: existed }
       })
@@ -237,7 +241,7 @@ export function createEngine ({ logger, emitEvent, sendRequest }) {
       run: (args) => registry.withLock(args.connectionId, async () => {
         const entry = registry.get(args.connectionId)
         if (entry) await closeQuietly(entry, { discardCreds: true })
-        const removed = await removeSessionFolder(folderOf(args.connectionId))
+        const removed = await /** @type {import('./auth-store.js').AuthBackend} */ (auth).remove(args.connectionId)
         behaviour.forget(args.connectionId)
         logger.info({ connectionId: args.connectionId, removed }, 'session purged')
         return { removed }

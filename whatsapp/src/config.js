@@ -10,6 +10,8 @@ export const PROTOCOL_VERSION = 1
  * @typedef {object} EngineSettings
  * @property {'baileys'|'sandbox'} mode
  * @property {string} sessionsDir       absolute path; session folders are `${sessionsDir}/${connectionId}`
+ * @property {'files'|'postgres'} authStore  where Baileys' auth state lives: session folders, or Java's
+ *   database through `auth.*` requests (auth-store.js)
  * @property {string|null} mediaDir     absolute path of Java's media store: a media `send` reads its
  *   file only from inside it; null = media sends by path are refused
  * @property {string} logLevel
@@ -67,6 +69,9 @@ export function parseHello (args) {
   const logLevel = args.logLevel ?? DEFAULTS.logLevel
   if (!LOG_LEVELS.includes(logLevel)) throw bad(`logLevel must be one of ${LOG_LEVELS.join(', ')}`)
 
+  const authStore = args.authStore ?? 'files'
+  if (authStore !== 'files' && authStore !== 'postgres') throw bad('authStore must be "files" or "postgres"')
+
   const ignoreStatusBroadcast = args.ignoreStatusBroadcast ?? DEFAULTS.ignoreStatusBroadcast
   if (typeof ignoreStatusBroadcast !== 'boolean') throw bad('ignoreStatusBroadcast must be a boolean')
 
@@ -82,6 +87,7 @@ export function parseHello (args) {
   return {
     mode: args.mode,
     sessionsDir: isAbsolute(args.sessionsDir) ? args.sessionsDir : resolve(args.sessionsDir),
+    authStore,
     mediaDir: args.mediaDir === undefined || args.mediaDir === null ? null : absoluteDir(args.mediaDir, 'mediaDir'),
     logLevel,
     ignoreStatusBroadcast,

@@ -15,8 +15,11 @@ export const REQUEST_TIMEOUT_MS = 5000
 
 /**
  * @typedef {object} Requests
- * @property {(connectionId: string, request: string, data: object) => Promise<any>} ask
+ * @property {(connectionId: string, request: string, data: object, waitMs?: number) => Promise<any>} ask
  *   Sends a request frame; resolves with Java's `result`, or undefined after the timeout.
+ * @property {(connectionId: string, request: string, data: object, waitMs: number) => Promise<any>} call
+ *   Like ask, but for requests that must not silently fail (auth state): rejects on timeout,
+ *   on a null result (Java had no handler or it threw) and on a result carrying `error`.
  * @property {(requestId: string, result: unknown) => boolean} answer
  *   Settles a pending request; false when it is unknown (already timed out, or never sent).
  * @property {() => void} cancelAll  settles every pending request with undefined (shutdown)
@@ -42,17 +45,30 @@ export function createRequests ({ sendRequest, logger, timeoutMs = REQUEST_TIMEO
    * `timeoutMs` — and never rejects, because Baileys treats a missing message as "cannot resend".
    * @param {string} connectionId @param {string} request @param {object} data
    */
-  function ask (connectionId, request, data) {
+  function ask (connectionId, request, data, waitMs = timeoutMs) {
     const id = `r${++seq}`
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         pending.delete(id)
         logger.warn({ connectionId, request, requestId: id }, 'request timed out, answering undefined')
         resolve(undefined)
-      }, timeoutMs)
+      }, waitMs)
       pending.set(id, { resolve, timer })
       sendRequest(id, request, connectionId, data)
     })
+  }
+
+  /**
+   * Guarantees: resolves only with a result Java produced without error; anything else rejects,
+   * so a caller that must be sure (a key write) never mistakes "no answer" for success.
+   * @param {string} connectionId @param {string} request @param {object} data @param {number} waitMs
+   */
+  async function call (connectionId, request, data, waitMs) {
+    const result = await ask(connectionId, request, data, waitMs)
+    if (result === undefined) throw new Error(`${request}: no answer from Java within ${waitMs} ms`)
+    if (!isObject(result)) throw new Error(`${request}: Java could not answer`)
+    if (isObject(result.error)) throw new Error(`${request}: ${result.error.code}: ${result.error.message}`)
+    return result
   }
 
   /** @param {string} requestId @param {unknown} result */
@@ -93,5 +109,5 @@ export function createRequests ({ sendRequest, logger, timeoutMs = REQUEST_TIMEO
     }
   }
 
-  return { ask, answer, cancelAll, getMessageFor }
+  return { ask, call, answer, cancelAll, getMessageFor }
 }

@@ -9,6 +9,7 @@ test('hello defaults follow docs/engine-protocol.md', () => {
   assert.deepEqual(parseHello(base), {
     mode: 'sandbox',
     sessionsDir: '/tmp/s',
+    authStore: 'files',
     mediaDir: null,
     logLevel: 'info',
     ignoreStatusBroadcast: true,
@@ -19,6 +20,11 @@ test('hello defaults follow docs/engine-protocol.md', () => {
       socket: 'emulator', emulatorUrl: null, emulatorDir: null
     }
   })
+})
+
+test('authStore: "files" by default, "postgres" accepted, anything else refused', () => {
+  assert.equal(parseHello({ ...base, authStore: 'postgres' }).authStore, 'postgres')
+  assert.throws(() => parseHello({ ...base, authStore: 'redis' }), (err) => err instanceof EngineError && err.code === 'bad_request')
 })
 
 test('mediaDir: absolute (a relative one is resolved), refused when empty', () => {

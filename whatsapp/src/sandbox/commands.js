@@ -42,6 +42,10 @@ export const INBOUND_TYPES = ['text', 'image', 'video', 'audio', 'ptt', 'sticker
 /** Types that act on another message (`replyToProviderMessageId` is their target). */
 export const TARGETED_TYPES = ['reaction', 'edit', 'revoke', 'poll_vote']
 
+/** Baileys 7.0.0-rc14's Signal key types (SignalDataTypeMap). */
+const AUTH_KEY_TYPES = ['pre-key', 'session', 'sender-key', 'sender-key-memory', 'app-state-sync-key', 'app-state-sync-version',
+  'lid-mapping', 'device-list', 'tctoken', 'identity-key']
+
 const RECEIPT_STATUSES = new Set(['delivered', 'read', 'played'])
 /** What a simulated contact can show (Baileys' WAPresence). */
 const CONTACT_PRESENCE = ['available', 'unavailable', 'composing', 'recording', 'paused']
@@ -238,6 +242,23 @@ export function sandboxCommands ({ settings, registry }) {
 
     /** Test-only: every message of this account the emulator's contacts decrypted, with how many times. */
     'sandbox.sent': spec((args) => controls(args.connectionId).sentLog()),
+
+    /**
+     * Test-only: writes one Signal key through the live socket's key store exactly as Baileys
+     * does (`authState.keys.set`) and replies once that set returned, so a test can kill the
+     * engine right after and look for the value where the store keeps it (AUTH_STORE=postgres:
+     * PostgreSQL). `type` is a Baileys key type, `id` a short id, `value` any JSON.
+     */
+    'sandbox.authSet': spec(async (args) => {
+      controls(args.connectionId)
+      const type = requiredString(args.type, 'type')
+      if (!AUTH_KEY_TYPES.includes(type)) throw bad(`type must be one of ${AUTH_KEY_TYPES.join(', ')}`)
+      const id = requiredString(args.id, 'id')
+      if (args.value === undefined || args.value === null) throw bad('value is required')
+      const entry = /** @type {import('../registry.js').SessionEntry} */ (registry.get(args.connectionId))
+      await entry.sock.authState.keys.set({ [type]: { [id]: args.value } })
+      return { set: true }
+    }),
 
     /**
      * Test-only: a recipient sends a retry receipt for one of our messages, so Baileys resends it

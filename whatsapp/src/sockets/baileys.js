@@ -23,7 +23,8 @@ import { BROWSER } from './browser.js'
  */
 export function createBaileysSocket ({ auth, logger, baileys, getMessage, cachedGroupMetadata, extraConfig = {} }) {
   const sock = makeWASocket({
-    auth: { creds: auth.creds, keys: makeCacheableSignalKeyStore(auth.keys, /** @type {any} */ (logger)) },
+    // a store that caches itself (auth-store.js, postgres) is not wrapped: Baileys' cache would serialise its sets
+    auth: { creds: auth.creds, keys: auth.keys.cached ? auth.keys : makeCacheableSignalKeyStore(auth.keys, /** @type {any} */ (logger)) },
     logger: /** @type {any} */ (logger),
     printQRInTerminal: false,
     browser: BROWSER,

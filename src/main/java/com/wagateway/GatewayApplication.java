@@ -15,6 +15,9 @@ public class GatewayApplication {
     public static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
 
     public static void main(String[] args) {
+        if (SessionsMigrateCommand.requested(args)) {
+            System.exit(SessionsMigrateCommand.run(args)); // a one-off command, not the gateway
+        }
         commonPoolOfAtLeastTwo();
         // outgoing requests are pinned to the checked address and carry the URL's Host header
         com.wagateway.net.PinnedHttp.allowHostHeader();

@@ -24,6 +24,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param webhooks     webhook delivery and the private-network guard
  * @param realtime     the Socket.IO server of the live dashboard
  * @param media        received and sent media: size limit, retention, signed URLs
+ * @param auth         where Baileys' auth state lives (session folders or PostgreSQL) and its key
  */
 @ConfigurationProperties("gateway")
 public record GatewayProperties(
@@ -38,7 +39,8 @@ public record GatewayProperties(
         @DefaultValue Messaging messaging,
         @DefaultValue Webhooks webhooks,
         @DefaultValue Realtime realtime,
-        @DefaultValue Media media) {
+        @DefaultValue Media media,
+        @DefaultValue Auth auth) {
 
     /** The sessions folder, defaulting to {@code DATA_DIR/sessions}. Always absolute. */
     public Path sessionsPath() {
@@ -279,5 +281,26 @@ public record GatewayProperties(
             @DefaultValue("") String urlSecret,
             @DefaultValue("") String publicBaseUrl,
             @DefaultValue("0") long webhookInlineMaxBytes) {
+    }
+
+    /**
+     * @param store         {@code files} (useMultiFileAuthState under SESSIONS_DIR, the default) or
+     *                      {@code postgres} (creds and keys in the database, encrypted)
+     * @param encryptionKey {@code AUTH_ENCRYPTION_KEY}: 32 bytes as base64 or hex; required with
+     *                      {@code postgres}. Never logged.
+     */
+    public record Auth(
+            @DefaultValue("files") String store,
+            @DefaultValue("") String encryptionKey) {
+
+        public boolean isPostgres() {
+            return "postgres".equalsIgnoreCase(store.trim());
+        }
+
+        /** Hides the key from every toString (logs, error pages, actuator). */
+        @Override
+        public String toString() {
+            return "Auth[store=" + store + ", encryptionKey=" + (encryptionKey.isBlank() ? "" : "<set>") + "]";
+        }
     }
 }

@@ -18,9 +18,11 @@ import org.springframework.stereotype.Component;
 public class SessionFolders {
 
     private final Path root;
+    private final org.springframework.beans.factory.ObjectProvider<PostgresAuthStore> authStore;
 
-    public SessionFolders(GatewayProperties props) {
+    public SessionFolders(GatewayProperties props, org.springframework.beans.factory.ObjectProvider<PostgresAuthStore> authStore) {
         this.root = props.sessionsPath();
+        this.authStore = authStore;
     }
 
     /** The folder of a (validated) connection id; guaranteed to be a direct child of the root. */
@@ -32,11 +34,16 @@ public class SessionFolders {
         return p;
     }
 
-    /** Removes the folder and everything in it; true if something was removed. */
+    /**
+     * Removes the session wherever it is stored: the folder and everything in it, and with
+     * AUTH_STORE=postgres its auth rows too; true if something was removed.
+     */
     public boolean remove(String connectionId) throws IOException {
+        PostgresAuthStore store = authStore.getIfAvailable();
+        boolean rows = store != null && store.active() && store.clear(connectionId);
         Path dir = of(connectionId);
         if (!Files.exists(dir)) {
-            return false;
+            return rows;
         }
         Files.walkFileTree(dir, new SimpleFileVisitor<>() {
             @Override

@@ -46,7 +46,8 @@ public class EngineSupervisor implements EngineClient, RawEngineCommands, SmartL
     private final GatewayProperties props;
     private final ObjectProvider<EngineRequestHandler> requestHandlers;
     private final ObjectProvider<ChatCommands.SettingsSource> settingsSources;
-    private final ExecutorService requests = Executors.newFixedThreadPool(2, Threads.named("engine-requests"));
+    private final ObjectProvider<EngineAuthStore> authStores;
+    private final ExecutorService requests = Executors.newFixedThreadPool(4, Threads.named("engine-requests"));
     private final JsonMapper json = Json.MAPPER;
     private final EventDispatcher dispatcher;
     private final List<EngineSlot> slots;
@@ -55,8 +56,10 @@ public class EngineSupervisor implements EngineClient, RawEngineCommands, SmartL
 
     public EngineSupervisor(GatewayProperties props, ObjectProvider<EngineListener> listeners,
                             ObjectProvider<EngineRequestHandler> requestHandlers,
-                            ObjectProvider<ChatCommands.SettingsSource> settingsSources) {
+                            ObjectProvider<ChatCommands.SettingsSource> settingsSources,
+                            ObjectProvider<EngineAuthStore> authStores) {
         this.props = props;
+        this.authStores = authStores;
         this.settingsSources = settingsSources;
         // events that fail only because the database is unreachable are held and retried, never dropped
         this.dispatcher = new EventDispatcher(listeners, com.wagateway.database.DatabaseUnavailable::isCause);
@@ -143,6 +146,7 @@ public class EngineSupervisor implements EngineClient, RawEngineCommands, SmartL
         a.put("protocol", PROTOCOL_VERSION);
         a.put("mode", e.isSandbox() ? "sandbox" : "baileys");
         a.put("sessionsDir", props.sessionsPath().toString());
+        a.put("authStore", props.auth().isPostgres() ? "postgres" : "files"); // postgres: auth.* requests below
         // media sends name a file in this folder (the MediaStore); the engine reads nothing outside it
         a.put("mediaDir", props.mediaPath().toString());
         a.put("logLevel", e.logLevel());
@@ -205,6 +209,9 @@ public class EngineSupervisor implements EngineClient, RawEngineCommands, SmartL
 
     /** The {@code result} of a request, built from the handler's typed answer; null for an unknown request. */
     private JsonNode answer(EngineRequestHandler handler, String request, String connectionId, JsonNode data) {
+        if (AuthRequests.handles(request)) {
+            return AuthRequests.answer(props.auth().isPostgres() ? authStores.getIfAvailable() : null, request, connectionId, data, json);
+        }
         if (!"getMessage".equals(request)) {
             return null;
         }

@@ -1,0 +1,250 @@
+import { BufferJSON, initAuthCreds, proto, useMultiFileAuthState } from 'baileys'
+import { atomicCredsSaver, credsWritesSettled, exists, prepareSessionFolder, removeSessionFolder, sessionFolder } from './sessions.js'
+
+/*
+ * Where a connection's Baileys auth state (creds and Signal keys) lives (hello `authStore`,
+ * docs/engine-protocol.md "Auth state in PostgreSQL"):
+ * - "files": useMultiFileAuthState in `${sessionsDir}/<id>` (the single-node default);
+ * - "postgres": in Java's database, reached through engine → Java requests (`auth.load`,
+ *   `auth.save`, `auth.clear`). Java encrypts every value at rest; the engine only ever sends
+ *   and receives the values as BufferJSON text, under the same (type, id) names the files use
+ *   (`fixFileName`), so the migrate command moves rows and files one to one.
+ */
+
+/** How long an auth request waits for Java. Long: a write must not be given up while it may still commit. */
+export const AUTH_REQUEST_TIMEOUT_MS = 60000
+
+/**
+ * The id as useMultiFileAuthState names its file (`/` → `__`, `:` → `-`): both stores use the
+ * same names, so a session moves between them without renaming anything.
+ * @param {string} id
+ */
+export function storedKeyId (id) {
+  return id.replace(/\//g, '__').replace(/:/g, '-')
+}
+
+/**
+ * @typedef {object} AuthHandle
+ * @property {{creds: any, keys: any}} state  Baileys' AuthenticationState
+ * @property {() => Promise<void>} saveCreds  persists the live creds (resolves once durable)
+ * @property {boolean} fresh                  nothing was stored for this connection before
+ */
+
+/**
+ * The auth backend the engine was configured with at hello.
+ * @typedef {object} AuthBackend
+ * @property {(connectionId: string) => Promise<AuthHandle>} open  loads (or creates) the state of one connection
+ * @property {(connectionId: string) => Promise<void>} settled     resolves when writes of earlier sockets of this id are done
+ * @property {(connectionId: string) => Promise<boolean>} remove  deletes the stored state; whether there was any
+ * @property {(connectionId: string) => Promise<boolean>} has     whether any state is stored
+ */
+
+/**
+ * Files backend: exactly the behaviour the engine had before AUTH_STORE existed.
+ * @param {string} sessionsDir
+ * @returns {AuthBackend}
+ */
+export function fileAuthBackend (sessionsDir) {
+  const folderOf = (/** @type {string} */ id) => sessionFolder(sessionsDir, id)
+  return {
+    async open (connectionId) {
+      const folder = folderOf(connectionId)
+      const { fresh } = await prepareSessionFolder(folder)
+      const { state } = await useMultiFileAuthState(folder)
+      return { state, saveCreds: atomicCredsSaver(folder, state.creds), fresh }
+    },
+    settled: (connectionId) => credsWritesSettled(folderOf(connectionId)),
+    remove: (connectionId) => removeSessionFolder(folderOf(connectionId)),
+    has: (connectionId) => exists(folderOf(connectionId))
+  }
+}
+
+/**
+ * PostgreSQL backend: the state lives in Java's database; the engine keeps a per-socket cache.
+ * @param {object} deps
+ * @param {(connectionId: string, request: string, data: object) => Promise<any>} deps.call
+ *   sends a request and resolves with Java's result; rejects on timeout or a Java error
+ * @param {import('pino').Logger} deps.logger
+ * @returns {AuthBackend}
+ */
+export function postgresAuthBackend ({ call, logger }) {
+  /** Per connection id: the writer of its newest socket, so a restart waits for the previous one's writes. */
+  const writers = new Map()
+  return {
+    async open (connectionId) {
+      const loaded = await call(connectionId, 'auth.load', { creds: true })
+      const fresh = typeof loaded?.creds !== 'string'
+      const creds = fresh ? initAuthCreds() : JSON.parse(loaded.creds, BufferJSON.reviver)
+      const writer = createWriter(connectionId, creds, call, logger)
+      writers.set(connectionId, writer)
+      const keys = cachedKeys(connectionId, call, writer)
+      return { state: { creds, keys }, saveCreds: writer.saveCreds, fresh }
+    },
+    settled: (connectionId) => writers.get(connectionId)?.idle() ?? Promise.resolve(),
+    async remove (connectionId) {
+      const w = writers.get(connectionId)
+      if (w) {
+        w.discard()
+        await w.idle()
+        writers.delete(connectionId)
+      }
+      const r = await call(connectionId, 'auth.clear', {})
+      return r?.removed === true
+    },
+    async has (connectionId) {
+      const r = await call(connectionId, 'auth.load', { creds: true })
+      return typeof r?.creds === 'string'
+    }
+  }
+}
+
+/**
+ * A SignalKeyStore over Java with an in-memory cache of everything this socket read or wrote,
+ * misses included: this socket is the only writer of its connection's keys, so a value once
+ * known stays right until this socket writes it, and a read round-trips at most once per key.
+ * Marked `cached` so the socket factory does not wrap it in Baileys' cache, whose mutex would
+ * serialise every set behind the previous one and defeat the write batching.
+ * @param {string} connectionId
+ * @param {(connectionId: string, request: string, data: object) => Promise<any>} call
+ * @param {ReturnType<typeof createWriter>} writer
+ */
+function cachedKeys (connectionId, call, writer) {
+  /** type → (stored id → value | null) @type {Map<string, Map<string, any>>} */
+  const cache = new Map()
+  const of = (/** @type {string} */ type) => {
+    let m = cache.get(type)
+    if (!m) cache.set(type, (m = new Map()))
+    return m
+  }
+  return {
+    cached: true,
+    /**
+     * @param {string} type @param {string[]} ids
+     * @returns {Promise<Record<string, any>>} found ids only (as Baileys' cached store answers)
+     */
+    async get (type, ids) {
+      const known = of(type)
+      const missing = [...new Set(ids.map(storedKeyId).filter((id) => !known.has(id)))]
+      if (missing.length > 0) {
+        const r = await call(connectionId, 'auth.load', { type, ids: missing })
+        const values = r?.keys ?? {}
+        for (const id of missing) {
+          // a set that happened while this read was on its way is newer than what the read found
+          if (known.has(id)) continue
+          known.set(id, typeof values[id] === 'string' ? revive(type, values[id]) : null)
+        }
+      }
+      /** @type {Record<string, any>} */
+      const out = {}
+      for (const id of ids) {
+        const v = known.get(storedKeyId(id))
+        if (v !== null && v !== undefined) out[id] = v
+      }
+      return out
+    },
+    /**
+     * Resolves only once Java has committed the values (Baileys awaits it before it acts on
+     * them); sets issued while a write is on its way are sent together in the next one.
+     * @param {Record<string, Record<string, any>>} data
+     */
+    async set (data) {
+      /** @type {Array<{type: string, id: string, value: string|null}>} */
+      const writes = []
+      for (const type of Object.keys(data)) {
+        for (const [id, value] of Object.entries(data[type] ?? {})) {
+          const sid = storedKeyId(id)
+          of(type).set(sid, value ?? null)
+          writes.push({ type, id: sid, value: value ? JSON.stringify(value, BufferJSON.replacer) : null })
+        }
+      }
+      if (writes.length > 0) await writer.write(writes, false)
+    },
+    async clear () {
+      cache.clear()
+    }
+  }
+}
+
+/** @param {string} type @param {string} text */
+function revive (type, text) {
+  const v = JSON.parse(text, BufferJSON.reviver)
+  return type === 'app-state-sync-key' ? proto.Message.AppStateSyncKeyData.fromObject(v) : v
+}
+
+/**
+ * Group commit of one socket's writes. Guarantees:
+ * - every `write` resolves only after an `auth.save` holding it (or a newer value of the same
+ *   key) was committed by Java, and rejects when that save failed;
+ * - one save in flight per socket, so saves reach Java in order and a later value of a key never
+ *   lands before an earlier one; whatever arrives meanwhile goes out together in the next save
+ *   (one request, one transaction);
+ * - creds are serialised when the save leaves, so a save carries the newest creds;
+ * - after `discard()` (logout/purge) nothing more is sent.
+ * @param {string} connectionId @param {any} creds  the live creds object Baileys mutates
+ * @param {(connectionId: string, request: string, data: object) => Promise<any>} call
+ * @param {import('pino').Logger} logger
+ */
+function createWriter (connectionId, creds, call, logger) {
+  /** "type\0id" → write @type {Map<string, {type: string, id: string, value: string|null}>} */
+  let pending = new Map()
+  let credsPending = false
+  /** @type {Array<{resolve: () => void, reject: (e: Error) => void}>} */
+  let waiters = []
+  /** @type {Promise<void>|null} */
+  let running = null
+  let discarded = false
+
+  async function drain () {
+    while (pending.size > 0 || credsPending) {
+      if (discarded) {
+        for (const w of waiters) w.reject(new Error('auth state removed'))
+        pending = new Map(); credsPending = false; waiters = []
+        return
+      }
+      const batch = pending
+      const withCreds = credsPending
+      const settle = waiters
+      pending = new Map(); credsPending = false; waiters = []
+      /** @type {Record<string, any>} */
+      const data = { keys: [...batch.values()] }
+      if (withCreds) data.creds = JSON.stringify(creds, BufferJSON.replacer)
+      try {
+        await call(connectionId, 'auth.save', data)
+        for (const w of settle) w.resolve()
+      } catch (err) {
+        logger.warn({ connectionId, err: String(/** @type {Error} */ (err).message), keys: batch.size }, 'auth.save failed')
+        // keep what failed unless something newer replaced it, so the next save carries it again
+        for (const [k, v] of batch) if (!pending.has(k)) pending.set(k, v)
+        if (withCreds) credsPending = true
+        for (const w of settle) w.reject(/** @type {Error} */ (err))
+        if (waiters.length === 0) return // nobody waits: the next write retries
+      }
+    }
+  }
+
+  /**
+   * @param {Array<{type: string, id: string, value: string|null}>} writes
+   * @param {boolean} withCreds
+   * @returns {Promise<void>}
+   */
+  function write (writes, withCreds) {
+    if (discarded) return Promise.reject(new Error('auth state removed'))
+    for (const w of writes) pending.set(`${w.type}\u0000${w.id}`, w)
+    if (withCreds) credsPending = true
+    const done = new Promise((resolve, reject) => waiters.push({ resolve: () => resolve(undefined), reject }))
+    if (!running) {
+      // start on the next turn, so sets issued in the same turn (Baileys writes several key
+      // types at once) already share the first save
+      running = new Promise((resolve) => setImmediate(resolve)).then(drain).finally(() => { running = null })
+    }
+    return done
+  }
+
+  return {
+    write,
+    saveCreds: () => write([], true),
+    discard () { discarded = true },
+    /** Resolves when no save is in flight (failures included). */
+    idle: async () => { while (running) await running.catch(() => {}) }
+  }
+}

@@ -1,0 +1,163 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { BufferJSON } from 'baileys'
+import pino from 'pino'
+import { postgresAuthBackend, storedKeyId } from '../src/auth-store.js'
+
+/*
+ * The PostgreSQL auth backend against a stand-in for Java: every request is recorded and
+ * answered when the test says so, which lets the test see exactly when a set may return.
+ */
+
+const logger = pino({ level: 'silent' })
+
+/** A fake Java: rows by "type\0id"; requests wait in `inbox` until `answerNext`. */
+function fakeJava ({ creds = null } = {}) {
+  const rows = new Map()
+  /** @type {Array<{request: string, data: any, resolve: (v: any) => void, reject: (e: Error) => void}>} */
+  const inbox = []
+  const requests = []
+  let auto = false
+  let failNext = false
+  const handle = (request, data) => {
+    if (request === 'auth.load') {
+      if (data.creds) return { creds }
+      const keys = {}
+      for (const id of data.ids) if (rows.has(`${data.type}\u0000${id}`)) keys[id] = rows.get(`${data.type}\u0000${id}`)
+      return { keys }
+    }
+    if (request === 'auth.save') {
+      for (const k of data.keys) {
+        if (k.value === null) rows.delete(`${k.type}\u0000${k.id}`)
+        else rows.set(`${k.type}\u0000${k.id}`, k.value)
+      }
+      if (data.creds) creds = data.creds
+      return { saved: data.keys.length }
+    }
+    return { removed: true }
+  }
+  const call = (connectionId, request, data) => {
+    requests.push({ request, data })
+    if (auto) return Promise.resolve(handle(request, data))
+    return new Promise((resolve, reject) => inbox.push({ request, data, resolve, reject }))
+  }
+  return {
+    rows,
+    requests,
+    call,
+    get creds () { return creds },
+    auto (on) { auto = on },
+    failNext () { failNext = true },
+    /** Answers (commits) the oldest waiting request. */
+    answerNext () {
+      const r = inbox.shift()
+      assert.ok(r, 'a request is waiting')
+      if (failNext) { failNext = false; r.reject(new Error('database unavailable')); return r }
+      r.resolve(handle(r.request, r.data))
+      return r
+    },
+    waiting: () => inbox.length
+  }
+}
+
+const tick = () => new Promise((resolve) => setImmediate(resolve))
+
+test('a set returns only after Java committed it; sets issued meanwhile go out together in the next save', async () => {
+  const java = fakeJava()
+  java.auto(true)
+  const backend = postgresAuthBackend({ call: java.call, logger })
+  const { state, fresh } = await backend.open('c1')
+  assert.equal(fresh, true)
+  java.auto(false)
+
+  let firstDone = false
+  const first = state.keys.set({ session: { '923001112233.0': Buffer.from('s1') }, 'pre-key': { 1: { public: Buffer.alloc(32, 1), private: Buffer.alloc(32, 2) } } })
+    .then(() => { firstDone = true })
+  await tick(); await tick()
+  assert.equal(java.waiting(), 1, 'both types of one set share one save')
+  assert.equal(firstDone, false, 'not returned before Java answered')
+
+  // three sets while the first save is on its way: one more save, not three
+  let laterDone = 0
+  const later = [
+    state.keys.set({ session: { '923001112233.0': Buffer.from('s2') } }),
+    state.keys.set({ 'sender-key': { 'g@g.us::a::0': Buffer.from('k') } }),
+    state.keys.set({ 'pre-key': { 1: null } })
+  ].map((p) => p.then(() => { laterDone++ }))
+  await tick()
+  assert.equal(java.waiting(), 1, 'one save in flight at a time')
+  java.answerNext()
+  await first
+  assert.equal(firstDone, true)
+  assert.equal(laterDone, 0, 'the later sets wait for their own save')
+  await tick(); await tick()
+  assert.equal(java.waiting(), 1)
+  const second = java.answerNext()
+  assert.equal(second.data.keys.length, 3, 'the three later sets are one request')
+  await Promise.all(later)
+  assert.equal(laterDone, 3)
+
+  assert.equal(JSON.parse(java.rows.get('session\u0000923001112233.0'), BufferJSON.reviver).toString(), 's2', 'the newest value is stored')
+  assert.equal(java.rows.has('pre-key\u00001'), false, 'a null deletes')
+  assert.ok(java.rows.has(`sender-key\u0000${storedKeyId('g@g.us::a::0')}`), 'ids are stored under the file names useMultiFileAuthState uses')
+  assert.equal(storedKeyId('a/b:c'), 'a__b-c')
+})
+
+test('a failed save rejects its sets and the values go out again with the next save', async () => {
+  const java = fakeJava()
+  java.auto(true)
+  const backend = postgresAuthBackend({ call: java.call, logger })
+  const { state } = await backend.open('c2')
+  java.auto(false)
+  const failing = state.keys.set({ tctoken: { 'x@s.whatsapp.net': { token: Buffer.from('t') } } })
+  await tick(); await tick()
+  java.failNext()
+  java.answerNext()
+  await assert.rejects(failing, /database unavailable/)
+  const next = state.keys.set({ 'device-list': { 923001: ['0', '1'] } })
+  await tick(); await tick()
+  const r = java.answerNext()
+  await next
+  assert.deepEqual(r.data.keys.map((k) => k.type).sort(), ['device-list', 'tctoken'])
+})
+
+test('reads are cached per socket, misses included, and a read never overwrites a newer set', async () => {
+  const java = fakeJava({ creds: JSON.stringify({ me: { id: '923001112233:1@s.whatsapp.net' }, noiseKey: { public: Buffer.alloc(32, 7) } }, BufferJSON.replacer) })
+  java.rows.set('session\u0000a.0', JSON.stringify(Buffer.from('stored'), BufferJSON.replacer))
+  java.auto(true)
+  const backend = postgresAuthBackend({ call: java.call, logger })
+  const { state, fresh } = await backend.open('c3')
+  assert.equal(fresh, false)
+  assert.ok(Buffer.isBuffer(state.creds.noiseKey.public), 'creds revive Buffers')
+  const got = await state.keys.get('session', ['a.0', 'b.0'])
+  assert.deepEqual(Object.keys(got), ['a.0'], 'only found ids are returned')
+  assert.equal(got['a.0'].toString(), 'stored')
+  const loads = java.requests.filter((r) => r.request === 'auth.load').length
+  await state.keys.get('session', ['a.0', 'b.0'])
+  assert.equal(java.requests.filter((r) => r.request === 'auth.load').length, loads, 'hits and misses are served from the cache')
+
+  // a read on its way while a set of the same key happens: the set wins
+  java.auto(false)
+  const read = state.keys.get('session', ['c.0'])
+  await tick()
+  const write = state.keys.set({ session: { 'c.0': Buffer.from('new') } })
+  java.rows.set('session\u0000c.0', JSON.stringify(Buffer.from('old'), BufferJSON.replacer))
+  java.answerNext() // the read answers the old value
+  const r = await read
+  assert.equal(r['c.0'].toString(), 'new')
+  await tick(); await tick()
+  java.answerNext()
+  await write
+})
+
+test('remove stops every later write and clears the stored state', async () => {
+  const java = fakeJava()
+  java.auto(true)
+  const backend = postgresAuthBackend({ call: java.call, logger })
+  const { state, saveCreds } = await backend.open('c4')
+  await saveCreds()
+  assert.ok(java.creds, 'fresh creds were saved')
+  await backend.remove('c4')
+  assert.equal(java.requests.at(-1).request, 'auth.clear')
+  await assert.rejects(state.keys.set({ session: { z: Buffer.from('z') } }), /removed/)
+})
