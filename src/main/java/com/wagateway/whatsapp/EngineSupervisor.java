@@ -277,6 +277,17 @@ public class EngineSupervisor implements EngineClient, RawEngineCommands, SmartL
     }
 
     @Override
+    public CompletableFuture<Void> holdSockets(long forMs) {
+        EngineProcess p = current;
+        if (!available || p == null) {
+            return CompletableFuture.failedFuture(new EngineException.Unavailable("the engine process is not running"));
+        }
+        ObjectNode a = json.createObjectNode();
+        a.put("forMs", forMs);
+        return done(p.send("lease.hold", a));
+    }
+
+    @Override
     public CompletableFuture<Void> logout(String connectionId) {
         return done(command("logout", connectionId, null));
     }
