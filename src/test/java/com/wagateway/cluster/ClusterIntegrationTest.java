@@ -86,7 +86,9 @@ class ClusterIntegrationTest {
         a.link("on-a", "923001000001", LONG);
         b.link("on-b", "923001000002", LONG);
         assertThat(a.get("/api/whatsapp-web/status/on-b").json().path("node_id").asString()).isEqualTo("node-b");
-        assertThat(b.get("/api/connections/on-a/status").json().path("node_id").asString()).isEqualTo("node-a");
+        assertThat(b.get("/api/connections/on-a").json().path("node_id").asString()).isEqualTo("node-a");
+        JsonNode list = b.get("/api/connections").json();
+        assertThat(list.toString()).contains("\"node_id\":\"node-a\"", "\"node_id\":\"node-b\"");
         assertThat(a.bean(ConnectionLeases.class).owns("on-a")).isTrue();
         assertThat(a.bean(ConnectionLeases.class).owns("on-b")).isFalse();
 
@@ -166,7 +168,7 @@ class ClusterIntegrationTest {
         LeaseFence otherNode = new LeaseFence("node-a", current.epoch());
         assertThat(transitions.apply(row, Signal.CLOSED_OTHER, com.wagateway.services.ConnectionTransitions.Details.retry(
                 "stale", 1, java.time.Instant.now().plusSeconds(60)), otherNode)).isEmpty();
-        assertThat(b.get("/api/connections/on-b/status").json().path("status").asString()).isEqualTo("ready");
+        assertThat(b.get("/api/connections/on-b").json().path("status").asString()).isEqualTo("ready");
     }
 
     /**
