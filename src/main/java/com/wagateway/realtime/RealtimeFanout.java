@@ -4,13 +4,10 @@ import com.wagateway.database.PgNotifications;
 import com.wagateway.database.RealtimeRelayRepository;
 import com.wagateway.services.ConnectionLeases;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -32,7 +29,15 @@ public class RealtimeFanout {
 
     /** What a receiving node does with an event: emit it locally, or forget a deleted connection ({@code event} null). */
     interface Receiver {
-        void receive(String connectionId, String event, JsonNode payload);
+        void receive(String connectionId, String event, Object payload);
+    }
+
+    /**
+     * The notification: sending node {@code n}, connection {@code c}, event {@code e} (null: the
+     * connection was deleted), payload {@code p} as plain JSON values; or only {@code n} and the
+     * id {@code r} of the stored envelope.
+     */
+    record Envelope(String n, String c, String e, Object p, Long r) {
     }
 
     private final PgNotifications notifications;
@@ -52,19 +57,18 @@ public class RealtimeFanout {
     void listen(Receiver receiver) {
         notifications.subscribe(CHANNEL, text -> {
             try {
-                JsonNode n = json.readTree(text);
-                if (leases.nodeId().equals(n.path("n").asString(null))) {
+                Envelope n = json.readValue(text, Envelope.class);
+                if (leases.nodeId().equals(n.n())) {
                     return; // our own event: already emitted here
                 }
-                if (n.has("r")) {
-                    String full = relay.find(n.path("r").asLong()).orElse(null);
+                if (n.r() != null) {
+                    String full = relay.find(n.r()).orElse(null);
                     if (full == null) {
                         return;
                     }
-                    n = json.readTree(full);
+                    n = json.readValue(full, Envelope.class);
                 }
-                String event = n.path("e").isNull() || n.path("e").isMissingNode() ? null : n.path("e").asString();
-                receiver.receive(n.path("c").asString(), event, n.path("p"));
+                receiver.receive(n.c(), n.e(), n.p());
             } catch (RuntimeException e) {
                 log.warn("could not relay a realtime event from another node: {}", e.toString());
             }
@@ -77,18 +81,13 @@ public class RealtimeFanout {
             return;
         }
         try {
-            Map<String, Object> envelope = new LinkedHashMap<>();
-            envelope.put("n", leases.nodeId());
-            envelope.put("c", connectionId);
-            envelope.put("e", event);
-            envelope.put("p", payload);
-            String text = json.writeValueAsString(envelope);
+            String text = json.writeValueAsString(new Envelope(leases.nodeId(), connectionId, event, payload, null));
             if (text.getBytes(StandardCharsets.UTF_8).length > PgNotifications.MAX_PAYLOAD) {
                 long id = relay.store(text);
                 if (stored.incrementAndGet() % 100 == 0) {
                     relay.sweep();
                 }
-                text = "{\"n\":" + json.writeValueAsString(leases.nodeId()) + ",\"r\":" + id + "}";
+                text = json.writeValueAsString(new Envelope(leases.nodeId(), null, null, null, id));
             }
             notifications.publish(CHANNEL, text);
         } catch (RuntimeException e) {

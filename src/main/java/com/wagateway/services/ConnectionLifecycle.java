@@ -24,6 +24,11 @@ import org.springframework.stereotype.Service;
  * publishes it after the commit); this class then carries out the decided effect (dial again now
  * or later, remove the session folder).
  *
+ * <p>With several nodes (issue 17) this node acts only on connections it owns ({@link ConnectionLeases}):
+ * events of a socket it does not own are never stored (a live one is closed), every state it
+ * stores from a socket carries its lease fence, restores and reconnects start only owned
+ * connections, a lease gained starts the socket and a lease lost closes it.
+ *
  * <p>Guarantees: events of a connection that is not wanted running (user disconnected, logged
  * out, deleted) are ignored, so a late event can never revive it; reconnects are driven by one
  * timer per connection; after a JVM start linked connections are restored staggered, after an

@@ -29,9 +29,11 @@ import tools.jackson.databind.JsonNode;
  * process and data folder) on one PostgreSQL (an embedded one started here, reached by both
  * through {@code DATABASE_URL}), one shared {@code SESSIONS_DIR} and one standalone emulated WhatsApp,
  * which counts a second live login of one device ({@code replaced}: must stay 0). Issue 17 parts
- * 1 and 3: ownership split, a send accepted by the node that does not own the connection, realtime
- * events of one node's connection reaching a client of the other, a stale-epoch write refused, takeover after a frozen node's leases expire, and the clean
- * hand-back of a node that stops. The steps build on each other, in order.
+ * 1 and 3: ownership split, login limits shared, a send accepted by the node that does not own
+ * the connection, realtime events of one node's connection reaching a client of the other, a
+ * stale-epoch write refused, takeover after a frozen node's leases expire, the gentle rebalance
+ * when it comes back, and the clean hand-back of a node that stops. The steps build on each other,
+ * in order.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIntegrationTest {
@@ -61,7 +63,7 @@ class ClusterIntegrationTest {
         p.put("gateway.engine.sandbox.emulator-url", emulator.url());
         p.put("gateway.cluster.node-id", nodeId);
         p.put("gateway.cluster.lease-ttl", "6s");
-        p.put("gateway.cluster.rebalance-per-minute", "0");
+        p.put("gateway.cluster.rebalance-per-minute", "60"); // a move a second at most
         p.put("gateway.database-url", databaseUrl);
         return p;
     }
@@ -117,9 +119,24 @@ class ClusterIntegrationTest {
         assertThat(a.anonymous().get("/api/cluster").status()).isEqualTo(401);
     }
 
-    /** A send accepted by node A for node B's connection is sent by B, exactly once, and A answers its outcome. */
+    /** Failed logins count on every node: five wrong passwords on node A, and node B refuses the sixth. */
     @Test
     @Order(3)
+    void loginLimitsAreSharedByTheNodes() {
+        a.post("/api/users", "{\"email\":\"guessed@example.com\",\"password\":\"guessed-password-1\"}");
+        for (int i = 0; i < 5; i++) {
+            assertThat(a.anonymous().post("/api/auth/login", "{\"email\":\"guessed@example.com\",\"password\":\"wrong-" + i
+                    + "\"}").status()).isEqualTo(401);
+        }
+        ApiClient.Response limited = b.anonymous().post("/api/auth/login",
+                "{\"email\":\"guessed@example.com\",\"password\":\"guessed-password-1\"}");
+        assertThat(limited.status()).as(limited.raw()).isEqualTo(429);
+        assertThat(limited.json().path("error").path("code").asString()).isNotBlank();
+    }
+
+    /** A send accepted by node A for node B's connection is sent by B, exactly once, and A answers its outcome. */
+    @Test
+    @Order(4)
     void aSendAcceptedByAnotherNodeIsSentOnceByTheOwner() {
         ApiClient.Response r = a.post("/api/send-message", "{\"connection_id\":\"on-b\",\"to\":\"" + PEER
                 + "\",\"message\":\"via node a\",\"client_message_id\":\"cross-1\"}");
@@ -138,7 +155,7 @@ class ClusterIntegrationTest {
 
     /** A Socket.IO client connected to node A receives the events of node B's connection (LISTEN/NOTIFY). */
     @Test
-    @Order(4)
+    @Order(5)
     void realtimeClientsOfOneNodeSeeTheOtherNodesEvents() {
         assertThat(NodeScript.packagesInstalled()).as("frontend npm packages are not installed (run the Maven build)").isTrue();
         NodeScript.Result r = NodeScript.run("e2e/cluster-realtime.mjs", Map.of(
@@ -154,7 +171,7 @@ class ClusterIntegrationTest {
 
     /** A status write carrying an epoch older than the lease's is refused and changes nothing. */
     @Test
-    @Order(5)
+    @Order(6)
     void aStatusWriteWithAStaleEpochIsRefused() {
         ConnectionLeases leases = b.bean(ConnectionLeases.class);
         LeaseFence current = leases.fence("on-b").orElseThrow();
@@ -177,7 +194,7 @@ class ClusterIntegrationTest {
      * never saw two live logins of the device.
      */
     @Test
-    @Order(6)
+    @Order(7)
     void aFrozenNodesConnectionIsTakenOverWithoutADoubleLogin() {
         long epochBefore = b.bean(ConnectionLeases.class).fence("on-b").orElseThrow().epoch();
         b.bean(ConnectionLeases.class).renewals(false);
@@ -195,12 +212,27 @@ class ClusterIntegrationTest {
         JsonNode sent = b.awaitMessage("on-b", "cross-2",
                 m -> java.util.List.of(GatewayHarness.SEND_ACCEPTED).contains(m.path("status").asString()), LONG);
         a.awaitSandboxSentContent("on-b", sent.path("provider_message_id").asString());
+    }
+
+    /**
+     * Node B comes back (renewals resume): node A, now the most loaded by two, hands one
+     * connection back (socket closed first), node B runs it, and they end with one each, still
+     * without a double login.
+     */
+    @Test
+    @Order(8)
+    void aNodeThatComesBackGetsItsShareGently() {
         b.bean(ConnectionLeases.class).renewals(true);
+        await(() -> b.bean(ConnectionLeases.class).owned().size() == 1 && a.bean(ConnectionLeases.class).owned().size() == 1,
+                LONG, "one connection each after the rebalance");
+        String moved = b.bean(ConnectionLeases.class).owned().iterator().next();
+        b.awaitStatus(moved, s -> "ready".equals(s.path("status").asString()) && "node-b".equals(s.path("node_id").asString()), LONG);
+        assertThat(emulator.stats().path("replaced").asInt()).isZero();
     }
 
     /** Node A stops cleanly: its leases are handed back at once and node B runs everything, without a QR. */
     @Test
-    @Order(7)
+    @Order(9)
     void aNodeThatStopsHandsItsConnectionsOver() {
         a.close();
         for (String id : new String[] {"on-a", "on-b"}) {
