@@ -56,15 +56,17 @@ public class LeaseRepository {
     }
 
     /**
-     * Renews, in one statement, every lease this node still holds live on a connection that is
-     * still wanted running; returns exactly those. A lease missing from the answer is lost (expired,
-     * taken over, or handed back because nobody wants the connection running any more).
+     * Renews, in one statement, every lease this node still holds on a connection that is still
+     * wanted running; returns exactly those. A lease that expired but that no node took since still
+     * names this node (a takeover would have changed the owner), so it is renewed too: nobody else
+     * can have opened it. A lease missing from the answer is lost (taken over, or handed back
+     * because nobody wants the connection running any more).
      */
     public List<Held> renew(String nodeId, Duration ttl) {
         return jdbc.sql("""
                 UPDATE connection_leases l SET expires_at = now() + ?::interval
                 FROM connections c
-                WHERE l.owner_node = ? AND l.expires_at > now() AND c.connection_id = l.connection_id
+                WHERE l.owner_node = ? AND c.connection_id = l.connection_id
                   AND c.desired_state = 'running'
                 RETURNING l.connection_id, l.epoch""")
                 .params(interval(ttl), nodeId)

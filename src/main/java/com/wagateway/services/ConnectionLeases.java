@@ -34,7 +34,8 @@ import org.springframework.stereotype.Component;
  *
  * <p>Guarantees: a node that has not renewed for two thirds of the TTL (paused JVM, database
  * unreachable) closes its sockets itself, on a thread of its own, before the lease can expire
- * and be taken by another node; a lease is handed back (rebalance, clean shutdown) only after its
+ * and be taken by another node (when it {@link #fencing() fences}: {@code NODE_ID} set, or another
+ * live node seen); a lease is handed back (rebalance, clean shutdown) only after its
  * socket was closed, so two nodes never run one connection at once. With one node, it owns every
  * wanted connection and nothing else changes.
  */
@@ -62,6 +63,8 @@ public class ConnectionLeases implements SmartLifecycle {
     private volatile long renewedAtNanos;
     private volatile boolean renewing = true;
     private volatile int liveNodes = 1;
+    /** NODE_ID was set: this node is meant to run beside others, so it fences itself even when it sees none. */
+    private final boolean clusterIntent;
     private long lastMoveNanos;
 
     public ConnectionLeases(LeaseRepository repo, GatewayProperties props, NodeIdentity node,
@@ -72,6 +75,7 @@ public class ConnectionLeases implements SmartLifecycle {
         this.engine = engine;
         this.settings = props.cluster();
         this.nodeId = node.id();
+        this.clusterIntent = props.cluster().nodeId() != null && !props.cluster().nodeId().isBlank();
         this.listeners = listeners;
         String v = ConnectionLeases.class.getPackage().getImplementationVersion();
         this.version = v == null ? "dev" : v;
@@ -293,7 +297,8 @@ public class ConnectionLeases implements SmartLifecycle {
         if (held.isEmpty()) {
             return;
         }
-        long left = (ttl().toNanos() * 2 / 3 - (System.nanoTime() - sentAt)) / 1_000_000;
+        // not fencing (a lone node): a long hold, so only an engine whose Java is gone for ten minutes closes
+        long left = !fencing() ? 600_000 : (ttl().toNanos() * 2 / 3 - (System.nanoTime() - sentAt)) / 1_000_000;
         if (left > 0) {
             engine.holdSockets(left).exceptionally(e -> {
                 log.debug("lease hold not sent to the engine: {}", e.toString());
@@ -303,11 +308,21 @@ public class ConnectionLeases implements SmartLifecycle {
     }
 
     /**
+     * Whether this node closes its sockets when renewals are overdue: when {@code NODE_ID} is set
+     * (several nodes are intended), or when its last tick saw another live node. A lone node with
+     * the default id keeps its sockets through a database outage, as before issue 17: nobody can
+     * take its connections over then.
+     */
+    boolean fencing() {
+        return clusterIntent || liveNodes > 1;
+    }
+
+    /**
      * Runs on its own thread: when the last successful renewal is older than two thirds of the
      * TTL, every socket is closed now, while the lease still holds (nobody else can have it).
      */
     private void checkOverdue() {
-        if (held.isEmpty() || !running) {
+        if (held.isEmpty() || !running || !fencing()) {
             return;
         }
         long overdueAfter = ttl().toNanos() * 2 / 3;
