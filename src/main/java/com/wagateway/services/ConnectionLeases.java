@@ -50,7 +50,8 @@ public class ConnectionLeases implements SmartLifecycle {
     private final GatewayProperties.Cluster settings;
     private final String nodeId;
     private final ObjectProvider<LeaseListener> listeners;
-    private final com.wagateway.whatsapp.EngineClient engine;
+    /** Looked up, not injected: a direct dependency would make Spring start the engine before this (restore order). */
+    private final ObjectProvider<com.wagateway.whatsapp.EngineClient> engine;
     private final com.wagateway.database.PgNotifications notifications;
     private final Map<String, Long> held = new ConcurrentHashMap<>();
     /** Handed back by rebalance: not claimed again by this node for two TTLs (nanoTime of the hand-back). */
@@ -68,7 +69,7 @@ public class ConnectionLeases implements SmartLifecycle {
     private long lastMoveNanos;
 
     public ConnectionLeases(LeaseRepository repo, GatewayProperties props, NodeIdentity node,
-                            ObjectProvider<LeaseListener> listeners, com.wagateway.whatsapp.EngineClient engine,
+                            ObjectProvider<LeaseListener> listeners, ObjectProvider<com.wagateway.whatsapp.EngineClient> engine,
                             com.wagateway.database.PgNotifications notifications) {
         this.repo = repo;
         this.notifications = notifications;
@@ -300,7 +301,7 @@ public class ConnectionLeases implements SmartLifecycle {
         // not fencing (a lone node): a long hold, so only an engine whose Java is gone for ten minutes closes
         long left = !fencing() ? 600_000 : (ttl().toNanos() * 2 / 3 - (System.nanoTime() - sentAt)) / 1_000_000;
         if (left > 0) {
-            engine.holdSockets(left).exceptionally(e -> {
+            engine.getObject().holdSockets(left).exceptionally(e -> {
                 log.debug("lease hold not sent to the engine: {}", e.toString());
                 return null;
             });
