@@ -7,6 +7,7 @@ import ApiKeysPage from './pages/ApiKeysPage';
 import ChatsPage from './pages/ChatsPage';
 import ConnectionsPage from './pages/ConnectionsPage';
 import LoginPage from './pages/LoginPage';
+import NodesPage from './pages/NodesPage';
 import UsersPage from './pages/UsersPage';
 import WebhooksPage from './pages/WebhooksPage';
 import WhatsappWebPage from './pages/WhatsappWebPage';
@@ -29,6 +30,7 @@ function Gate() {
           <Route path="webhooks/:id" element={<WebhooksPage />} />
           <Route path="api-keys" element={<ApiKeysPage />} />
           <Route path="users" element={me.role === 'admin' ? <UsersPage /> : <Navigate to="/connections" replace />} />
+          <Route path="nodes" element={me.role === 'admin' ? <NodesPage /> : <Navigate to="/connections" replace />} />
           <Route path="login" element={<Navigate to="/connections" replace />} />
           <Route path="*" element={<Navigate to="/connections" replace />} />
         </Route>

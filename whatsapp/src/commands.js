@@ -13,6 +13,7 @@ import { attachGroupHandlers, createGroupCache, groupCommands } from './groups.j
 import { forgetUnfinishedPairing, linkingCommands } from './linking.js'
 import { messagingCommands } from './messaging.js'
 import { Registry, createEntry } from './registry.js'
+import { leaseHoldCommands } from './lease-hold.js'
 import { createRequests } from './requests.js'
 import { sandboxCommands } from './sandbox/commands.js'
 import { openEmulatorLink } from './sandbox/emulator-link.js'
@@ -261,7 +262,8 @@ export function createEngine ({ logger, emitEvent, sendRequest }) {
     ...behaviourCommands({ registry, settings: behaviour, logger }),
     ...groupCommands({ registry }),
     ...mediaCommands({ registry, media: () => media }),
-    ...sandboxCommands({ settings: requireSettings, registry })
+    ...sandboxCommands({ settings: requireSettings, registry }),
+    ...leaseHoldCommands({ registry, closeQuietly, logger })
   }
 
   /**

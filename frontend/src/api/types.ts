@@ -26,3 +26,5 @@ export type WebhookTestAnswer = Schemas['WebhookTestAnswer'];
 export type ConnectionCreated = Schemas['ConnectionCreated'];
 export type SendAnswer = Schemas['SendResponse'];
 export type ErrorBody = Schemas['ErrorBody'];
+export type ClusterNode = Schemas['Node'];
+export type Lease = Schemas['Lease'];

@@ -16,6 +16,9 @@ export const KeyIcon = () => (
 export const UsersIcon = () => (
   <svg {...common}><path d="M17 21v-2a4 4 0 0 0-4-4H5a4 4 0 0 0-4 4v2" /><circle cx="9" cy="7" r="4" /><path d="M23 21v-2a4 4 0 0 0-3-3.9M16 3.1a4 4 0 0 1 0 7.8" /></svg>
 );
+export const NodesIcon = () => (
+  <svg {...common}><rect x="2" y="3" width="20" height="7" rx="1" /><rect x="2" y="14" width="20" height="7" rx="1" /><path d="M6 6.5h.01M6 17.5h.01" /></svg>
+);
 export const MenuIcon = () => (
   <svg {...common}><path d="M3 6h18M3 12h18M3 18h18" /></svg>
 );

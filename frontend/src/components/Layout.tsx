@@ -4,7 +4,7 @@ import { useState, type ReactNode } from 'react';
 import { NavLink, Outlet } from 'react-router';
 import { useAuth } from '../auth/AuthContext';
 import { useRealtime } from '../realtime/RealtimeProvider';
-import { ChatIcon, HookIcon, KeyIcon, MenuIcon, QrIcon, UsersIcon } from './Icons';
+import { ChatIcon, HookIcon, KeyIcon, MenuIcon, NodesIcon, QrIcon, UsersIcon } from './Icons';
 
 function Item({ to, icon, children }: { to: string; icon: ReactNode; children: ReactNode }) {
   return (
@@ -41,6 +41,7 @@ export default function Layout() {
           <Item to="/webhooks" icon={<HookIcon />}>Webhooks</Item>
           <Item to="/api-keys" icon={<KeyIcon />}>API keys</Item>
           {me?.role === 'admin' && <Item to="/users" icon={<UsersIcon />}>Users</Item>}
+          {me?.role === 'admin' && <Item to="/nodes" icon={<NodesIcon />}>Nodes</Item>}
         </nav>
         <div className="mt-8 space-y-2 border-t border-slate-700 pt-4 text-xs text-slate-400">
           <div className="truncate" title={me?.email}>{me?.email} ({me?.role})</div>

@@ -25,6 +25,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param realtime     the Socket.IO server of the live dashboard
  * @param media        received and sent media: size limit, retention, signed URLs
  * @param auth         where Baileys' auth state lives (session folders or PostgreSQL) and its key
+ * @param cluster      this node's id and share when several gateway nodes run on one PostgreSQL
  */
 @ConfigurationProperties("gateway")
 public record GatewayProperties(
@@ -40,7 +41,8 @@ public record GatewayProperties(
         @DefaultValue Webhooks webhooks,
         @DefaultValue Realtime realtime,
         @DefaultValue Media media,
-        @DefaultValue Auth auth) {
+        @DefaultValue Auth auth,
+        @DefaultValue Cluster cluster) {
 
     /** The sessions folder, defaulting to {@code DATA_DIR/sessions}. Always absolute. */
     public Path sessionsPath() {
@@ -302,5 +304,25 @@ public record GatewayProperties(
         public String toString() {
             return "Auth[store=" + store + ", encryptionKey=" + (encryptionKey.isBlank() ? "" : "<set>") + "]";
         }
+    }
+
+    /**
+     * Several gateway nodes on one PostgreSQL (issue 17): each wanted connection is owned by one
+     * node through a lease with a fencing epoch.
+     *
+     * @param nodeId            this node's id ({@code NODE_ID}); blank: host name + a random suffix,
+     *                          fixed for the life of the process
+     * @param maxConnections    connections this node owns at most ({@code NODE_MAX_CONNECTIONS})
+     * @param leaseTtl          how long a lease holds without renewal ({@code LEASE_TTL}); renewed every
+     *                          third of it; a node that could not renew for two thirds of it stops
+     *                          those sockets itself
+     * @param rebalancePerMinute connections moved per minute from the most to the least loaded node
+     *                          when they differ by more than one ({@code REBALANCE_MOVES_PER_MINUTE}; 0 = never)
+     */
+    public record Cluster(
+            @DefaultValue("") String nodeId,
+            @DefaultValue("1000000") int maxConnections,
+            @DefaultValue("15s") Duration leaseTtl,
+            @DefaultValue("6") int rebalancePerMinute) {
     }
 }

@@ -26,12 +26,34 @@ public class ConnectionRepository {
             connection_id, owner_id, status, reason, phone, push_name, jid, qr, qr_image, qr_expires_at,
             webhook_url, session_dir, desired_state, has_session, reconnect_attempt, next_retry_at,
             connected_at, status_changed_at, created_at, updated_at,
-            restricted_reason, restricted_until, restricted_since, restricted_detail""";
+            restricted_reason, restricted_until, restricted_since, restricted_detail,
+            (SELECT l.owner_node FROM connection_leases l WHERE l.connection_id = connections.connection_id
+               AND l.owner_node IS NOT NULL AND l.expires_at > now()) AS node_id""";
+
+    /** Appended to a fenced write: the lease still shows this node and epoch, and has not expired. */
+    private static final String FENCE = " AND EXISTS (SELECT 1 FROM connection_leases l"
+            + " WHERE l.connection_id = connections.connection_id AND l.owner_node = ? AND l.epoch = ? AND l.expires_at > now())";
 
     private final JdbcClient jdbc;
+    private final LeaseFence fence;
 
+    @org.springframework.beans.factory.annotation.Autowired
     public ConnectionRepository(JdbcClient jdbc) {
+        this(jdbc, null);
+    }
+
+    private ConnectionRepository(JdbcClient jdbc, LeaseFence fence) {
         this.jdbc = jdbc;
+        this.fence = fence;
+    }
+
+    /**
+     * The same state writes, each landing only while {@code fence} still holds (same statement):
+     * what a socket of this node reports is stored only while this node owns the connection.
+     * {@code null} gives the unfenced repository (a person's choice is stored from any node).
+     */
+    public ConnectionRepository fenced(LeaseFence fence) {
+        return fence == null ? this : new ConnectionRepository(jdbc, fence);
     }
 
     public Optional<ConnectionRow> find(String id) {
@@ -120,12 +142,16 @@ public class ConnectionRepository {
 
     /** Updates the row only while it still shows {@code from}; empty when it does not (or is gone). */
     private Optional<ConnectionRow> update(String id, ConnectionStatus from, String set, Object... params) {
-        Object[] all = new Object[params.length + 2];
+        Object[] all = new Object[params.length + (fence == null ? 2 : 4)];
         System.arraycopy(params, 0, all, 0, params.length);
         all[params.length] = id;
         all[params.length + 1] = from.wire();
+        if (fence != null) {
+            all[params.length + 2] = fence.nodeId();
+            all[params.length + 3] = fence.epoch();
+        }
         return jdbc.sql("UPDATE connections SET " + set + ", updated_at = now(), status_changed_at = now() "
-                        + "WHERE connection_id = ? AND status = ? RETURNING " + COLUMNS)
+                        + "WHERE connection_id = ? AND status = ?" + (fence == null ? "" : FENCE) + " RETURNING " + COLUMNS)
                 .params(all).query(MAPPER).optional();
     }
 
@@ -151,5 +177,6 @@ public class ConnectionRepository {
             instant(rs, "created_at"),
             instant(rs, "updated_at"),
             rs.getString("restricted_reason") == null ? null : new ConnectionRow.Restriction(rs.getString("restricted_reason"),
-                    instant(rs, "restricted_until"), instant(rs, "restricted_since"), rs.getString("restricted_detail")));
+                    instant(rs, "restricted_until"), instant(rs, "restricted_since"), rs.getString("restricted_detail")),
+            rs.getString("node_id"));
 }

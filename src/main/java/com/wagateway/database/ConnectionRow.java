@@ -4,7 +4,10 @@ import com.wagateway.domain.ConnectionStatus;
 import java.time.Instant;
 import java.util.UUID;
 
-/** One row of {@code connections}, as read. Never serialized to clients directly. */
+/**
+ * One row of {@code connections}, as read. Never serialized to clients directly. {@code nodeId} is
+ * the node holding its lease live (issue 17), null when none does.
+ */
 public record ConnectionRow(
         String connectionId,
         UUID ownerId,
@@ -26,7 +29,19 @@ public record ConnectionRow(
         Instant statusChangedAt,
         Instant createdAt,
         Instant updatedAt,
-        Restriction restriction) {
+        Restriction restriction,
+        String nodeId) {
+
+    /** A row without an owner node (tests and callers from before issue 17). */
+    public ConnectionRow(String connectionId, UUID ownerId, ConnectionStatus status, String reason, String phone,
+                         String pushName, String jid, String qr, String qrImage, Instant qrExpiresAt, String webhookUrl,
+                         String sessionDir, boolean running, boolean hasSession, int reconnectAttempt, Instant nextRetryAt,
+                         Instant connectedAt, Instant statusChangedAt, Instant createdAt, Instant updatedAt,
+                         Restriction restriction) {
+        this(connectionId, ownerId, status, reason, phone, pushName, jid, qr, qrImage, qrExpiresAt, webhookUrl, sessionDir,
+                running, hasSession, reconnectAttempt, nextRetryAt, connectedAt, statusChangedAt, createdAt, updatedAt,
+                restriction, null);
+    }
 
     /**
      * The account restriction WhatsApp signalled that ends last (V16: the summary columns of

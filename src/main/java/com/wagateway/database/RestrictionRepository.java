@@ -76,12 +76,12 @@ public class RestrictionRepository {
      */
     public Optional<ConnectionRow> summarize(String connectionId) {
         return jdbc.sql("""
-                UPDATE connections c SET (restricted_reason, restricted_until, restricted_since, restricted_detail) = (
+                UPDATE connections SET (restricted_reason, restricted_until, restricted_since, restricted_detail) = (
                     SELECT r.kind, r.until, r.since, r.detail FROM (SELECT 1) AS one
-                    LEFT JOIN LATERAL (SELECT * FROM connection_restrictions x WHERE x.connection_id = c.connection_id
+                    LEFT JOIN LATERAL (SELECT * FROM connection_restrictions x WHERE x.connection_id = connections.connection_id
                         ORDER BY x.until DESC NULLS FIRST, x.kind LIMIT 1) r ON true),
                   updated_at = now()
-                WHERE c.connection_id = ? RETURNING\s""" + ConnectionRepository.COLUMNS)
+                WHERE connections.connection_id = ? RETURNING\s""" + ConnectionRepository.COLUMNS)
                 .param(connectionId).query(ConnectionRepository.MAPPER).optional();
     }
 

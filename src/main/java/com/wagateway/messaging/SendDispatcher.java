@@ -81,10 +81,16 @@ public class SendDispatcher {
     private final SendPacer pacer;
     private final MediaStore mediaStore;
     private final AccountRestrictions restrictions;
+    private final com.wagateway.services.ConnectionLeases leases;
+    private final com.wagateway.database.PgNotifications notifications;
+    /** Notification channel: "send this connection's queue now" (a node that does not own it accepted a send). */
+    static final String SEND_CHANNEL = "gateway_send";
     private final ExecutorService workers = Executors.newFixedThreadPool(4, Threads.named("send-dispatch"));
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(Threads.named("send-timer"));
     private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
     private final Map<UUID, Waiter> waiters = new ConcurrentHashMap<>();
+    /** Connections owned elsewhere whose rows are being followed for API calls waiting here. */
+    private final Set<String> following = ConcurrentHashMap.newKeySet();
 
     /** One drain at a time per connection; {@code again} asks the running drain for another pass. */
     private static final class Lane {
@@ -98,8 +104,12 @@ public class SendDispatcher {
     public SendDispatcher(MessageRepository messages, ConnectionRepository connections, EngineClient engine,
                           WebhookOutbox outbox, TransactionTemplate tx, Publisher events,
                           GatewayProperties props, MediaStore mediaStore,
-                          com.wagateway.services.ConnectionSettingsService connectionSettings, AccountRestrictions restrictions) {
+                          com.wagateway.services.ConnectionSettingsService connectionSettings, AccountRestrictions restrictions,
+                          com.wagateway.services.ConnectionLeases leases,
+                          com.wagateway.database.PgNotifications notifications) {
+        this.notifications = notifications;
         this.restrictions = restrictions;
+        this.leases = leases;
         this.mediaStore = mediaStore;
         this.messages = messages;
         this.connections = connections;
@@ -118,6 +128,11 @@ public class SendDispatcher {
     @PostConstruct
     void start() {
         timer.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
+        notifications.subscribe(SEND_CHANNEL, id -> {
+            if (leases.owns(id)) {
+                trigger(id);
+            }
+        });
     }
 
     @PreDestroy
@@ -188,6 +203,16 @@ public class SendDispatcher {
 
     /** One pass over the queue head; true when another pass should follow at once. */
     private boolean drain(String connectionId) {
+        if (!leases.owns(connectionId)) {
+            // issue 17: only the owner's dispatcher sends; an API call waiting here wakes it
+            if (waiters.values().stream().anyMatch(w -> w.connectionId().equals(connectionId))) {
+                notifications.tryPublish(SEND_CHANNEL, connectionId);
+                if (following.add(connectionId)) {
+                    followElsewhere(connectionId);
+                }
+            }
+            return false;
+        }
         Optional<ConnectionRow> conn = connections.find(connectionId);
         if (conn.isEmpty() || conn.get().status() != ConnectionStatus.READY) {
             release(connectionId, conn.map(c -> c.status().wire()).orElse("deleted"));
@@ -406,6 +431,36 @@ public class SendDispatcher {
             timer.schedule(() -> trigger(connectionId), Math.max(1, delay.toMillis()), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             log.debug("send timer stopped");
+        }
+    }
+
+    /**
+     * Another node owns this connection (issue 17): its dispatcher sends (its one-second sweep
+     * finds the stored row, or it is woken at once). API calls waiting here follow their rows
+     * every 100 ms until they leave the queue; SendService stops waiting at {@code SEND_WAIT}.
+     */
+    private void followElsewhere(String connectionId) {
+        boolean waiting = false;
+        for (Map.Entry<UUID, Waiter> w : waiters.entrySet()) {
+            if (!w.getValue().connectionId().equals(connectionId)) {
+                continue;
+            }
+            Optional<MessageRow> row = messages.findById(w.getKey());
+            if (row.isPresent() && !"queued".equals(row.get().status())) {
+                waiters.remove(w.getKey());
+                w.getValue().future().complete(SendOutcome.done(row.get()));
+            } else {
+                waiting = true;
+            }
+        }
+        if (!waiting) {
+            following.remove(connectionId);
+            return;
+        }
+        try {
+            timer.schedule(() -> followElsewhere(connectionId), 100, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            following.remove(connectionId);
         }
     }
 

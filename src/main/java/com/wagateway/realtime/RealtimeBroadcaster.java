@@ -40,15 +40,40 @@ public class RealtimeBroadcaster {
     private final ConnectionRepository connections;
     private final JsonMapper json;
     private final Map<String, UUID> owners = new ConcurrentHashMap<>();
+    private final RealtimeFanout fanout;
 
-    public RealtimeBroadcaster(RealtimeServer server, ConnectionRepository connections, JsonMapper json) {
+    public RealtimeBroadcaster(RealtimeServer server, ConnectionRepository connections, JsonMapper json, RealtimeFanout fanout) {
         this.server = server;
         this.connections = connections;
         this.json = json;
+        this.fanout = fanout;
     }
 
-    /** Pushes {@code event} with {@code payload} to the owner's sockets and the connection's watchers. */
+    /** Events of the other nodes (issue 17) reach this node's sockets as if they happened here. */
+    @jakarta.annotation.PostConstruct
+    void listenToOtherNodes() {
+        fanout.listen((connectionId, event, payload) -> {
+            if (event == null) {
+                forgetLocally(connectionId);
+            } else {
+                emitLocally(connectionId, event, payload);
+            }
+        });
+    }
+
+    /**
+     * Pushes {@code event} with {@code payload} to the owner's sockets and the connection's
+     * watchers, on this node and (through {@link RealtimeFanout}) on every other node.
+     */
     public void emit(String connectionId, String event, Object payload) {
+        emitLocally(connectionId, event, payload);
+        if (connectionId != null) {
+            fanout.publish(connectionId, event, payload);
+        }
+    }
+
+    /** {@link #emit} to this node's sockets only. */
+    private void emitLocally(String connectionId, String event, Object payload) {
         SocketIONamespace ns = server.namespace();
         if (ns == null || connectionId == null) {
             return;
@@ -90,6 +115,11 @@ public class RealtimeBroadcaster {
      * id created again by someone else is looked up afresh and reaches none of the old watchers.
      */
     public void forget(String connectionId) {
+        forgetLocally(connectionId);
+        fanout.publish(connectionId, null, null);
+    }
+
+    private void forgetLocally(String connectionId) {
         owners.remove(connectionId);
         SocketIONamespace ns = server.namespace();
         if (ns != null) {

@@ -60,7 +60,7 @@ public class SecurityConfig {
                         .requestMatchers(PUBLIC).permitAll()
                         // signed media URLs for webhook receivers: the signature is the credential (MediaUrls)
                         .requestMatchers(org.springframework.http.HttpMethod.GET, "/api/media/*").permitAll()
-                        .requestMatchers("/api/users", "/api/users/**", "/actuator/**").hasRole("ADMIN")
+                        .requestMatchers("/api/users", "/api/users/**", "/api/cluster", "/actuator/**").hasRole("ADMIN")
                         .anyRequest().authenticated())
                 .exceptionHandling(e -> e.authenticationEntryPoint(errors).accessDeniedHandler(errors))
                 .headers(h -> h

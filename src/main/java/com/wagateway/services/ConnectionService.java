@@ -51,11 +51,16 @@ public class ConnectionService {
     private final ApplicationEventPublisher events;
     private final GatewayProperties props;
     private final ConnectionTransitions transitions;
+    private final ConnectionLeases leases;
+    private final com.wagateway.database.PgNotifications starts;
 
     public ConnectionService(ConnectionRepository repo, EngineClient engine, ConnectionScheduler scheduler,
                              StatusWaiters waiters, SessionFolders folders, ApplicationEventPublisher events,
-                             GatewayProperties props, ConnectionTransitions transitions) {
+                             GatewayProperties props, ConnectionTransitions transitions, ConnectionLeases leases,
+                             com.wagateway.database.PgNotifications starts) {
         this.repo = repo;
+        this.starts = starts;
+        this.leases = leases;
         this.transitions = transitions;
         this.engine = engine;
         this.scheduler = scheduler;
@@ -77,7 +82,9 @@ public class ConnectionService {
     /**
      * Makes the connection wanted and starts its socket unless one is already up or coming up.
      * Creates the connection if it does not exist. If the engine is down the connection shows
-     * {@code reconnecting} and is started when the engine is back.
+     * {@code reconnecting} and is started when the engine is back. The socket runs on this node
+     * when it can take the lease (issue 17); when another node holds it, or this one is full,
+     * that node (or the next with room) starts it.
      */
     public ConnectionRow connect(String id, Caller caller) {
         ConnectionIds.require(id);
@@ -89,6 +96,12 @@ public class ConnectionService {
             }
             scheduler.cancel(id);
             transitions.apply(row, Signal.USER_CONNECT, Details.none()).orElseThrow();
+        }
+        if (!leases.claimForStart(id)) {
+            log.info("[{}] connect: node {} cannot take it; its owner (or a node with room) starts it", id, leases.nodeId());
+            starts.tryPublish(ConnectionLifecycle.START_CHANNEL, id);
+            leases.announce();
+            return get(id, caller);
         }
         try {
             engine.start(id).join();
@@ -163,6 +176,9 @@ public class ConnectionService {
         synchronized (scheduler.lock(id)) {
             scheduler.cancel(id);
             transitions.apply(get(id, caller), stop, Details.none()).orElseThrow();
+        }
+        if (!leases.owns(id)) {
+            leases.announce(); // the owner (another node) closes the socket at once, not at its next tick
         }
     }
 

@@ -69,14 +69,20 @@ public class ConnectionTransitions {
     }
 
     private final ConnectionRepository repo;
+    private final com.wagateway.database.LeaseRepository leases;
+    private final Counter stale;
     private final ConnectionStatusOutbox outbox;
     private final ApplicationEventPublisher events;
     private final TransactionTemplate tx;
     private final Counter refused;
 
     public ConnectionTransitions(ConnectionRepository repo, ConnectionStatusOutbox outbox, ApplicationEventPublisher events,
-                                 PlatformTransactionManager txManager, MeterRegistry meters) {
+                                 PlatformTransactionManager txManager, MeterRegistry meters,
+                                 com.wagateway.database.LeaseRepository leases) {
         this.repo = repo;
+        this.leases = leases;
+        this.stale = Counter.builder("gateway.connection.transitions.stale")
+                .description("status writes refused because the writer's lease epoch was stale").register(meters);
         this.outbox = outbox;
         this.events = events;
         this.tx = new TransactionTemplate(txManager);
@@ -90,19 +96,42 @@ public class ConnectionTransitions {
      * (refused), or the row is gone or changed since it was read.
      */
     public Optional<ConnectionRow> apply(ConnectionRow row, Signal signal, Details details) {
+        return apply(row, signal, details, null);
+    }
+
+    /**
+     * {@link #apply(ConnectionRow, Signal, Details)} for what a socket of this node reported:
+     * stored only while {@code fence} (this node's lease and epoch) still holds, in the same
+     * statement. A write refused for a stale epoch is logged and counted
+     * ({@code gateway.connection.transitions.stale}); {@code null} = unfenced (a person's choice).
+     */
+    public Optional<ConnectionRow> apply(ConnectionRow row, Signal signal, Details details,
+                                         com.wagateway.database.LeaseFence fence) {
         Optional<Rule> rule = decide(row, signal);
         if (rule.isEmpty() || rule.get().write() == ConnectionStateMachine.Write.NONE) {
             return Optional.empty();
         }
+        ConnectionRepository writer = repo.fenced(fence);
         Optional<ConnectionRow> written = tx.execute(s -> {
-            Optional<ConnectionRow> r = persist(row, rule.get(), details);
+            Optional<ConnectionRow> r = persist(writer, row, rule.get(), details);
             r.ifPresent(this::queueAndPublishAfterCommit);
             return r;
         });
         if (written.isEmpty()) {
-            log.debug("[{}] {} not applied: the connection changed or is gone", row.connectionId(), signal);
+            if (fence != null && !leases.holds(fence, row.connectionId())) {
+                stale.increment();
+                log.warn("[{}] refused {} from node {}: its lease epoch {} is stale", row.connectionId(), signal,
+                        fence.nodeId(), fence.epoch());
+            } else {
+                log.debug("[{}] {} not applied: the connection changed or is gone", row.connectionId(), signal);
+            }
         }
         return written;
+    }
+
+    /** How many status writes were refused for a stale lease epoch since start. */
+    public long staleCount() {
+        return (long) stale.count();
     }
 
     /**
@@ -115,7 +144,7 @@ public class ConnectionTransitions {
             for (ConnectionRow row : rows) {
                 Optional<Rule> rule = decide(row, signal.apply(row));
                 if (rule.isPresent() && rule.get().write() != ConnectionStateMachine.Write.NONE) {
-                    persist(row, rule.get(), Details.none()).ifPresent(r -> {
+                    persist(repo, row, rule.get(), Details.none()).ifPresent(r -> {
                         queueAndPublishAfterCommit(r);
                         changed.add(r);
                     });
@@ -140,7 +169,7 @@ public class ConnectionTransitions {
     }
 
     /** One {@code mark*} per kind of write; each updates only if the status is still {@code row.status()}. */
-    private Optional<ConnectionRow> persist(ConnectionRow row, Rule rule, Details d) {
+    private static Optional<ConnectionRow> persist(ConnectionRepository repo, ConnectionRow row, Rule rule, Details d) {
         String id = row.connectionId();
         ConnectionStatus from = row.status();
         String reason = rule.reason() != null ? rule.reason() : d.reason();

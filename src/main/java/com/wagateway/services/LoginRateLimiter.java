@@ -1,14 +1,13 @@
 package com.wagateway.services;
 
 import com.wagateway.config.GatewayProperties;
-import java.time.Clock;
+import com.wagateway.database.LoginFailureRepository;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.List;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Counts failed logins per account and per client address in a sliding window. While either is
@@ -16,9 +15,10 @@ import org.springframework.stereotype.Component;
  * continue, and the refusal looks the same for existing and unknown emails).
  * <p>
  * The check and the count are one atomic step ({@link #tryAcquire}): every password check first
- * reserves a slot as if it were going to fail, under one lock, so 40 simultaneous guesses get 5
- * checks and 35 refusals, never 40 checks. A successful login gives its slot back.
- * In memory: a restart resets the counters (see docs/decisions.md).
+ * reserves a slot as if it were going to fail, under a lock on both keys, so 40 simultaneous
+ * guesses get 5 checks and 35 refusals, never 40 checks. A successful login gives its slot back.
+ * The counts live in PostgreSQL ({@code login_failures}) and the lock is a transaction-scoped
+ * advisory lock, so the limit holds across every gateway node (issue 17) and survives a restart.
  */
 @Component
 public class LoginRateLimiter {
@@ -30,39 +30,37 @@ public class LoginRateLimiter {
     private final int maxPerAccount;
     private final int maxPerAddress;
     private final Duration window;
-    private final Clock clock;
-    private final Map<String, Deque<Instant>> failures = new HashMap<>();
+    private final LoginFailureRepository failures;
+    private final TransactionTemplate tx;
 
-    @org.springframework.beans.factory.annotation.Autowired
-    public LoginRateLimiter(GatewayProperties props) {
-        this(props.accounts().loginMaxPerAccount(), props.accounts().loginMaxPerAddress(),
-                props.accounts().loginWindow(), Clock.systemUTC());
-    }
-
-    LoginRateLimiter(int maxPerAccount, int maxPerAddress, Duration window, Clock clock) {
-        this.maxPerAccount = maxPerAccount;
-        this.maxPerAddress = maxPerAddress;
-        this.window = window;
-        this.clock = clock;
+    public LoginRateLimiter(GatewayProperties props, LoginFailureRepository failures, PlatformTransactionManager txManager) {
+        this.maxPerAccount = props.accounts().loginMaxPerAccount();
+        this.maxPerAddress = props.accounts().loginMaxPerAddress();
+        this.window = props.accounts().loginWindow();
+        this.failures = failures;
+        this.tx = new TransactionTemplate(txManager);
     }
 
     /**
      * Reserves one password check for this account and address if both are under their limits
      * (counted as a failure until {@link #succeeded} says otherwise); otherwise reserves nothing and
-     * says how many seconds to wait. Check and count happen under one lock, so concurrent callers
-     * cannot all pass the check before any of them is counted.
+     * says how many seconds to wait. Check and count happen in one transaction holding both keys'
+     * locks, so concurrent callers (on any node) cannot all pass the check before any is counted.
      */
-    public synchronized Result tryAcquire(String email, String address) {
+    public Result tryAcquire(String email, String address) {
         String account = "a:" + normalize(email);
         String ip = "ip:" + address;
-        long wait = Math.max(wait(account, maxPerAccount), wait(ip, maxPerAddress));
-        if (wait > 0) {
-            return new Result(null, wait);
-        }
-        Instant now = clock.instant();
-        failures.computeIfAbsent(account, k -> new ArrayDeque<>()).addLast(now);
-        failures.computeIfAbsent(ip, k -> new ArrayDeque<>()).addLast(now);
-        return new Result(new Attempt(account, ip, now), 0);
+        return tx.execute(s -> {
+            failures.lock(List.of(account, ip));
+            Instant now = failures.now();
+            long wait = Math.max(wait(failures.window(account, window), maxPerAccount, now),
+                    wait(failures.window(ip, window), maxPerAddress, now));
+            if (wait > 0) {
+                return new Result(null, wait);
+            }
+            Instant at = failures.add(List.of(account, ip));
+            return new Result(new Attempt(account, ip, at), 0);
+        });
     }
 
     /** What {@link #tryAcquire} decided: an attempt to go on with, or the seconds to wait. */
@@ -73,39 +71,20 @@ public class LoginRateLimiter {
     }
 
     /** The password was right: the account's failures are cleared and the address's slot is given back. */
-    public synchronized void succeeded(Attempt attempt) {
-        failures.remove(attempt.accountKey());
-        Deque<Instant> q = failures.get(attempt.addressKey());
-        if (q != null) {
-            q.removeFirstOccurrence(attempt.at());
-            if (q.isEmpty()) {
-                failures.remove(attempt.addressKey());
-            }
-        }
+    public void succeeded(Attempt attempt) {
+        tx.executeWithoutResult(s -> {
+            failures.lock(List.of(attempt.accountKey(), attempt.addressKey()));
+            failures.clear(attempt.accountKey());
+            failures.removeOne(attempt.addressKey(), attempt.at());
+        });
     }
 
-    private long wait(String key, int max) {
-        Deque<Instant> q = failures.get(key);
-        if (q == null) {
+    /** Seconds until the oldest failure leaves the window when the key is at its limit, else 0. */
+    private long wait(LoginFailureRepository.Window w, int max, Instant now) {
+        if (w.count() < max || w.oldest() == null) {
             return 0;
         }
-        prune(q);
-        if (q.isEmpty()) {
-            failures.remove(key);
-            return 0;
-        }
-        if (q.size() < max) {
-            return 0;
-        }
-        Instant oldest = q.peekFirst();
-        return Math.max(1, Duration.between(clock.instant(), oldest.plus(window)).toSeconds() + 1);
-    }
-
-    private void prune(Deque<Instant> q) {
-        Instant cutoff = clock.instant().minus(window);
-        while (!q.isEmpty() && q.peekFirst().isBefore(cutoff)) {
-            q.pollFirst();
-        }
+        return Math.max(1, Duration.between(now, w.oldest().plus(window)).toSeconds() + 1);
     }
 
     private static String normalize(String email) {

@@ -65,4 +65,13 @@ public interface EngineClient {
     default boolean isAvailable(String connectionId) {
         return isAvailable();
     }
+
+    /**
+     * Lease fencing (issue 17): "every socket you run is mine for {@code forMs} more". Sent after
+     * each successful lease renewal; if no new hold arrives in time, the engine closes every socket
+     * itself (a paused JVM cannot do it). An engine that never got one keeps its sockets.
+     */
+    default CompletableFuture<Void> holdSockets(long forMs) {
+        return CompletableFuture.completedFuture(null);
+    }
 }

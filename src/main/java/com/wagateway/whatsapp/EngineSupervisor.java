@@ -248,6 +248,24 @@ public class EngineSupervisor implements EngineClient, RawEngineCommands, SmartL
         return done(command("stop", connectionId, null));
     }
 
+    /**
+     * {@code lease.hold} to every running engine process (each closes its own sockets when no new
+     * hold arrives in time); a process that is down holds no socket and is skipped. Completes when
+     * every running process confirmed.
+     */
+    @Override
+    public CompletableFuture<Void> holdSockets(long forMs) {
+        List<CompletableFuture<JsonNode>> replies = new ArrayList<>();
+        for (EngineSlot slot : slots) {
+            if (slot.isAvailable()) {
+                ObjectNode a = json.createObjectNode();
+                a.put("forMs", forMs);
+                replies.add(slot.send("lease.hold", null, a));
+            }
+        }
+        return CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new));
+    }
+
     @Override
     public CompletableFuture<Void> logout(String connectionId) {
         return done(command("logout", connectionId, null));

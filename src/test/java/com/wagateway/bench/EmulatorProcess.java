@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * Guarantees: {@link #start} returns only once the emulator printed its URL (it listens);
  * {@link #close} stops it and waits for it; its stderr goes to a file in its data folder.
  */
-final class EmulatorProcess implements AutoCloseable {
+public final class EmulatorProcess implements AutoCloseable {
 
     private final Process process;
     private final String url;
@@ -37,7 +37,7 @@ final class EmulatorProcess implements AutoCloseable {
      * prekeys each) a persisted state file would be rewritten, tens of MB at a time, all through
      * the ramp, on the same 2 cores as the gateway.
      */
-    static EmulatorProcess start(Path logDir) throws IOException {
+    public static EmulatorProcess start(Path logDir) throws IOException {
         Files.createDirectories(logDir);
         Path whatsapp = Path.of("whatsapp").toAbsolutePath();
         // the same node as the engine's (NODE_BINARY: e.g. a wrapper adding --cpu-prof for profiling)
@@ -74,8 +74,30 @@ final class EmulatorProcess implements AutoCloseable {
     }
 
     /** Its WebSocket URL ({@code ws://127.0.0.1:N/ws/chat}), for {@code gateway.engine.sandbox.emulator-url}. */
-    String url() {
+    public String url() {
         return url;
+    }
+
+    /**
+     * The emulator's counters ({@code GET /control/info} {@code stats}): {@code logins},
+     * {@code replaced} (a second live login of one device, answered 440: the cluster tests
+     * require 0), ...
+     */
+    public tools.jackson.databind.JsonNode stats() {
+        java.net.http.HttpRequest req = java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(url.replaceFirst("^ws://", "http://").replaceFirst("/ws/chat$", "") + "/control/info"))
+                .timeout(java.time.Duration.ofSeconds(30)).GET().build();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        try {
+            String body = http.send(req, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            return tools.jackson.databind.json.JsonMapper.builder().build().readTree(body).path("stats");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /**
