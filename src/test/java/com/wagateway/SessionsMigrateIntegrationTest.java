@@ -66,7 +66,8 @@ class SessionsMigrateIntegrationTest {
         assertThat(back.out).contains(ID + ": migrated");
         assertThat(folder.resolve("creds.json")).exists();
         assertThat(folder.resolve("sender-key-memory-extra@g.us.json")).exists();
-        assertThat(Files.getPosixFilePermissions(folder.resolve("creds.json")).toString()).isEqualTo("[OWNER_READ, OWNER_WRITE]");
+        assertThat(Files.getPosixFilePermissions(folder.resolve("creds.json")))
+                .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ, java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
         Result backAgain = migrate(data, "--sessions-migrate=to-files");
         assertThat(backAgain.code).as(backAgain.text()).isZero();
         assertThat(backAgain.out).contains(ID + ": unchanged");
