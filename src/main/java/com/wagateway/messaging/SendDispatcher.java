@@ -83,14 +83,11 @@ public class SendDispatcher {
     private final AccountRestrictions restrictions;
     private final com.wagateway.services.ConnectionLeases leases;
     private final com.wagateway.database.PgNotifications notifications;
-    /** Notification channel: "send this connection's queue now" (a node that does not own it accepted a send). */
-    static final String SEND_CHANNEL = "gateway_send";
     private final ExecutorService workers = Executors.newFixedThreadPool(4, Threads.named("send-dispatch"));
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(Threads.named("send-timer"));
     private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
-    private final Map<UUID, Waiter> waiters = new ConcurrentHashMap<>();
-    /** Connections owned elsewhere whose rows are being followed for API calls waiting here. */
-    private final Set<String> following = ConcurrentHashMap.newKeySet();
+    private final SendWaiters waiters = new SendWaiters();
+    private final SendsElsewhere elsewhere;
 
     /** One drain at a time per connection; {@code again} asks the running drain for another pass. */
     private static final class Lane {
@@ -98,8 +95,6 @@ public class SendDispatcher {
         final AtomicBoolean again = new AtomicBoolean();
     }
 
-    private record Waiter(String connectionId, CompletableFuture<SendOutcome> future) {
-    }
 
     public SendDispatcher(MessageRepository messages, ConnectionRepository connections, EngineClient engine,
                           WebhookOutbox outbox, TransactionTemplate tx, Publisher events,
@@ -108,6 +103,7 @@ public class SendDispatcher {
                           com.wagateway.services.ConnectionLeases leases,
                           com.wagateway.database.PgNotifications notifications) {
         this.notifications = notifications;
+        this.elsewhere = new SendsElsewhere(waiters, messages, notifications, timer);
         this.restrictions = restrictions;
         this.leases = leases;
         this.mediaStore = mediaStore;
@@ -128,7 +124,7 @@ public class SendDispatcher {
     @PostConstruct
     void start() {
         timer.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
-        notifications.subscribe(SEND_CHANNEL, id -> {
+        notifications.subscribe(SendsElsewhere.SEND_CHANNEL, id -> {
             if (leases.owns(id)) {
                 trigger(id);
             }
@@ -159,11 +155,11 @@ public class SendDispatcher {
      * must wait (with the reason). Call before {@link #trigger}.
      */
     CompletableFuture<SendOutcome> watch(String connectionId, UUID messageId) {
-        return waiters.computeIfAbsent(messageId, k -> new Waiter(connectionId, new CompletableFuture<>())).future();
+        return waiters.watch(connectionId, messageId);
     }
 
     void unwatch(UUID messageId) {
-        waiters.remove(messageId);
+        waiters.unwatch(messageId);
     }
 
     /** Milliseconds until the pacer would let this connection send. */
@@ -205,12 +201,7 @@ public class SendDispatcher {
     private boolean drain(String connectionId) {
         if (!leases.owns(connectionId)) {
             // issue 17: only the owner's dispatcher sends; an API call waiting here wakes it
-            if (waiters.values().stream().anyMatch(w -> w.connectionId().equals(connectionId))) {
-                notifications.tryPublish(SEND_CHANNEL, connectionId);
-                if (following.add(connectionId)) {
-                    followElsewhere(connectionId);
-                }
-            }
+            elsewhere.handOver(connectionId);
             return false;
         }
         Optional<ConnectionRow> conn = connections.find(connectionId);
@@ -404,26 +395,16 @@ public class SendDispatcher {
 
     private void finished(String connectionId, MessageRow row) {
         events.publish(new MessageEvents.StatusChanged(connectionId, row));
-        Waiter w = waiters.remove(row.id());
-        if (w != null) {
-            w.future().complete(SendOutcome.done(row));
-        }
+        waiters.done(row);
     }
 
     private void release(UUID id, String reason) {
-        Waiter w = waiters.remove(id);
-        if (w != null) {
-            w.future().complete(SendOutcome.queued(reason));
-        }
+        waiters.queued(id, reason);
     }
 
     /** Tells every API call waiting on this connection that its message stays queued. */
     private void release(String connectionId, String reason) {
-        waiters.forEach((id, w) -> {
-            if (w.connectionId().equals(connectionId)) {
-                release(id, reason);
-            }
-        });
+        waiters.queuedAll(connectionId, reason);
     }
 
     private void later(String connectionId, Duration delay) {
@@ -431,36 +412,6 @@ public class SendDispatcher {
             timer.schedule(() -> trigger(connectionId), Math.max(1, delay.toMillis()), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             log.debug("send timer stopped");
-        }
-    }
-
-    /**
-     * Another node owns this connection (issue 17): its dispatcher sends (its one-second sweep
-     * finds the stored row, or it is woken at once). API calls waiting here follow their rows
-     * every 100 ms until they leave the queue; SendService stops waiting at {@code SEND_WAIT}.
-     */
-    private void followElsewhere(String connectionId) {
-        boolean waiting = false;
-        for (Map.Entry<UUID, Waiter> w : waiters.entrySet()) {
-            if (!w.getValue().connectionId().equals(connectionId)) {
-                continue;
-            }
-            Optional<MessageRow> row = messages.findById(w.getKey());
-            if (row.isPresent() && !"queued".equals(row.get().status())) {
-                waiters.remove(w.getKey());
-                w.getValue().future().complete(SendOutcome.done(row.get()));
-            } else {
-                waiting = true;
-            }
-        }
-        if (!waiting) {
-            following.remove(connectionId);
-            return;
-        }
-        try {
-            timer.schedule(() -> followElsewhere(connectionId), 100, TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            following.remove(connectionId);
         }
     }
 
