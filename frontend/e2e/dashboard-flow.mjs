@@ -9,7 +9,7 @@
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { assert, call, check, env, finish, waitFor } from './lib.mjs';
+import { assert, call, check, env, finish, signIn, waitFor } from './lib.mjs';
 
 const BASE = env('BASE_URL');
 const SHOTS = env('SCREENSHOT_DIR');
@@ -54,13 +54,7 @@ async function openFor(page, link, path, connectionId) {
   await page.waitForURL(`**/dashboard/${path}/${connectionId}`);
 }
 
-async function login(page, email, password) {
-  await page.goto(`${BASE}/dashboard/`);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'WhatsApp Web' }).waitFor();
-}
+const login = (page, email, password) => signIn(page, BASE, email, password);
 
 const admin = await browser.newContext({ viewport: { width: 1280, height: 900 } });
 admin.setDefaultTimeout(10_000);

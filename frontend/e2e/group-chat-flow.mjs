@@ -3,7 +3,7 @@
 // group is created through the API, two members write in it, the group appears in Chats under its
 // subject, and each message names its sender; a reply from the composer reaches both members. Screenshots go to SCREENSHOT_DIR.
 // Env: BASE_URL, ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_API_KEY, SCREENSHOT_DIR, CHROMIUM, CONN_ID, PHONE.
-import { assert, call, check, env, finish, openPage, waitFor } from './lib.mjs';
+import { assert, call, check, env, finish, openPage, signIn, waitFor } from './lib.mjs';
 
 const BASE = env('BASE_URL');
 const KEY = env('ADMIN_API_KEY');
@@ -35,11 +35,7 @@ try {
   });
 
   await check('the group chat appears in Chats under its subject', async () => {
-    await page.goto(`${BASE}/dashboard/`);
-    await page.getByLabel('Email').fill(env('ADMIN_EMAIL'));
-    await page.getByLabel('Password').fill(env('ADMIN_PASSWORD'));
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'WhatsApp Web' }).waitFor();
+    await signIn(page, BASE, env('ADMIN_EMAIL'), env('ADMIN_PASSWORD'));
     await page.goto(`${BASE}/dashboard/chats/${CONN}`);
     const chat = page.locator(`[data-testid=chat][data-chat-jid="${group}"]`);
     await chat.getByText(SUBJECT).waitFor();

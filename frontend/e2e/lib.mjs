@@ -85,3 +85,15 @@ export async function openPage({ prefix, viewport = { width: 1280, height: 900 }
   page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
   return { browser, context, page, shot, consoleErrors };
 }
+
+/**
+ * Signs in on the dashboard's login page and waits until the main navigation shows (the
+ * "WhatsApp Web" link every role has), so the next step starts on a loaded, signed-in page.
+ */
+export async function signIn(page, base, email, password) {
+  await page.goto(`${base}/dashboard/`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'WhatsApp Web' }).waitFor();
+}

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { assert, call, check, env, finish, waitFor } from './lib.mjs';
+import { assert, call, check, env, finish, signIn, waitFor } from './lib.mjs';
 
 const BASE = env('BASE_URL');
 const CONN = env('CONN_ID');
@@ -72,11 +72,7 @@ const bubble = (pid) => page.locator(`[data-testid=message][data-provider-messag
 try {
   await check('the admin signs in and opens the contact\'s chat', async () => {
     await contactSends({ message: 'Salaam, sending you the parcel photo' });
-    await page.goto(`${BASE}/dashboard/`);
-    await page.getByLabel('Email').fill(env('ADMIN_EMAIL'));
-    await page.getByLabel('Password').fill(env('ADMIN_PASSWORD'));
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'WhatsApp Web' }).waitFor();
+    await signIn(page, BASE, env('ADMIN_EMAIL'), env('ADMIN_PASSWORD'));
     await page.goto(`${BASE}/dashboard/chats/${CONN}?chat=${encodeURIComponent(CONTACT_JID)}`);
     await page.getByRole('log', { name: 'Messages' }).getByText('Salaam, sending you the parcel photo').waitFor();
     await page.locator('[data-testid=live-state][data-state=live]').waitFor();

@@ -2,7 +2,7 @@
 // gateway (run by NodesDashboardE2EIntegrationTest, issue 17): an admin sees this node alive with
 // its connection count, and the connection's lease with its node and epoch; a user has no Nodes link.
 // Env: BASE_URL, ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_API_KEY, SCREENSHOT_DIR, CHROMIUM, CONN_ID, NODE_ID.
-import { assert, call, check, env, finish, openPage, waitFor } from './lib.mjs';
+import { assert, call, check, env, finish, openPage, signIn, waitFor } from './lib.mjs';
 
 const BASE = env('BASE_URL');
 const KEY = env('ADMIN_API_KEY');
@@ -16,10 +16,7 @@ try {
     await call(BASE, KEY, 'GET', `/api/get-qr/${CONN}`);
     await waitFor('the lease', async () => (await call(BASE, KEY, 'GET', '/api/cluster')).leases
       .some((l) => l.connection_id === CONN && l.live), 30_000);
-    await page.goto(`${BASE}/dashboard/`);
-    await page.getByLabel('Email').fill(env('ADMIN_EMAIL'));
-    await page.getByLabel('Password').fill(env('ADMIN_PASSWORD'));
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(page, BASE, env('ADMIN_EMAIL'), env('ADMIN_PASSWORD'));
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Nodes' }).click();
     const row = page.locator(`[data-node="${NODE}"]`);
     await row.waitFor();

@@ -3,7 +3,7 @@
 // "Link with phone number instead", the code shown, the simulated phone typing it (a wrong code
 // first, refused on the page), the connection reaching ready. Screenshots go to SCREENSHOT_DIR.
 // Env: BASE_URL, ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_API_KEY, SCREENSHOT_DIR, CHROMIUM, CONN_ID, PHONE.
-import { assert, call, check, env, finish, openPage } from './lib.mjs';
+import { assert, call, check, env, finish, openPage, signIn } from './lib.mjs';
 
 const BASE = env('BASE_URL');
 const CONN = env('CONN_ID', 'e2e_code');
@@ -15,11 +15,7 @@ try {
   await call(BASE, env('ADMIN_API_KEY'), 'POST', '/api/connections', { connection_id: CONN });
 
   await check('the admin opens the connection and chooses "Link with phone number instead"', async () => {
-    await page.goto(`${BASE}/dashboard/`);
-    await page.getByLabel('Email').fill(env('ADMIN_EMAIL'));
-    await page.getByLabel('Password').fill(env('ADMIN_PASSWORD'));
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'WhatsApp Web' }).waitFor();
+    await signIn(page, BASE, env('ADMIN_EMAIL'), env('ADMIN_PASSWORD'));
     await page.goto(`${BASE}/dashboard/connections/${CONN}`);
     await page.locator('[data-testid=connection-status] [data-status=disconnected]').waitFor();
     await page.getByTestId('link-with-phone').click();

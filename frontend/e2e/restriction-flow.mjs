@@ -3,7 +3,7 @@
 // a linked connection's page shows no banner; WhatsApp (the emulator) restricts the account and
 // the banner appears live with the reason and the end time; the lift removes it.
 // Env: BASE_URL, ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_API_KEY, SCREENSHOT_DIR, CHROMIUM, CONN_ID, PHONE.
-import { assert, call, check, env, finish, openPage, waitFor } from './lib.mjs';
+import { assert, call, check, env, finish, openPage, signIn, waitFor } from './lib.mjs';
 
 const BASE = env('BASE_URL');
 const KEY = env('ADMIN_API_KEY');
@@ -17,11 +17,7 @@ try {
     await call(BASE, KEY, 'GET', `/api/get-qr/${CONN}`);
     await call(BASE, KEY, 'POST', `/api/sandbox/${CONN}/scan`, { phone: PHONE });
     await waitFor('ready', async () => (await call(BASE, KEY, 'GET', `/api/whatsapp-web/status/${CONN}`)).status === 'ready', 40_000);
-    await page.goto(`${BASE}/dashboard/`);
-    await page.getByLabel('Email').fill(env('ADMIN_EMAIL'));
-    await page.getByLabel('Password').fill(env('ADMIN_PASSWORD'));
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'WhatsApp Web' }).waitFor();
+    await signIn(page, BASE, env('ADMIN_EMAIL'), env('ADMIN_PASSWORD'));
     await page.goto(`${BASE}/dashboard/connections/${CONN}`);
     await page.locator('[data-testid=connection-status] [data-status=ready]').waitFor();
     assert(await page.getByTestId('restriction-banner').count() === 0, 'no banner before any restriction');

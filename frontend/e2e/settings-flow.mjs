@@ -3,7 +3,7 @@
 // save, see a bad value refused with its field and nothing changed, reload and see what was saved,
 // and the API agrees. Screenshots go to SCREENSHOT_DIR.
 // Env: BASE_URL, ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_API_KEY, SCREENSHOT_DIR, CHROMIUM, CONN_ID.
-import { assert, call, check, env, finish, openPage } from './lib.mjs';
+import { assert, call, check, env, finish, openPage, signIn } from './lib.mjs';
 
 const BASE = env('BASE_URL');
 const KEY = env('ADMIN_API_KEY');
@@ -16,11 +16,7 @@ try {
   await call(BASE, KEY, 'POST', '/api/connections', { connection_id: CONN });
 
   await check('the admin opens the connection and sees its default settings', async () => {
-    await page.goto(`${BASE}/dashboard/`);
-    await page.getByLabel('Email').fill(env('ADMIN_EMAIL'));
-    await page.getByLabel('Password').fill(env('ADMIN_PASSWORD'));
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'WhatsApp Web' }).waitFor();
+    await signIn(page, BASE, env('ADMIN_EMAIL'), env('ADMIN_PASSWORD'));
     await page.goto(`${BASE}/dashboard/connections/${CONN}`);
     await page.getByTestId('settings-form').waitFor();
     assert(!(await page.getByTestId('setting-reject_calls').isChecked()), 'reject_calls starts off');

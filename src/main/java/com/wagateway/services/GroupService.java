@@ -241,19 +241,16 @@ public class GroupService {
         }
     }
 
-    /** Runs an engine call; WhatsApp's refusals become the API's group errors. */
+    /**
+     * Runs an engine call; WhatsApp's refusals become the API's group errors (404
+     * {@code group_not_found}, 403 {@code not_group_admin}); every other failure is mapped as
+     * for any engine call ({@link ContactService#call}).
+     */
     private static <T> T call(Supplier<CompletableFuture<T>> s) {
         try {
             return s.get().join();
         } catch (CompletionException e) {
-            EngineException ee = EngineException.of(e.getCause());
-            if (ee.isUnavailable()) {
-                throw new ApiException.EngineUnavailable(ee.getMessage());
-            }
-            if (ee instanceof EngineException.NotReady || ee instanceof EngineException.NotFound) {
-                throw new ApiException.Conflict("not_connected", "the connection is not connected to WhatsApp");
-            }
-            if (ee instanceof EngineException.SendFailed sf && sf.statusCode() != null) {
+            if (EngineException.of(e.getCause()) instanceof EngineException.SendFailed sf && sf.statusCode() != null) {
                 int code = sf.statusCode();
                 if (code == 404 || code == 403) {
                     throw new ApiException.NotFound("group_not_found", "no such group, or this account is not a member of it");
@@ -262,7 +259,9 @@ public class GroupService {
                     throw new ApiException.Forbidden("not_group_admin", "only the group's admins may do this, and this account is not one");
                 }
             }
-            throw new ApiException.WhatsappFailed("whatsapp_error", ee.getMessage());
+            return ContactService.call(() -> {
+                throw e;
+            });
         }
     }
 }

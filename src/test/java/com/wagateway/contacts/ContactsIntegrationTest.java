@@ -132,7 +132,7 @@ class ContactsIntegrationTest {
 
     @Test
     void anotherUsersConnectionIsNotFound() {
-        ApiClient bob = gw.withKey(PairingCodeIntegrationTest.userKey(gw, "carol@example.com"));
+        ApiClient bob = gw.withKey(gw.newUserKey("carol@example.com"));
         for (ApiClient.Response r : List.of(
                 bob.get("/api/connections/" + ID + "/contacts/check?phone=" + SARA),
                 bob.get("/api/connections/" + ID + "/contacts"),

@@ -241,7 +241,7 @@ class GroupsIntegrationTest {
     @Test
     void anotherUsersConnectionIsNotFound() {
         String jid = create("Private", SARA).path("group_jid").asString();
-        ApiClient eve = gw.withKey(PairingCodeIntegrationTest.userKey(gw, "eve-groups@example.com"));
+        ApiClient eve = gw.withKey(gw.newUserKey("eve-groups@example.com"));
         String base = "/api/connections/" + ID + "/groups";
         for (ApiClient.Response r : List.of(
                 eve.get(base),

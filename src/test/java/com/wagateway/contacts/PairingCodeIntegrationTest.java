@@ -47,7 +47,7 @@ class PairingCodeIntegrationTest {
                 assertThat(untouched.path("status").asString()).isEqualTo("disconnected");
 
                 // someone else's connection is the unknown connection's 404, and stays untouched
-                ApiClient bob = gw.withKey(userKey(gw, "bob@example.com"));
+                ApiClient bob = gw.withKey(gw.newUserKey("bob@example.com"));
                 ApiClient.Response foreign = bob.post("/api/connections/pc_main/pairing-code", "{\"phone\":\"" + PHONE + "\"}");
                 assertThat(foreign.status()).as(foreign.raw()).isEqualTo(404);
                 assertThat(foreign.json().path("error").path("code").asString()).isEqualTo("connection_not_found");
@@ -141,15 +141,5 @@ class PairingCodeIntegrationTest {
             assertThat(none.json().path("error").path("code").asString()).isEqualTo("no_pairing_code");
             assertThat(gw.get("/api/connections/pc_none").json().path("status").asString()).isEqualTo("qr_ready");
         }
-    }
-
-    /** A new user with an API key of their own. */
-    static String userKey(GatewayHarness gw, String email) {
-        ApiClient.Response u = gw.post("/api/users", "{\"email\":\"" + email + "\",\"password\":\"password-of-" + email + "\"}");
-        assertThat(u.status()).as(u.raw()).isEqualTo(201);
-        ApiClient browser = gw.browser(true).login(email, "password-of-" + email);
-        ApiClient.Response k = browser.post("/api/api-keys", "{\"name\":\"tests\"}");
-        assertThat(k.status()).as(k.raw()).isEqualTo(201);
-        return k.json().path("key").asString();
     }
 }

@@ -108,7 +108,7 @@ class AccountRestrictionIntegrationTest {
         assertThat(gw.post("/api/connections", "{\"connection_id\":\"rs_idle\"}").status()).isEqualTo(201);
         assertError(gw.post("/api/sandbox/rs_idle/restrict", "{\"kind\":\"reachout_timelock\"}"), 409, "not_connected");
 
-        ApiClient bob = gw.withKey(userKey("rs-bob@example.com"));
+        ApiClient bob = gw.withKey(gw.newUserKey("rs-bob@example.com"));
         assertError(bob.post("/api/sandbox/" + ID + "/restrict", "{\"kind\":\"reachout_timelock\"}"), 404, "connection_not_found");
         assertError(bob.post("/api/sandbox/" + ID + "/lift", "{\"kind\":\"reachout_timelock\"}"), 404, "connection_not_found");
         assertError(bob.get("/api/connections/" + ID), 404, "connection_not_found");
@@ -253,15 +253,5 @@ class AccountRestrictionIntegrationTest {
             }
             GatewayHarness.sleep(50);
         }
-    }
-
-    /** A new user with an API key of their own. */
-    static String userKey(String email) {
-        ApiClient.Response u = gw.post("/api/users", "{\"email\":\"" + email + "\",\"password\":\"password-of-" + email + "\"}");
-        assertThat(u.status()).as(u.raw()).isEqualTo(201);
-        ApiClient browser = gw.browser(true).login(email, "password-of-" + email);
-        ApiClient.Response k = browser.post("/api/api-keys", "{\"name\":\"tests\"}");
-        assertThat(k.status()).as(k.raw()).isEqualTo(201);
-        return k.json().path("key").asString();
     }
 }

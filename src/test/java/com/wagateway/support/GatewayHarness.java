@@ -313,6 +313,19 @@ public final class GatewayHarness implements AutoCloseable {
         throw new AssertionError("message " + clientMessageId + " did not reach the expected state; last: " + last);
     }
 
+    /** A new user (password {@code password-of-<email>}) with an API key of their own; fails the test if either is refused. */
+    public String newUserKey(String email) {
+        ApiClient.Response u = post("/api/users", "{\"email\":\"" + email + "\",\"password\":\"password-of-" + email + "\"}");
+        if (u.status() != 201) {
+            throw new AssertionError("user not created: " + u.raw());
+        }
+        ApiClient.Response k = browser(true).login(email, "password-of-" + email).post("/api/api-keys", "{\"name\":\"tests\"}");
+        if (k.status() != 201) {
+            throw new AssertionError("API key not created: " + k.raw());
+        }
+        return k.json().path("key").asString();
+    }
+
     public long count(String sql, Object... params) {
         return bean(org.springframework.jdbc.core.simple.JdbcClient.class).sql(sql).params(params)
                 .query(Long.class).single();
