@@ -65,9 +65,10 @@ export function fileAuthBackend (sessionsDir) {
  * @param {(connectionId: string, request: string, data: object) => Promise<any>} deps.call
  *   sends a request and resolves with Java's result; rejects on timeout or a Java error
  * @param {import('pino').Logger} deps.logger
+ * @param {number} [deps.retryMs]  first wait before a failed save is sent again on its own (doubles, at most 15 s)
  * @returns {AuthBackend}
  */
-export function postgresAuthBackend ({ call, logger }) {
+export function postgresAuthBackend ({ call, logger, retryMs = 1000 }) {
   /** Per connection id: the writer of its newest socket, so a restart waits for the previous one's writes. */
   const writers = new Map()
   return {
@@ -75,7 +76,7 @@ export function postgresAuthBackend ({ call, logger }) {
       const loaded = await call(connectionId, 'auth.load', { creds: true })
       const fresh = typeof loaded?.creds !== 'string'
       const creds = fresh ? initAuthCreds() : JSON.parse(loaded.creds, BufferJSON.reviver)
-      const writer = createWriter(connectionId, creds, call, logger)
+      const writer = createWriter(connectionId, creds, call, logger, retryMs)
       writers.set(connectionId, writer)
       const keys = cachedKeys(connectionId, call, writer)
       return { state: { creds, keys }, saveCreds: writer.saveCreds, fresh }
@@ -179,12 +180,16 @@ function revive (type, text) {
  *   lands before an earlier one; whatever arrives meanwhile goes out together in the next save
  *   (one request, one transaction);
  * - creds are serialised when the save leaves, so a save carries the newest creds;
+ * - a failed save is sent again on its own (after `retryMs`, doubling up to 15 s) until it commits,
+ *   also when no later write comes: a database outage delays the values, it never loses them
+ *   while the engine runs;
  * - after `discard()` (logout/purge) nothing more is sent.
  * @param {string} connectionId @param {any} creds  the live creds object Baileys mutates
  * @param {(connectionId: string, request: string, data: object) => Promise<any>} call
  * @param {import('pino').Logger} logger
+ * @param {number} retryMs
  */
-function createWriter (connectionId, creds, call, logger) {
+function createWriter (connectionId, creds, call, logger, retryMs) {
   /** "type\0id" → write @type {Map<string, {type: string, id: string, value: string|null}>} */
   let pending = new Map()
   let credsPending = false
@@ -193,6 +198,23 @@ function createWriter (connectionId, creds, call, logger) {
   /** @type {Promise<void>|null} */
   let running = null
   let discarded = false
+  let retryIn = retryMs
+  /** @type {NodeJS.Timeout|null} */
+  let retryTimer = null
+
+  /** Starts a drain on the next turn unless one runs (sets issued in one turn share a save). */
+  function start () {
+    if (running) return
+    running = new Promise((resolve) => setImmediate(resolve)).then(drain).finally(() => { running = null })
+  }
+
+  /** After a failed save nobody waits for: send it again later, so the values reach the database. */
+  function retryLater () {
+    if (retryTimer || discarded) return
+    retryTimer = setTimeout(() => { retryTimer = null; start() }, retryIn)
+    retryTimer.unref?.()
+    retryIn = Math.min(retryIn * 2, 15000)
+  }
 
   async function drain () {
     while (pending.size > 0 || credsPending) {
@@ -210,6 +232,7 @@ function createWriter (connectionId, creds, call, logger) {
       if (withCreds) data.creds = JSON.stringify(creds, BufferJSON.replacer)
       try {
         await call(connectionId, 'auth.save', data)
+        retryIn = retryMs
         for (const w of settle) w.resolve()
       } catch (err) {
         logger.warn({ connectionId, err: String(/** @type {Error} */ (err).message), keys: batch.size }, 'auth.save failed')
@@ -217,7 +240,7 @@ function createWriter (connectionId, creds, call, logger) {
         for (const [k, v] of batch) if (!pending.has(k)) pending.set(k, v)
         if (withCreds) credsPending = true
         for (const w of settle) w.reject(/** @type {Error} */ (err))
-        if (waiters.length === 0) return // nobody waits: the next write retries
+        if (waiters.length === 0) { retryLater(); return } // nobody waits: try again on a timer
       }
     }
   }
@@ -232,18 +255,19 @@ function createWriter (connectionId, creds, call, logger) {
     for (const w of writes) pending.set(`${w.type}\u0000${w.id}`, w)
     if (withCreds) credsPending = true
     const done = new Promise((resolve, reject) => waiters.push({ resolve: () => resolve(undefined), reject }))
-    if (!running) {
-      // start on the next turn, so sets issued in the same turn (Baileys writes several key
-      // types at once) already share the first save
-      running = new Promise((resolve) => setImmediate(resolve)).then(drain).finally(() => { running = null })
-    }
+    // on the next turn, so sets issued in the same turn (Baileys writes several key types at
+    // once) already share the first save
+    start()
     return done
   }
 
   return {
     write,
     saveCreds: () => write([], true),
-    discard () { discarded = true },
+    discard () {
+      discarded = true
+      if (retryTimer) { clearTimeout(retryTimer); retryTimer = null }
+    },
     /** Resolves when no save is in flight (failures included). */
     idle: async () => { while (running) await running.catch(() => {}) }
   }

@@ -121,6 +121,28 @@ test('a failed save rejects its sets and the values go out again with the next s
   assert.deepEqual(r.data.keys.map((k) => k.type).sort(), ['device-list', 'tctoken'])
 })
 
+test('a failed save that nobody waits for any more is sent again on its own until it commits', async () => {
+  const java = fakeJava()
+  java.auto(true)
+  const backend = postgresAuthBackend({ call: java.call, logger, retryMs: 5 })
+  const { state } = await backend.open('c2b')
+  java.auto(false)
+  const failing = state.keys.set({ session: { '923001.0': Buffer.from('ratchet-1') } })
+  await tick(); await tick()
+  java.failNext()
+  java.answerNext()
+  await assert.rejects(failing, /database unavailable/)
+  // no later set: the writer's own retry carries the value
+  while (java.waiting() === 0) await new Promise((resolve) => setTimeout(resolve, 2))
+  java.failNext()
+  java.answerNext() // the database is still down: it tries again, later
+  while (java.waiting() === 0) await new Promise((resolve) => setTimeout(resolve, 2))
+  const r = java.answerNext()
+  assert.deepEqual(r.data.keys.map((k) => k.id), ['923001.0'])
+  assert.equal(JSON.parse(java.rows.get('session\u0000923001.0'), BufferJSON.reviver).toString(), 'ratchet-1')
+  await backend.settled('c2b')
+})
+
 test('reads are cached per socket, misses included, and a read never overwrites a newer set', async () => {
   const java = fakeJava({ creds: JSON.stringify({ me: { id: '923001112233:1@s.whatsapp.net' }, noiseKey: { public: Buffer.alloc(32, 7) } }, BufferJSON.replacer) })
   java.rows.set('session\u0000a.0', JSON.stringify(Buffer.from('stored'), BufferJSON.replacer))
