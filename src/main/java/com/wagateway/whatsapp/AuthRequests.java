@@ -1,5 +1,6 @@
 package com.wagateway.whatsapp;
 
+import com.wagateway.database.DatabaseUnavailable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,12 +15,21 @@ import tools.jackson.databind.node.ObjectNode;
  * Guarantees: every request gets a result — the data, or {@code {"error":{code,message}}} when
  * the arguments are malformed, no store is configured, or the store failed — so the engine never
  * takes a failed write for a committed one. Messages never carry key material.
+ *
+ * <p>While the database cannot be reached, a request is tried again (250 ms doubling to 2 s)
+ * for up to {@link #OUTAGE_WAIT_MS}, below the engine's 60 s request timeout: a short outage
+ * only delays Baileys' reads and writes of Signal state, as it delays the engine's events,
+ * instead of failing the decryption of every message that arrives meanwhile (which Baileys
+ * would log and drop). Every request is safe to repeat: loads read, saves write the same
+ * values again, clear deletes.
  */
 final class AuthRequests {
 
     private static final Logger log = LoggerFactory.getLogger(AuthRequests.class);
     /** Baileys asks for at most a few hundred ids at once (pre-keys); this bounds a malformed request. */
     private static final int MAX_IDS = 5000;
+    /** How long a request waits for an unreachable database before it is answered with an error. */
+    static final long OUTAGE_WAIT_MS = 45_000;
 
     private AuthRequests() {
     }
@@ -30,23 +40,45 @@ final class AuthRequests {
 
     /** The {@code result} for one request. */
     static JsonNode answer(EngineAuthStore store, String request, String connectionId, JsonNode data, JsonMapper json) {
-        ObjectNode result = json.createObjectNode();
         if (store == null) {
-            return error(result, "invalid_state", "this gateway runs with AUTH_STORE=files");
+            return error(json.createObjectNode(), "invalid_state", "this gateway runs with AUTH_STORE=files");
         }
-        try {
-            switch (request) {
-                case "auth.load" -> load(store, connectionId, data, result);
-                case "auth.save" -> save(store, connectionId, data, result);
-                case "auth.clear" -> result.put("removed", store.clear(connectionId));
-                default -> error(result, "bad_request", "unknown auth request " + request);
+        long deadline = System.nanoTime() + OUTAGE_WAIT_MS * 1_000_000L;
+        long pause = 250;
+        while (true) {
+            try {
+                ObjectNode result = json.createObjectNode();
+                switch (request) {
+                    case "auth.load" -> load(store, connectionId, data, result);
+                    case "auth.save" -> save(store, connectionId, data, result);
+                    case "auth.clear" -> result.put("removed", store.clear(connectionId));
+                    default -> error(result, "bad_request", "unknown auth request " + request);
+                }
+                return result;
+            } catch (IllegalArgumentException e) {
+                return error(json.createObjectNode(), "bad_request", e.getMessage());
+            } catch (RuntimeException e) {
+                boolean unreachable = DatabaseUnavailable.isCause(e);
+                if (unreachable && System.nanoTime() + pause * 1_000_000L < deadline && pauseFor(pause)) {
+                    log.debug("[{}] {} waits for the database", connectionId, request);
+                    pause = Math.min(pause * 2, 2000);
+                    continue;
+                }
+                log.warn("[{}] {} failed: {}", connectionId, request, e.getClass().getSimpleName());
+                return error(json.createObjectNode(), unreachable ? "unavailable" : "internal",
+                        request + " failed (" + e.getClass().getSimpleName() + ")");
             }
-            return result;
-        } catch (IllegalArgumentException e) {
-            return error(json.createObjectNode(), "bad_request", e.getMessage());
-        } catch (RuntimeException e) {
-            log.warn("[{}] {} failed: {}", connectionId, request, e.getClass().getSimpleName());
-            return error(json.createObjectNode(), "internal", request + " failed (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    /** Sleeps; false when interrupted (shutdown), so the request is answered at once. */
+    private static boolean pauseFor(long ms) {
+        try {
+            Thread.sleep(ms);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
