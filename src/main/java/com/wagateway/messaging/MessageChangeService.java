@@ -156,6 +156,9 @@ public class MessageChangeService {
             if (cause instanceof EngineException.NotReady) {
                 throw conflict("connection_not_ready", "connection '" + conn.connectionId() + "' is not connected right now");
             }
+            if (cause instanceof EngineException.OwnerUnreachable o) {
+                throw ApiException.unavailable(o);
+            }
             throw conflict("refused_by_whatsapp", "WhatsApp did not take the change: " + cause.getMessage());
         } catch (TimeoutException e) {
             throw new ApiException.EngineUnavailable("WhatsApp did not answer within " + wait.toSeconds() + " s; try again");

@@ -53,6 +53,7 @@ public class ConnectionLeases implements SmartLifecycle {
     /** Looked up, not injected: a direct dependency would make Spring start the engine before this (restore order). */
     private final ObjectProvider<com.wagateway.whatsapp.EngineClient> engine;
     private final com.wagateway.database.PgNotifications notifications;
+    private final SharedSessions sessions;
     private final Map<String, Long> held = new ConcurrentHashMap<>();
     /** Handed back by rebalance: not claimed again by this node for two TTLs (nanoTime of the hand-back). */
     private final Map<String, Long> givenAway = new ConcurrentHashMap<>();
@@ -70,8 +71,9 @@ public class ConnectionLeases implements SmartLifecycle {
 
     public ConnectionLeases(LeaseRepository repo, GatewayProperties props, NodeIdentity node,
                             ObjectProvider<LeaseListener> listeners, ObjectProvider<com.wagateway.whatsapp.EngineClient> engine,
-                            com.wagateway.database.PgNotifications notifications) {
+                            com.wagateway.database.PgNotifications notifications, SharedSessions sessions) {
         this.repo = repo;
+        this.sessions = sessions;
         this.notifications = notifications;
         this.engine = engine;
         this.settings = props.cluster();
@@ -89,6 +91,8 @@ public class ConnectionLeases implements SmartLifecycle {
      */
     @Override
     public void start() {
+        // AUTH_STORE=files beside other nodes needs their SESSIONS_DIR: refuse before any heartbeat or claim
+        sessions.joinOrRefuse();
         running = true;
         lastMoveNanos = System.nanoTime();
         ticks = Executors.newSingleThreadScheduledExecutor(Threads.named("lease-ticks"));
@@ -128,6 +132,7 @@ public class ConnectionLeases implements SmartLifecycle {
             repo.stopNode(nodeId);
             notifications.tryPublish(CHANNEL, nodeId);
             log.info("node {} stopped: {} lease(s) handed back", nodeId, held.size());
+            sessions.removeMarker();
         } catch (RuntimeException e) {
             log.warn("node {}: could not hand back its leases (they expire): {}", nodeId, e.toString());
         }
@@ -240,8 +245,8 @@ public class ConnectionLeases implements SmartLifecycle {
                 lose(id);
             }
         }
-        repo.heartbeat(nodeId, settings.maxConnections(), version);
-        repo.releaseUnwanted();
+        repo.heartbeat(nodeId, settings.maxConnections(), version, sessions.authStore(), sessions.token());
+        repo.releaseUnwanted(nodeId); // after the renewal closed their sockets
         repo.createMissing();
         long now = System.nanoTime();
         givenAway.values().removeIf(at -> now - at > ttl().multipliedBy(2).toNanos());

@@ -131,6 +131,7 @@ public class ConnectionService {
                 props.lifecycle().qrWait());
         ConnectionRow row = connect(id, caller);
         if (!QR_ANSWERS.contains(row.status()) || row.status() == ConnectionStatus.QR_READY && row.qr() == null) {
+            waiters.followStored(id); // another node runs it: its QR is seen in the stored row
             try {
                 first.get();
             } catch (InterruptedException e) {
@@ -153,8 +154,25 @@ public class ConnectionService {
 
     /** Unlinks the device and removes the session folder; a QR is needed again. */
     public ConnectionRow logout(String id, Caller caller) {
+        get(id, caller);
+        if (leases.owns(id)) {
+            stopByUser(id, caller, Signal.USER_LOGOUT);
+            removeSession(id, engine.logout(id));
+            return get(id, caller);
+        }
+        // Another node may run the socket: the logout goes there first (CommandRouter), while it
+        // still holds the open socket it needs to unlink the device (the engine emits no close
+        // event for a logout, so nothing can revive it meanwhile); the stop is recorded after.
+        CompletableFuture<Void> removal = engine.logout(id);
+        try {
+            removal.join();
+        } catch (CompletionException e) {
+            if (engineError(e) instanceof EngineException.OwnerUnreachable o) {
+                throw ApiException.unavailable(o); // not taken: nothing was done
+            }
+        }
         stopByUser(id, caller, Signal.USER_LOGOUT);
-        removeSession(id, engine.logout(id));
+        removeSession(id, removal);
         return get(id, caller);
     }
 

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -47,6 +48,9 @@ public class EngineSupervisor implements EngineClient, RawEngineCommands, SmartL
     private final ObjectProvider<EngineRequestHandler> requestHandlers;
     private final ObjectProvider<ChatCommands.SettingsSource> settingsSources;
     private final ObjectProvider<EngineAuthStore> authStores;
+    private final ObjectProvider<CommandRoute> routes;
+    /** Commands of this node's own lifecycle: they act on its engine, whoever owns the connection now. */
+    private static final java.util.Set<String> LOCAL_ONLY = java.util.Set.of("start", "stop", "purge");
     private final ExecutorService requests = Executors.newFixedThreadPool(4, Threads.named("engine-requests"));
     private final JsonMapper json = Json.MAPPER;
     private final EventDispatcher dispatcher;
@@ -57,8 +61,9 @@ public class EngineSupervisor implements EngineClient, RawEngineCommands, SmartL
     public EngineSupervisor(GatewayProperties props, ObjectProvider<EngineListener> listeners,
                             ObjectProvider<EngineRequestHandler> requestHandlers,
                             ObjectProvider<ChatCommands.SettingsSource> settingsSources,
-                            ObjectProvider<EngineAuthStore> authStores) {
+                            ObjectProvider<EngineAuthStore> authStores, ObjectProvider<CommandRoute> routes) {
         this.props = props;
+        this.routes = routes;
         this.authStores = authStores;
         this.settingsSources = settingsSources;
         // events that fail only because the database is unreachable are held and retried, never dropped
@@ -397,8 +402,27 @@ public class EngineSupervisor implements EngineClient, RawEngineCommands, SmartL
         return slots.get(index).holds(connectionId);
     }
 
-    /** Sends one command for this connection to its process (package use: the typed command classes). */
+    /**
+     * Sends one command for this connection (package use: the typed command classes): to the node
+     * that owns it when that is another node ({@link CommandRoute}), else to this node's process.
+     */
     CompletableFuture<JsonNode> command(String cmd, String connectionId, ObjectNode extra) {
+        ObjectNode a = extra != null ? extra : json.createObjectNode();
+        CommandRoute route = LOCAL_ONLY.contains(cmd) ? null : routes.getIfAvailable();
+        if (route != null) {
+            Optional<CompletableFuture<JsonNode>> owner = route.elsewhere(cmd, connectionId, a);
+            if (owner.isPresent()) {
+                return owner.get();
+            }
+        }
+        return commandHere(cmd, connectionId, a);
+    }
+
+    /**
+     * Sends one command to this node's engine process for the connection, never routed: what the
+     * owner runs for a command another node accepted (the router checked the lease first).
+     */
+    public CompletableFuture<JsonNode> commandHere(String cmd, String connectionId, ObjectNode extra) {
         ObjectNode a = extra != null ? extra : json.createObjectNode();
         a.put("connectionId", connectionId);
         return slotFor(connectionId).send(cmd, connectionId, a);
