@@ -149,7 +149,7 @@ public class MessageChangeService {
                     + "; edits and deletes are sent at once, so it must be ready");
         }
         try {
-            engine.send(conn.connectionId(), new EngineCommands.Send(WhatsappIds.newMessageId(), m.chatJid(), contentJson, null))
+            engine.sendNow(conn.connectionId(), new EngineCommands.Send(WhatsappIds.newMessageId(), m.chatJid(), contentJson, null))
                     .get(wait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();

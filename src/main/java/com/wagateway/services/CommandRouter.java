@@ -6,7 +6,6 @@ import com.wagateway.database.LeaseRepository;
 import com.wagateway.database.PgNotifications;
 import com.wagateway.database.RoutedCommandRepository;
 import com.wagateway.database.RoutedCommandRepository.Answer;
-import com.wagateway.shared.Json;
 import com.wagateway.shared.Threads;
 import com.wagateway.whatsapp.CommandRoute;
 import com.wagateway.whatsapp.EngineException;
@@ -27,9 +26,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.NullNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Engine commands for a connection another node owns (issue 17: any node answers any request,
@@ -62,14 +58,14 @@ public class CommandRouter implements CommandRoute, SmartLifecycle {
         final String command;
         final String connectionId;
         final String owner;
-        final ObjectNode args;
+        final String args;
         final boolean retried;
-        final CompletableFuture<JsonNode> done = new CompletableFuture<>();
+        final CompletableFuture<String> done = new CompletableFuture<>();
         final long takeBy;
         final long answerBy;
         volatile boolean taken;
 
-        Pending(String command, String connectionId, String owner, ObjectNode args, boolean retried, long takeBy, long answerBy) {
+        Pending(String command, String connectionId, String owner, String args, boolean retried, long takeBy, long answerBy) {
             this.command = command;
             this.connectionId = connectionId;
             this.owner = owner;
@@ -133,7 +129,7 @@ public class CommandRouter implements CommandRoute, SmartLifecycle {
     // ---- the accepting node ----
 
     @Override
-    public Optional<CompletableFuture<JsonNode>> elsewhere(String command, String connectionId, ObjectNode args) {
+    public Optional<CompletableFuture<String>> elsewhere(String command, String connectionId, String args) {
         if (!running || leases.owns(connectionId)) {
             return Optional.empty();
         }
@@ -151,7 +147,7 @@ public class CommandRouter implements CommandRoute, SmartLifecycle {
     }
 
     /** Stores the command for {@code owner} and wakes it; the future completes with its answer. */
-    private CompletableFuture<JsonNode> forward(String command, String connectionId, ObjectNode args,
+    private CompletableFuture<String> forward(String command, String connectionId, String args,
                                                 LeaseRepository.Owner owner, boolean retried) {
         UUID id = UUID.randomUUID();
         long now = System.nanoTime();
@@ -159,7 +155,7 @@ public class CommandRouter implements CommandRoute, SmartLifecycle {
                 now + answerTimeout.toNanos());
         pending.put(id, p);
         try {
-            repo.insert(id, connectionId, leases.nodeId(), owner.nodeId(), owner.epoch(), command, args.toString());
+            repo.insert(id, connectionId, leases.nodeId(), owner.nodeId(), owner.epoch(), command, args);
         } catch (RuntimeException e) {
             pending.remove(id);
             return CompletableFuture.failedFuture(new EngineException.Unavailable(
@@ -182,7 +178,7 @@ public class CommandRouter implements CommandRoute, SmartLifecycle {
         }
         Answer a = answer.get();
         if (a.errorCode() == null) {
-            p.done.complete(a.result() == null ? NullNode.getInstance() : Json.MAPPER.readTree(a.result()));
+            p.done.complete(a.result());
         } else if ("not_owner".equals(a.errorCode()) && !p.retried) {
             retry(p);
         } else if ("not_owner".equals(a.errorCode())) {
@@ -194,11 +190,11 @@ public class CommandRouter implements CommandRoute, SmartLifecycle {
 
     /** The owner had lost the lease: once more to the owner now, or here when none is live. */
     private void retry(Pending p) {
-        CompletableFuture<JsonNode> next;
+        CompletableFuture<String> next;
         try {
             next = leaseRows.liveOwner(p.connectionId).filter(o -> !o.nodeId().equals(leases.nodeId()))
                     .map(o -> forward(p.command, p.connectionId, p.args, o, true))
-                    .orElseGet(() -> engine.getObject().commandHere(p.command, p.connectionId, p.args));
+                    .orElseGet(() -> engine.getObject().runHere(p.command, p.connectionId, p.args));
         } catch (RuntimeException e) {
             next = CompletableFuture.failedFuture(new EngineException.Unavailable(e.getMessage()));
         }
@@ -259,14 +255,13 @@ public class CommandRouter implements CommandRoute, SmartLifecycle {
                     answer(t, new Answer(null, "not_owner", "node " + leases.nodeId() + " does not run this connection now", null));
                     return;
                 }
-                CompletableFuture<JsonNode> reply;
+                CompletableFuture<String> reply;
                 try {
-                    reply = engine.getObject().commandHere(t.command(), t.connectionId(), (ObjectNode) Json.MAPPER.readTree(t.args()));
+                    reply = engine.getObject().runHere(t.command(), t.connectionId(), t.args());
                 } catch (RuntimeException e) {
                     reply = CompletableFuture.failedFuture(e);
                 }
-                reply.whenComplete((r, e) -> answer(t, e == null
-                        ? new Answer(r == null || r.isMissingNode() ? null : r.toString(), null, null, null)
+                reply.whenComplete((r, e) -> answer(t, e == null ? new Answer(r, null, null, null)
                         : failure(EngineException.of(e))));
             }));
         } catch (java.util.concurrent.RejectedExecutionException e) {

@@ -54,6 +54,7 @@ public class ConnectionLeases implements SmartLifecycle {
     private final ObjectProvider<com.wagateway.whatsapp.EngineClient> engine;
     private final com.wagateway.database.PgNotifications notifications;
     private final SharedSessions sessions;
+    private final org.springframework.transaction.support.TransactionTemplate tx;
     private final Map<String, Long> held = new ConcurrentHashMap<>();
     /** Handed back by rebalance: not claimed again by this node for two TTLs (nanoTime of the hand-back). */
     private final Map<String, Long> givenAway = new ConcurrentHashMap<>();
@@ -71,8 +72,10 @@ public class ConnectionLeases implements SmartLifecycle {
 
     public ConnectionLeases(LeaseRepository repo, GatewayProperties props, NodeIdentity node,
                             ObjectProvider<LeaseListener> listeners, ObjectProvider<com.wagateway.whatsapp.EngineClient> engine,
-                            com.wagateway.database.PgNotifications notifications, SharedSessions sessions) {
+                            com.wagateway.database.PgNotifications notifications, SharedSessions sessions,
+                            org.springframework.transaction.support.TransactionTemplate tx) {
         this.repo = repo;
+        this.tx = tx;
         this.sessions = sessions;
         this.notifications = notifications;
         this.engine = engine;
@@ -190,6 +193,25 @@ public class ConnectionLeases implements SmartLifecycle {
         Optional<Held> h = repo.claimOne(nodeId, connectionId, ttl());
         h.ifPresent(x -> held.put(x.connectionId(), x.epoch()));
         return h.isPresent();
+    }
+
+    /**
+     * A person's connect: runs {@code want} (which marks the connection wanted and answers whether
+     * to go on) and {@link #claimForStart} in one transaction, under this node's lease lock. Another
+     * node's tick then sees the connection either not wanted or held here, never free in between,
+     * and this node's own tick never sees a claim that is not committed yet. False when {@code want}
+     * said stop, or the lease is held elsewhere / this node is full.
+     */
+    public synchronized boolean wantAndClaim(String connectionId, java.util.function.BooleanSupplier want) {
+        boolean had = held.containsKey(connectionId);
+        try {
+            return Boolean.TRUE.equals(tx.execute(s -> want.getAsBoolean() && claimForStart(connectionId)));
+        } catch (RuntimeException e) {
+            if (!had) {
+                held.remove(connectionId); // rolled back: the claim did not happen
+            }
+            throw e;
+        }
     }
 
     /**

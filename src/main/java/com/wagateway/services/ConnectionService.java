@@ -89,15 +89,24 @@ public class ConnectionService {
     public ConnectionRow connect(String id, Caller caller) {
         ConnectionIds.require(id);
         repo.insertIfAbsent(id, caller.userId(), folders.of(id).toString());
-        synchronized (scheduler.lock(id)) {
-            ConnectionRow row = get(id, caller);
-            if (row.running() && ALREADY_CONNECTING.contains(row.status())) {
-                return row;
+        java.util.concurrent.atomic.AtomicReference<ConnectionRow> already = new java.util.concurrent.atomic.AtomicReference<>();
+        // wanted and claimed in one transaction: no other node's tick can take it in between
+        boolean mine = leases.wantAndClaim(id, () -> {
+            synchronized (scheduler.lock(id)) {
+                ConnectionRow row = get(id, caller);
+                if (row.running() && ALREADY_CONNECTING.contains(row.status())) {
+                    already.set(row);
+                    return false;
+                }
+                scheduler.cancel(id);
+                transitions.apply(row, Signal.USER_CONNECT, Details.none()).orElseThrow();
+                return true;
             }
-            scheduler.cancel(id);
-            transitions.apply(row, Signal.USER_CONNECT, Details.none()).orElseThrow();
+        });
+        if (already.get() != null) {
+            return already.get();
         }
-        if (!leases.claimForStart(id)) {
+        if (!mine) {
             log.info("[{}] connect: node {} cannot take it; its owner (or a node with room) starts it", id, leases.nodeId());
             starts.tryPublish(ConnectionLifecycle.START_CHANNEL, id);
             leases.announce();

@@ -2,8 +2,6 @@ package com.wagateway.whatsapp;
 
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Where an engine command for a connection runs when this node may not run its socket (issue 17:
@@ -16,8 +14,9 @@ public interface CommandRoute {
 
     /**
      * Empty: run the command here (this node owns the connection, or no live node does). Otherwise
-     * the owner's answer: the reply's {@code result}, or exceptionally the owner's
-     * {@link EngineException} (an {@link EngineException.OwnerUnreachable} when it did not answer).
+     * the owner's answer: the reply's {@code result} as JSON text (null: none), or exceptionally the
+     * owner's {@link EngineException} (an {@link EngineException.OwnerUnreachable} when it did not
+     * answer). Arguments and results cross as JSON text, so no protocol tree leaves this package.
      */
-    Optional<CompletableFuture<JsonNode>> elsewhere(String command, String connectionId, ObjectNode args);
+    Optional<CompletableFuture<String>> elsewhere(String command, String connectionId, String argsJson);
 }

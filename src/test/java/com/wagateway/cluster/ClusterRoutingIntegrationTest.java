@@ -179,9 +179,38 @@ class ClusterRoutingIntegrationTest {
         assertThat(emulator.stats().path("replaced").asInt()).isZero();
     }
 
-    /** A logout through node A is run by node B on the open socket: the session goes, nothing restarts it. */
+    /** An edit through node A (sent at once, not queued) is sent by node B, once. */
     @Test
     @Order(4)
+    void anEditThroughNodeAIsSentByTheOwner() {
+        ApiClient.Response r = a.post("/api/send-message", "{\"connection_id\":\"pb\",\"to\":\"" + PEER
+                + "\",\"message\":\"see you at 5\",\"client_message_id\":\"routed-edit\"}");
+        assertThat(r.status()).as(r.raw()).isIn(200, 202);
+        String pid = a.awaitMessage("pb", "routed-edit",
+                m -> java.util.List.of(GatewayHarness.SEND_ACCEPTED).contains(m.path("status").asString()), LONG)
+                .path("provider_message_id").asString();
+        ApiClient.Response edited = a.admin().patch("/api/connections/pb/messages/routed-edit", "{\"message\":\"see you at 6\"}");
+        assertThat(edited.status()).as(edited.raw()).isEqualTo(200);
+        assertThat(edited.json().path("edited").asBoolean()).isTrue();
+        var onB = b.bean(com.wagateway.whatsapp.RawEngineCommands.class);
+        awaitTrue(() -> editsOf(onB, pid) == 1, "the contact got the edit from node B");
+    }
+
+    /** How many edits of {@code pid} the contact of "pb" decrypted (asked on the owner's engine). */
+    static long editsOf(com.wagateway.whatsapp.RawEngineCommands engine, String pid) {
+        long n = 0;
+        for (JsonNode m : engine.sandbox("sent", "pb", engine.newArgs()).join().path("messages")) {
+            JsonNode c = m.path("content");
+            if ("edit".equals(c.path("type").asString()) && pid.equals(c.path("targetId").asString()) && "see you at 6".equals(c.path("text").asString())) {
+                n += m.path("count").asInt();
+            }
+        }
+        return n;
+    }
+
+    /** A logout through node A is run by node B on the open socket: the session goes, nothing restarts it. */
+    @Test
+    @Order(5)
     void aLogoutThroughNodeAIsRunByTheOwner() {
         CommandRouter onB = b.bean(CommandRouter.class);
         long before = onB.executed();
@@ -202,7 +231,7 @@ class ClusterRoutingIntegrationTest {
      * the only one it runs.
      */
     @Test
-    @Order(5)
+    @Order(6)
     void anOwnerThatDoesNotAnswerGives503AndNeverRunsItLater() {
         CommandRouter onB = b.bean(CommandRouter.class);
         long before = onB.executed();
@@ -227,7 +256,7 @@ class ClusterRoutingIntegrationTest {
      * other's marker); a third node with a folder of its own refuses to start, and says why.
      */
     @Test
-    @Order(6)
+    @Order(7)
     void aFilesNodeWithoutTheSharedSessionsDirIsRefused() {
         assertThat(a.bean(SharedSessions.class).refusal(root.resolve("sessions"))).isEmpty();
         assertThat(b.bean(SharedSessions.class).refusal(root.resolve("sessions"))).isEmpty();
