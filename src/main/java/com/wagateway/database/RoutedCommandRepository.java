@@ -91,12 +91,6 @@ public class RoutedCommandRepository {
                 .params(fromNode, code, message, id).update() == 1;
     }
 
-    /** Who took the command ({@code taken_by}), if anyone: tests and logs. */
-    public Optional<String> takenBy(UUID id) {
-        return jdbc.sql("SELECT taken_by FROM routed_commands WHERE id = ? AND taken_at IS NOT NULL")
-                .param(id).query(String.class).optional();
-    }
-
     /** Deletes rows older than {@code age}. */
     public int sweep(Duration age) {
         return jdbc.sql("DELETE FROM routed_commands WHERE created_at < now() - ?::interval")
