@@ -318,11 +318,15 @@ public record GatewayProperties(
      *                          those sockets itself
      * @param rebalancePerMinute connections moved per minute from the most to the least loaded node
      *                          when they differ by more than one ({@code REBALANCE_MOVES_PER_MINUTE}; 0 = never)
+     * @param routeTimeout      how long the owner node has to take an engine command another node
+     *                          accepted for it ({@code ROUTE_TIMEOUT}); then the caller gets 503
+     *                          {@code owner_unreachable} and the command is never run
      */
     public record Cluster(
             @DefaultValue("") String nodeId,
             @DefaultValue("1000000") int maxConnections,
             @DefaultValue("15s") Duration leaseTtl,
-            @DefaultValue("6") int rebalancePerMinute) {
+            @DefaultValue("6") int rebalancePerMinute,
+            @DefaultValue("10s") Duration routeTimeout) {
     }
 }

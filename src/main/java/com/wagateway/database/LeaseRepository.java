@@ -40,13 +40,35 @@ public class LeaseRepository {
         this.jdbc = jdbc;
     }
 
-    /** Writes this node's heartbeat (and capacity); a node that was marked stopped is running again. */
-    public void heartbeat(String nodeId, int capacity, String version) {
+    /** The live owner of a lease and the epoch it holds it with. */
+    public record Owner(String nodeId, long epoch) {
+    }
+
+    /** Another live node's auth store and, for {@code files}, the token of its sessions-folder marker. */
+    public record NodeStore(String nodeId, String authStore, String sessionsToken) {
+    }
+
+    /**
+     * Writes this node's heartbeat (capacity, auth store, sessions marker token); a node that was
+     * marked stopped is running again.
+     */
+    public void heartbeat(String nodeId, int capacity, String version, String authStore, String sessionsToken) {
         jdbc.sql("""
-                INSERT INTO nodes (node_id, capacity, version) VALUES (?, ?, ?)
+                INSERT INTO nodes (node_id, capacity, version, auth_store, sessions_token) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (node_id) DO UPDATE SET heartbeat_at = now(), capacity = excluded.capacity,
-                    version = excluded.version, stopped_at = NULL""")
-                .params(nodeId, capacity, version).update();
+                    version = excluded.version, auth_store = excluded.auth_store,
+                    sessions_token = excluded.sessions_token, stopped_at = NULL""")
+                .params(nodeId, capacity, version, authStore, sessionsToken).update();
+    }
+
+    /** The other nodes alive now (heartbeat within {@code ttl}, not stopped), with how they keep sessions. */
+    public List<NodeStore> otherLiveNodes(String nodeId, Duration ttl) {
+        return jdbc.sql("""
+                SELECT node_id, auth_store, sessions_token FROM nodes
+                WHERE node_id <> ? AND stopped_at IS NULL AND heartbeat_at > now() - ?::interval
+                ORDER BY node_id""")
+                .params(nodeId, interval(ttl))
+                .query((rs, n) -> new NodeStore(rs.getString(1), rs.getString(2), rs.getString(3))).list();
     }
 
     /** A clean shutdown: the node's row says so, and its leases are handed back (free at once). */
@@ -74,16 +96,18 @@ public class LeaseRepository {
     }
 
     /**
-     * Hands back leases of connections nobody wants running any more (disconnected, logged out,
-     * stopped by WhatsApp), whoever holds them: the owner sees them missing at its next renewal and
-     * closes the socket. The row and its epoch stay.
+     * Hands back this node's leases of connections nobody wants running any more (disconnected,
+     * logged out, stopped by WhatsApp). Called after the renewal, which left them out, so their
+     * sockets are closed by then: only the owner hands a lease back, so a connect right after a
+     * disconnect can never start a second socket while the owner's is still open. The row and
+     * its epoch stay; a dead node's unwanted leases simply expire.
      */
-    public int releaseUnwanted() {
+    public int releaseUnwanted(String nodeId) {
         return jdbc.sql("""
                 UPDATE connection_leases l SET owner_node = NULL, expires_at = now()
                 FROM connections c
-                WHERE c.connection_id = l.connection_id AND c.desired_state = 'stopped' AND l.owner_node IS NOT NULL""")
-                .update();
+                WHERE c.connection_id = l.connection_id AND c.desired_state = 'stopped' AND l.owner_node = ?""")
+                .param(nodeId).update();
     }
 
     /** Every wanted connection gets a lease row (unowned), so claims only ever update rows. */
@@ -178,6 +202,14 @@ public class LeaseRepository {
                 SELECT owner_node FROM connection_leases
                 WHERE connection_id = ? AND owner_node IS NOT NULL AND expires_at > now()""")
                 .param(connectionId).query(String.class).optional();
+    }
+
+    /** The node holding this connection's lease live, with its epoch, if any. */
+    public Optional<Owner> liveOwner(String connectionId) {
+        return jdbc.sql("""
+                SELECT owner_node, epoch FROM connection_leases
+                WHERE connection_id = ? AND owner_node IS NOT NULL AND expires_at > now()""")
+                .param(connectionId).query((rs, n) -> new Owner(rs.getString(1), rs.getLong(2))).optional();
     }
 
     /** Whether this fence still holds (owner, epoch, not expired): tells a stale write from a changed row. */

@@ -149,12 +149,15 @@ public class MessageChangeService {
                     + "; edits and deletes are sent at once, so it must be ready");
         }
         try {
-            engine.send(conn.connectionId(), new EngineCommands.Send(WhatsappIds.newMessageId(), m.chatJid(), contentJson, null))
+            engine.sendNow(conn.connectionId(), new EngineCommands.Send(WhatsappIds.newMessageId(), m.chatJid(), contentJson, null))
                     .get(wait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof EngineException.NotReady) {
                 throw conflict("connection_not_ready", "connection '" + conn.connectionId() + "' is not connected right now");
+            }
+            if (cause instanceof EngineException.OwnerUnreachable o) {
+                throw ApiException.unavailable(o);
             }
             throw conflict("refused_by_whatsapp", "WhatsApp did not take the change: " + cause.getMessage());
         } catch (TimeoutException e) {

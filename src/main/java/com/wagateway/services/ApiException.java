@@ -58,6 +58,22 @@ public abstract class ApiException extends RuntimeException {
         }
     }
 
+    /**
+     * 503 {@code owner_unreachable}: another node runs the connection and did not answer the
+     * command forwarded to it in time (issue 17). Retry later; when it was never taken, nothing happened.
+     */
+    public static class OwnerUnreachable extends ApiException {
+        public OwnerUnreachable(String message) {
+            super(503, "owner_unreachable", message, null);
+        }
+    }
+
+    /** The 503 for an engine failure that means "nobody to talk to": the node's own engine, or the owner node. */
+    public static ApiException unavailable(com.wagateway.whatsapp.EngineException e) {
+        return e instanceof com.wagateway.whatsapp.EngineException.OwnerUnreachable
+                ? new OwnerUnreachable(e.getMessage()) : new EngineUnavailable(e.getMessage());
+    }
+
     /** 401: not authenticated, or the credentials are wrong. */
     public static class Unauthorized extends ApiException {
         public Unauthorized(String code, String message) {

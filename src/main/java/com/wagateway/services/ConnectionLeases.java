@@ -53,6 +53,8 @@ public class ConnectionLeases implements SmartLifecycle {
     /** Looked up, not injected: a direct dependency would make Spring start the engine before this (restore order). */
     private final ObjectProvider<com.wagateway.whatsapp.EngineClient> engine;
     private final com.wagateway.database.PgNotifications notifications;
+    private final SharedSessions sessions;
+    private final org.springframework.transaction.support.TransactionTemplate tx;
     private final Map<String, Long> held = new ConcurrentHashMap<>();
     /** Handed back by rebalance: not claimed again by this node for two TTLs (nanoTime of the hand-back). */
     private final Map<String, Long> givenAway = new ConcurrentHashMap<>();
@@ -70,8 +72,11 @@ public class ConnectionLeases implements SmartLifecycle {
 
     public ConnectionLeases(LeaseRepository repo, GatewayProperties props, NodeIdentity node,
                             ObjectProvider<LeaseListener> listeners, ObjectProvider<com.wagateway.whatsapp.EngineClient> engine,
-                            com.wagateway.database.PgNotifications notifications) {
+                            com.wagateway.database.PgNotifications notifications, SharedSessions sessions,
+                            org.springframework.transaction.support.TransactionTemplate tx) {
         this.repo = repo;
+        this.tx = tx;
+        this.sessions = sessions;
         this.notifications = notifications;
         this.engine = engine;
         this.settings = props.cluster();
@@ -89,6 +94,8 @@ public class ConnectionLeases implements SmartLifecycle {
      */
     @Override
     public void start() {
+        // AUTH_STORE=files beside other nodes needs their SESSIONS_DIR: refuse before any heartbeat or claim
+        sessions.joinOrRefuse();
         running = true;
         lastMoveNanos = System.nanoTime();
         ticks = Executors.newSingleThreadScheduledExecutor(Threads.named("lease-ticks"));
@@ -128,6 +135,7 @@ public class ConnectionLeases implements SmartLifecycle {
             repo.stopNode(nodeId);
             notifications.tryPublish(CHANNEL, nodeId);
             log.info("node {} stopped: {} lease(s) handed back", nodeId, held.size());
+            sessions.removeMarker();
         } catch (RuntimeException e) {
             log.warn("node {}: could not hand back its leases (they expire): {}", nodeId, e.toString());
         }
@@ -188,6 +196,25 @@ public class ConnectionLeases implements SmartLifecycle {
     }
 
     /**
+     * A person's connect: runs {@code want} (which marks the connection wanted and answers whether
+     * to go on) and {@link #claimForStart} in one transaction, under this node's lease lock. Another
+     * node's tick then sees the connection either not wanted or held here, never free in between,
+     * and this node's own tick never sees a claim that is not committed yet. False when {@code want}
+     * said stop, or the lease is held elsewhere / this node is full.
+     */
+    public synchronized boolean wantAndClaim(String connectionId, java.util.function.BooleanSupplier want) {
+        boolean had = held.containsKey(connectionId);
+        try {
+            return Boolean.TRUE.equals(tx.execute(s -> want.getAsBoolean() && claimForStart(connectionId)));
+        } catch (RuntimeException e) {
+            if (!had) {
+                held.remove(connectionId); // rolled back: the claim did not happen
+            }
+            throw e;
+        }
+    }
+
+    /**
      * Tells every other node to run a tick now (this one handed leases back, or a connection is
      * wanted that this node could not take). Best effort: their ticks run every TTL/3 anyway.
      */
@@ -240,8 +267,8 @@ public class ConnectionLeases implements SmartLifecycle {
                 lose(id);
             }
         }
-        repo.heartbeat(nodeId, settings.maxConnections(), version);
-        repo.releaseUnwanted();
+        repo.heartbeat(nodeId, settings.maxConnections(), version, sessions.authStore(), sessions.token());
+        repo.releaseUnwanted(nodeId); // after the renewal closed their sockets
         repo.createMissing();
         long now = System.nanoTime();
         givenAway.values().removeIf(at -> now - at > ttl().multipliedBy(2).toNanos());

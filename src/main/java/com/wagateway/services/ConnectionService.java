@@ -89,15 +89,24 @@ public class ConnectionService {
     public ConnectionRow connect(String id, Caller caller) {
         ConnectionIds.require(id);
         repo.insertIfAbsent(id, caller.userId(), folders.of(id).toString());
-        synchronized (scheduler.lock(id)) {
-            ConnectionRow row = get(id, caller);
-            if (row.running() && ALREADY_CONNECTING.contains(row.status())) {
-                return row;
+        java.util.concurrent.atomic.AtomicReference<ConnectionRow> already = new java.util.concurrent.atomic.AtomicReference<>();
+        // wanted and claimed in one transaction: no other node's tick can take it in between
+        boolean mine = leases.wantAndClaim(id, () -> {
+            synchronized (scheduler.lock(id)) {
+                ConnectionRow row = get(id, caller);
+                if (row.running() && ALREADY_CONNECTING.contains(row.status())) {
+                    already.set(row);
+                    return false;
+                }
+                scheduler.cancel(id);
+                transitions.apply(row, Signal.USER_CONNECT, Details.none()).orElseThrow();
+                return true;
             }
-            scheduler.cancel(id);
-            transitions.apply(row, Signal.USER_CONNECT, Details.none()).orElseThrow();
+        });
+        if (already.get() != null) {
+            return already.get();
         }
-        if (!leases.claimForStart(id)) {
+        if (!mine) {
             log.info("[{}] connect: node {} cannot take it; its owner (or a node with room) starts it", id, leases.nodeId());
             starts.tryPublish(ConnectionLifecycle.START_CHANNEL, id);
             leases.announce();
@@ -131,6 +140,7 @@ public class ConnectionService {
                 props.lifecycle().qrWait());
         ConnectionRow row = connect(id, caller);
         if (!QR_ANSWERS.contains(row.status()) || row.status() == ConnectionStatus.QR_READY && row.qr() == null) {
+            waiters.followStored(id); // another node runs it: its QR is seen in the stored row
             try {
                 first.get();
             } catch (InterruptedException e) {
@@ -153,8 +163,25 @@ public class ConnectionService {
 
     /** Unlinks the device and removes the session folder; a QR is needed again. */
     public ConnectionRow logout(String id, Caller caller) {
+        get(id, caller);
+        if (leases.owns(id)) {
+            stopByUser(id, caller, Signal.USER_LOGOUT);
+            removeSession(id, engine.logout(id));
+            return get(id, caller);
+        }
+        // Another node may run the socket: the logout goes there first (CommandRouter), while it
+        // still holds the open socket it needs to unlink the device (the engine emits no close
+        // event for a logout, so nothing can revive it meanwhile); the stop is recorded after.
+        CompletableFuture<Void> removal = engine.logout(id);
+        try {
+            removal.join();
+        } catch (CompletionException e) {
+            if (engineError(e) instanceof EngineException.OwnerUnreachable o) {
+                throw ApiException.unavailable(o); // not taken: nothing was done
+            }
+        }
         stopByUser(id, caller, Signal.USER_LOGOUT);
-        removeSession(id, engine.logout(id));
+        removeSession(id, removal);
         return get(id, caller);
     }
 

@@ -25,8 +25,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * <p>Guarantees: a change is validated as a whole before anything is written (one bad field:
  * 400, nothing changed); a saved change replaces the in-memory copy and is sent to the engine at
  * once, so it applies without relinking; when the engine cannot take it now (not running), the
- * next {@code start} carries it. One gateway instance per database is assumed for the copy (a
- * second instance sees a change after its copy is dropped: restart or connection deletion).
+ * next {@code start} carries it. With several nodes (issue 17) a change made through any node
+ * drops every node's copy ({@code NOTIFY gateway_settings}), so the owner's inbound filter and
+ * pacer read the new row at once; the engine command goes to the owner (CommandRouter).
  */
 @Service
 public class ConnectionSettingsService implements ChatCommands.SettingsSource {
@@ -48,9 +49,15 @@ public class ConnectionSettingsService implements ChatCommands.SettingsSource {
     private final TransactionTemplate tx;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
+    /** Notification channel: "drop your copy of this connection's settings"; the payload is its id. */
+    static final String CHANNEL = "gateway_settings";
+    private final com.wagateway.database.PgNotifications notifications;
+
     public ConnectionSettingsService(ConnectionSettingsRepository repo, ConnectionService connections, ChatCommands engine,
-                                     TransactionTemplate tx) {
+                                     TransactionTemplate tx, com.wagateway.database.PgNotifications notifications) {
         this.tx = tx;
+        this.notifications = notifications;
+        notifications.subscribe(CHANNEL, current::remove);
         this.repo = repo;
         this.connections = connections;
         this.engine = engine;
@@ -87,6 +94,7 @@ public class ConnectionSettingsService implements ChatCommands.SettingsSource {
             SettingsRow saved = tx.execute(s -> repo.save(merge(connectionId,
                     repo.findForUpdate(connectionId).orElse(SettingsRow.defaults(connectionId)), v)));
             current.put(connectionId, saved);
+            notifications.tryPublish(CHANNEL, connectionId); // the other nodes' copies (a missed one: until their next start)
             return new Updated(saved, push(saved));
         }
     }

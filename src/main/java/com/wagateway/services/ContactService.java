@@ -170,7 +170,7 @@ public class ContactService {
         } catch (CompletionException e) {
             EngineException ee = EngineException.of(e.getCause());
             if (ee.isUnavailable()) {
-                throw new ApiException.EngineUnavailable(ee.getMessage());
+                throw ApiException.unavailable(ee);
             }
             if (ee instanceof EngineException.NotReady || ee instanceof EngineException.NotFound) {
                 throw new ApiException.Conflict("not_connected", "the connection is not connected to WhatsApp");

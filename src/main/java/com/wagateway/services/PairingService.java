@@ -97,7 +97,7 @@ public class PairingService implements EngineListener {
         } catch (CompletionException e) {
             EngineException ee = EngineException.of(e.getCause());
             if (ee.isUnavailable()) {
-                throw new ApiException.EngineUnavailable(ee.getMessage());
+                throw ApiException.unavailable(ee);
             }
             requireNotLinked(connections.get(connectionId, caller));
             log.info("[{}] pairing code not available: {} {}", connectionId, ee.code(), ee.getMessage());
@@ -107,6 +107,7 @@ public class PairingService implements EngineListener {
         PairingCodeRow saved = new PairingCodeRow(connectionId, phone, code.code(), code.expiresAt());
         codes.save(saved);
         if (connections.get(connectionId, caller).status() != ConnectionStatus.QR_READY) {
+            waiters.followStored(connectionId); // another node runs it: the status is seen in the stored row
             showing.join(); // null after the timeout: the answer stands either way
         } else {
             showing.cancel(false);

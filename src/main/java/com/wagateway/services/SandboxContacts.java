@@ -58,7 +58,7 @@ public class SandboxContacts {
         } catch (CompletionException e) {
             EngineException ee = EngineException.of(e.getCause());
             if (ee.isUnavailable()) {
-                throw new ApiException.EngineUnavailable(ee.getMessage());
+                throw ApiException.unavailable(ee);
             }
             if (ee instanceof EngineException.BadRequest) {
                 throw new ApiException.InvalidInput("sandbox_bad_request", null, ee.getMessage());

@@ -305,7 +305,7 @@ public class SandboxPhone {
         } catch (CompletionException e) {
             if (e.getCause() instanceof EngineException ee) {
                 if (ee.isUnavailable()) {
-                    throw new ApiException.EngineUnavailable(ee.getMessage());
+                    throw ApiException.unavailable(ee);
                 }
                 if (ee instanceof EngineException.BadRequest) {
                     throw new ApiException.InvalidInput("sandbox_bad_request", null, ee.getMessage());

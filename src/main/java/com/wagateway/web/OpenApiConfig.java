@@ -63,7 +63,7 @@ public class OpenApiConfig {
             "415", "the body is not application/json",
             "429", "too many requests; see Retry-After",
             "500", "unexpected error",
-            "503", "the database (or the engine) is not reachable right now; see Retry-After");
+            "503", "the database, the engine, or the node running the connection (owner_unreachable) is not reachable right now; retry later (see Retry-After when given)");
 
     static {
         // a free-form JSON value (e.g. a stored webhook payload): any JSON, not the wrapper's fields

@@ -28,6 +28,15 @@ public interface EngineClient {
      */
     CompletableFuture<EngineCommands.Sent> send(String connectionId, EngineCommands.Send message);
 
+    /**
+     * Sends one message now, on whichever node runs the connection (an edit or delete a person
+     * asked for through any node). {@link #send} is the send queue's: only on this node's engine,
+     * since the dispatcher sends only what this node owns (a lost lease leaves the row to the owner).
+     */
+    default CompletableFuture<EngineCommands.Sent> sendNow(String connectionId, EngineCommands.Send message) {
+        return send(connectionId, message);
+    }
+
     /** Asks the phone for older messages of one chat; the answer comes as an on-demand history chunk. */
     CompletableFuture<Void> historyFetch(String connectionId, EngineCommands.HistoryFetch request);
 

@@ -6,7 +6,8 @@ package com.wagateway.whatsapp;
  *
  * <p>The protocol's error codes (docs/engine-protocol.md, "Framing") are mapped to these types in
  * one place, {@link #fromReply}; {@link Unavailable} is Java's own: no engine process is running,
- * it could not be written to, or it did not answer in time. {@link #code()} still gives the wire
+ * it could not be written to, or it did not answer in time; {@link OwnerUnreachable} too: the node
+ * that runs the connection did not answer a routed command. {@link #code()} still gives the wire
  * code, because it is part of stored failure reasons ({@code engine_not_found},
  * {@code send_failed 428: ...}) that users already see.
  */
@@ -26,13 +27,24 @@ public abstract sealed class EngineException extends RuntimeException {
 
     /** True when the failure is "no engine to talk to" rather than a refusal of the command. */
     public boolean isUnavailable() {
-        return this instanceof Unavailable;
+        return this instanceof Unavailable || this instanceof OwnerUnreachable;
     }
 
     /** No engine process, a broken pipe, or no answer within the command timeout. Nothing is known to have happened. */
     public static final class Unavailable extends EngineException {
         public Unavailable(String message) {
             super("unavailable", message);
+        }
+    }
+
+    /**
+     * {@code owner_unreachable}: another node runs this connection and did not take the command in
+     * time, or took it and never answered (issue 17 routing). Counts as unavailable: when it was
+     * not taken, nothing happened; otherwise the outcome is unknown and the message says so.
+     */
+    public static final class OwnerUnreachable extends EngineException {
+        public OwnerUnreachable(String message) {
+            super("owner_unreachable", message);
         }
     }
 
@@ -90,7 +102,7 @@ public abstract sealed class EngineException extends RuntimeException {
      * The one mapping of a reply's {@code error} object to a type. Unknown codes keep their
      * wire code in an {@link Internal}, so nothing the engine says is lost.
      */
-    static EngineException fromReply(String code, String message, Integer statusCode) {
+    public static EngineException fromReply(String code, String message, Integer statusCode) {
         return switch (code) {
             case "not_ready" -> new NotReady(message);
             case "bad_request" -> new BadRequest(message);
@@ -98,6 +110,7 @@ public abstract sealed class EngineException extends RuntimeException {
             case "invalid_state" -> new InvalidState(message);
             case "send_failed" -> new SendFailed(message, statusCode);
             case "unavailable" -> new Unavailable(message);
+            case "owner_unreachable" -> new OwnerUnreachable(message);
             default -> new Internal(code, message);
         };
     }

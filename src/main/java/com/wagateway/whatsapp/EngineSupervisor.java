@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -47,6 +48,9 @@ public class EngineSupervisor implements EngineClient, RawEngineCommands, SmartL
     private final ObjectProvider<EngineRequestHandler> requestHandlers;
     private final ObjectProvider<ChatCommands.SettingsSource> settingsSources;
     private final ObjectProvider<EngineAuthStore> authStores;
+    private final ObjectProvider<CommandRoute> routes;
+    /** Commands of this node's own lifecycle: they act on its engine, whoever owns the connection now. */
+    private static final java.util.Set<String> LOCAL_ONLY = java.util.Set.of("start", "stop", "purge");
     private final ExecutorService requests = Executors.newFixedThreadPool(4, Threads.named("engine-requests"));
     private final JsonMapper json = Json.MAPPER;
     private final EventDispatcher dispatcher;
@@ -57,8 +61,9 @@ public class EngineSupervisor implements EngineClient, RawEngineCommands, SmartL
     public EngineSupervisor(GatewayProperties props, ObjectProvider<EngineListener> listeners,
                             ObjectProvider<EngineRequestHandler> requestHandlers,
                             ObjectProvider<ChatCommands.SettingsSource> settingsSources,
-                            ObjectProvider<EngineAuthStore> authStores) {
+                            ObjectProvider<EngineAuthStore> authStores, ObjectProvider<CommandRoute> routes) {
         this.props = props;
+        this.routes = routes;
         this.authStores = authStores;
         this.settingsSources = settingsSources;
         // events that fail only because the database is unreachable are held and retried, never dropped
@@ -76,7 +81,7 @@ public class EngineSupervisor implements EngineClient, RawEngineCommands, SmartL
         List<EngineSlot> all = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             EngineShare share = new EngineShare(i, n);
-            all.add(new EngineSlot(share, setup, () -> helloArgs(share)));
+            all.add(new EngineSlot(share, setup, () -> EngineHello.args(props, share, sharedEmulator)));
         }
         this.slots = List.copyOf(all);
     }
@@ -132,44 +137,6 @@ public class EngineSupervisor implements EngineClient, RawEngineCommands, SmartL
     @Override
     public int getPhase() {
         return Integer.MAX_VALUE - 1000;
-    }
-
-    /**
-     * The {@code hello} arguments of one process: the same for every process except its incoming
-     * media folder ({@link GatewayProperties#incomingMediaPath(int, int)}) and, for a sandbox pool,
-     * the shared emulator's URL (started here on first use; a failure fails this launch, which is
-     * retried with backoff).
-     */
-    private ObjectNode helloArgs(EngineShare share) {
-        GatewayProperties.Engine e = props.engine();
-        ObjectNode a = json.createObjectNode();
-        a.put("protocol", PROTOCOL_VERSION);
-        a.put("mode", e.isSandbox() ? "sandbox" : "baileys");
-        a.put("sessionsDir", props.sessionsPath().toString());
-        a.put("authStore", props.auth().isPostgres() ? "postgres" : "files"); // postgres: auth.* requests below
-        // media sends name a file in this folder (the MediaStore); the engine reads nothing outside it
-        a.put("mediaDir", props.mediaPath().toString());
-        a.put("logLevel", e.logLevel());
-        a.put("ignoreStatusBroadcast", props.messaging().ignoreStatusBroadcast());
-        ObjectNode media = a.putObject("media"); // live media are downloaded there, then adopted by the media store
-        media.put("dir", props.incomingMediaPath(share.index(), share.processes()).toString());
-        media.put("maxBytes", props.media().maxBytes());
-        ObjectNode b = a.putObject("baileys");
-        b.put("waWebSocketUrl", blank(e.waWebSocketUrl()) ? null : e.waWebSocketUrl());
-        b.put("connectTimeoutMs", e.connectTimeout().toMillis());
-        ObjectNode s = a.putObject("sandbox");
-        s.put("qrFirstMs", e.sandbox().qrFirst().toMillis());
-        s.put("qrNextMs", e.sandbox().qrNext().toMillis());
-        s.put("qrRefs", e.sandbox().qrRefs());
-        s.put("receiptDelayMs", props.messaging().sandboxReceiptDelay().toMillis());
-        s.put("historyChats", props.messaging().sandboxHistoryChats());
-        String emulatorUrl = e.sandbox().emulatorUrl();
-        if (sharedEmulator != null && e.isSandbox()) {
-            emulatorUrl = sharedEmulator.url();
-        }
-        s.put("emulatorUrl", blank(emulatorUrl) ? null : emulatorUrl.trim());
-        s.put("emulatorDir", props.dataPath().resolve("emulator").toString());
-        return a;
     }
 
     private static boolean blank(String s) {
@@ -295,6 +262,11 @@ public class EngineSupervisor implements EngineClient, RawEngineCommands, SmartL
 
     @Override
     public CompletableFuture<EngineCommands.Sent> send(String connectionId, EngineCommands.Send message) {
+        return command("send", connectionId, message.toArgs(), false).thenApply(EngineCommands.Sent::from);
+    }
+
+    @Override
+    public CompletableFuture<EngineCommands.Sent> sendNow(String connectionId, EngineCommands.Send message) {
         return command("send", connectionId, message.toArgs()).thenApply(EngineCommands.Sent::from);
     }
 
@@ -397,8 +369,33 @@ public class EngineSupervisor implements EngineClient, RawEngineCommands, SmartL
         return slots.get(index).holds(connectionId);
     }
 
-    /** Sends one command for this connection to its process (package use: the typed command classes). */
+    /**
+     * Sends one command for this connection (package use: the typed command classes): to the node
+     * that owns it when that is another node ({@link CommandRoute}), else to this node's process.
+     */
     CompletableFuture<JsonNode> command(String cmd, String connectionId, ObjectNode extra) {
+        return command(cmd, connectionId, extra, !LOCAL_ONLY.contains(cmd));
+    }
+
+    private CompletableFuture<JsonNode> command(String cmd, String connectionId, ObjectNode extra, boolean routable) {
+        ObjectNode a = extra != null ? extra : json.createObjectNode();
+        CommandRoute route = routable ? routes.getIfAvailable() : null;
+        Optional<CompletableFuture<String>> owner = route == null ? Optional.empty() : route.elsewhere(cmd, connectionId, a.toString());
+        return owner.isEmpty() ? commandHere(cmd, connectionId, a)
+                : owner.get().thenApply(text -> text == null ? json.nullNode() : json.readTree(text));
+    }
+
+    /**
+     * Runs a command another node accepted for a connection this node owns (the router checked the
+     * lease), on this node's engine, never routed: arguments and result as JSON text (null: none).
+     */
+    public CompletableFuture<String> runHere(String cmd, String connectionId, String argsJson) {
+        return commandHere(cmd, connectionId, (ObjectNode) json.readTree(argsJson))
+                .thenApply(r -> r == null || r.isMissingNode() ? null : r.toString());
+    }
+
+    /** Sends one command to this node's engine process for the connection, never routed. */
+    private CompletableFuture<JsonNode> commandHere(String cmd, String connectionId, ObjectNode extra) {
         ObjectNode a = extra != null ? extra : json.createObjectNode();
         a.put("connectionId", connectionId);
         return slotFor(connectionId).send(cmd, connectionId, a);
