@@ -164,8 +164,8 @@ final class ClusterScenario {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("connections_moved", moving.size());
         r.put("ready_elsewhere", ms.length);
-        r.put("p50_ms", ms.length == 0 ? 0 : Stats.pct(ms, 50));
-        r.put("p90_ms", ms.length == 0 ? 0 : Stats.pct(ms, 90));
+        r.put("p50_ms", Stats.pct(ms, 0.50));
+        r.put("p90_ms", Stats.pct(ms, 0.90));
         r.put("max_ms", ms.length == 0 ? 0 : ms[ms.length - 1]);
         r.put("all_ms", Arrays.stream(ms).boxed().toList());
         return r;

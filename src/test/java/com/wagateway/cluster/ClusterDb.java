@@ -159,4 +159,35 @@ final class ClusterDb {
             return m;
         });
     }
+
+    /**
+     * Polls PostgreSQL until every connection in {@code moving} is ready with a status written
+     * after {@code since} by a lease owner other than {@code from}; returns each one's time from
+     * {@code sinceNanos} in ms. A QR status on the way fails at once.
+     */
+    Map<String, Long> awaitReadyElsewhere(java.util.List<String> moving, String from, Timestamp since, long sinceNanos,
+                                          java.time.Duration timeout) {
+        Map<String, Long> readyAfter = new java.util.LinkedHashMap<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (readyAfter.size() < moving.size()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not ready elsewhere within " + timeout + ": "
+                        + moving.stream().filter(id -> !readyAfter.containsKey(id)).map(this::row).toList());
+            }
+            for (String id : moving) {
+                if (readyAfter.containsKey(id)) {
+                    continue;
+                }
+                Row r = row(id);
+                if ("qr_ready".equals(r.status())) {
+                    throw new AssertionError(id + " asked for a QR: " + r);
+                }
+                if ("ready".equals(r.status()) && r.owner() != null && !r.owner().equals(from) && r.statusChangedAt().after(since)) {
+                    readyAfter.put(id, (System.nanoTime() - sinceNanos) / 1_000_000);
+                }
+            }
+            com.wagateway.support.GatewayHarness.sleep(100);
+        }
+        return readyAfter;
+    }
 }

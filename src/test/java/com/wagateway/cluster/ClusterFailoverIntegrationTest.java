@@ -226,12 +226,18 @@ class ClusterFailoverIntegrationTest {
         List<ProcessHandle> engines = killed.children();
         assertThat(engines).as("the node's engine process").isNotEmpty();
         int pairings = emulator.stats().path("pairings").asInt();
+        // the known gap (docs/decisions.md): what the killed engine acknowledged but Java had not
+        // committed is lost; so its accounts get no new inbound, and the kill waits until what they got is stored
+        load.quiet(moving);
+        List<String> toKilled = load.inboundTo(moving);
+        await(() -> db.storedInbound(toKilled).size() == toKilled.size(), LONG, "inbound to the node to be killed stored");
 
         Timestamp killedAt = db.now();
         long killNanos = System.nanoTime();
         killed.kill9();
         load.markDown(killed);
-        Map<String, Long> readyAfterMs = awaitReadyElsewhere(moving, killed.nodeId(), killedAt, killNanos);
+        load.loud(); // inbound to them now waits for their next login (or reaches the new owner)
+        Map<String, Long> readyAfterMs = db.awaitReadyElsewhere(moving, killed.nodeId(), killedAt, killNanos, LONG);
 
         for (ProcessHandle engine : engines) {
             // an orphaned engine would keep its WhatsApp logins (and the emulator would count them replaced)
@@ -249,6 +255,7 @@ class ClusterFailoverIntegrationTest {
         }
         assertThat(emulator.stats().path("pairings").asInt()).as("QR pairings since the kill").isEqualTo(pairings);
         assertThat(emulator.stats().path("replaced").asInt()).isZero();
+        awaitProgress(20); // the load goes on through the survivors
     }
 
     /**
@@ -268,10 +275,14 @@ class ClusterFailoverIntegrationTest {
         assertThat(moving).isNotEmpty();
         int pairings = emulator.stats().path("pairings").asInt();
 
+        // its tick finds the leases gone, or its overdue guard (another thread) drops them first
+        java.util.function.IntSupplier letGo = () -> paused.logCount("lease lost by node " + paused.nodeId())
+                + paused.logCount("leases not renewed for");
+        int lostBefore = letGo.getAsInt();
         Timestamp pausedAt = db.now();
         load.markDown(paused);
         paused.pause();
-        awaitReadyElsewhere(moving, paused.nodeId(), pausedAt, System.nanoTime());
+        db.awaitReadyElsewhere(moving, paused.nodeId(), pausedAt, System.nanoTime(), LONG);
         assertThat(db.owners()).allSatisfy((id, owner) -> assertThat(owner).as(id).isEqualTo(other.nodeId()));
         Map<String, ClusterDb.Row> before = new HashMap<>();
         for (String id : moving) {
@@ -282,8 +293,8 @@ class ClusterFailoverIntegrationTest {
         paused.resume();
         // positive signals that the resumed node ran: a heartbeat after the resume, and its lease round saw them lost
         ClusterFailoverIntegrationTest.await(() -> db.heartbeatAfter(paused.nodeId(), resumedAt), LONG, "a heartbeat of the resumed node");
-        ClusterFailoverIntegrationTest.await(() -> paused.logCount("lease lost by node " + paused.nodeId()) > 0
-                || paused.logCount("closing " + moving.size() + " socket(s)") > 0, LONG, "the resumed node let its connections go");
+        ClusterFailoverIntegrationTest.await(() -> letGo.getAsInt() > lostBefore,
+                LONG, "the resumed node let its connections go");
         JsonNode cluster = other.admin().get("/api/cluster").json();
         for (JsonNode n : cluster.path("nodes")) {
             if (paused.nodeId().equals(n.path("node_id").asString())) {
@@ -307,6 +318,7 @@ class ClusterFailoverIntegrationTest {
         System.out.println("resumed node " + paused.nodeId() + ": " + stale);
         assertThat(emulator.stats().path("pairings").asInt()).isEqualTo(pairings);
         assertThat(emulator.stats().path("replaced").asInt()).isZero();
+        awaitProgress(20);
     }
 
     /**
@@ -321,7 +333,7 @@ class ClusterFailoverIntegrationTest {
         assertThat(load.errors).isEmpty();
         System.out.println("load: " + load.accepted.size() + " sends accepted (" + load.retried.get() + " retried on another node), "
                 + load.inbound.size() + " inbound");
-        assertThat(load.accepted).hasSizeGreaterThan(100);
+        assertThat(load.accepted).hasSizeGreaterThanOrEqualTo(80); // 40 before the kill, 20 after each step
         ClusterFailoverIntegrationTest.await(() -> db.unsent(load.accepted.keySet()).isEmpty(), LONG, "every accepted send sent");
         Map<String, String> providerIds = db.providerIds(load.accepted.keySet());
         Map<String, List<JsonNode>> byText = new HashMap<>();
@@ -380,34 +392,6 @@ class ClusterFailoverIntegrationTest {
         int inFrom = load.inbound.size();
         await(() -> load.accepted.size() >= from + sends && load.inbound.size() > inFrom, LONG, sends + " more sends");
         assertThat(load.errors).isEmpty();
-    }
-
-    /**
-     * Polls PostgreSQL until every connection in {@code moving} is ready with a status written
-     * after {@code since} by a lease owner other than {@code from}; returns each one's time from
-     * {@code sinceNanos} in ms. A QR status on the way fails at once.
-     */
-    static Map<String, Long> awaitReadyElsewhere(List<String> moving, String from, Timestamp since, long sinceNanos) {
-        Map<String, Long> readyAfter = new LinkedHashMap<>();
-        long deadline = System.nanoTime() + LONG.toNanos();
-        while (readyAfter.size() < moving.size()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not ready elsewhere within " + LONG + ": "
-                        + moving.stream().filter(id -> !readyAfter.containsKey(id)).map(db::row).toList());
-            }
-            for (String id : moving) {
-                if (readyAfter.containsKey(id)) {
-                    continue;
-                }
-                ClusterDb.Row r = db.row(id);
-                assertThat(r.status()).as(id + " asked for a QR").isNotEqualTo("qr_ready");
-                if ("ready".equals(r.status()) && r.owner() != null && !r.owner().equals(from) && r.statusChangedAt().after(since)) {
-                    readyAfter.put(id, (System.nanoTime() - sinceNanos) / 1_000_000);
-                }
-            }
-            GatewayHarness.sleep(100);
-        }
-        return readyAfter;
     }
 
     static void await(java.util.function.BooleanSupplier condition, Duration timeout, String what) {
