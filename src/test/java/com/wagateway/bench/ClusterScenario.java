@@ -64,7 +64,8 @@ final class ClusterScenario {
                     s.putAll(Map.of("gateway.database-url", url, "gateway.engine.sandbox.emulator-url", emulator.url(),
                             "gateway.cluster.lease-ttl", "6s", "gateway.cluster.rebalance-per-minute", "0",
                             "gateway.engine.command-timeout", "300s", "gateway.lifecycle.qr-wait", "30s",
-                            "gateway.engine.log-level", "warn", "logging.level.com.wagateway", "WARN", "logging.level.engine", "WARN"));
+                            // each node logs to its own file (GatewayProcess), not the run's output: info, to explain a stall
+                            "gateway.engine.log-level", "info", "logging.level.com.wagateway", "INFO", "logging.level.engine", "INFO"));
                     starting.add(CompletableFuture.supplyAsync(() -> GatewayProcess.start(id, s, Duration.ofMinutes(3)),
                             java.util.concurrent.Executors.newSingleThreadExecutor()));
                 }
