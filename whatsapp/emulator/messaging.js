@@ -67,12 +67,33 @@ export function installMessaging (emulator, opts = {}) {
    * @param {any} device @param {any} node @returns {boolean} true when sent now
    */
   function deliver (device, node) {
-    if (emulator.sendTo(device.jid, node)) return true
+    if (emulator.sendTo(device.jid, node)) {
+      owe(device, node)
+      return true
+    }
     const s = stateOf(device.phone)
     const list = s.offline.get(device.jid) ?? []
     list.push(node)
     s.offline.set(device.jid, list)
     return false
+  }
+
+  /**
+   * Message stanzas sent to a device's live session that it has not acked yet (ack or receipt),
+   * per device jid. WhatsApp keeps a message until the device acks it: one whose session ended first (the process
+   * was killed, the socket dropped, a lease moved the account to another process) is sent again,
+   * marked offline, at the device's next login. An ack with an error counts as an ack (the device
+   * got it and said so).
+   * @type {Map<string, Map<string, any>>}
+   */
+  const unacked = new Map()
+
+  /** Remembers a message stanza just sent live until its ack. @param {any} device @param {any} node */
+  function owe (device, node) {
+    if (node.tag !== 'message' || !node.attrs?.id) return
+    let owed = unacked.get(device.jid)
+    if (!owed) { owed = new Map(); unacked.set(device.jid, owed) }
+    owed.set(node.attrs.id, node)
   }
 
   /** Sends to every linked device of the account. @param {string} phone @param {() => any} build */
@@ -232,6 +253,8 @@ export function installMessaging (emulator, opts = {}) {
     const list = getBinaryNodeChild(node, 'list')
     const ids = [node.attrs.id, ...getBinaryNodeChildren(list, 'item').map((i) => i.attrs.id)]
     for (const id of ids) s.inbound.get(id)?.receipts.push({ type, t: node.attrs.t })
+    // the device has them (a retry receipt says it could not read one: the resend is owed instead)
+    if (type !== 'retry') for (const id of ids) unacked.get(device.jid)?.delete(id)
     notify({ kind: 'receipt', phone: device.phone, ids, type })
     if (type === 'retry') await resendAfterRetry(device, s, node)
   })
@@ -260,15 +283,24 @@ export function installMessaging (emulator, opts = {}) {
     if (!device) return
     const entry = node.attrs.class === 'message' ? stateOf(device.phone).inbound.get(node.attrs.id) : undefined
     if (entry) entry.acks++
+    if (node.attrs.class === 'message') unacked.get(device.jid)?.delete(node.attrs.id)
     notify({ kind: 'ack', phone: device.phone, class: node.attrs.class, id: node.attrs.id, error: node.attrs.error })
   })
 
-  // Offline delivery: what WhatsApp kept for the device, marked offline, before <ib><offline>.
+  // Offline delivery: what WhatsApp kept for the device, marked offline, before <ib><offline>:
+  // first what an earlier session was sent and never acked, then what arrived while it was away.
   emulator.onLogin(({ session, device }) => {
     const s = states.get(device.phone)
-    const queued = s?.offline.get(device.jid) ?? []
+    const owed = [...(unacked.get(device.jid)?.values() ?? [])]
+    unacked.delete(device.jid)
+    const queued = [...owed, ...(s?.offline.get(device.jid) ?? [])]
     if (s) s.offline.delete(device.jid)
-    for (const node of queued) session.send({ ...node, attrs: { ...node.attrs, offline: '1' } })
+    const left = []
+    for (const node of queued) {
+      if (session.send({ ...node, attrs: { ...node.attrs, offline: '1' } })) owe(device, node)
+      else left.push(node) // the new session closed already: still owed
+    }
+    if (s && left.length) s.offline.set(device.jid, left)
     notify({ kind: 'offline', phone: device.phone, jid: device.jid, count: queued.length })
     return queued.length
   })

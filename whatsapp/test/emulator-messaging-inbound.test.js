@@ -109,3 +109,39 @@ async function waitUntil (pred, ms = 5000) {
     await new Promise((resolve) => setTimeout(resolve, 10))
   }
 }
+
+test('a message the device never acked (its session ended first) is delivered again at the next login, as WhatsApp does', async (t) => {
+  const a = await openAccount(t)
+  const m = a.emulator.messaging
+  // the server writes the message to the live session, but it never reaches the device (its
+  // process was killed with the message in the socket's buffer): no ack comes back
+  const [live] = a.emulator.liveSessions(PHONE)
+  const send = live.send
+  live.send = (node) => node.tag === 'message' ? true : send(node)
+  const lost = await m.inbound(PHONE, { from: CONTACT, text: 'never reached the device' })
+  assert.deepEqual([lost.live, lost.queued], [1, 0])
+  live.send = send
+  a.client.end()
+  await a.client.closed()
+  await waitUntil(() => !a.emulator.deviceFor(PHONE).online)
+  const flushed = []
+  m.subscribe((e) => { if (e.kind === 'offline') flushed.push(e.count) })
+  const b = await a.reconnect()
+  await b.client.opened()
+  const again = await b.upserted((x) => x.key.id === lost.id, 'the redelivery at the next login')
+  assert.equal(again.message.conversation, 'never reached the device')
+  assert.deepEqual(flushed, [1], 'sent again at login, before <ib><offline count=1>')
+  // the device says it has it (offline messages get a receipt)
+  await waitUntil(() => m.received(PHONE).find((e) => e.id === lost.id).receipts.length > 0)
+
+  // acked this time: a further login owes nothing
+  const flushedLater = []
+  m.subscribe((e) => { if (e.kind === 'offline') flushedLater.push(e.count) })
+  b.client.end()
+  await b.client.closed()
+  await waitUntil(() => !a.emulator.deviceFor(PHONE).online)
+  const c = await a.reconnect()
+  await c.client.opened()
+  await waitUntil(() => flushedLater.length === 1)
+  assert.deepEqual(flushedLater, [0])
+})

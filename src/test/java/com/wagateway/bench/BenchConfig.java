@@ -26,7 +26,7 @@ import java.util.Set;
  * @param mediaPercent     share of those messages that are images (issue 15: 30)
  * @param mediaBytes       size of each image (issue 15: 100 KB)
  * @param mediaLongFactor  how many times longer the media scenario's long flood is (memory must not grow with it)
- * @param only             scenarios to run (pool, inbound, media, send, idempotency, webhooks, connections); empty = all
+ * @param only             scenarios to run (pool, cluster, inbound, media, send, idempotency, webhooks, connections); empty = all
  * @param socket           the sandbox socket: always {@code emulator}, the real Baileys socket
  *                         against a standalone emulated WhatsApp (the fake socket the "before"
  *                         tables were measured on is gone), kept as a field so results name it
@@ -40,7 +40,7 @@ record BenchConfig(int connections, int inbound, int inboundBatch, int sendSecon
 
     static final Set<String> SOCKETS = Set.of("emulator");
 
-    static final Set<String> SCENARIOS = Set.of("pool", "inbound", "media", "send", "idempotency", "webhooks", "connections");
+    static final Set<String> SCENARIOS = Set.of("pool", "cluster", "inbound", "media", "send", "idempotency", "webhooks", "connections");
 
     /** Whether this run includes the named scenario. */
     boolean includes(String scenario) {

@@ -78,6 +78,17 @@ final class BenchReport {
                 pool.path("one_process").path("messages_per_second").asString() + " / "
                         + pool.path("two_processes").path("messages_per_second").asString() + ", x"
                         + pool.path("ratio_two_over_one").asString(), "> 1 with >= 2 free cores");
+        JsonNode cl = r.path("cluster");
+        row(b, "cluster", "gateway JVMs 1 / 2: connections, inbound messages/s (" + cl.path("one_node").path("messages").asInt()
+                        + " / " + cl.path("two_nodes").path("messages").asInt() + " msgs), ratio",
+                cl.path("one_node").path("connections").asInt() + " / " + cl.path("two_nodes").path("connections").asInt()
+                        + " connections, " + cl.path("one_node").path("messages_per_second").asString() + " / "
+                        + cl.path("two_nodes").path("messages_per_second").asString() + " msg/s, x"
+                        + cl.path("inbound_ratio_two_over_one").asString(), "> 1 with free cores");
+        JsonNode fo = cl.path("failover");
+        row(b, "cluster", "kill -9 of a node: " + fo.path("ready_elsewhere").asInt() + " of " + fo.path("connections_moved").asInt()
+                        + " connections ready elsewhere, ms from the kill p50 / p90 / max",
+                fo.path("p50_ms").asString() + " / " + fo.path("p90_ms").asString() + " / " + fo.path("max_ms").asString(), "<= 30,000");
         row(b, "idempotency", idem.path("clients").asInt() + " clients, one client_message_id: rows / WhatsApp sends",
                 idem.path("rows").asString() + " / " + idem.path("whatsapp_sends").asString(), "1 / 1");
         return withoutMissing(b.toString(), r);
@@ -120,7 +131,7 @@ final class BenchReport {
     /** Drops the rows of scenarios this run did not include ({@code --only}). */
     private static String withoutMissing(String table, JsonNode r) {
         Map<String, String> keys = Map.of("inbound", "inbound", "inbound media", "inbound_media", "send API", "send_api",
-                "webhooks", "webhooks", "connections", "connections", "idempotency", "idempotency", "engine pool", "engine_pool");
+                "webhooks", "webhooks", "connections", "connections", "idempotency", "idempotency", "engine pool", "engine_pool", "cluster", "cluster");
         StringBuilder out = new StringBuilder();
         for (String line : table.split("\n")) {
             String scenario = line.length() > 2 ? line.substring(2, Math.max(2, line.indexOf(" |", 2))) : "";

@@ -53,6 +53,8 @@ public final class Benchmark {
         results.put("socket", c.socket());
         // first, while no other gateway runs: inbound decrypt throughput at 1 and 2 engine processes
         scenario(c, results, "pool", "engine_pool", () -> EnginePoolScenario.run(dataDir, emulator, c));
+        // then the cluster of one and of two gateway JVMs, and a node killed (each cluster runs alone too)
+        scenario(c, results, "cluster", "cluster", () -> ClusterScenario.run(dataDir, emulator, c));
         GatewayHarness[] gw = {GatewayHarness.start(settings)};
         try {
             // each scenario's result is written as soon as it is known, and a failing scenario is

@@ -64,6 +64,15 @@ class BenchmarkSmokeTest {
         assertThat(pool.path("two_processes").path("stored").asInt()).isEqualTo(pool.path("messages").asInt());
         assertThat(pool.path("two_processes").path("processes").asInt()).isEqualTo(2);
         assertThat(Files.readString(c.out().resolve("results.md"))).contains("| engine pool |");
+        // cluster: the flood through one gateway JVM and through two, every message stored; a killed node's connections move
+        JsonNode cluster = r.path("cluster");
+        for (String n : java.util.List.of("one_node", "two_nodes")) {
+            assertThat(cluster.path(n).path("messages").asInt()).as(n).isPositive();
+        }
+        assertThat(cluster.path("two_nodes").path("connections").asInt()).isEqualTo(2 * cluster.path("one_node").path("connections").asInt());
+        assertThat(cluster.path("failover").path("ready_elsewhere").asInt())
+                .isEqualTo(cluster.path("failover").path("connections_moved").asInt()).isPositive();
+        assertThat(Files.readString(c.out().resolve("results.md"))).contains("| cluster |");
         // on the real socket against a standalone emulator, with memory taken at each checkpoint
         assertThat(r.path("socket").asString()).isEqualTo("emulator");
         JsonNode memory = r.path("connections").path("memory");

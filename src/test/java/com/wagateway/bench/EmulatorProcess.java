@@ -131,6 +131,55 @@ public final class EmulatorProcess implements AutoCloseable {
     }
 
 
+    /**
+     * A text from the emulator's contact {@code from} to the account {@code phone} (control API
+     * {@code POST /control/inbound}) with the WhatsApp id {@code messageId}: delivered now to the
+     * account's live device, or kept for its next login, as WhatsApp does. Returns the emulator's
+     * answer ({@code id}, {@code live}, {@code queued}); fails on a refusal.
+     */
+    public tools.jackson.databind.JsonNode inbound(String phone, String from, String text, String messageId) {
+        String body = "{\"phone\":\"" + phone + "\",\"from\":\"" + from + "\",\"text\":\"" + text
+                + "\",\"messageId\":\"" + messageId + "\"}";
+        return control("POST", "/control/inbound", body);
+    }
+
+    /**
+     * The account's contact ledger ({@code GET /control/sent/{phone}}): one entry per message id
+     * and recipient, with {@code count} 1 once the contact decrypted it and {@code resends} for
+     * every later arrival of the same id (docs/emulator.md).
+     */
+    public tools.jackson.databind.JsonNode sent(String phone) {
+        return control("GET", "/control/sent/" + phone, null).path("messages");
+    }
+
+    /** What the contacts sent to the account ({@code GET /control/received/{phone}}), with the device's acks and receipts. */
+    public tools.jackson.databind.JsonNode received(String phone) {
+        return control("GET", "/control/received/" + phone, null).path("messages");
+    }
+
+    private tools.jackson.databind.JsonNode control(String method, String path, String body) {
+        java.net.http.HttpRequest req = java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(url.replaceFirst("^ws://", "http://").replaceFirst("/ws/chat$", "") + path))
+                .timeout(java.time.Duration.ofSeconds(60)).header("content-type", "application/json")
+                .method(method, body == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                        : java.net.http.HttpRequest.BodyPublishers.ofString(body)).build();
+        // HTTP/1.1 and a client per call (see burst): the emulator refuses h2c upgrades and closes idle connections
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        try {
+            java.net.http.HttpResponse<String> r = http.send(req, java.net.http.HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException("emulator " + path + " answered " + r.statusCode() + " " + r.body());
+            }
+            return tools.jackson.databind.json.JsonMapper.builder().build().readTree(r.body());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Its resident set in bytes (Linux /proc), 0 when unknown. */
     long rss() {
         return ConnectionsScenario.rssOf(process.pid());

@@ -202,10 +202,15 @@ public final class GatewayHarness implements AutoCloseable {
 
     /** Polls the status endpoint until {@code until} holds; fails with the last status after the timeout. */
     public JsonNode awaitStatus(String id, Predicate<JsonNode> until, Duration timeout) {
+        return awaitStatus(admin, id, until, timeout);
+    }
+
+    /** {@link #awaitStatus(String, Predicate, Duration)} through any client (e.g. a node in a JVM of its own). */
+    public static JsonNode awaitStatus(ApiClient api, String id, Predicate<JsonNode> until, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         JsonNode last = null;
         while (System.nanoTime() < deadline) {
-            ApiClient.Response r = get("/api/whatsapp-web/status/" + id);
+            ApiClient.Response r = api.get("/api/whatsapp-web/status/" + id);
             last = r.json();
             if (r.status() == 200 && until.test(last)) {
                 return last;
@@ -222,15 +227,20 @@ public final class GatewayHarness implements AutoCloseable {
 
     /** {@link #link(String, String)}, waiting up to {@code readyWithin} for ready (benchmarks on a loaded machine). */
     public JsonNode link(String id, String phone, Duration readyWithin) {
-        ApiClient.Response qr = get("/api/get-qr/" + id);
+        return link(admin, id, phone, readyWithin);
+    }
+
+    /** {@link #link(String, String, Duration)} through any client: the node it calls runs the connection. */
+    public static JsonNode link(ApiClient api, String id, String phone, Duration readyWithin) {
+        ApiClient.Response qr = api.get("/api/get-qr/" + id);
         if (!"qr_ready".equals(qr.json().path("status").asString())) {
             throw new AssertionError("no QR for " + id + ": " + qr.raw());
         }
-        ApiClient.Response scan = post("/api/sandbox/" + id + "/scan", "{\"phone\":\"" + phone + "\"}");
+        ApiClient.Response scan = api.post("/api/sandbox/" + id + "/scan", "{\"phone\":\"" + phone + "\"}");
         if (scan.status() != 200) {
             throw new AssertionError("scan failed: " + scan.raw());
         }
-        return awaitStatus(id, "ready", readyWithin);
+        return awaitStatus(api, id, s -> "ready".equals(s.path("status").asString()), readyWithin);
     }
 
     /**
