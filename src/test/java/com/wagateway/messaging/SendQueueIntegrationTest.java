@@ -111,10 +111,12 @@ class SendQueueIntegrationTest {
         gw.awaitStatus(id, "ready", Duration.ofSeconds(20));
         JsonNode m = awaitMessage(id, "survivor-1", x -> !"queued".equals(x.path("status").asString()), Duration.ofSeconds(20));
         assertThat(m.path("status").asString()).isIn("sent", "delivered", "read");
-        assertThat(m.path("attempts").asInt()).isEqualTo(1);
-        // the restarted engine may have sent it in the moment before the first service stopped and
-        // again after: the emulator's contact remembers across the restart and counts an id once,
-        // as WhatsApp dedupes a message id, so WhatsApp got it exactly once either way
+        // one attempt, or two when the first service's restarted engine was ready in the moment
+        // before it stopped and its attempt was cut by the stop (a CI run: "428 Connection Closed")
+        assertThat(m.path("attempts").asInt()).isBetween(1, 2);
+        // that attempt may also have reached WhatsApp before the stop: the emulator's contact
+        // remembers across the restart and counts an id once, as WhatsApp dedupes a message id,
+        // so WhatsApp got it exactly once either way
         assertThat(sentCount(id, m.path("provider_message_id").asString())).isEqualTo(1);
         assertThat(gw.count("SELECT count(*) FROM messages WHERE connection_id = ? AND client_message_id = 'survivor-1'", id)).isEqualTo(1);
     }
