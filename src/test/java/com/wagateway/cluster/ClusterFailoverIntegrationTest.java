@@ -110,22 +110,8 @@ class ClusterFailoverIntegrationTest {
         if (load != null) {
             load.close();
         }
-        for (AutoCloseable c : new ArrayList<AutoCloseable>(nodes)) {
-            close(c);
-        }
-        for (AutoCloseable c : new AutoCloseable[] {hooks, emulator, database}) {
-            close(c);
-        }
-    }
-
-    private static void close(AutoCloseable c) {
-        try {
-            if (c != null) {
-                c.close();
-            }
-        } catch (Exception e) {
-            // best effort: the next closes still run
-        }
+        GatewayHarness.closeAll(nodes.toArray(AutoCloseable[]::new));
+        GatewayHarness.closeAll(hooks, emulator, database);
     }
 
     /** A user links 60 connections, a third through each node's API; each runs where it was linked, with its webhook. */
@@ -395,12 +381,6 @@ class ClusterFailoverIntegrationTest {
     }
 
     static void await(java.util.function.BooleanSupplier condition, Duration timeout, String what) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(what + ": not within " + timeout);
-            }
-            GatewayHarness.sleep(100);
-        }
+        ClusterIntegrationTest.await(condition, timeout, what);
     }
 }

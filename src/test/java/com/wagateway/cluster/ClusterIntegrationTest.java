@@ -70,15 +70,7 @@ class ClusterIntegrationTest {
 
     @AfterAll
     static void stopNodes() {
-        for (AutoCloseable c : new AutoCloseable[] {b, a, emulator, database}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception e) {
-                // best effort: the next closes still run
-            }
-        }
+        GatewayHarness.closeAll(b, a, emulator, database);
     }
 
     /** Each node owns what was connected through it; both nodes answer both connections' status and the cluster view. */

@@ -75,15 +75,7 @@ class ClusterRoutingIntegrationTest {
 
     @AfterAll
     static void stopNodes() {
-        for (AutoCloseable c : new AutoCloseable[] {b, a, emulator, database}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception e) {
-                // best effort: the next closes still run
-            }
-        }
+        GatewayHarness.closeAll(b, a, emulator, database);
     }
 
     /**

@@ -345,6 +345,19 @@ public final class GatewayHarness implements AutoCloseable {
         return awaitStatus(id, s -> status.equals(s.path("status").asString()), timeout);
     }
 
+    /** Closes each in order, best effort: a failing close does not stop the next ones (test tear-down). */
+    public static void closeAll(AutoCloseable... closeables) {
+        for (AutoCloseable c : closeables) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (Exception e) {
+                // best effort: the next closes still run
+            }
+        }
+    }
+
     public static void sleep(long ms) {
         try {
             Thread.sleep(ms);
