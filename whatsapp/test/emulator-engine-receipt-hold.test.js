@@ -104,12 +104,3 @@ test('a received message gets its receipt only once Java confirmed it; an engine
   await waitFor(async () => (await receiptsOf('3A00000000000000HOLD3')).length > 0 || undefined, 'the third receipt')
   await second.end()
 })
-
-test('hello holdReceipts must be a boolean', { timeout: 30000 }, async (t) => {
-  const e = spawnEngine({ timeoutMs: 10000 })
-  t.after(() => e.kill())
-  const dir = await tempDir()
-  const r = await e.send('hello', { protocol: 1, mode: 'sandbox', sessionsDir: join(dir, 's'), holdReceipts: 'yes' })
-  assert.equal(r.error.code, 'bad_request')
-  await rm(dir, { recursive: true, force: true })
-})
