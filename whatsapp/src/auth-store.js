@@ -183,7 +183,8 @@ function revive (type, text) {
  * - a failed save is sent again on its own (after `retryMs`, doubling up to 15 s) until it commits,
  *   also when no later write comes: a database outage delays the values, it never loses them
  *   while the engine runs;
- * - after `discard()` (logout/purge) nothing more is sent.
+ * - after `discard()` (logout/purge) nothing more is sent, nor after Java refused a save as
+ *   `fenced` (another node owns the connection now: this socket's writes must never land).
  * @param {string} connectionId @param {any} creds  the live creds object Baileys mutates
  * @param {(connectionId: string, request: string, data: object) => Promise<any>} call
  * @param {import('pino').Logger} logger
@@ -235,6 +236,14 @@ function createWriter (connectionId, creds, call, logger, retryMs) {
         retryIn = retryMs
         for (const w of settle) w.resolve()
       } catch (err) {
+        if (/: fenced:/.test(String(/** @type {Error} */ (err)?.message))) {
+          // another node owns the connection now: this socket's state must never land; stop writing
+          logger.info({ connectionId, keys: batch.size }, 'auth.save refused: the connection moved to another node; writes dropped')
+          discarded = true
+          for (const w of [...settle, ...waiters]) w.reject(/** @type {Error} */ (err))
+          pending = new Map(); credsPending = false; waiters = []
+          return
+        }
         logger.warn({ connectionId, err: String(/** @type {Error} */ (err).message), keys: batch.size }, 'auth.save failed')
         // keep what failed unless something newer replaced it, so the next save carries it again
         for (const [k, v] of batch) if (!pending.has(k)) pending.set(k, v)

@@ -18,6 +18,7 @@ function fakeJava ({ creds = null } = {}) {
   const inbox = []
   const requests = []
   let auto = false
+  /** @type {string|false} */
   let failNext = false
   const handle = (request, data) => {
     if (request === 'auth.load') {
@@ -47,12 +48,12 @@ function fakeJava ({ creds = null } = {}) {
     call,
     get creds () { return creds },
     auto (on) { auto = on },
-    failNext () { failNext = true },
+    failNext (message = 'database unavailable') { failNext = message },
     /** Answers (commits) the oldest waiting request. */
     answerNext () {
       const r = inbox.shift()
       assert.ok(r, 'a request is waiting')
-      if (failNext) { failNext = false; r.reject(new Error('database unavailable')); return r }
+      if (failNext) { const m = failNext; failNext = false; r.reject(new Error(m)); return r }
       r.resolve(handle(r.request, r.data))
       return r
     },
@@ -141,6 +142,22 @@ test('a failed save that nobody waits for any more is sent again on its own unti
   assert.deepEqual(r.data.keys.map((k) => k.id), ['923001.0'])
   assert.equal(JSON.parse(java.rows.get('session\u0000923001.0'), BufferJSON.reviver).toString(), 'ratchet-1')
   await backend.settled('c2b')
+})
+
+test('a save Java refuses as fenced (another node owns the connection) ends the writes of this socket', async () => {
+  const java = fakeJava()
+  java.auto(true)
+  const backend = postgresAuthBackend({ call: java.call, logger, retryMs: 5 })
+  const { state } = await backend.open('c2c')
+  java.auto(false)
+  const refused = state.keys.set({ session: { '923001.0': Buffer.from('old-ratchet') } })
+  await tick(); await tick()
+  java.failNext('auth.save: fenced: this node no longer holds the connection\'s lease')
+  java.answerNext()
+  await assert.rejects(refused, /fenced/)
+  await assert.rejects(state.keys.set({ session: { '923001.0': Buffer.from('older-still') } }), /auth state removed/)
+  await backend.settled('c2c')
+  assert.equal(java.rows.has('session\u0000923001.0'), false)
 })
 
 test('reads are cached per socket, misses included, and a read never overwrites a newer set', async () => {

@@ -62,8 +62,13 @@ public class AuthKeyRepository {
      * only then); writes of one connection never interleave (a transaction-scoped advisory lock on
      * the connection), so two batches commit in the order they took the lock. The connection must
      * exist (foreign key): a batch for a deleted connection fails and stores nothing.
+     * With a {@code fence} (several nodes), the batch lands only while the connection's lease still
+     * names that node and epoch (checked under the same lock, expiry not required: nobody else can
+     * have taken it while the epoch is unchanged); otherwise {@link LeaseLostException} and nothing
+     * is written, so a node that lost the connection (resumed after a pause) can never overwrite the
+     * new owner's Signal state with its older one.
      */
-    public void write(String connectionId, List<KeyRow> rows) {
+    public void write(String connectionId, List<KeyRow> rows, LeaseFence fence) {
         if (rows.isEmpty()) {
             return;
         }
@@ -78,6 +83,12 @@ public class AuthKeyRepository {
         }
         tx.executeWithoutResult(s -> {
             jdbc.sql("SELECT pg_advisory_xact_lock(hashtext('auth_keys/' || ?))").param(connectionId).query().singleRow();
+            // FOR SHARE: a takeover (which bumps the epoch) waits until this batch committed
+            if (fence != null && jdbc.sql("""
+                    SELECT 1 FROM connection_leases WHERE connection_id = ? AND owner_node = ? AND epoch = ? FOR SHARE""")
+                    .params(connectionId, fence.nodeId(), fence.epoch()).query(Integer.class).optional().isEmpty()) {
+                throw new LeaseLostException(connectionId);
+            }
             if (!deletes.isEmpty()) {
                 batch.batchUpdate("DELETE FROM auth_keys WHERE connection_id = ? AND key_type = ? AND key_id = ?", deletes);
             }

@@ -34,9 +34,13 @@ public class PostgresAuthStore implements EngineAuthStore {
 
     private final AuthKeyRepository repo;
     private final AuthCipher cipher;
+    /** Whose lease a save must still hold (the bean is created after this one: looked up per save). */
+    private final org.springframework.beans.factory.ObjectProvider<ConnectionLeases> leases;
 
-    public PostgresAuthStore(GatewayProperties props, AuthKeyRepository repo) {
+    public PostgresAuthStore(GatewayProperties props, AuthKeyRepository repo,
+                             org.springframework.beans.factory.ObjectProvider<ConnectionLeases> leases) {
         this.repo = repo;
+        this.leases = leases;
         String store = props.auth().store().trim().toLowerCase(java.util.Locale.ROOT);
         if (!store.equals("files") && !store.equals("postgres")) {
             throw refuse("AUTH_STORE must be 'files' or 'postgres', not '" + props.auth().store() + "'");
@@ -118,7 +122,20 @@ public class PostgresAuthStore implements EngineAuthStore {
             requireKeyType(k.type());
             rows.add(k.value() == null ? new KeyRow(k.type(), k.id(), null) : encrypted(connectionId, k.type(), k.id(), k.value()));
         }
-        repo.write(connectionId, rows);
+        repo.write(connectionId, rows, fenceOf(connectionId));
+    }
+
+    /**
+     * The lease a save of this connection must still hold: this node's, with the epoch it got.
+     * A save for a connection this node does not hold (its lease was lost, its socket is being
+     * closed) is refused outright; no leases bean (a context without the cluster part) means no fence.
+     */
+    private com.wagateway.database.LeaseFence fenceOf(String connectionId) {
+        ConnectionLeases l = leases.getIfAvailable();
+        if (l == null) {
+            return null;
+        }
+        return l.fence(connectionId).orElseThrow(() -> new com.wagateway.database.LeaseLostException(connectionId));
     }
 
     @Override

@@ -57,6 +57,10 @@ final class AuthRequests {
                 return result;
             } catch (IllegalArgumentException e) {
                 return error(json.createObjectNode(), "bad_request", e.getMessage());
+            } catch (com.wagateway.database.LeaseLostException e) {
+                // another node runs the connection now: this socket's writes must never land (the engine drops them)
+                log.info("[{}] {} refused: the lease moved to another node", connectionId, request);
+                return error(json.createObjectNode(), "fenced", "this node no longer holds the connection's lease");
             } catch (RuntimeException e) {
                 boolean unreachable = DatabaseUnavailable.isCause(e);
                 if (unreachable && System.nanoTime() + pause * 1_000_000L < deadline && pauseFor(pause)) {

@@ -92,6 +92,36 @@ class PostgresAuthStoreIntegrationTest {
         }
     }
 
+    /**
+     * Fencing (issue 17): a save lands only while this node's lease still names it with its epoch.
+     * Once another node took the connection over (the epoch moved on), a save from this node (a
+     * resumed JVM's queued writes) is refused as {@code fenced} and writes nothing, so the new
+     * owner's Signal state is never overwritten with an older one.
+     */
+    @Test
+    void aSaveFromANodeThatLostTheLeaseIsRefusedAndWritesNothing() {
+        String id = "pgauth_f";
+        try (GatewayHarness gw = GatewayHarness.start(PostgresAuth.settings(GatewayHarness.tempDataDir("pgfence"), PostgresAuth.KEY))) {
+            gw.link(id, "923441110003", Duration.ofSeconds(60));
+            PostgresAuthStore store = gw.bean(PostgresAuthStore.class);
+            tools.jackson.databind.json.JsonMapper json = GatewayHarness.JSON;
+            ObjectNode save = json.createObjectNode();
+            save.putArray("keys").addObject().put("type", "sender-key-memory").put("id", "before@g.us").put("value", "{}");
+            assertThat(AuthRequests.answer(store, "auth.save", id, save, json).path("saved").asInt()).as("the owner's save").isEqualTo(1);
+
+            gw.bean(org.springframework.jdbc.core.simple.JdbcClient.class)
+                    .sql("UPDATE connection_leases SET owner_node = 'node-elsewhere', epoch = epoch + 1 WHERE connection_id = ?")
+                    .param(id).update();
+            ObjectNode late = json.createObjectNode();
+            late.put("creds", "{\"stale\":true}");
+            late.putArray("keys").addObject().put("type", "sender-key-memory").put("id", "after@g.us").put("value", "{}");
+            JsonNode refused = AuthRequests.answer(store, "auth.save", id, late, json);
+            assertThat(refused.path("error").path("code").asString()).as(refused.toString()).isEqualTo("fenced");
+            assertThat(store.loadKeys(id, "sender-key-memory", List.of("before@g.us", "after@g.us"))).containsOnlyKeys("before@g.us");
+            assertThat(store.loadCreds(id)).doesNotContain("stale");
+        }
+    }
+
     @Test
     void aWrongOrMissingEncryptionKeyRefusesToStart() {
         Path data = GatewayHarness.tempDataDir("pgkey");
