@@ -20,6 +20,8 @@ import { openEmulatorLink } from './sandbox/emulator-link.js'
 import { ensureSessionsDir, sessionFolder } from './sessions.js'
 import { AUTH_REQUEST_TIMEOUT_MS, fileAuthBackend, postgresAuthBackend } from './auth-store.js'
 import { socketFactoryFor } from './sockets/index.js'
+import { createInboundHold, inboundHooksInstalled } from './inbound-hold.js'
+import { makeCacheableSignalKeyStore } from 'baileys'
 
 /*
  * The engine's commands (docs/engine-protocol.md, "Commands"). protocol.js has already
@@ -101,6 +103,9 @@ export function createEngine ({ logger, emitEvent, sendRequest }) {
       async run (args) {
         if (settings) throw new EngineError('invalid_state', 'hello already done')
         const parsed = parseHello(args)
+        if (parsed.holdReceipts && !inboundHooksInstalled()) {
+          throw new EngineError('internal', 'holdReceipts needs the Baileys receive-path patch (whatsapp/scripts/patch-baileys.mjs, run by npm install)')
+        }
         logger.level = parsed.logLevel
         baileysLogger = logger.child({ class: 'baileys' }, { level: baileysLevelFor(parsed.logLevel) })
         try {
@@ -168,16 +173,20 @@ export function createEngine ({ logger, emitEvent, sendRequest }) {
         const getMessage = requests.getMessageFor(connectionId)
         // sends to a group read its participants from here (groups.js), not one query per message
         const groupCache = createGroupCache()
+        // receipts wait for Java's commit (inbound-hold.js): its key wrapper sits outside Baileys' cache
+        const hold = requireSettings().holdReceipts
+          ? createInboundHold({ keys: state.keys.cached ? state.keys : makeCacheableSignalKeyStore(state.keys, /** @type {any} */ (baileysLogger)), logger: logger.child({ connectionId }) })
+          : null
         const { sock, qrTiming } = /** @type {import('./sockets/index.js').SocketFactory} */ (factory)({
-          auth: state,
+          auth: hold ? { creds: state.creds, keys: hold.keys } : state,
           logger: baileysLogger.child({ connectionId }),
           getMessage,
           cachedGroupMetadata: async (/** @type {string} */ jid) => groupCache.get(jid),
-          options: socketOptionsFor(behaviour, connectionId)
+          options: { ...socketOptionsFor(behaviour, connectionId), ...(hold?.socketConfig ?? {}) }
         })
         const { entry, release } = createEntry({ connectionId, folder, sock, hadSession, qrTiming, saveCreds, emitEvent })
         attachHandlers(entry, {
-          registry, logger, ignoreStatusBroadcast: requireSettings().ignoreStatusBroadcast, getMessage, media,
+          registry, logger, ignoreStatusBroadcast: requireSettings().ignoreStatusBroadcast, getMessage, media, hold,
           ignoreChat: (jid) => isIgnoredChat(behaviour.get(connectionId), jid)
         })
         attachBehaviourHandlers(entry, { settings: behaviour, logger })

@@ -16,6 +16,7 @@ export const PROTOCOL_VERSION = 1
  *   file only from inside it; null = media sends by path are refused
  * @property {string} logLevel
  * @property {boolean} ignoreStatusBroadcast  drop `status@broadcast` messages (WhatsApp Status posts)
+ * @property {boolean} holdReceipts  a received message's receipt waits until Java confirms it stored the message (inbound-hold.js)
  * @property {import('./media-download.js').MediaSettings|null} media  where and how live media are downloaded; null = not downloaded
  * @property {BaileysSettings} baileys
  * @property {SandboxSettings} sandbox
@@ -74,6 +75,8 @@ export function parseHello (args) {
 
   const ignoreStatusBroadcast = args.ignoreStatusBroadcast ?? DEFAULTS.ignoreStatusBroadcast
   if (typeof ignoreStatusBroadcast !== 'boolean') throw bad('ignoreStatusBroadcast must be a boolean')
+  const holdReceipts = args.holdReceipts ?? false
+  if (typeof holdReceipts !== 'boolean') throw bad('holdReceipts must be a boolean')
 
   const b = args.baileys ?? {}
   const s = args.sandbox ?? {}
@@ -91,6 +94,7 @@ export function parseHello (args) {
     mediaDir: args.mediaDir === undefined || args.mediaDir === null ? null : absoluteDir(args.mediaDir, 'mediaDir'),
     logLevel,
     ignoreStatusBroadcast,
+    holdReceipts,
     media: mediaSettings(args.media),
     baileys: {
       waWebSocketUrl,

@@ -1,4 +1,5 @@
-import { getBinaryNodeChild, getBinaryNodeChildren, jidNormalizedUser } from 'baileys'
+import { cleanMessage, getBinaryNodeChild, getBinaryNodeChildren, jidNormalizedUser, proto } from 'baileys'
+import { awaitConfirmation, confirmStored } from './inbound-hold.js'
 import { mapContacts } from './contacts.js'
 import { mapClose, mapHistorySet, mapLidMappings, mapMe, mapMessagesUpdate, mapMessagesUpsert, mapReceiptUpdates } from './mapper.js'
 import { isStatusBroadcast, lidsToResolve } from './messages.js'
@@ -21,6 +22,7 @@ import { serverAcks, withoutSendErrors, withoutSendErrorsInEchoes } from './serv
  * @property {(key: any) => Promise<any>} [getMessage]  Java's stored content of one of our messages (poll votes)
  * @property {ReturnType<typeof import('./media-download.js').createMediaDownloader>|null} [media]  live media downloads (null: none)
  * @property {(chatJid: string) => boolean} [ignoreChat]  chats whose messages this connection's settings drop (behaviour.js)
+ * @property {ReturnType<typeof import('./inbound-hold.js').createInboundHold>|null} [hold]  hello `holdReceipts`: receipts wait for Java's commit
  */
 
 /** How long a LID → phone lookup in Baileys' key store may delay a message event. */
@@ -60,16 +62,20 @@ export function attachHandlers (entry, ctx) {
     ignoreStatusBroadcast: ctx.ignoreStatusBroadcast !== false,
     ignoreChat: ctx.ignoreChat
   })
+  /** ids of received messages already reported before their receipt (hold): their upsert skips them */
+  const reportedEarly = new Set()
+  if (ctx.hold) ctx.hold.bind(earlyReporter(entry, { ordered, mapCtx, reportedEarly, log }))
   on('messages.upsert', (raw) => {
     // (an error ack merged into the echo of a message sent through `send`: that send's failure, not a status)
     const upsert = withoutSendErrorsInEchoes(entry.sock, raw)
+    const fresh = reportedEarly.size === 0 ? upsert : { ...upsert, messages: (upsert?.messages ?? []).filter((m) => !reportedEarly.delete(m?.key?.id)) }
     ordered('messages.upsert', () =>
-      then(lidMapFor(entry, upsert?.messages ?? [], [], log), (lids) => {
-        const data = mapMessagesUpsert(upsert, mapCtx(lids))
+      then(lidMapFor(entry, fresh?.messages ?? [], [], log), (lids) => {
+        const data = mapMessagesUpsert(fresh, mapCtx(lids))
         // the upsert is reported right after this returns; the downloads are queued on the next
         // turn of the event loop (after that report) and report through `ordered` too, so a media
         // event always follows its message's upsert, even one refused at once (too large)
-        if (data && ctx.media) setImmediate(() => scheduleMedia(entry, upsert.messages, ctx, (event, d) => ordered(event, () => d)))
+        if ((data || fresh !== upsert) && ctx.media) setImmediate(() => scheduleMedia(entry, upsert.messages, ctx, (event, d) => ordered(event, () => d)))
         return data
       }))
     // votes on our polls, decrypted with the stored poll, right after the vote messages themselves
@@ -100,6 +106,62 @@ export function attachHandlers (entry, ctx) {
   })
   // Account restriction signals: time lock, message capping, 463 (restrictions.js).
   attachRestrictionHandlers(entry, (event, data) => report(entry, event, data), log)
+}
+
+/**
+ * The report of a received message before its receipt (inbound-hold.js): the message as its
+ * upsert will carry it (Baileys cleans a copy; the original is cleaned by Baileys itself later),
+ * in the same ordered stream as every message event, with a `confirm` token Java answers with
+ * `inbound.stored` once it committed the message. Resolves then; rejects when the socket
+ * closes first (the receipt must not leave). A message the upsert would not report (ignored
+ * chat, status post) or that cannot be copied resolves at once: it goes the old way.
+ * @param {SessionEntry} entry
+ * @param {{ordered: ReturnType<typeof orderedReporter>, mapCtx: (lids?: Map<string, string>) => import('./mapper.js').MapContext, reportedEarly: Set<string>, log: import('pino').Logger}} deps
+ * @returns {(msg: any, node: any) => Promise<void>}
+ */
+function earlyReporter (entry, { ordered, mapCtx, reportedEarly, log }) {
+  /** @type {Set<(why: Error) => void>} */
+  const open = new Set()
+  entry.sock.ev.on('connection.update', (/** @type {any} */ u) => {
+    if (u?.connection !== 'close') return
+    for (const cancel of open) cancel(new Error('socket closed before the message was stored'))
+    open.clear()
+  })
+  return async (msg, node) => {
+    if (entry.stoppedByUs) throw new Error('socket closing')
+    let copy
+    try {
+      const me = entry.sock.authState?.creds?.me
+      copy = { ...msg, key: { ...msg.key }, message: msg.message ? proto.Message.decode(proto.Message.encode(msg.message).finish()) : msg.message }
+      cleanMessage(copy, me?.id, me?.lid)
+    } catch (err) {
+      log.warn({ err, id: msg?.key?.id }, 'received message not reported before its receipt')
+      return
+    }
+    const upsert = { messages: [copy], type: node?.attrs?.offline ? 'append' : 'notify' }
+    const { token, confirmed, cancel } = awaitConfirmation()
+    open.add(cancel)
+    ordered('messages.upsert', () => then(lidMapFor(entry, upsert.messages, [], log), (lids) => {
+      let data = null
+      try {
+        data = entry.stoppedByUs ? null : mapMessagesUpsert(upsert, mapCtx(lids))
+      } catch (err) {
+        log.error({ err, id: copy.key.id }, 'mapping a received message failed; its upsert reports it')
+      }
+      if (!data) {
+        if (entry.stoppedByUs) cancel(new Error('socket closing'))
+        else confirmStored([token])
+        return null
+      }
+      reportedEarly.add(copy.key.id)
+      return { ...data, confirm: token }
+    }))
+    try {
+      await confirmed
+    } finally {
+      open.delete(cancel)
+    }
+  }
 }
 
 /** A socket remembers at most this many contacts' names to drop repeats (then it starts over). */

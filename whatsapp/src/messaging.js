@@ -1,6 +1,7 @@
 import { isObject } from './config.js'
 import { mapSendResult, parseSendArgs, toBaileysContent } from './content.js'
 import { EngineError } from './errors.js'
+import { confirmStored } from './inbound-hold.js'
 import { ACK_TIMEOUT_MS, serverAcks } from './server-acks.js'
 import { makeSendPrefetch } from './send-prefetch.js'
 
@@ -124,6 +125,20 @@ export function messagingCommands ({ registry, requests, logger, ackTimeoutMs = 
         if (result !== null && !isObject(result)) throw new EngineError('bad_request', 'result must be an object or null')
         if (!requests.answer(args.requestId, result)) logger.debug({ requestId: args.requestId }, 'late or unknown respond ignored')
         return {}
+      }
+    },
+    'inbound.stored': {
+      needsHello: true,
+      /**
+       * Java committed the messages reported with these `confirm` tokens (hello `holdReceipts`,
+       * inbound-hold.js): their receipts may leave now. Unknown tokens are ignored.
+       */
+      async run (args) {
+        const tokens = args.tokens
+        if (!Array.isArray(tokens) || tokens.length === 0 || tokens.length > 10000 || !tokens.every((t) => typeof t === 'string' && t.length > 0 && t.length <= 32)) {
+          throw new EngineError('bad_request', 'tokens must be 1–10000 non-empty strings')
+        }
+        return { confirmed: confirmStored(tokens) }
       }
     }
   }

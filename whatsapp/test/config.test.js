@@ -13,6 +13,7 @@ test('hello defaults follow docs/engine-protocol.md', () => {
     mediaDir: null,
     logLevel: 'info',
     ignoreStatusBroadcast: true,
+    holdReceipts: false,
     media: null,
     baileys: { waWebSocketUrl: null, connectTimeoutMs: 20000 },
     sandbox: {
@@ -25,6 +26,11 @@ test('hello defaults follow docs/engine-protocol.md', () => {
 test('authStore: "files" by default, "postgres" accepted, anything else refused', () => {
   assert.equal(parseHello({ ...base, authStore: 'postgres' }).authStore, 'postgres')
   assert.throws(() => parseHello({ ...base, authStore: 'redis' }), (err) => err instanceof EngineError && err.code === 'bad_request')
+})
+
+test('holdReceipts: false by default, a boolean, anything else refused', () => {
+  assert.equal(parseHello({ ...base, holdReceipts: true }).holdReceipts, true)
+  assert.throws(() => parseHello({ ...base, holdReceipts: 'yes' }), (err) => err instanceof EngineError && err.code === 'bad_request')
 })
 
 test('mediaDir: absolute (a relative one is resolved), refused when empty', () => {

@@ -27,6 +27,8 @@ final class EngineHello {
         a.put("mediaDir", props.mediaPath().toString());
         a.put("logLevel", e.logLevel());
         a.put("ignoreStatusBroadcast", props.messaging().ignoreStatusBroadcast());
+        // a received message's receipt waits until its row is committed (EventDispatcher confirms)
+        a.put("holdReceipts", true);
         ObjectNode media = a.putObject("media"); // live media are downloaded there, then adopted by the media store
         media.put("dir", props.incomingMediaPath(share.index(), share.processes()).toString());
         media.put("maxBytes", props.media().maxBytes());

@@ -29,7 +29,7 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>Guarantees: every command future completes — with the reply, with an
  * {@link EngineException} after {@code commandTimeout}, or when the process exits.
  */
-final class EngineProcess {
+final class EngineProcess implements InboundConfirmations {
 
     private static final Logger log = LoggerFactory.getLogger(EngineProcess.class);
     private static final Logger engineLog = LoggerFactory.getLogger("engine");
@@ -53,13 +53,13 @@ final class EngineProcess {
      * {@code onEvent} receives event lines on the stdout reader thread.
      */
     static EngineProcess spawn(List<String> command, java.nio.file.Path dir, JsonMapper json,
-                               Duration commandTimeout, Consumer<JsonNode> onEvent,
+                               Duration commandTimeout, java.util.function.BiConsumer<EngineProcess, JsonNode> onEvent,
                                Consumer<JsonNode> onRequest) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
         pb.environment().put("NODE_ENV", "production");
         Process p = pb.start();
         EngineProcess engine = new EngineProcess(p, json, commandTimeout);
-        Thread out = Threads.daemon(() -> engine.readStdout(onEvent, onRequest), "engine-stdout-" + p.pid());
+        Thread out = Threads.daemon(() -> engine.readStdout(line -> onEvent.accept(engine, line), onRequest), "engine-stdout-" + p.pid());
         Thread err = Threads.daemon(engine::readStderr, "engine-stderr-" + p.pid());
         out.start();
         err.start();
@@ -108,6 +108,21 @@ final class EngineProcess {
                 e instanceof java.util.concurrent.TimeoutException
                         ? new EngineException.Unavailable("engine did not answer '" + cmd + "' in " + commandTimeout)
                         : e));
+    }
+
+    /**
+     * Tells the process these reported messages are stored ({@code inbound.stored}): their receipts
+     * may leave. Fire and forget: a process that exited meanwhile took its sockets with it, and
+     * WhatsApp sends those messages again.
+     */
+    @Override
+    public void confirm(List<String> tokens) {
+        ObjectNode args = json.createObjectNode();
+        tokens.forEach(args.putArray("tokens")::add);
+        send("inbound.stored", args).exceptionally(e -> {
+            log.debug("inbound.stored not delivered: {}", e.getMessage());
+            return null;
+        });
     }
 
     /** Closes stdin (the engine then closes its sockets and exits), then waits, then kills. */

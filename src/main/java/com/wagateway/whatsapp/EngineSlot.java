@@ -166,7 +166,7 @@ final class EngineSlot {
         try {
             hello = helloArgs.get();
             p = EngineProcess.spawn(setup.command(), setup.dir(), setup.json(), setup.commandTimeout(),
-                    setup.dispatcher()::submit, line -> setup.onRequest().accept(this, line));
+                    (from, line) -> setup.dispatcher().submit(from, line), line -> setup.onRequest().accept(this, line));
         } catch (IOException | RuntimeException e) {
             log.error("cannot start engine process {} ({} in {}): {}", share.index(), setup.command(), setup.dir(), e.getMessage());
             scheduleRelaunch();

@@ -30,6 +30,12 @@ import tools.jackson.databind.JsonNode;
  * it is full, the engine's stdout reader blocks in {@link #submit}, the engine's pipe fills up and
  * the engine stops getting its writes through — backpressure instead of unbounded memory. Any other
  * listener failure (this event cannot be stored) is logged and not retried.
+ *
+ * <p>A {@code messages.upsert} reported before its receipt carries a {@code confirm} token (hello
+ * {@code holdReceipts}): once every listener has handled the drain that held it (committed, or
+ * failed for good), the token goes back to the engine process that wrote it ({@code inbound.stored}),
+ * and only then does WhatsApp get the message's receipt. A drain given up on (shutdown while the
+ * database is unreachable) confirms nothing, so WhatsApp sends those messages again.
  */
 final class EventDispatcher {
 
@@ -43,7 +49,11 @@ final class EventDispatcher {
 
     private final ObjectProvider<EngineListener> listenerBeans;
     private final ExecutorService thread = Executors.newSingleThreadExecutor(Threads.named("engine-events"));
-    private final LinkedBlockingQueue<JsonNode> pending = new LinkedBlockingQueue<>(CAPACITY);
+    private final LinkedBlockingQueue<Queued> pending = new LinkedBlockingQueue<>(CAPACITY);
+
+    /** An event line and where its confirm token goes (null: nobody to confirm to). */
+    private record Queued(InboundConfirmations from, JsonNode line) {
+    }
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final Predicate<Throwable> retryable;
     private volatile boolean stopped;
@@ -63,10 +73,16 @@ final class EventDispatcher {
      * {@link #CAPACITY} lines are already waiting: that is the backpressure on the engine.
      */
     void submit(JsonNode line) {
+        submit(null, line);
+    }
+
+    /** Queues an event line of this process (see {@link #submit(JsonNode)}); its confirm token goes back to it. */
+    void submit(InboundConfirmations from, JsonNode line) {
+        Queued q = new Queued(from, line);
         try {
-            if (!pending.offer(line)) {
+            if (!pending.offer(q)) {
                 log.warn("{} engine events are waiting (is the database down?); pausing the engine's output", CAPACITY);
-                while (!pending.offer(line, 1, TimeUnit.SECONDS)) {
+                while (!pending.offer(q, 1, TimeUnit.SECONDS)) {
                     scheduleDrain();
                     if (stopped) {
                         log.warn("dispatcher stopped; an engine event was not queued");
@@ -122,18 +138,32 @@ final class EventDispatcher {
     private void drain() {
         drainScheduled.set(false);
         List<EngineEvent> batch = new ArrayList<>();
-        JsonNode line;
-        while (batch.size() < MAX_EVENTS_PER_DRAIN && (line = pending.poll()) != null) {
-            EngineEvents.parse(line).ifPresent(batch::add);
+        java.util.Map<InboundConfirmations, List<String>> confirms = new java.util.LinkedHashMap<>();
+        Queued q;
+        int taken = 0;
+        while (taken < MAX_EVENTS_PER_DRAIN && (q = pending.poll()) != null) {
+            taken++;
+            EngineEvents.parse(q.line()).ifPresent(batch::add);
+            JsonNode token = q.line().path("data").get("confirm");
+            if (q.from() != null && token != null && token.isString()) {
+                confirms.computeIfAbsent(q.from(), k -> new ArrayList<>()).add(token.asString());
+            }
         }
-        deliver(batch);
+        if (deliver(batch)) {
+            confirms.forEach(InboundConfirmations::confirm);
+        }
         if (!pending.isEmpty()) {
             scheduleDrain();
         }
     }
 
-    /** Single events go to {@code onEvent}; a run of consecutive message events to {@code onEvents}. */
-    private void deliver(List<EngineEvent> batch) {
+    /**
+     * Single events go to {@code onEvent}; a run of consecutive message events to {@code onEvents}.
+     * False when a call was given up (stopping while the database is unreachable): not everything
+     * was handled.
+     */
+    private boolean deliver(List<EngineEvent> batch) {
+        boolean handled = true;
         int i = 0;
         while (i < batch.size()) {
             int j = i + 1;
@@ -143,15 +173,18 @@ final class EventDispatcher {
                 }
             }
             List<EngineEvent> run = batch.subList(i, j);
-            listeners().forEach(l -> untilStored(() -> {
-                if (run.size() == 1) {
-                    l.onEvent(run.get(0));
-                } else {
-                    l.onEvents(run);
-                }
-            }, run.size()));
+            for (EngineListener l : listeners()) {
+                handled &= untilStored(() -> {
+                    if (run.size() == 1) {
+                        l.onEvent(run.get(0));
+                    } else {
+                        l.onEvents(run);
+                    }
+                }, run.size());
+            }
             i = j;
         }
+        return handled;
     }
 
     /**
@@ -160,7 +193,7 @@ final class EventDispatcher {
      * listeners apply events idempotently (a message is stored once), so a retry after a commit
      * whose answer was lost repeats nothing. Other failures are logged once and not retried.
      */
-    private void untilStored(Runnable call, int events) {
+    private boolean untilStored(Runnable call, int events) {
         long delay = RETRY_FIRST_MS;
         long since = 0;
         while (true) {
@@ -170,15 +203,15 @@ final class EventDispatcher {
                     log.info("database reachable again: {} held engine event(s) stored after {} ms",
                             events, System.currentTimeMillis() - since);
                 }
-                return;
+                return true;
             } catch (RuntimeException e) {
                 if (!retryable.test(e)) {
                     log.error("engine listener failed", e);
-                    return;
+                    return true;
                 }
                 if (stopped) {
                     log.error("shutting down while the database is unreachable: {} engine event(s) not stored", events);
-                    return;
+                    return false;
                 }
                 if (since == 0) {
                     since = System.currentTimeMillis();
@@ -190,7 +223,7 @@ final class EventDispatcher {
             } catch (InterruptedException ie) {
                 Thread.currentThread().interrupt();
                 log.error("interrupted while the database is unreachable: {} engine event(s) not stored", events);
-                return;
+                return false;
             }
             delay = Math.min(RETRY_MAX_MS, delay * 2);
         }

@@ -35,9 +35,6 @@ final class FailoverLoad implements AutoCloseable {
 
     private final List<GatewayProcess> nodes;
     private final Set<String> down = ConcurrentHashMap.newKeySet();
-    /** Connections that get no new inbound for now (see {@link #quiet}). */
-    private final Set<String> quiet = ConcurrentHashMap.newKeySet();
-    private final Object inboundLock = new Object();
     private final String key;
     private final List<String> connections;
     private final Map<String, String> phones;
@@ -136,40 +133,14 @@ final class FailoverLoad implements AutoCloseable {
         errors.add(cmid + ": no node accepted it within 3 minutes");
     }
 
-    /**
-     * No new inbound to these connections until {@link #loud()}: the test quiets the accounts of the
-     * node it is about to kill and waits until what they were sent is stored (the known gap: an
-     * inbound message the engine already acknowledged to WhatsApp but Java had not committed dies
-     * with a SIGKILLed JVM; docs/decisions.md).
-     */
-    void quiet(java.util.Collection<String> ids) {
-        synchronized (inboundLock) { // returns only when no inbound to them is on its way
-            quiet.addAll(ids);
-        }
-    }
-
-    void loud() {
-        quiet.clear();
-    }
-
-    /** Inbound message ids sent so far to these connections. */
-    List<String> inboundTo(java.util.Collection<String> ids) {
-        return inbound.entrySet().stream().filter(e -> ids.contains(e.getValue())).map(Map.Entry::getKey).toList();
-    }
-
-    /** One inbound text from one of ten contacts to the next account (skipping quiet ones). */
+    /** One inbound text from one of ten contacts to the next account, up to the kill and through it. */
     private void inboundOne() {
-        synchronized (inboundLock) {
-            long n = inboundSeq.getAndIncrement();
-            String connection = connections.get((int) (n % connections.size()));
-            if (quiet.contains(connection)) {
-                return;
-            }
-            String id = "FOIN" + n;
-            String from = "9234500000" + (n % 10);
-            emulator.inbound(phones.get(connection), from, "inbound " + id, id);
-            inbound.put(id, connection);
-        }
+        long n = inboundSeq.getAndIncrement();
+        String connection = connections.get((int) (n % connections.size()));
+        String id = "FOIN" + n;
+        String from = "9234500000" + (n % 10);
+        emulator.inbound(phones.get(connection), from, "inbound " + id, id);
+        inbound.put(id, connection);
     }
 
     /** The text of the send with this client_message_id (unique, so a second send of it would show in the ledger). */
