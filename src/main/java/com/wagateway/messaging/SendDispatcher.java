@@ -8,7 +8,6 @@ import com.wagateway.database.MessageRepository.QueuedMessage;
 import com.wagateway.database.MessageRepository.SentUpdate;
 import com.wagateway.database.MessageRow;
 import com.wagateway.domain.ConnectionStatus;
-import com.wagateway.media.MediaStore;
 import com.wagateway.services.ConnectionStatusChanged;
 import com.wagateway.webhooks.WebhookOutbox;
 import com.wagateway.whatsapp.EngineClient;
@@ -45,7 +44,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Sends the queue: every outbound message is a {@code queued} row first, and only this class
  * hands rows to the engine. One drain runs at a time per connection ("lane"), reading the queue
- * from the database in arrival order.
+ * from the database in arrival order. What each message becomes on the wire (restrictions, media
+ * file, quoted key) is {@link SendPreparation}'s; when it is sent, retried or ended is this class's.
  *
  * <p>Guarantees:
  * <ul>
@@ -79,8 +79,7 @@ public class SendDispatcher {
     private final Publisher events;
     private final GatewayProperties.Messaging settings;
     private final SendPacer pacer;
-    private final MediaStore mediaStore;
-    private final AccountRestrictions restrictions;
+    private final SendPreparation preparation;
     private final com.wagateway.services.ConnectionLeases leases;
     private final com.wagateway.database.PgNotifications notifications;
     private final ExecutorService workers = Executors.newFixedThreadPool(4, Threads.named("send-dispatch"));
@@ -95,18 +94,16 @@ public class SendDispatcher {
         final AtomicBoolean again = new AtomicBoolean();
     }
 
-
     public SendDispatcher(MessageRepository messages, ConnectionRepository connections, EngineClient engine,
                           WebhookOutbox outbox, TransactionTemplate tx, Publisher events,
-                          GatewayProperties props, MediaStore mediaStore,
-                          com.wagateway.services.ConnectionSettingsService connectionSettings, AccountRestrictions restrictions,
+                          GatewayProperties props, SendPreparation preparation,
+                          com.wagateway.services.ConnectionSettingsService connectionSettings,
                           com.wagateway.services.ConnectionLeases leases,
                           com.wagateway.database.PgNotifications notifications) {
         this.notifications = notifications;
         this.elsewhere = new SendsElsewhere(waiters, messages, notifications, timer);
-        this.restrictions = restrictions;
         this.leases = leases;
-        this.mediaStore = mediaStore;
+        this.preparation = preparation;
         this.messages = messages;
         this.connections = connections;
         this.engine = engine;
@@ -251,7 +248,8 @@ public class SendDispatcher {
                 if (result == null) {
                     progressed = true; // expired or handled meanwhile
                 } else {
-                    sent.add(sentUpdate(m, result));
+                    // WhatsApp took it: the content as sent (kept for getMessage) and WhatsApp's timestamp
+                    sent.add(new SentUpdate(m.id(), result.contentJson(), result.timestamp()));
                 }
             } catch (CompletionException e) {
                 progressed |= onError(connectionId, m, unwrap(e));
@@ -264,42 +262,20 @@ public class SendDispatcher {
     }
 
     /**
-     * Sends one queued message; completes with null when there was nothing left to send. A
-     * message to a new contact of a restricted account fails here without an attempt
-     * ({@link AccountRestrictions}): WhatsApp would refuse it with 463, and every try counts as
-     * another reach-out.
+     * Sends one queued message as {@link SendPreparation} prepared it; completes with null when
+     * there was nothing left to send or it ended failed without an attempt reaching WhatsApp.
      */
     private CompletableFuture<EngineCommands.Sent> sendOne(ConnectionRow conn, QueuedMessage m, String outgoing) {
         String connectionId = conn.connectionId();
         if (outgoing == null) {
             return CompletableFuture.completedFuture(null); // expired or handled meanwhile
         }
-        String refused = restrictions.refusal(conn, m.toJid());
-        if (refused != null) {
-            fail(connectionId, m.id(), AccountRestrictions.NEW_CONTACT_REFUSED + ": " + refused, false);
+        SendPreparation.Prepared prepared = preparation.prepare(conn, m, outgoing);
+        if (prepared.failure() != null) {
+            fail(connectionId, m.id(), prepared.failure(), prepared.attempted());
             return CompletableFuture.completedFuture(null);
         }
-        String sha256 = EngineCommands.mediaSha256(outgoing);
-        if (sha256 != null) {
-            // the file goes to the engine as a local path (Baileys streams it from disk)
-            Optional<java.nio.file.Path> path = mediaStore.localPath(sha256);
-            if (path.isEmpty()) {
-                fail(connectionId, m.id(), "the media file is no longer stored (removed by MEDIA_RETENTION or by hand)", true);
-                return CompletableFuture.completedFuture(null);
-            }
-            outgoing = EngineCommands.withMediaPath(outgoing, path.get());
-        }
-        EngineCommands.Quoted quoted = m.quotedMessageId() == null ? null
-                : messages.findQuotedKey(m.quotedMessageId())
-                        .map(q -> EngineCommands.Quoted.of(q.providerMessageId(), q.chatJid(), q.fromMe(), q.senderJid(),
-                                q.contentJson()))
-                        .orElse(null);
-        return engine.send(connectionId, new EngineCommands.Send(m.providerMessageId(), m.toJid(), outgoing, quoted));
-    }
-
-    /** WhatsApp took the message: the content as sent (kept for getMessage) and WhatsApp's timestamp. */
-    private static SentUpdate sentUpdate(QueuedMessage m, EngineCommands.Sent result) {
-        return new SentUpdate(m.id(), result.contentJson(), result.timestamp());
+        return engine.send(connectionId, prepared.send());
     }
 
     /**

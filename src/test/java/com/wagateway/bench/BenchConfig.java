@@ -26,6 +26,10 @@ import java.util.Set;
  * @param mediaPercent     share of those messages that are images (issue 15: 30)
  * @param mediaBytes       size of each image (issue 15: 100 KB)
  * @param mediaLongFactor  how many times longer the media scenario's long flood is (memory must not grow with it)
+ * @param clusterConnections connections linked per gateway JVM in the cluster scenario ({@code --cluster-connections},
+ *                         by default {@code connections}); the failover moves the killed node's share of them
+ * @param clusterInbound   inbound messages of the cluster scenario's floods ({@code --cluster-inbound}, by default
+ *                         {@code inbound}; split over all the cluster's connections)
  * @param only             scenarios to run (pool, cluster, inbound, media, send, idempotency, webhooks, connections); empty = all
  * @param socket           the sandbox socket: always {@code emulator}, the real Baileys socket
  *                         against a standalone emulated WhatsApp (the fake socket the "before"
@@ -35,7 +39,8 @@ import java.util.Set;
  */
 record BenchConfig(int connections, int inbound, int inboundBatch, int sendSeconds, int sendClients,
                    int webhookEvents, int rampConnections, List<Integer> memoryAt, int idemClients, int runs,
-                   int mediaInbound, int mediaPercent, int mediaBytes, int mediaLongFactor, Path out,
+                   int mediaInbound, int mediaPercent, int mediaBytes, int mediaLongFactor,
+                   int clusterConnections, int clusterInbound, Path out,
                    Set<String> only, String socket, boolean pgStats) {
 
     static final Set<String> SOCKETS = Set.of("emulator");
@@ -72,12 +77,15 @@ record BenchConfig(int connections, int inbound, int inboundBatch, int sendSecon
         if (memoryAt.stream().anyMatch(n -> n < 1 || n > ramp)) {
             throw new IllegalArgumentException("--memory-at counts must lie in 1.." + ramp + ": " + memoryAt);
         }
-        return new BenchConfig(i(a, "connections", d.connections), i(a, "inbound", d.inbound),
+        int connections = i(a, "connections", d.connections);
+        int inbound = i(a, "inbound", d.inbound);
+        return new BenchConfig(connections, inbound,
                 i(a, "inbound-batch", d.inboundBatch), i(a, "send-seconds", d.sendSeconds),
                 i(a, "send-clients", d.sendClients), i(a, "webhook-events", d.webhookEvents),
                 ramp, memoryAt, i(a, "idem-clients", d.idemClients), i(a, "runs", d.runs),
                 i(a, "media-inbound", d.mediaInbound), percent(i(a, "media-percent", d.mediaPercent)),
                 i(a, "media-bytes", d.mediaBytes), i(a, "media-long-factor", d.mediaLongFactor),
+                i(a, "cluster-connections", connections), i(a, "cluster-inbound", inbound),
                 Path.of(a.getOrDefault("out", d.out.toString())), only(a.get("only")), socket,
                 Boolean.parseBoolean(a.getOrDefault("pg-stats", "false")));
     }
@@ -115,12 +123,17 @@ record BenchConfig(int connections, int inbound, int inboundBatch, int sendSecon
      */
     static BenchConfig full() {
         return new BenchConfig(10, 10_000, 50, 10, 32, 20_000, 1_000, List.of(100, 1_000), 100, 3,
-                2_000, 30, 100 * 1024, 3, Path.of("target", "bench"), Set.of(), "emulator", false);
+                2_000, 30, 100 * 1024, 3, 10, 10_000, Path.of("target", "bench"), Set.of(), "emulator", false);
     }
 
-    /** Seconds-long, on the real socket like the full run, so the suite exercises the same path. */
+    /**
+     * Seconds-long, on the real socket like the full run, so the suite exercises the same path. The
+     * cluster part is the smallest that still checks something: one connection per gateway JVM (the
+     * two-node cluster has twice the one-node's, and the kill -9 moves exactly one) and a flood of
+     * a few messages per connection; its JVM starts, links and lease expiry are its cost, not the flood.
+     */
     static BenchConfig smoke() {
-        return new BenchConfig(2, 400, 20, 1, 4, 200, 4, List.of(2, 4), 10, 1, 40, 30, 100 * 1024, 2,
+        return new BenchConfig(2, 400, 20, 1, 4, 200, 4, List.of(2, 4), 10, 1, 40, 30, 100 * 1024, 2, 1, 20,
                 Path.of("target", "bench-smoke"), Set.of(), "emulator", false);
     }
 

@@ -64,7 +64,8 @@ class BenchmarkSmokeTest {
         assertThat(pool.path("two_processes").path("stored").asInt()).isEqualTo(pool.path("messages").asInt());
         assertThat(pool.path("two_processes").path("processes").asInt()).isEqualTo(2);
         assertThat(Files.readString(c.out().resolve("results.md"))).contains("| engine pool |");
-        // cluster: the flood through one gateway JVM and through two, every message stored; a killed node's connections move
+        // cluster (one connection per gateway JVM): the flood through one JVM and through two stored messages; the
+        // killed node's connection moved
         JsonNode cluster = r.path("cluster");
         for (String n : java.util.List.of("one_node", "two_nodes")) {
             assertThat(cluster.path(n).path("messages").asInt()).as(n).isPositive();

@@ -25,8 +25,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * Several nodes (issue 17): the same work on a cluster of one gateway JVM and of two
  * ({@link GatewayProcess}, each its own {@code NODE_ID} and engine process, one PostgreSQL and
- * the run's standalone emulator): {@code connections} linked per node, then an inbound flood of
- * {@code inbound} messages over all of them, reported as aggregate connections and stored
+ * the run's standalone emulator): {@code clusterConnections} linked per node, then an inbound flood of
+ * {@code clusterInbound} messages over all of them, reported as aggregate connections and stored
  * messages per second, with the ratio two nodes / one. Then one of the two nodes is killed
  * (SIGKILL) and the time from the kill to each of its connections being ready on the other node
  * is reported (p50 / p90 / max). Each cluster has its own database and phones. Measured, never
@@ -73,7 +73,7 @@ final class ClusterScenario {
                     nodes.add(f.join());
                 }
                 Map<String, String> phones = new LinkedHashMap<>();
-                int total = c.connections() * nodeCount;
+                int total = c.clusterConnections() * nodeCount;
                 for (int i = 0; i < total; i++) {
                     String id = "bench_cluster" + nodeCount + "_" + i;
                     phones.put(id, "9235" + nodeCount + String.format("%07d", i));
@@ -82,7 +82,7 @@ final class ClusterScenario {
                 Map<String, Object> r = new LinkedHashMap<>();
                 r.put("nodes", nodeCount);
                 r.put("connections", total);
-                int perConnection = Math.max(1, c.inbound() / total);
+                int perConnection = Math.max(1, c.clusterInbound() / total);
                 flood(emulator, phones, Math.max(1, Math.min(perConnection, 2_000 / total)), c.inboundBatch(), jdbc, database.username()); // warm-up
                 long start = System.nanoTime();
                 long stored = flood(emulator, phones, perConnection, c.inboundBatch(), jdbc, database.username());

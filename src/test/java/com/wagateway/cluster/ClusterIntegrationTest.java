@@ -10,6 +10,7 @@ import com.wagateway.services.ConnectionLeases;
 import com.wagateway.services.ConnectionStateMachine.Signal;
 import com.wagateway.services.ConnectionTransitions;
 import com.wagateway.support.ApiClient;
+import com.wagateway.support.ClusterNode;
 import com.wagateway.support.GatewayHarness;
 import com.wagateway.support.NodeScript;
 import java.nio.file.Path;
@@ -58,13 +59,8 @@ class ClusterIntegrationTest {
     }
 
     static Map<String, String> node(Path root, String nodeId, String databaseUrl) {
-        Map<String, String> p = GatewayHarness.defaults(root.resolve(nodeId));
-        p.put("gateway.sessions-dir", root.resolve("sessions").toString());
-        p.put("gateway.engine.sandbox.emulator-url", emulator.url());
-        p.put("gateway.cluster.node-id", nodeId);
-        p.put("gateway.cluster.lease-ttl", "6s");
+        Map<String, String> p = ClusterNode.settings(root, nodeId, root.resolve("sessions"), emulator.url(), databaseUrl);
         p.put("gateway.cluster.rebalance-per-minute", "60"); // a move a second at most
-        p.put("gateway.database-url", databaseUrl);
         return p;
     }
 

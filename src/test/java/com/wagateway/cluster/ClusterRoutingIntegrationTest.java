@@ -9,6 +9,7 @@ import com.wagateway.services.ConnectionLeases;
 import com.wagateway.services.ConnectionSettingsService;
 import com.wagateway.services.SharedSessions;
 import com.wagateway.support.ApiClient;
+import com.wagateway.support.ClusterNode;
 import com.wagateway.support.GatewayHarness;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,16 +61,11 @@ class ClusterRoutingIntegrationTest {
     }
 
     static Map<String, String> node(String nodeId, Path sessions) {
-        Map<String, String> p = GatewayHarness.defaults(root.resolve(nodeId));
-        p.put("gateway.sessions-dir", sessions.toString());
-        p.put("gateway.engine.sandbox.emulator-url", emulator.url());
-        p.put("gateway.cluster.node-id", nodeId);
-        p.put("gateway.cluster.lease-ttl", "6s");
+        Map<String, String> p = ClusterNode.settings(root, nodeId, sessions, emulator.url(), databaseUrl);
         p.put("gateway.cluster.rebalance-per-minute", "0"); // B keeps what it owns: every step routes to it
         p.put("gateway.cluster.route-timeout", "3s");
         // longer than the test client's 60 s: a get-qr that waited it out instead of seeing the owner's QR fails
         p.put("gateway.lifecycle.qr-wait", "300s");
-        p.put("gateway.database-url", databaseUrl);
         return p;
     }
 
