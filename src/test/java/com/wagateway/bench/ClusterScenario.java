@@ -88,6 +88,7 @@ final class ClusterScenario {
                 long stored = flood(emulator, phones, perConnection, c.inboundBatch(), jdbc, database.username());
                 double seconds = (System.nanoTime() - start) / 1e9;
                 r.put("messages", stored);
+                r.put("sent", perConnection * total);
                 r.put("seconds", Stats.round(seconds));
                 r.put("messages_per_second", Stats.round(stored / seconds));
                 if (nodeCount > 1) {
