@@ -212,6 +212,16 @@ public class LeaseRepository {
                 .param(connectionId).query((rs, n) -> new Owner(rs.getString(1), rs.getLong(2))).optional();
     }
 
+    /**
+     * Whether the lease still names this fence's node and epoch, expired or not: nobody else can
+     * have opened the connection since. Checked before a socket is started, because a node's
+     * in-memory view is stale after a pause (its timers fire before its next renewal).
+     */
+    public boolean stillNames(LeaseFence fence, String connectionId) {
+        return jdbc.sql("SELECT count(*) FROM connection_leases WHERE connection_id = ? AND owner_node = ? AND epoch = ?")
+                .params(connectionId, fence.nodeId(), fence.epoch()).query(Long.class).single() > 0;
+    }
+
     /** Whether this fence still holds (owner, epoch, not expired): tells a stale write from a changed row. */
     public boolean holds(LeaseFence fence, String connectionId) {
         return jdbc.sql("""

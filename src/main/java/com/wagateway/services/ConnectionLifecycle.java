@@ -228,11 +228,21 @@ public class ConnectionLifecycle implements EngineListener, LeaseListener {
         }
     }
 
-    /** Timer callback: dial again unless the user stopped the connection meanwhile or another node owns it. */
+    /**
+     * Timer callback: dial again unless the user stopped the connection meanwhile or another node
+     * owns it. Ownership is read from the lease row, not only this node's memory: a node resumed
+     * after a pause runs its overdue timers before its next renewal tells it the lease moved, and
+     * a socket started then would replace the new owner's login (WhatsApp's 440).
+     */
     void startIfWanted(String id) {
         synchronized (scheduler.lock(id)) {
             Optional<ConnectionRow> row = repo.find(id);
-            if (row.isEmpty() || !row.get().running() || !leases.owns(id)) {
+            Optional<com.wagateway.database.LeaseFence> fence = leases.fence(id);
+            if (row.isEmpty() || !row.get().running() || fence.isEmpty()) {
+                return;
+            }
+            if (!leaseRows.stillNames(fence.get(), id)) {
+                log.info("[{}] not started: its lease moved to another node", id);
                 return;
             }
         }

@@ -214,7 +214,7 @@ final class EngineProcess implements InboundConfirmations {
                 JsonNode n = json.readTree(line);
                 level = n.path("level").asInt(30);
                 String id = n.path("connectionId").asString(null);
-                msg = (id != null ? "[" + id + "] " : "") + n.path("msg").asString(line);
+                msg = (id != null ? "[" + id + "] " : "") + n.path("msg").asString(line) + errorDetail(n);
             } catch (RuntimeException ignored) {
                 // not JSON after all: log as is
             }
@@ -228,6 +228,22 @@ final class EngineProcess implements InboundConfirmations {
         } else {
             engineLog.debug(msg);
         }
+    }
+
+    /**
+     * The message of the error an engine log line carries ({@code err} or {@code error}, as pino and
+     * Baileys name it), so "failed to decrypt message" says why. Only the message string: never
+     * the rest of the object (a Baileys error may carry the stanza).
+     */
+    private static String errorDetail(JsonNode line) {
+        for (String field : List.of("err", "error")) {
+            JsonNode m = line.path(field).path("message");
+            if (m.isString() && !m.asString().isBlank()) {
+                String text = m.asString();
+                return ": " + (text.length() > 200 ? text.substring(0, 200) + "…" : text);
+            }
+        }
+        return "";
     }
 
     private void failPending(String why) {

@@ -340,20 +340,29 @@ class ClusterFailoverIntegrationTest {
             throw new AssertionError(e.getMessage() + "; missing " + missing.size() + ": " + missing);
         }
         assertThat(db.storedInbound(load.inbound.keySet())).allSatisfy((id, n) -> assertThat(n).as(id).isEqualTo(1L));
+        // one webhook event with the message's content each; a message that first failed to decrypt
+        // on its new owner (it then asked the contact to send it again) also had its undecryptable
+        // placeholder announced, by design (docs/decisions.md "An undecryptable placeholder…")
         Map<String, java.util.Set<String>> events = new ConcurrentHashMap<>();
+        java.util.Set<String> placeholders = ConcurrentHashMap.newKeySet();
         hooks.await(all -> {
             events.clear();
             for (WebhookReceiver.Received w : all) {
                 if ("message.received".equals(w.event()) && w.status() == 200) {
-                    events.computeIfAbsent(w.json().path("provider_message_id").asString(), x -> ConcurrentHashMap.newKeySet())
-                            .add(w.id());
+                    String pid = w.json().path("provider_message_id").asString();
+                    if ("undecryptable".equals(w.json().path("type").asString())) {
+                        placeholders.add(pid);
+                    } else {
+                        events.computeIfAbsent(pid, x -> ConcurrentHashMap.newKeySet()).add(w.id());
+                    }
                 }
             }
             return events.keySet().containsAll(load.inbound.keySet());
         }, LONG);
         for (String id : load.inbound.keySet()) {
-            assertThat(events.get(id)).as("webhook events of " + id).hasSize(1);
+            assertThat(events.get(id)).as("webhook events with the content of " + id).hasSize(1);
         }
+        System.out.println("inbound messages announced first as undecryptable placeholders: " + placeholders.size() + " " + placeholders);
         assertThat(emulator.stats().path("replaced").asInt()).isZero();
     }
 
