@@ -1,4 +1,4 @@
-import { cleanMessage, getBinaryNodeChild, getBinaryNodeChildren, jidNormalizedUser, proto } from 'baileys'
+import { cleanMessage, getBinaryNodeChild, getBinaryNodeChildren, jidNormalizedUser, normalizeMessageContent, proto } from 'baileys'
 import { awaitConfirmation, confirmStored } from './inbound-hold.js'
 import { mapContacts } from './contacts.js'
 import { mapClose, mapHistorySet, mapLidMappings, mapMe, mapMessagesUpdate, mapMessagesUpsert, mapReceiptUpdates } from './mapper.js'
@@ -132,7 +132,11 @@ function earlyReporter (entry, { ordered, mapCtx, reportedEarly, log }) {
     let copy
     try {
       const me = entry.sock.authState?.creds?.me
-      copy = { ...msg, key: { ...msg.key }, message: msg.message ? proto.Message.decode(proto.Message.encode(msg.message).finish()) : msg.message }
+      // cleanMessage rewrites the key, and inside the content only a reaction's or poll vote's key:
+      // only then is the content copied (a protobuf round trip), so Baileys' own clean finds it untouched
+      const content = normalizeMessageContent(msg.message)
+      const nestedKey = Boolean(content?.reactionMessage || content?.pollUpdateMessage)
+      copy = { ...msg, key: { ...msg.key }, message: nestedKey ? proto.Message.decode(proto.Message.encode(msg.message).finish()) : msg.message }
       cleanMessage(copy, me?.id, me?.lid)
     } catch (err) {
       log.warn({ err, id: msg?.key?.id }, 'received message not reported before its receipt')

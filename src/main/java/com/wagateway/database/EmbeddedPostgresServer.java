@@ -96,6 +96,11 @@ public final class EmbeddedPostgresServer implements Closeable {
         return "postgres";
     }
 
+    /** This server as a {@code DATABASE_URL} (how other gateway nodes of a test cluster reach it). */
+    public String databaseUrl() {
+        return "postgres://" + username() + "@127.0.0.1:" + port() + "/postgres";
+    }
+
     public int port() {
         return postgres.getPort();
     }

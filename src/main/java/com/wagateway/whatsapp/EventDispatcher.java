@@ -69,14 +69,10 @@ final class EventDispatcher {
     }
 
     /**
-     * Queues an engine event line. Blocks the caller (the engine's stdout reader) while
+     * Queues an engine event line of process {@code from}, where its confirm token goes back (null:
+     * nobody to confirm to). Blocks the caller (the engine's stdout reader) while
      * {@link #CAPACITY} lines are already waiting: that is the backpressure on the engine.
      */
-    void submit(JsonNode line) {
-        submit(null, line);
-    }
-
-    /** Queues an event line of this process (see {@link #submit(JsonNode)}); its confirm token goes back to it. */
     void submit(InboundConfirmations from, JsonNode line) {
         Queued q = new Queued(from, line);
         try {

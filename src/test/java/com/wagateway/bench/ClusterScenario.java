@@ -52,7 +52,7 @@ final class ClusterScenario {
 
     private static Map<String, Object> cluster(Path dir, EmulatorProcess emulator, BenchConfig c, int nodeCount) throws Exception {
         try (EmbeddedPostgresServer database = EmbeddedPostgresServer.start(dir.resolve("postgres"))) {
-            String url = "postgres://" + database.username() + "@127.0.0.1:" + database.port() + "/postgres";
+            String url = database.databaseUrl();
             String jdbc = "jdbc:postgresql://127.0.0.1:" + database.port() + "/postgres";
             List<GatewayProcess> nodes = new ArrayList<>();
             try {

@@ -79,7 +79,7 @@ class ClusterFailoverIntegrationTest {
         emulator = EmulatorProcess.start(root.resolve("emulator"));
         database = EmbeddedPostgresServer.start(root.resolve("postgres"));
         db = new ClusterDb(database.port(), database.username());
-        String url = "postgres://" + database.username() + "@127.0.0.1:" + database.port() + "/postgres";
+        String url = database.databaseUrl();
         // the three start together, as a cluster does (docker compose up)
         List<CompletableFuture<GatewayProcess>> starting = new ArrayList<>();
         for (String id : List.of("node-1", "node-2", "node-3")) {

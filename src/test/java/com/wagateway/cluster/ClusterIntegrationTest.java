@@ -53,7 +53,7 @@ class ClusterIntegrationTest {
         emulator = EmulatorProcess.start(root.resolve("emulator"));
         // the shared database outlives both nodes (node A stops in the last step)
         database = com.wagateway.database.EmbeddedPostgresServer.start(root.resolve("postgres"));
-        String url = "postgres://" + database.username() + "@127.0.0.1:" + database.port() + "/postgres";
+        String url = database.databaseUrl();
         a = GatewayHarness.start(node(root, "node-a", url));
         b = GatewayHarness.start(node(root, "node-b", url));
     }

@@ -52,7 +52,7 @@ class ClusterRoutingIntegrationTest {
         root = GatewayHarness.tempDataDir("routing");
         emulator = EmulatorProcess.start(root.resolve("emulator"));
         database = com.wagateway.database.EmbeddedPostgresServer.start(root.resolve("postgres"));
-        databaseUrl = "postgres://" + database.username() + "@127.0.0.1:" + database.port() + "/postgres";
+        databaseUrl = database.databaseUrl();
         // node A is full (capacity 0): it never owns a connection, so every step routes to node B
         Map<String, String> full = node("node-a", root.resolve("sessions"));
         full.put("gateway.cluster.max-connections", "0");

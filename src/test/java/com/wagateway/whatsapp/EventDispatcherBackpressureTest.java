@@ -54,7 +54,7 @@ class EventDispatcherBackpressureTest {
         CountDownLatch allSubmitted = new CountDownLatch(1);
         Thread reader = new Thread(() -> {
             for (int n = 0; n < total; n++) {
-                dispatcher.submit(line(n));
+                dispatcher.submit(null, line(n)); // no confirm tokens here
             }
             allSubmitted.countDown();
         }, "test-engine-reader");
