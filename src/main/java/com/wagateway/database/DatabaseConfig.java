@@ -18,6 +18,13 @@ import org.springframework.context.annotation.Configuration;
  * <p>The pool waits at most {@code DATABASE_CONNECT_TIMEOUT} (2 s) for a connection, so while the
  * database is unreachable a request fails fast (503 {@code database_unavailable}) instead of
  * hanging for Hikari's default 30 s.
+ *
+ * <p>Every pooled session gets an {@code idle_in_transaction_session_timeout} of half the lease
+ * TTL ({@link #idleInTransactionTimeout}): a JVM frozen inside a transaction (SIGSTOP, a stuck
+ * host) would otherwise keep that transaction's row and advisory locks for as long as it is
+ * frozen. One of them is the {@code FOR SHARE} lock an auth save takes on its lease row, which
+ * takeovers skip ({@code SKIP LOCKED}), so a frozen owner kept its connection from ever moving.
+ * PostgreSQL now ends such a session and rolls the transaction back before the lease expires.
  */
 @Configuration(proxyBeanMethods = false)
 public class DatabaseConfig {
@@ -40,6 +47,7 @@ public class DatabaseConfig {
         long connectMs = Math.max(250, props.databaseConnectTimeout().toMillis());
         cfg.setConnectionTimeout(connectMs);
         cfg.setValidationTimeout(Math.min(connectMs, 1000)); // must not exceed the connection timeout
+        cfg.setConnectionInitSql("SET idle_in_transaction_session_timeout = " + idleInTransactionTimeout(props).toMillis());
         if (props.databaseUrl().isBlank()) {
             EmbeddedPostgresServer server = embedded.getObject().supervisor().server();
             cfg.setJdbcUrl(server.jdbcUrl());
@@ -55,6 +63,17 @@ public class DatabaseConfig {
             }
         }
         return new HikariDataSource(cfg);
+    }
+
+    /**
+     * How long a transaction may sit idle (its client not sending the next statement) before
+     * PostgreSQL ends the session: half the lease TTL, at least one second. Every transaction here
+     * runs its statements back to back (no network call or engine round trip inside), so only a
+     * frozen or partitioned node reaches it, and its locks are free before its leases expire.
+     */
+    static java.time.Duration idleInTransactionTimeout(GatewayProperties props) {
+        java.time.Duration half = props.cluster().leaseTtl().dividedBy(2);
+        return half.compareTo(java.time.Duration.ofSeconds(1)) < 0 ? java.time.Duration.ofSeconds(1) : half;
     }
 
     /** Holds the optional embedded server's supervisor so its shutdown is ordered after the pool's. */
