@@ -326,3 +326,19 @@ test('a media message from a contact carries type=media and the enc mediatype', 
   assert.equal(msg.message?.imageMessage?.caption, 'look')
   assert.equal(msg.message.imageMessage.directPath, '/v/t62/x')
 })
+
+test('remembered signature checks answer as a fresh check would: the same identity again, then a forged one', async () => {
+  const device = makeDevice()
+  const alice = new Contact({ phone: '15550001113' })
+  await fetchSessions(device, [alice.pnJid], contactResolver(alice))
+  for (const id of ['R1', 'R2']) { // the second pkmsg repeats the signed identity: answered from memory
+    const got = await decryptFromDevice(alice, (await deviceSends(device, alice.pnJid, { conversation: id }, id)).stanza, { senderJid: device.jid })
+    assert.equal(got.type, 'pkmsg')
+    assert.deepEqual([got.deviceIdentity.accountSignatureValid, got.deviceIdentity.deviceSignatureValid], [true, true], id)
+  }
+  device.creds.account = { ...device.creds.account, accountSignature: Buffer.alloc(64, 9) }
+  for (const id of ['R3', 'R4']) {
+    const got = await decryptFromDevice(alice, (await deviceSends(device, alice.pnJid, { conversation: id }, id)).stanza, { senderJid: device.jid })
+    assert.equal(got.deviceIdentity.accountSignatureValid, false, id)
+  }
+})

@@ -7,6 +7,7 @@ import libsignal from 'libsignal'
 import protobufs from 'libsignal/src/protobufs.js'
 import { encodeWAMessage, getBinaryNodeChild, getBinaryNodeChildren, proto, unpadRandomMax16 } from 'baileys'
 import { signalAddressOf, wireKey } from './contact.js'
+import { verifySignature } from '../verify.js'
 import { mediaTypeOf, messageText, stanzaAttrsFor } from './protos.js'
 
 const { SessionBuilder, SessionCipher, curve } = libsignal
@@ -65,13 +66,7 @@ export function readDeviceIdentity (stanza, deviceIdentityKey) {
   if (!(child?.content instanceof Uint8Array)) return undefined
   const signed = proto.ADVSignedDeviceIdentity.decode(child.content)
   const details = proto.ADVDeviceIdentity.decode(signed.details)
-  const verify = (key, msg, sig) => {
-    try {
-      return !!key && !!sig && curve.verifySignature(Buffer.concat([Buffer.from([5]), key]), msg, Buffer.from(sig)) === true
-    } catch {
-      return false
-    }
-  }
+  const verify = (key, msg, sig) => !!key && !!sig && verifySignature(key, msg, Buffer.from(sig))
   const accountKey = signed.accountSignatureKey ? Buffer.from(signed.accountSignatureKey) : undefined
   const deviceKey = deviceIdentityKey ? wireKey(deviceIdentityKey) : undefined
   const detailsBuf = Buffer.from(signed.details)

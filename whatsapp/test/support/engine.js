@@ -29,9 +29,10 @@ export async function tempDir (prefix = 'wa-engine-test-') {
  * Spawns the engine. Collects every stdout line, asserting each is a protocol object.
  * @param {object} [opts]
  * @param {number} [opts.timeoutMs]  default bound for send()/next()
+ * @param {string[]} [opts.nodeArgs]  node options before the script (e.g. --cpu-prof for a probe)
  */
-export function spawnEngine ({ timeoutMs = 5000 } = {}) {
-  const child = spawn(process.execPath, [MAIN], { stdio: ['pipe', 'pipe', 'pipe'] })
+export function spawnEngine ({ timeoutMs = 5000, nodeArgs = [] } = {}) {
+  const child = spawn(process.execPath, [...nodeArgs, MAIN], { stdio: ['pipe', 'pipe', 'pipe'] })
   /** @type {any[]} */
   const lines = []
   /** @type {string[]} */
