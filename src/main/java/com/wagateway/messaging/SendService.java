@@ -197,8 +197,9 @@ public class SendService {
         }
         OutgoingContent out = load.get();
         UUID id = UUID.randomUUID();
+        boolean respondAsync = AsyncPreference.requested();
         // watch before the row exists: a drain started by another request may send it at once
-        CompletableFuture<SendOutcome> outcome = dispatcher.watch(connectionId, id);
+        CompletableFuture<SendOutcome> outcome = respondAsync ? null : dispatcher.watch(connectionId, id);
         Optional<MessageRow> inserted = store(new QueuedInserts.NewQueued(id, connectionId, to.jid(), to.jid(), to.phone(),
                 out.body(), out.type(), out.caption(), out.mimeType(), out.fileLength(), out.fileName(), out.mediaSha256(),
                 out.detailsJson(), clientId, WhatsappIds.newMessageId(),
@@ -243,10 +244,14 @@ public class SendService {
 
     /**
      * Waits up to {@code SEND_WAIT} for WhatsApp when the message can go out now; otherwise (or
-     * on timeout) answers 202 with why it is queued.
+     * on timeout) answers 202 with why it is queued. Without an {@code outcome} to wait for (the
+     * client sent {@code Prefer: respond-async}) the committed row is the answer: 202 at once.
      */
     private Result awaitFirstAttempt(ConnectionRow conn, MessageRow row, CompletableFuture<SendOutcome> outcome) {
         String id = conn.connectionId();
+        if (outcome == null) {
+            AsyncPreference.applied();
+        }
         if (conn.status() != ConnectionStatus.READY) {
             return queued(row, conn.status().wire(), null);
         }
@@ -256,6 +261,9 @@ public class SendService {
             return queued(row, "pacing", Instant.now().plusMillis(pacing));
         }
         dispatcher.trigger(id);
+        if (outcome == null) {
+            return queued(row, "sending", null); // Prefer: respond-async: committed is the answer
+        }
         try {
             SendOutcome o = outcome.get(settings.sendWait().toMillis(), TimeUnit.MILLISECONDS);
             return o.row() != null ? answer(o.row()) : queued(row, o.queuedReason(), null);

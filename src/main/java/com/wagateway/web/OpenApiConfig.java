@@ -116,6 +116,14 @@ public class OpenApiConfig {
     }
 
     private static void completeOperation(String path, PathItem.HttpMethod method, Operation op) {
+        if (path.startsWith("/api/send-") && method == PathItem.HttpMethod.POST && (op.getParameters() == null
+                || op.getParameters().stream().noneMatch(p -> "Prefer".equals(p.getName())))) {
+            // RFC 7240, honoured by every send (AsyncPreference): the answer comes once the message is stored
+            op.addParametersItem(new io.swagger.v3.oas.models.parameters.HeaderParameter().name("Prefer").required(false)
+                    .description("respond-async: answer 202 queued as soon as the message is stored (with Preference-Applied), "
+                            + "instead of after WhatsApp's server ack; the outcome follows by webhook and realtime")
+                    .schema(new io.swagger.v3.oas.models.media.StringSchema()._enum(java.util.List.of("respond-async"))));
+        }
         boolean hasBody = op.getRequestBody() != null;
         boolean hasParams = op.getParameters() != null && !op.getParameters().isEmpty();
         boolean hasPathParams = hasParams && op.getParameters().stream().anyMatch(p -> "path".equals(p.getIn()));

@@ -39,18 +39,9 @@ final class BenchReport {
         row(b, "inbound", "baseline: batched JDBC insert, rows/s", in.path("baseline_batched_insert_per_second").asString(), "");
         row(b, "inbound", "ratio to baseline", in.path("ratio_to_baseline").asString(), ">= 0.5");
         media(b, r.path("inbound_media"));
-        row(b, "send API", "saturation (" + send.path("saturation_clients").asInt() + " clients), median req/s",
-                send.path("saturation_median_requests_per_second").asString(), "");
-        row(b, "send API", "baseline: trivial authenticated endpoint, median req/s",
-                send.path("baseline_median_requests_per_second").asString(), "");
-        row(b, "send API", "saturation / trivial endpoint", send.path("ratio_to_baseline").asString(), ">= 0.6");
-        for (String[] load : new String[][] {{"at_50_percent", "<= 50 ms"}, {"at_80_percent", "<= 200 ms"}}) {
-            JsonNode o = send.path(load[0]);
-            row(b, "send API", "offered " + o.path("offered_per_second").asInt() + " req/s (" + load[0].substring(3).replace("_percent", " %")
-                            + " of saturation): achieved, p50 / p99 / p999 from scheduled time",
-                    o.path("achieved_per_second").asString() + " req/s, " + o.path("latency").path("p50_ms").asString() + " / "
-                            + o.path("latency").path("p99_ms").asString() + " / " + o.path("latency").path("p999_ms").asString() + " ms",
-                    "p99 " + load[1]);
+        sendRows(b, "send API", send);
+        if (send.has("respond_async")) {
+            sendRows(b, "send API", send.path("respond_async"));
         }
         row(b, "webhooks", wh.path("events").asInt() + " events to a loopback receiver: delivered/s",
                 wh.path("delivered_per_second").asString(), ">= 3,000");
@@ -140,6 +131,26 @@ final class BenchReport {
             }
         }
         return out.toString();
+    }
+
+    /** The send API's rows for one answer mode (issue 18's three loads and their targets). */
+    private static void sendRows(StringBuilder b, String scenario, JsonNode send) {
+        String mode = send.has("answer") ? send.path("answer").asString() + ": " : "";
+        row(b, scenario, mode + "saturation (" + send.path("saturation_clients").asInt() + " clients), median req/s; messages sent/s",
+                send.path("saturation_median_requests_per_second").asString() + "; "
+                        + send.path("saturation_sent_per_second_median").asString(), "");
+        row(b, scenario, mode + "baseline: trivial authenticated endpoint, median req/s",
+                send.path("baseline_median_requests_per_second").asString(), "");
+        row(b, scenario, mode + "saturation / trivial endpoint", send.path("ratio_to_baseline").asString(), ">= 0.6");
+        for (String[] load : new String[][] {{"at_50_percent", "<= 50 ms"}, {"at_80_percent", "<= 200 ms"}}) {
+            JsonNode o = send.path(load[0]);
+            row(b, scenario, mode + "offered " + o.path("offered_per_second").asInt() + " req/s ("
+                            + load[0].substring(3).replace("_percent", " %")
+                            + " of saturation): achieved, p50 / p99 / p999 from scheduled time",
+                    o.path("achieved_per_second").asString() + " req/s, " + o.path("latency").path("p50_ms").asString() + " / "
+                            + o.path("latency").path("p99_ms").asString() + " / " + o.path("latency").path("p999_ms").asString() + " ms",
+                    "p99 " + load[1]);
+        }
     }
 
     private static void row(StringBuilder b, String scenario, String measure, String result, String target) {

@@ -32,6 +32,11 @@ class BenchmarkSmokeTest {
         assertThat(r.path("send_api").path("at_80_percent").path("offered_per_second").asInt())
                 .isGreaterThanOrEqualTo(r.path("send_api").path("at_50_percent").path("offered_per_second").asInt());
         assertThat(r.path("send_api").path("saturation").path("errors").asInt()).isZero();
+        // the same loads answered at the commit (Prefer: respond-async): every message then sent
+        JsonNode async = r.path("send_api").path("respond_async");
+        assertThat(async.path("saturation").path("errors").asInt()).isZero();
+        assertThat(async.path("at_50_percent").path("ok").asInt()).isEqualTo(async.path("at_50_percent").path("requests").asInt()).isPositive();
+        assertThat(r.path("send_api").path("queued_after_run").asInt()).isZero();
         assertThat(r.path("idempotency").path("rows").asInt()).isEqualTo(1);
         assertThat(r.path("idempotency").path("whatsapp_sends").asInt()).isEqualTo(1);
         assertThat(r.path("webhooks").path("delivered_per_second").asDouble()).isPositive();

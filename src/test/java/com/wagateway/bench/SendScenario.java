@@ -21,7 +21,9 @@ import java.util.function.IntFunction;
  * {@code sendClients} clients, median of {@code runs}), then fixed offered loads of 50 % and 80 %
  * of that saturation (open loop: latency counted from each request's scheduled time, so a stall
  * is not hidden). Baseline in the same run: a trivial authenticated JSON endpoint of the same
- * server ({@code GET /api/connections/{id}}), alternating with the saturation runs.
+ * server ({@code GET /api/connections/{id}}), alternating with the saturation runs. Measured in
+ * both answer modes: after WhatsApp's server ack (the default), then with
+ * {@code Prefer: respond-async} (202 once the message is committed; the engine sends after).
  */
 final class SendScenario {
 
@@ -35,11 +37,7 @@ final class SendScenario {
         gw.link(id, "923460000001", Duration.ofSeconds(120)); // a loaded machine pairs slowly
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
         String base = gw.baseUrl();
-        IntFunction<HttpRequest> send = i -> HttpRequest.newBuilder(URI.create(base + "/api/send-message"))
-                .header("Authorization", "Bearer " + GatewayHarness.ADMIN_KEY).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"connection_id\":\"" + id + "\",\"to\":\"9234700" + String.format("%05d", i % 1000)
-                        + "\",\"message\":\"bench send " + i + "\",\"client_message_id\":\"bench-" + IDS.incrementAndGet() + "\"}"))
-                .build();
+        IntFunction<HttpRequest> send = sends(base, id, null);
         IntFunction<HttpRequest> trivial = i -> HttpRequest.newBuilder(URI.create(base + "/api/connections/" + id))
                 .header("Authorization", "Bearer " + GatewayHarness.ADMIN_KEY).GET().build();
         // warm-up as long as a measured run: JIT (C2 compiling the send path took a third of the
@@ -48,19 +46,56 @@ final class SendScenario {
         closedLoop(http, send, c.sendClients(), c.sendSeconds());
         closedLoop(http, trivial, c.sendClients(), c.sendSeconds());
         drained(gw, id);
+        // the default answer: after WhatsApp's server ack (up to SEND_WAIT)
+        Map<String, Object> r = measure(gw, id, http, send, trivial, c, stats);
+        r.put("answer", "after WhatsApp's server ack (default)");
+        // the same three loads with "Prefer: respond-async": 202 once the message is committed
+        Map<String, Object> async = measure(gw, id, http, sends(base, id, "respond-async"), trivial, c, stats);
+        async.put("answer", "202 once stored (Prefer: respond-async)");
+        r.put("respond_async", async);
+        r.put("queued_after_run", gw.count("SELECT count(*) FROM messages WHERE connection_id = ? AND status = 'queued'", id));
+        return r;
+    }
+
+    /** Send requests to 1,000 chats with unique client_message_ids, with a {@code Prefer} header when given. */
+    private static IntFunction<HttpRequest> sends(String base, String id, String prefer) {
+        return i -> {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/api/send-message"))
+                    .header("Authorization", "Bearer " + GatewayHarness.ADMIN_KEY).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"connection_id\":\"" + id + "\",\"to\":\"9234700"
+                            + String.format("%05d", i % 1000) + "\",\"message\":\"bench send " + i
+                            + "\",\"client_message_id\":\"bench-" + IDS.incrementAndGet() + "\"}"));
+            if (prefer != null) {
+                b.header("Prefer", prefer);
+            }
+            return b.build();
+        };
+    }
+
+    /**
+     * One answer mode at the issue's three loads: saturation (closed loop, median of
+     * {@code runs}, each beside a run of the trivial endpoint), then fixed offered loads of 50 % and
+     * 80 % of it (open loop, latency from each request's scheduled time: coordinated-omission-free).
+     * Every phase ends when the send queue is empty; {@code sent_per_second} counts the messages
+     * WhatsApp acked over the phase and that drain (for 202 answers the engine sends after them).
+     */
+    private static Map<String, Object> measure(GatewayHarness gw, String id, HttpClient http, IntFunction<HttpRequest> send,
+                                               IntFunction<HttpRequest> trivial, BenchConfig c, StatementStats stats) {
         Map<String, Object> r = new LinkedHashMap<>();
-        // 1. saturation (closed loop) beside the trivial endpoint, run after run
         List<Double> sat = new ArrayList<>();
         List<Double> base0 = new ArrayList<>();
+        List<Double> sentRates = new ArrayList<>();
         Map<String, Object> lastSat = null;
         Map<String, Object> lastBase = null;
         for (int run = 0; run < c.runs(); run++) {
             // the statements of the first saturation run alone (the trivial endpoint's are not mixed in)
             Profile satProfile = run == 0 ? Profile.begin(stats) : Profile.begin(null);
             lastSat = closedLoop(http, send, c.sendClients(), c.sendSeconds());
-            drained(gw, id);
+            double drain = drained(gw, id);
+            lastSat.put("backlog_drain_seconds", drain);
             satProfile.end(r, "saturation_statements", (Integer) lastSat.get("requests"));
             sat.add((Double) lastSat.get("requests_per_second"));
+            sentRates.add(Stats.round((Integer) lastSat.get("requests") / ((Double) lastSat.get("seconds") + drain)));
             lastBase = closedLoop(http, trivial, c.sendClients(), c.sendSeconds());
             base0.add((Double) lastBase.get("requests_per_second"));
         }
@@ -70,12 +105,11 @@ final class SendScenario {
         r.put("saturation", lastSat);
         r.put("saturation_median_requests_per_second", Stats.round(satRate));
         r.put("saturation_runs_requests_per_second", sat);
+        r.put("saturation_sent_per_second_median", Stats.round(Stats.median(sentRates)));
         r.put("baseline_runs_requests_per_second", base0);
         r.put("baseline_trivial_endpoint", lastBase);
         r.put("baseline_median_requests_per_second", Stats.round(baseRate));
         r.put("ratio_to_baseline", Math.round(satRate / baseRate * 100) / 100.0);
-        // 2. fixed offered loads at 50 % and 80 % of the saturation just measured (open loop,
-        // latency from each request's scheduled time: coordinated-omission-free)
         for (int percent : new int[] {50, 80}) {
             int rate = Math.max(1, (int) Math.round(satRate * percent / 100.0));
             Profile p = Profile.begin(stats);
@@ -85,7 +119,6 @@ final class SendScenario {
             p.end(open, "statements", (Integer) open.get("requests"));
             r.put("at_" + percent + "_percent", open);
         }
-        r.put("queued_after_run", gw.count("SELECT count(*) FROM messages WHERE connection_id = ? AND status = 'queued'", id));
         return r;
     }
 
@@ -121,7 +154,7 @@ final class SendScenario {
      */
     static double drained(GatewayHarness gw, String id) {
         long start = System.nanoTime();
-        long deadline = start + 300_000_000_000L;
+        long deadline = start + 600_000_000_000L;
         while (gw.count("SELECT count(*) FROM messages WHERE connection_id = ? AND status = 'queued'", id) > 0
                 && System.nanoTime() < deadline) {
             GatewayHarness.sleep(100);
@@ -234,6 +267,7 @@ final class SendScenario {
         m.put("requests", l.length);
         m.put("errors", errors.get());
         m.put("requests_per_second", Stats.round(l.length / secs));
+        m.put("seconds", Stats.round(secs));
         m.put("latency", Stats.latencies(l));
         return m;
     }

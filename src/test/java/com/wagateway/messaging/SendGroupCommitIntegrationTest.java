@@ -87,6 +87,46 @@ class SendGroupCommitIntegrationTest {
         }
     }
 
+    /**
+     * {@code Prefer: respond-async} (RFC 7240, issue 18): the answer is 202 {@code queued} once the
+     * row is committed, with {@code Preference-Applied}; the dispatcher then sends it once, and a
+     * repeat of the id reports the stored status and sends nothing more. Without the header the
+     * same endpoint waits for WhatsApp's ack (200 sent) and applies no preference.
+     */
+    @Test
+    void preferRespondAsyncIsAnsweredOnceStoredAndTheMessageIsThenSentOnce() {
+        String body = "{\"connection_id\":\"" + ID + "\",\"to\":\"923007770200\",\"message\":\"async\",\"client_message_id\":\"async-1\"}";
+        java.util.function.Function<String, ApiClient.Response> send = prefer -> {
+            var req = java.net.http.HttpRequest.newBuilder(java.net.URI.create(gw.baseUrl() + "/api/send-message"))
+                    .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString(body));
+            if (prefer != null) {
+                req.header("Prefer", prefer);
+            }
+            return gw.admin().send(req);
+        };
+        ApiClient.Response r = send.apply("wait=5, Respond-Async");
+        assertThat(r.status()).as(r.raw()).isEqualTo(202);
+        assertThat(r.json().path("status").asString()).isEqualTo("queued");
+        assertThat(r.json().path("queued_reason").asString()).isEqualTo("sending");
+        assertThat(r.headers().firstValue("Preference-Applied")).hasValue("respond-async");
+        // committed before the answer: the row is there whatever the dispatcher has done since
+        assertThat(gw.count("SELECT count(*) FROM messages WHERE connection_id = ? AND client_message_id = 'async-1'", ID)).isEqualTo(1);
+        JsonNode m = gw.awaitMessage(ID, "async-1", x -> !"queued".equals(x.path("status").asString()), Duration.ofSeconds(60));
+        assertThat(m.path("status").asString()).isIn((Object[]) GatewayHarness.SEND_ACCEPTED);
+        assertThat(m.path("message_id").asString()).isEqualTo(r.json().path("message_id").asString());
+        gw.awaitSandboxSentContent(ID, m.path("provider_message_id").asString());
+
+        ApiClient.Response repeat = send.apply("respond-async");
+        assertThat(repeat.status()).as(repeat.raw()).isEqualTo(200);
+        assertThat(repeat.json().path("message_id").asString()).isEqualTo(r.json().path("message_id").asString());
+        assertThat(gw.sandboxSentCount(ID, m.path("provider_message_id").asString())).isEqualTo(1);
+
+        ApiClient.Response waited = gw.post("/api/send-message", body.replace("async-1", "async-2"));
+        assertThat(waited.status()).as(waited.raw()).isEqualTo(200);
+        assertThat(waited.json().path("status").asString()).isIn((Object[]) GatewayHarness.SEND_ACCEPTED);
+        assertThat(waited.headers().firstValue("Preference-Applied")).isEmpty();
+    }
+
     @Test
     void aFailingStatementStoresNothingOfItsBatch() {
         QueuedInserts inserts = gw.bean(QueuedInserts.class);
