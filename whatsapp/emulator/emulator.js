@@ -264,7 +264,7 @@ export async function createEmulator (opts = {}) {
       for (const s of [...sessions]) s.drop()
       try { store.close() } catch (err) { log('error', 0, `saving state failed: ${err.message}`) }
       await new Promise((resolve) => wss.close(() => resolve(undefined)))
-      await new Promise((resolve) => http.close(() => resolve(undefined)))
+      await new Promise((resolve) => { http.close(() => resolve(undefined)); http.closeAllConnections() })
     }
   }
 
@@ -287,6 +287,12 @@ export async function createEmulator (opts = {}) {
   const http = createServer((req, res) => {
     if (!emulator.media.handleHttp(req, res) && !emulator.servePicture(req, res)) handleControl(emulator, req, res)
   })
+  // Idle keep-alive sockets are closed by the client (undici: after 4 s), never by this server
+  // first: Node's default (5 s) raced the client's reuse of the socket whenever the emulator's
+  // event loop was busy encrypting (its timer fires late), and a control call then failed with
+  // "fetch failed" (the benchmark's first inbound flood lost one connection's burst that way).
+  http.keepAliveTimeout = 65_000
+  http.headersTimeout = 66_000
   const wss = new WebSocketServer({ noServer: true })
   http.on('upgrade', (req, socket, head) => {
     if (new URL(req.url ?? '/', 'http://x').pathname !== CHAT_PATH) {

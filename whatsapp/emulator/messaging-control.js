@@ -8,6 +8,7 @@ import { MessagingError } from './messaging.js'
  *   POST /control/inbound        {phone, from, type?, text?, replyTo?, asLid?, pushName?, messageId?, redeliver?}
  *   POST /control/receipt        {phone, id, status: delivered|read|played, from?}
  *   POST /control/fail           {phone, count, code?}
+ *   POST /control/hold-acks      {phone, count, ms, to?}
  *   POST /control/retry-request  {phone, id, to?}
  *   POST /control/reinstall      {phone, contact}
  *   POST /control/burst          {phone, count, batch?, senders?, timeoutMs?, mediaPercent?, mediaBytes?}
@@ -24,6 +25,7 @@ const ROUTES = {
   '/control/inbound': ['phone', 'from', 'type', 'text', 'replyTo', 'asLid', 'pushName', 'messageId', 'redeliver'],
   '/control/receipt': ['phone', 'id', 'status', 'from'],
   '/control/fail': ['phone', 'count', 'code'],
+  '/control/hold-acks': ['phone', 'count', 'ms', 'to'],
   '/control/retry-request': ['phone', 'id', 'to'],
   '/control/reinstall': ['phone', 'contact'],
   '/control/burst': ['phone', 'count', 'batch', 'senders', 'timeoutMs', 'mediaPercent', 'mediaBytes']
@@ -75,6 +77,8 @@ export async function handleMessagingRoute (emulator, method, path, readBody) {
         if (!['delivered', 'read', 'played'].includes(body.status)) throw new BadInput('status must be delivered, read or played')
         return ok(m.receipt(phone, { id: idField(body, 'id', true), status: body.status, from: phoneField(body, 'from', false) }))
       }
+      case '/control/hold-acks':
+        return ok(m.holdAcks(phone, { count: intField(body, 'count', 1, 1000, true), ms: intField(body, 'ms', 1, 60000, true), to: body.to }))
       case '/control/fail': {
         const code = body.code === undefined ? '479' : body.code
         if ((typeof code !== 'string' && typeof code !== 'number') || !/^[0-9]{3}$/.test(String(code))) throw new BadInput('code must be a 3-digit error code')

@@ -57,6 +57,8 @@ export function createAccountState () {
     retryAsked: new Set(),
     /** @type {{left: number, code: string}} the next `left` device messages get an error ack */
     fail: { left: 0, code: '479' },
+    /** @type {{left: number, ms: number, to?: string}} the next `left` device messages (to `to`, if set) get their plain ack `ms` late (not persisted) */
+    holdAcks: { left: 0, ms: 0 },
     /** @type {Map<string, any[]>} device jid → stanzas waiting for its next login */
     offline: new Map(),
     /** @type {any[]} peer (category=peer) messages the own phone got, e.g. placeholder-resend requests */

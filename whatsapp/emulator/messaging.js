@@ -184,8 +184,16 @@ export function installMessaging (emulator, opts = {}) {
     }
     // a group message: the groups part checks membership, acks and fans out (groups.js)
     if (node.attrs.to?.endsWith('@g.us') && emulator.groups) return emulator.groups.deviceMessage({ session, device, state: s, node, ack })
-    session.send({ tag: 'ack', attrs: node.attrs.type ? { ...ack, type: node.attrs.type } : ack })
-    for (const contact of recipientsOf(node)) await contactReceives(session, device, s, contact, node)
+    const plainAck = { tag: 'ack', attrs: node.attrs.type ? { ...ack, type: node.attrs.type } : ack }
+    const recipients = recipientsOf(node)
+    if (s.holdAcks.left > 0 && (!s.holdAcks.to || recipients.some((c) => c.phone === s.holdAcks.to))) {
+      // a slow server ack (holdAcks): the contacts get the message now, the device its ack later
+      s.holdAcks.left--
+      later(() => session.send(plainAck), s.holdAcks.ms)
+    } else {
+      session.send(plainAck)
+    }
+    for (const contact of recipients) await contactReceives(session, device, s, contact, node)
   })
 
   /** The users (contacts, the own phone) with an enc in this stanza. @param {any} node */
@@ -342,6 +350,20 @@ export function installMessaging (emulator, opts = {}) {
       s.fail.left += count
       s.fail.code = String(code)
       return { left: s.fail.left, code: s.fail.code }
+    },
+
+    /**
+     * The next `count` device messages (to the contact `to` only, when given) get their (plain)
+     * server ack `ms` late, as a slow server would answer; they reach their contacts at once.
+     * @param {string} phone @param {{count: number, ms: number, to?: string}} h
+     */
+    holdAcks (phone, { count, ms, to }) {
+      if (!Number.isInteger(count) || count < 1) throw new MessagingError('bad_request', 'count must be a positive integer')
+      if (!Number.isInteger(ms) || ms < 1 || ms > 60000) throw new MessagingError('bad_request', 'ms must be an integer 1-60000')
+      const s = stateOf(phone)
+      if (to !== undefined && (typeof to !== 'string' || !/^[0-9]{5,20}$/.test(to))) throw new MessagingError('bad_request', 'to must be a phone number (digits)')
+      s.holdAcks = { left: s.holdAcks.left + count, ms, to }
+      return { left: s.holdAcks.left, ms }
     },
 
     /**

@@ -158,3 +158,22 @@ test('sandbox.fail: the next sends are refused by the server (failed with the co
   await marker(engine, 'f1')
   assert.equal(['delivered', 'read'].filter((st) => statusSeen(engine, id, st)).length, 0, 'receiptDelayMs 0: no automatic receipts')
 })
+
+test('sandbox.holdAcks: the server acks the next send late; the message reaches the contact at once and send replies only at the ack', { timeout: 60000 }, async (t) => {
+  const fx = await engineFixture(t, { timeoutMs: 20000 })
+  const { engine } = fx
+  await linkedOpen(fx, 'h1', { historyChats: 0, receiptDelayMs: 0 })
+  assert.deepEqual(await engine.ok('sandbox.holdAcks', { connectionId: 'h1', count: 1, ms: 1500, to: PEER }), { pending: 1 })
+  const id = newId()
+  const started = Date.now()
+  const sending = engine.ok('send', textSend('h1', id))
+  await waitFor(async () => (await engine.ok('sandbox.sent', { connectionId: 'h1' })).messages.find((e) => e.id === id), 'the contact got it before the ack')
+  const sent = await sending
+  assert.equal(sent.providerMessageId, id)
+  assert.ok(Date.now() - started >= 1500, 'send replied at the late ack, not before')
+  const next = Date.now()
+  await engine.ok('send', textSend('h1', newId()))
+  assert.ok(Date.now() - next < 1500, 'only the next one was held')
+  assert.equal((await engine.send('sandbox.holdAcks', { connectionId: 'h1', count: 1, ms: 0 })).error.code, 'bad_request')
+  assert.equal((await engine.send('sandbox.holdAcks', { connectionId: 'h1', count: 1, ms: 10, to: 'x' })).error.code, 'bad_request')
+})

@@ -180,6 +180,17 @@ export function sandboxCommands ({ settings, registry }) {
     }),
 
     /**
+     * The server acks the next `count` messages (to the phone `to` only, when given) `ms` late
+     * (1-60000); they reach their contacts at once.
+     */
+    'sandbox.holdAcks': spec(async (args) => {
+      if (!Number.isInteger(args.count) || args.count < 1 || args.count > 1000) throw bad('count must be an integer 1-1000')
+      if (!Number.isInteger(args.ms) || args.ms < 1 || args.ms > 60000) throw bad('ms must be an integer 1-60000')
+      if (args.to !== undefined && (typeof args.to !== 'string' || !/^[0-9]{5,20}$/.test(args.to))) throw bad('to must be a phone number (digits)')
+      return { pending: await controls(args.connectionId).holdAcks(args.count, args.ms, args.to) }
+    }),
+
+    /**
      * WhatsApp restricts this connection's account: `kind` reachout_timelock | message_capping,
      * `until` epoch ms (future) or null, `enforcementType` (time lock) as Baileys names them;
      * `silent`: no notification (the device learns it from a 463 and its own query).

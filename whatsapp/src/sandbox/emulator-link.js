@@ -123,7 +123,9 @@ async function standaloneLink (wsUrl, explicit) {
         signal: AbortSignal.timeout(timeoutMs)
       })
     } catch (err) {
-      throw new EngineError('internal', `emulator at ${base} unreachable: ${/** @type {Error} */ (err).message}`)
+      const cause = /** @type {any} */ (err)?.cause
+      const why = cause ? ` (${cause.code ?? ''} ${cause.message ?? cause})` : ''
+      throw new EngineError('internal', `emulator at ${base} unreachable: ${/** @type {Error} */ (err).message}${why}`)
     }
     const json = await res.json().catch(() => null)
     if (!res.ok) {
@@ -149,6 +151,7 @@ async function standaloneLink (wsUrl, explicit) {
       inbound: (phone, spec) => call('POST', '/control/inbound', stripUndefined({ phone, ...spec })),
       receipt: (phone, r) => call('POST', '/control/receipt', stripUndefined({ phone, ...r })),
       fail: (phone, f) => call('POST', '/control/fail', { phone, ...f }),
+      holdAcks: (phone, h) => call('POST', '/control/hold-acks', { phone, ...h }),
       retryRequest: (phone, r) => call('POST', '/control/retry-request', stripUndefined({ phone, ...r })),
       burst: (phone, b) => call('POST', '/control/burst', stripUndefined({ phone, ...b }), BURST_TIMEOUT_MS),
       sent: async (phone) => (await call('GET', `/control/sent/${phone}`)).messages

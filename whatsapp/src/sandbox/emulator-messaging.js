@@ -107,6 +107,11 @@ export function emulatorMessagingControls ({ link, phone, isOpen }) {
       const r = await m().fail(phone(), { count, code: String(code) })
       return r.left
     },
+    /** The next `count` messages of this account (to the contact `to`, when given) get the server's ack `ms` late. */
+    async holdAcks (count, ms, to) {
+      const r = await m().holdAcks(phone(), { count, ms, ...(to === undefined ? {} : { to }) })
+      return r.left
+    },
     /** A recipient asks for a retry: the device answers through getMessage (→ Java). */
     async retryRequest ({ id, remoteJid }) {
       const account = open()

@@ -33,7 +33,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +53,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  *     loses nothing;</li>
  * <li>per chat, messages go out in arrival order: only a chat's oldest queued message is ever in
  *     flight, and a message waiting for its retry holds back the ones behind it;</li>
+ * <li>a drain never waits for the engine: what it handed over stays in its lane's in-flight set
+ *     ({@link SendLane}) until the outcome is recorded, and each outcome triggers the next pass,
+ *     so one chat's slow send holds back no other chat's (up to {@value #IN_FLIGHT_CHATS} chats
+ *     in flight per connection) and no worker thread is parked on a connection;</li>
  * <li>a message is sent with the WhatsApp id chosen when it was accepted, so the only possible
  *     repeat (a crash between WhatsApp's answer and the database update) re-sends the same id,
  *     which WhatsApp treats as the same message;</li>
@@ -84,15 +87,10 @@ public class SendDispatcher {
     private final com.wagateway.database.PgNotifications notifications;
     private final ExecutorService workers = Executors.newFixedThreadPool(4, Threads.named("send-dispatch"));
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(Threads.named("send-timer"));
-    private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
+    private final Map<String, SendLane> lanes = new ConcurrentHashMap<>();
     private final SendWaiters waiters = new SendWaiters();
     private final SendsElsewhere elsewhere;
-
-    /** One drain at a time per connection; {@code again} asks the running drain for another pass. */
-    private static final class Lane {
-        final AtomicBoolean running = new AtomicBoolean();
-        final AtomicBoolean again = new AtomicBoolean();
-    }
+    private final SendRecords records;
 
     public SendDispatcher(MessageRepository messages, ConnectionRepository connections, EngineClient engine,
                           WebhookOutbox outbox, TransactionTemplate tx, Publisher events,
@@ -102,6 +100,7 @@ public class SendDispatcher {
                           com.wagateway.database.PgNotifications notifications) {
         this.notifications = notifications;
         this.elsewhere = new SendsElsewhere(waiters, messages, notifications, timer);
+        this.records = new SendRecords(messages, outbox, tx, this::finished);
         this.leases = leases;
         this.preparation = preparation;
         this.messages = messages;
@@ -166,7 +165,7 @@ public class SendDispatcher {
 
     /** Starts a drain of this connection's queue (or asks the running one for another pass). */
     void trigger(String connectionId) {
-        Lane lane = lanes.computeIfAbsent(connectionId, k -> new Lane());
+        SendLane lane = lanes.computeIfAbsent(connectionId, k -> new SendLane());
         lane.again.set(true);
         if (lane.running.compareAndSet(false, true)) {
             try {
@@ -177,12 +176,10 @@ public class SendDispatcher {
         }
     }
 
-    private void run(String connectionId, Lane lane) {
+    private void run(String connectionId, SendLane lane) {
         try {
             while (lane.again.getAndSet(false)) {
-                if (drain(connectionId)) {
-                    lane.again.set(true);
-                }
+                drain(connectionId, lane);
             }
         } catch (RuntimeException e) {
             log.warn("[{}] send queue drain failed: {}", connectionId, e.toString());
@@ -194,23 +191,34 @@ public class SendDispatcher {
         }
     }
 
-    /** One pass over the queue head; true when another pass should follow at once. */
-    private boolean drain(String connectionId) {
+    /**
+     * One pass: records the outcomes the engine reported since the last pass, then hands the engine
+     * the queue head's messages of every chat with nothing in flight (up to
+     * {@link #IN_FLIGHT_CHATS} in flight at once) without waiting for them: each outcome queues on
+     * the lane and triggers the next pass, so a message arriving while others are in flight goes
+     * out at once instead of after the whole pass.
+     */
+    private void drain(String connectionId, SendLane lane) {
+        record(connectionId, lane);
         if (!leases.owns(connectionId)) {
             // issue 17: only the owner's dispatcher sends; an API call waiting here wakes it
             elsewhere.handOver(connectionId);
-            return false;
+            return;
         }
         Optional<ConnectionRow> conn = connections.find(connectionId);
         if (conn.isEmpty() || conn.get().status() != ConnectionStatus.READY) {
             release(connectionId, conn.map(c -> c.status().wire()).orElse("deleted"));
-            return false;
+            return;
         }
         List<QueuedMessage> queue = messages.findQueued(connectionId, SCAN);
         Instant now = Instant.now();
         Set<String> seenChats = new HashSet<>();
         List<QueuedMessage> batch = new ArrayList<>();
         for (QueuedMessage m : queue) {
+            if (lane.isInFlight(m.id())) {
+                seenChats.add(m.chatJid()); // its chat is busy until its outcome is recorded
+                continue;
+            }
             if (!seenChats.add(m.chatJid())) {
                 release(m.id(), "chat_busy");
                 continue;
@@ -220,7 +228,7 @@ public class SendDispatcher {
                 later(connectionId, Duration.between(now, m.nextAttemptAt()));
                 continue;
             }
-            if (batch.size() < IN_FLIGHT_CHATS) {
+            if (lane.inFlightCount() + batch.size() < IN_FLIGHT_CHATS) {
                 batch.add(m);
             }
         }
@@ -234,31 +242,52 @@ public class SendDispatcher {
             }
             allowed.add(m);
         }
-        // all sends of this pass go out concurrently; their results are recorded here, on the
-        // lane's thread (never on the engine's reader thread), all successes in one transaction
-        Map<UUID, String> outgoing = messages.findOutgoing(allowed.stream().map(QueuedMessage::id).toList());
-        List<CompletableFuture<EngineCommands.Sent>> inFlight = allowed.stream()
-                .map(m -> sendOne(conn.get(), m, outgoing.get(m.id()))).toList();
-        boolean progressed = false;
-        List<SentUpdate> sent = new ArrayList<>();
-        for (int i = 0; i < allowed.size(); i++) {
-            QueuedMessage m = allowed.get(i);
-            try {
-                EngineCommands.Sent result = inFlight.get(i).join();
-                if (result == null) {
-                    progressed = true; // expired or handled meanwhile
-                } else {
-                    // WhatsApp took it: the content as sent (kept for getMessage) and WhatsApp's timestamp
-                    sent.add(new SentUpdate(m.id(), result.contentJson(), result.timestamp()));
-                }
-            } catch (CompletionException e) {
-                progressed |= onError(connectionId, m, unwrap(e));
-            } catch (RuntimeException e) {
-                log.warn("[{}] could not record the send result of {}: {}", connectionId, m.id(), e.toString());
-            }
+        if (allowed.isEmpty()) {
+            return;
         }
-        progressed |= recordSent(connectionId, sent);
-        return progressed && queue.size() > allowed.size();
+        Map<UUID, String> outgoing = messages.findOutgoing(allowed.stream().map(QueuedMessage::id).toList());
+        for (QueuedMessage m : allowed) {
+            lane.sending(m);
+            CompletableFuture<EngineCommands.Sent> sent;
+            try {
+                sent = sendOne(conn.get(), m, outgoing.get(m.id()));
+            } catch (RuntimeException e) {
+                sent = CompletableFuture.failedFuture(e); // never left in flight without an outcome
+            }
+            sent.whenComplete((result, error) -> {
+                lane.finished(new SendLane.Outcome(m, result, error == null ? null : unwrap(error)));
+                trigger(connectionId);
+            });
+        }
+    }
+
+    /**
+     * Records the outcomes the engine reported (on the lane's thread, never on the engine's reader
+     * thread): all successes in one transaction, failures one by one (retry or failed); only then
+     * do those messages leave the in-flight set, so no pass can read one as still to send.
+     */
+    private void record(String connectionId, SendLane lane) {
+        List<SendLane.Outcome> done = lane.takeOutcomes();
+        if (done.isEmpty()) {
+            return;
+        }
+        List<SentUpdate> sent = new ArrayList<>();
+        try {
+            for (SendLane.Outcome o : done) {
+                QueuedMessage m = o.message();
+                if (o.error() != null) {
+                    onError(connectionId, m, o.error());
+                } else if (o.sent() != null) {
+                    // WhatsApp took it: the content as sent (kept for getMessage) and WhatsApp's timestamp
+                    sent.add(new SentUpdate(m.id(), o.sent().contentJson(), o.sent().timestamp()));
+                }
+            }
+            records.sent(connectionId, sent);
+        } catch (RuntimeException e) {
+            log.warn("[{}] could not record the outcome of {} sends: {}", connectionId, done.size(), e.toString());
+        } finally {
+            lane.recorded(done);
+        }
     }
 
     /**
@@ -272,37 +301,10 @@ public class SendDispatcher {
         }
         SendPreparation.Prepared prepared = preparation.prepare(conn, m, outgoing);
         if (prepared.failure() != null) {
-            fail(connectionId, m.id(), prepared.failure(), prepared.attempted());
+            records.failed(connectionId, m.id(), prepared.failure(), prepared.attempted());
             return CompletableFuture.completedFuture(null);
         }
         return engine.send(connectionId, prepared.send());
-    }
-
-    /**
-     * WhatsApp accepted these: {@code sent} with their {@code message.sent} webhooks, in one
-     * statement and one commit for the whole pass, then the waiting API calls are answered. A
-     * failed commit is tried once more: a message left {@code queued} would be sent again (with
-     * the same WhatsApp id, so WhatsApp keeps one, but still a repeat worth avoiding).
-     */
-    private boolean recordSent(String connectionId, List<SentUpdate> sent) {
-        if (sent.isEmpty()) {
-            return false;
-        }
-        for (int attempt = 1; attempt <= 2; attempt++) {
-            try {
-                List<MessageRow> rows = tx.execute(s -> {
-                    List<MessageRow> r = messages.markSent(sent);
-                    outbox.enqueue(r.stream().map(WebhookPayloads::sent).toList());
-                    return r;
-                });
-                rows.forEach(r -> finished(connectionId, r));
-                return true;
-            } catch (RuntimeException e) {
-                log.warn("[{}] could not record {} sent messages (attempt {}): {}", connectionId, sent.size(), attempt,
-                        e.toString());
-            }
-        }
-        return true;
     }
 
     /**
@@ -323,7 +325,7 @@ public class SendDispatcher {
         int attempts = m.attempts() + 1;
         if (refused || attempts >= settings.sendMaxAttempts()) {
             // (463, a new contact of a restricted account, is refused too: a retry would count as another reach-out)
-            fail(connectionId, m.id(), code != null && code == AccountRestrictions.ACCOUNT_RESTRICTED_ACK ? AccountRestrictions.refusedByWhatsapp()
+            records.failed(connectionId, m.id(), code != null && code == AccountRestrictions.ACCOUNT_RESTRICTED_ACK ? AccountRestrictions.refusedByWhatsapp()
                     : (refused ? "refused by WhatsApp: " : "gave up after " + attempts + " attempts: ") + reason, true);
             return true;
         }
@@ -333,16 +335,6 @@ public class SendDispatcher {
         release(m.id(), "retrying");
         later(connectionId, delay);
         return false;
-    }
-
-    /** Ends a message as failed with its webhook event, in one transaction; {@code attempted}: count the attempt. */
-    private void fail(String connectionId, UUID id, String reason, boolean attempted) {
-        Optional<MessageRow> row = tx.execute(s -> {
-            Optional<MessageRow> r = messages.markFailed(id, reason, attempted);
-            r.ifPresent(x -> outbox.enqueue(List.of(WebhookPayloads.status(x))));
-            return r;
-        });
-        row.ifPresent(r -> finished(connectionId, r));
     }
 
     /** {@code SEND_RETRY_BASE} doubling per attempt up to {@code SEND_RETRY_MAX}: the shared {@link Backoff}, 25 % jitter. */

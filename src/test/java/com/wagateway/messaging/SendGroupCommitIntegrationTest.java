@@ -83,6 +83,8 @@ class SendGroupCommitIntegrationTest {
                     .isEqualTo(1);
             JsonNode m = gw.awaitMessage(ID, cid, x -> !"queued".equals(x.path("status").asString()), Duration.ofSeconds(60));
             assertThat(m.path("status").asString()).isIn((Object[]) GatewayHarness.SEND_ACCEPTED);
+            // the server acks before the contact has decrypted it: wait for the contact, then count
+            gw.awaitSandboxSentContent(ID, m.path("provider_message_id").asString());
             assertThat(gw.sandboxSentCount(ID, m.path("provider_message_id").asString())).isEqualTo(1);
         }
     }
@@ -125,6 +127,43 @@ class SendGroupCommitIntegrationTest {
         assertThat(waited.status()).as(waited.raw()).isEqualTo(200);
         assertThat(waited.json().path("status").asString()).isIn((Object[]) GatewayHarness.SEND_ACCEPTED);
         assertThat(waited.headers().firstValue("Preference-Applied")).isEmpty();
+    }
+
+    /**
+     * Issue 18: the dispatcher does not wait for a pass of sends to finish before it sends more.
+     * WhatsApp acks one chat's message 6 s late (the emulator's held ack); a message to another
+     * chat sent meanwhile goes out and is answered {@code sent} while the first still waits, and
+     * the first is answered once its ack comes.
+     */
+    @Test
+    void aSlowSendToOneChatDoesNotHoldBackAnotherChat() throws Exception {
+        var engine = gw.bean(com.wagateway.whatsapp.RawEngineCommands.class);
+        var args = engine.newArgs();
+        args.put("count", 1);
+        args.put("ms", 6000);
+        args.put("to", "923007770301"); // only this chat's message: Baileys' own messages are not held
+        assertThat(engine.sandbox("holdAcks", ID, args).get(30, java.util.concurrent.TimeUnit.SECONDS).path("pending").asInt()).isEqualTo(1);
+        java.util.concurrent.CompletableFuture<ApiClient.Response> slow = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+                gw.post("/api/send-message", "{\"connection_id\":\"" + ID + "\",\"to\":\"923007770301\",\"message\":\"slow\",\"client_message_id\":\"slow-1\"}"));
+        // the slow one is with WhatsApp (its contact decrypted it), its ack held back
+        var jdbc = gw.bean(org.springframework.jdbc.core.simple.JdbcClient.class);
+        String slowProviderId = null;
+        for (long deadline = System.nanoTime() + 30_000_000_000L; slowProviderId == null && System.nanoTime() < deadline; ) {
+            slowProviderId = jdbc.sql("SELECT provider_message_id FROM messages WHERE connection_id = ? AND client_message_id = 'slow-1'")
+                    .param(ID).query(String.class).optional().orElse(null);
+            GatewayHarness.sleep(50);
+        }
+        assertThat(slowProviderId).as("the slow send stored").isNotNull();
+        gw.awaitSandboxSentContent(ID, slowProviderId);
+
+        ApiClient.Response other = gw.post("/api/send-message", "{\"connection_id\":\"" + ID
+                + "\",\"to\":\"923007770302\",\"message\":\"not held back\",\"client_message_id\":\"fast-1\"}");
+        assertThat(other.status()).as(other.raw()).isEqualTo(200);
+        assertThat(other.json().path("status").asString()).isIn((Object[]) GatewayHarness.SEND_ACCEPTED);
+        assertThat(slow).as("the slow chat's answer still waits for its ack").isNotDone();
+        ApiClient.Response slowAnswer = slow.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(slowAnswer.status()).as(slowAnswer.raw()).isEqualTo(200);
+        assertThat(gw.sandboxSentCount(ID, slowProviderId)).isEqualTo(1);
     }
 
     @Test
