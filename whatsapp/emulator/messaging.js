@@ -2,6 +2,7 @@ import { getBinaryNodeChild, getBinaryNodeChildBuffer, getBinaryNodeChildren, ge
 import { createContacts } from './contacts.js'
 import { createAccountState, openSentMedia, recordArrival, statesFromJSON, statesToJSON } from './messaging-ledger.js'
 import { createInboundControls } from './messaging-inbound.js'
+import { createDelivery } from './messaging-delivery.js'
 import { IqError, serverId, unixTime } from './nodes.js'
 import {
   buildIdentityChangeNotification, buildKeyFetchResult, buildPreKeyLowNotification, buildReceipt, buildRetryReceipt,
@@ -12,13 +13,15 @@ import {
  * Signal messaging through the emulator, both ways (docs/emulator.md "Messaging"):
  *   - usync (devices, contact, lid) and prekey key-fetch IQs for contacts, the account's own
  *     phone and its companion devices;
- *   - device `message` stanzas: server ack (or the error ack a `fail` asked for), then every
+ *   - device `message` stanzas: server ack (or the error ack a `fail` asked for; late after
+ *     `holdAcks`), then every
  *     addressed contact and the account's own phone decrypt; the ledger records what they got;
  *     the contact sends a delivery receipt after `deliveryDelayMs`;
  *   - device `receipt`s and `ack`s for inbound messages are recorded; a device retry receipt
  *     makes the contact re-encrypt on a fresh session and resend;
  *   - inbound messages, receipts, retries, identity changes and bursts from contacts
- *     (messaging-inbound.js), delivered to live sessions or queued until the next login.
+ *     (messaging-inbound.js), delivered to live sessions or queued until the next login, and
+ *     owed until the device acks them (messaging-delivery.js).
  */
 
 /** One-time prekeys left on the server below which it tells the device to upload more (Baileys' MIN_PREKEY_COUNT). */
@@ -61,45 +64,7 @@ export function installMessaging (emulator, opts = {}) {
     timers.add(t)
   }
 
-  /**
-   * Sends `node` to a device's live session, or queues it for the device's next login. Never
-   * drops a stanza: WhatsApp keeps what it owes an offline device.
-   * @param {any} device @param {any} node @returns {boolean} true when sent now
-   */
-  function deliver (device, node) {
-    if (emulator.sendTo(device.jid, node)) {
-      owe(device, node)
-      return true
-    }
-    const s = stateOf(device.phone)
-    const list = s.offline.get(device.jid) ?? []
-    list.push(node)
-    s.offline.set(device.jid, list)
-    return false
-  }
-
-  /**
-   * Message stanzas sent to a device's live session that it has not acked yet (ack or receipt),
-   * per device jid. WhatsApp keeps a message until the device acks it: one whose session ended first (the process
-   * was killed, the socket dropped, a lease moved the account to another process) is sent again,
-   * marked offline, at the device's next login. An ack with an error counts as an ack (the device
-   * got it and said so).
-   * @type {Map<string, Map<string, any>>}
-   */
-  const unacked = new Map()
-
-  /** Remembers a message stanza just sent live until its ack. @param {any} device @param {any} node */
-  function owe (device, node) {
-    if (node.tag !== 'message' || !node.attrs?.id) return
-    let owed = unacked.get(device.jid)
-    if (!owed) { owed = new Map(); unacked.set(device.jid, owed) }
-    owed.set(node.attrs.id, node)
-  }
-
-  /** Sends to every linked device of the account. @param {string} phone @param {() => any} build */
-  function deliverToAccount (phone, build) {
-    for (const d of accounts.devicesOf(phone)) deliver(d, build())
-  }
+  const { deliver, deliverToAccount, settled } = createDelivery({ emulator, accounts, stateOf, peekState: (phone) => states.get(phone), notify })
 
   /**
    * The bundle of a companion device, consuming its lowest one-time prekey (each is served
@@ -262,7 +227,7 @@ export function installMessaging (emulator, opts = {}) {
     const ids = [node.attrs.id, ...getBinaryNodeChildren(list, 'item').map((i) => i.attrs.id)]
     for (const id of ids) s.inbound.get(id)?.receipts.push({ type, t: node.attrs.t })
     // the device has them (a retry receipt says it could not read one: the resend is owed instead)
-    if (type !== 'retry') for (const id of ids) unacked.get(device.jid)?.delete(id)
+    if (type !== 'retry') settled(device, ids)
     notify({ kind: 'receipt', phone: device.phone, ids, type })
     if (type === 'retry') await resendAfterRetry(device, s, node)
   })
@@ -291,26 +256,8 @@ export function installMessaging (emulator, opts = {}) {
     if (!device) return
     const entry = node.attrs.class === 'message' ? stateOf(device.phone).inbound.get(node.attrs.id) : undefined
     if (entry) entry.acks++
-    if (node.attrs.class === 'message') unacked.get(device.jid)?.delete(node.attrs.id)
+    if (node.attrs.class === 'message') settled(device, [node.attrs.id])
     notify({ kind: 'ack', phone: device.phone, class: node.attrs.class, id: node.attrs.id, error: node.attrs.error })
-  })
-
-  // Offline delivery: what WhatsApp kept for the device, marked offline, before <ib><offline>:
-  // first what an earlier session was sent and never acked, then what arrived while it was away.
-  emulator.onLogin(({ session, device }) => {
-    const s = states.get(device.phone)
-    const owed = [...(unacked.get(device.jid)?.values() ?? [])]
-    unacked.delete(device.jid)
-    const queued = [...owed, ...(s?.offline.get(device.jid) ?? [])]
-    if (s) s.offline.delete(device.jid)
-    const left = []
-    for (const node of queued) {
-      if (session.send({ ...node, attrs: { ...node.attrs, offline: '1' } })) owe(device, node)
-      else left.push(node) // the new session closed already: still owed
-    }
-    if (s && left.length) s.offline.set(device.jid, left)
-    notify({ kind: 'offline', phone: device.phone, jid: device.jid, count: queued.length })
-    return queued.length
   })
 
   const controls = {
