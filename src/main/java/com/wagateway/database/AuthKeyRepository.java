@@ -31,11 +31,13 @@ public class AuthKeyRepository {
     private final JdbcClient jdbc;
     private final JdbcTemplate batch;
     private final TransactionTemplate tx;
+    private final LeaseRepository leases;
 
-    public AuthKeyRepository(JdbcClient jdbc, JdbcTemplate batch, TransactionTemplate tx) {
+    public AuthKeyRepository(JdbcClient jdbc, JdbcTemplate batch, TransactionTemplate tx, LeaseRepository leases) {
         this.jdbc = jdbc;
         this.batch = batch;
         this.tx = tx;
+        this.leases = leases;
     }
 
     /** The encrypted value of one key, if stored. */
@@ -83,10 +85,8 @@ public class AuthKeyRepository {
         }
         tx.executeWithoutResult(s -> {
             jdbc.sql("SELECT pg_advisory_xact_lock(hashtext('auth_keys/' || ?))").param(connectionId).query().singleRow();
-            // FOR SHARE: a takeover (which bumps the epoch) waits until this batch committed
-            if (fence != null && jdbc.sql("""
-                    SELECT 1 FROM connection_leases WHERE connection_id = ? AND owner_node = ? AND epoch = ? FOR SHARE""")
-                    .params(connectionId, fence.nodeId(), fence.epoch()).query(Integer.class).optional().isEmpty()) {
+            // locked: a takeover (which bumps the epoch) waits until this batch committed
+            if (fence != null && !leases.stillNamesLocked(fence, connectionId)) {
                 throw new LeaseLostException(connectionId);
             }
             if (!deletes.isEmpty()) {

@@ -222,6 +222,17 @@ public class LeaseRepository {
                 .params(connectionId, fence.nodeId(), fence.epoch()).query(Long.class).single() > 0;
     }
 
+    /**
+     * {@link #stillNames}, and the lease row stays locked {@code FOR SHARE} until the caller's
+     * transaction ends: a takeover (which raises the epoch) waits for that transaction, so what it
+     * writes can never land after the connection moved. Call inside a transaction. (A frozen
+     * caller's lock ends with its session: {@code DatabaseConfig}'s idle-in-transaction timeout.)
+     */
+    public boolean stillNamesLocked(LeaseFence fence, String connectionId) {
+        return jdbc.sql("SELECT 1 FROM connection_leases WHERE connection_id = ? AND owner_node = ? AND epoch = ? FOR SHARE")
+                .params(connectionId, fence.nodeId(), fence.epoch()).query(Integer.class).optional().isPresent();
+    }
+
     /** Whether this fence still holds (owner, epoch, not expired): tells a stale write from a changed row. */
     public boolean holds(LeaseFence fence, String connectionId) {
         return jdbc.sql("""

@@ -10,8 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -45,13 +43,11 @@ public class EngineSupervisor implements EngineClient, RawEngineCommands, SmartL
     static final int PROTOCOL_VERSION = 1;
 
     private final GatewayProperties props;
-    private final ObjectProvider<EngineRequestHandler> requestHandlers;
     private final ObjectProvider<ChatCommands.SettingsSource> settingsSources;
-    private final ObjectProvider<EngineAuthStore> authStores;
     private final ObjectProvider<CommandRoute> routes;
     /** Commands of this node's own lifecycle: they act on its engine, whoever owns the connection now. */
     private static final java.util.Set<String> LOCAL_ONLY = java.util.Set.of("start", "stop", "purge");
-    private final ExecutorService requests = Executors.newFixedThreadPool(4, Threads.named("engine-requests"));
+    private final EngineRequests requests;
     private final JsonMapper json = Json.MAPPER;
     private final EventDispatcher dispatcher;
     private final List<EngineSlot> slots;
@@ -64,11 +60,10 @@ public class EngineSupervisor implements EngineClient, RawEngineCommands, SmartL
                             ObjectProvider<EngineAuthStore> authStores, ObjectProvider<CommandRoute> routes) {
         this.props = props;
         this.routes = routes;
-        this.authStores = authStores;
         this.settingsSources = settingsSources;
         // events that fail only because the database is unreachable are held and retried, never dropped
         this.dispatcher = new EventDispatcher(listeners, com.wagateway.database.DatabaseUnavailable::isCause);
-        this.requestHandlers = requestHandlers;
+        this.requests = new EngineRequests(props, requestHandlers, authStores, json);
         GatewayProperties.Engine e = props.engine();
         int n = e.processCount();
         this.sharedEmulator = e.isSandbox() && n > 1 && blank(e.sandbox().emulatorUrl())
@@ -77,7 +72,7 @@ public class EngineSupervisor implements EngineClient, RawEngineCommands, SmartL
                         props.messaging().sandboxReceiptDelay(), e.commandTimeout()))
                 : null;
         EngineSlot.Setup setup = new EngineSlot.Setup(List.of(e.node(), "src/main.js"), e.dir().toAbsolutePath().normalize(),
-                json, e.commandTimeout(), e.restartMaxBackoff(), dispatcher, this::submitRequest);
+                json, e.commandTimeout(), e.restartMaxBackoff(), dispatcher, requests::submit);
         List<EngineSlot> all = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             EngineShare share = new EngineShare(i, n);
@@ -141,52 +136,6 @@ public class EngineSupervisor implements EngineClient, RawEngineCommands, SmartL
 
     private static boolean blank(String s) {
         return s == null || s.isBlank();
-    }
-
-    /**
-     * Answers an engine request (e.g. {@code getMessage}) off the event thread, so a database
-     * lookup never delays events. An unknown request, a request without a handler, or one whose
-     * handler fails, is answered with a null result, always by the process that asked — the engine then tells Baileys "nothing", as
-     * the protocol says. A {@code getMessage} for an unknown message is {@code {"message":null}}.
-     */
-    private void submitRequest(EngineSlot slot, JsonNode line) {
-        String requestId = line.path("id").asString("");
-        String request = line.path("request").asString("");
-        String connectionId = line.path("connectionId").asString(null);
-        try {
-            requests.execute(() -> {
-                JsonNode result = null;
-                EngineRequestHandler handler = requestHandlers.getIfAvailable();
-                if (handler != null && connectionId != null) {
-                    try {
-                        result = answer(handler, request, connectionId, line.path("data"));
-                    } catch (RuntimeException e) {
-                        log.warn("[{}] engine request '{}' failed: {}", connectionId, request, e.getMessage());
-                    }
-                }
-                ObjectNode a = json.createObjectNode();
-                a.put("requestId", requestId);
-                a.set("result", result);
-                slot.respond(a); // to the process that asked
-            });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            log.debug("dropping engine request during shutdown");
-        }
-    }
-
-    /** The {@code result} of a request, built from the handler's typed answer; null for an unknown request. */
-    private JsonNode answer(EngineRequestHandler handler, String request, String connectionId, JsonNode data) {
-        if (AuthRequests.handles(request)) {
-            return AuthRequests.answer(props.auth().isPostgres() ? authStores.getIfAvailable() : null, request, connectionId, data, json);
-        }
-        if (!"getMessage".equals(request)) {
-            return null;
-        }
-        String id = data.path("key").path("id").asString(null);
-        String content = id == null ? null : handler.storedContent(connectionId, id);
-        ObjectNode result = json.createObjectNode();
-        result.set("message", content == null ? null : json.readTree(content));
-        return result;
     }
 
     // ---- EngineClient: typed commands, translated to the protocol here and in EngineCommands ----
