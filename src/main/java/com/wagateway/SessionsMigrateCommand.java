@@ -3,6 +3,7 @@ package com.wagateway;
 import com.wagateway.config.GatewayProperties;
 import com.wagateway.database.AuthKeyRepository;
 import com.wagateway.database.DatabaseConfig;
+import com.wagateway.database.LeaseRepository;
 import com.wagateway.services.PostgresAuthStore;
 import com.wagateway.services.SessionMigration;
 import java.util.Arrays;
@@ -89,7 +90,8 @@ public final class SessionsMigrateCommand {
     /** Just the database, the auth store and the migration: no engine, web server or scheduler. */
     @Configuration(proxyBeanMethods = false)
     @EnableConfigurationProperties(GatewayProperties.class)
-    @Import({DatabaseConfig.class, AuthKeyRepository.class, PostgresAuthStore.class, SessionMigration.class})
+    @Import({DatabaseConfig.class, LeaseRepository.class, AuthKeyRepository.class, PostgresAuthStore.class,
+            SessionMigration.class})
     static class Context {
 
         @Bean
