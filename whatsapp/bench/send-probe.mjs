@@ -1,6 +1,6 @@
 // Engine send probe (issue 18 evidence): one engine process with its in-process emulator, one
 // linked account; N sends to N new chats one after another, three rounds of N at once, then N
-// one after another to known chats; prints ms per send. PROBE_PROF=1 writes a V8 CPU profile of
+// one after another to known chats (KNOWN_ROUNDS times); prints ms per send. PROBE_PROF=1 writes a V8 CPU profile of
 // the engine to /tmp/prof. Run: node whatsapp/bench/send-probe.mjs (N=64 by default).
 import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
@@ -10,7 +10,7 @@ import { FAST_SANDBOX, spawnEngine } from '../test/support/engine.js'
 const newId = () => `3EB0${randomBytes(9).toString('hex').toUpperCase()}`
 const dir = await mkdtemp(join(tmpdir(), 'probe-'))
 const engine = spawnEngine({ timeoutMs: 60000, nodeArgs: process.env.PROBE_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : [] })
-await engine.hello({ mode: 'sandbox', sessionsDir: join(dir, 'sessions'), sandbox: { ...FAST_SANDBOX, socket: 'emulator', emulatorDir: join(dir, 'emulator') } })
+await engine.hello({ logLevel: process.env.PROBE_LOG ?? 'info', mode: 'sandbox', sessionsDir: join(dir, 'sessions'), sandbox: { ...FAST_SANDBOX, socket: 'emulator', emulatorDir: join(dir, 'emulator') } })
 const id = 'p'
 await engine.ok('start', { connectionId: id })
 await engine.next('connection.qr', { connectionId: id })
@@ -31,8 +31,11 @@ for (let round = 0; round < 3; round++) {
   lat.sort((a, b) => a - b)
   console.log(`concurrent ${N}: total ${total.toFixed(0)} ms = ${(total / N).toFixed(1)} ms/send; p50 ${lat[N >> 1].toFixed(0)} max ${lat[N - 1].toFixed(0)}`)
 }
-t0 = performance.now()
-for (let i = 0; i < N; i++) await send(i)
-console.log('sequential (known chats):', ((performance.now() - t0) / N).toFixed(1), 'ms/send')
+// KNOWN_ROUNDS (default 1) repeats the last phase, so a profile is mostly the steady state
+for (let round = 0; round < Number(process.env.KNOWN_ROUNDS ?? 1); round++) {
+  t0 = performance.now()
+  for (let i = 0; i < N; i++) await send(i)
+  console.log('sequential (known chats):', ((performance.now() - t0) / N).toFixed(1), 'ms/send')
+}
 engine.child.stdin.end()
 await engine.exited
