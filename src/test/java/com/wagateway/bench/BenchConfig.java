@@ -16,6 +16,7 @@ import java.util.Set;
  * @param inboundBatch     messages per messages.upsert event
  * @param sendSeconds      length of each send run (saturation runs, then 50 % and 80 % of saturation offered)
  * @param sendClients      concurrent clients of the saturation run
+ * @param sendChats        chats the send scenario writes to, round robin (each gets one message before measuring)
  * @param webhookEvents    events for the webhook throughput and backlog runs
  * @param rampConnections  connections of the ramp / restore scenario
  * @param memoryAt         connection counts during the ramp at which memory per connection is taken
@@ -37,7 +38,7 @@ import java.util.Set;
  * @param pgStats          run the gateway on a database with {@code pg_stat_statements} and report
  *                         the send phases' statements and commits ({@link StatementStats})
  */
-record BenchConfig(int connections, int inbound, int inboundBatch, int sendSeconds, int sendClients,
+record BenchConfig(int connections, int inbound, int inboundBatch, int sendSeconds, int sendClients, int sendChats,
                    int webhookEvents, int rampConnections, List<Integer> memoryAt, int idemClients, int runs,
                    int mediaInbound, int mediaPercent, int mediaBytes, int mediaLongFactor,
                    int clusterConnections, int clusterInbound, Path out,
@@ -81,7 +82,8 @@ record BenchConfig(int connections, int inbound, int inboundBatch, int sendSecon
         int inbound = i(a, "inbound", d.inbound);
         return new BenchConfig(connections, inbound,
                 i(a, "inbound-batch", d.inboundBatch), i(a, "send-seconds", d.sendSeconds),
-                i(a, "send-clients", d.sendClients), i(a, "webhook-events", d.webhookEvents),
+                i(a, "send-clients", d.sendClients), i(a, "send-chats", d.sendChats),
+                i(a, "webhook-events", d.webhookEvents),
                 ramp, memoryAt, i(a, "idem-clients", d.idemClients), i(a, "runs", d.runs),
                 i(a, "media-inbound", d.mediaInbound), percent(i(a, "media-percent", d.mediaPercent)),
                 i(a, "media-bytes", d.mediaBytes), i(a, "media-long-factor", d.mediaLongFactor),
@@ -122,7 +124,7 @@ record BenchConfig(int connections, int inbound, int inboundBatch, int sendSecon
      * 100 and 1,000) instead of the simulated socket's 50,000, 1,000/s and 5,000.
      */
     static BenchConfig full() {
-        return new BenchConfig(10, 10_000, 50, 10, 32, 20_000, 1_000, List.of(100, 1_000), 100, 3,
+        return new BenchConfig(10, 10_000, 50, 10, 32, 1_000, 20_000, 1_000, List.of(100, 1_000), 100, 3,
                 2_000, 30, 100 * 1024, 3, 10, 10_000, Path.of("target", "bench"), Set.of(), "emulator", false);
     }
 
@@ -133,7 +135,7 @@ record BenchConfig(int connections, int inbound, int inboundBatch, int sendSecon
      * a few messages per connection; its JVM starts, links and lease expiry are its cost, not the flood.
      */
     static BenchConfig smoke() {
-        return new BenchConfig(2, 400, 20, 1, 4, 200, 4, List.of(2, 4), 10, 1, 40, 30, 100 * 1024, 2, 1, 20,
+        return new BenchConfig(2, 400, 20, 1, 4, 20, 200, 4, List.of(2, 4), 10, 1, 40, 30, 100 * 1024, 2, 1, 20,
                 Path.of("target", "bench-smoke"), Set.of(), "emulator", false);
     }
 
