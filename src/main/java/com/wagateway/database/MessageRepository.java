@@ -8,6 +8,8 @@ import static com.wagateway.database.Sql.ts;
 import static com.wagateway.database.Sql.uuid;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -94,16 +96,27 @@ public class MessageRepository {
                 .params(connectionId, chatJid, ref, ref, ref).query(MAPPER).optional();
     }
 
-    /** Queued outbound messages of a connection in arrival order (the send queue's head). */
-    public List<QueuedMessage> findQueued(String connectionId, int limit) {
+    /**
+     * Queued outbound messages of a connection in arrival order (the send queue's head), up to
+     * {@code limit}, leaving out {@code excluded} (the sends in flight) and, when {@code after} is
+     * given, starting after it (keyset paging on the queue index's {@code (created_at, id)}).
+     */
+    public List<QueuedMessage> findQueued(String connectionId, Collection<UUID> excluded, QueuedMessage after, int limit) {
+        String from = after == null ? "" : " AND (created_at, id) > (?, ?)";
+        List<Object> params = new ArrayList<>(List.of(connectionId, excluded.toArray(UUID[]::new)));
+        if (after != null) {
+            params.add(ts(after.createdAt()));
+            params.add(after.id());
+        }
+        params.add(limit);
         return jdbc.sql("""
-                SELECT id, chat_jid, to_jid, provider_message_id, quoted_message_id, attempts, next_attempt_at, expires_at
-                FROM messages WHERE connection_id = ? AND status = 'queued'
-                ORDER BY created_at, id LIMIT ?""")
-                .params(connectionId, limit)
+                SELECT id, chat_jid, to_jid, provider_message_id, quoted_message_id, attempts, next_attempt_at, expires_at, created_at
+                FROM messages WHERE connection_id = ? AND status = 'queued' AND NOT (id = ANY(?::uuid[]))"""
+                        + from + " ORDER BY created_at, id LIMIT ?")
+                .params(params)
                 .query((rs, n) -> new QueuedMessage(uuid(rs, "id"), rs.getString("chat_jid"), rs.getString("to_jid"),
                         rs.getString("provider_message_id"), uuid(rs, "quoted_message_id"), rs.getInt("attempts"),
-                        instant(rs, "next_attempt_at"), instant(rs, "expires_at")))
+                        instant(rs, "next_attempt_at"), instant(rs, "expires_at"), instant(rs, "created_at")))
                 .list();
     }
 
@@ -362,7 +375,7 @@ public class MessageRepository {
 
     /** A queued message as the dispatcher needs it (no payload: that is loaded only when sending). */
     public record QueuedMessage(UUID id, String chatJid, String toJid, String providerMessageId, UUID quotedMessageId,
-                                int attempts, Instant nextAttemptAt, Instant expiresAt) {
+                                int attempts, Instant nextAttemptAt, Instant expiresAt, Instant createdAt) {
     }
 
     /** Key parts and content of a message being quoted. */

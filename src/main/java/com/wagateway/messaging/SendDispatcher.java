@@ -70,6 +70,7 @@ public class SendDispatcher {
 
     private static final Logger log = LoggerFactory.getLogger(SendDispatcher.class);
     private static final int SCAN = 200;
+    private static final int FIRST_PAGE = 8; // rows, at least (twice the free slots when more)
     private static final int IN_FLIGHT_CHATS = 32;
     /** Send retries spread over the upper quarter of each wait. */
     private static final double SEND_JITTER = 0.25;
@@ -192,11 +193,9 @@ public class SendDispatcher {
     }
 
     /**
-     * One pass: records the outcomes the engine reported since the last pass, then hands the engine
-     * the queue head's messages of every chat with nothing in flight (up to
-     * {@link #IN_FLIGHT_CHATS} in flight at once) without waiting for them: each outcome queues on
-     * the lane and triggers the next pass, so a message arriving while others are in flight goes
-     * out at once instead of after the whole pass.
+     * One pass: records the outcomes reported since the last pass, then hands the engine the next
+     * queue heads ({@link #nextToSend}) without waiting for them: each outcome triggers the next
+     * pass, so a message arriving while others are in flight goes out at once.
      */
     private void drain(String connectionId, SendLane lane) {
         record(connectionId, lane);
@@ -210,28 +209,7 @@ public class SendDispatcher {
             release(connectionId, conn.map(c -> c.status().wire()).orElse("deleted"));
             return;
         }
-        List<QueuedMessage> queue = messages.findQueued(connectionId, SCAN);
-        Instant now = Instant.now();
-        Set<String> seenChats = new HashSet<>();
-        List<QueuedMessage> batch = new ArrayList<>();
-        for (QueuedMessage m : queue) {
-            if (lane.isInFlight(m.id())) {
-                seenChats.add(m.chatJid()); // its chat is busy until its outcome is recorded
-                continue;
-            }
-            if (!seenChats.add(m.chatJid())) {
-                release(m.id(), "chat_busy");
-                continue;
-            }
-            if (m.nextAttemptAt() != null && m.nextAttemptAt().isAfter(now)) {
-                release(m.id(), "retrying");
-                later(connectionId, Duration.between(now, m.nextAttemptAt()));
-                continue;
-            }
-            if (lane.inFlightCount() + batch.size() < IN_FLIGHT_CHATS) {
-                batch.add(m);
-            }
-        }
+        List<QueuedMessage> batch = nextToSend(connectionId, lane);
         List<QueuedMessage> allowed = new ArrayList<>();
         for (QueuedMessage m : batch) {
             long wait = pacer.tryAcquire(connectionId, System.currentTimeMillis());
@@ -259,6 +237,47 @@ public class SendDispatcher {
                 trigger(connectionId);
             });
         }
+    }
+
+    /**
+     * The queue heads to hand the engine now: in arrival order, the first queued message of each
+     * chat with nothing in flight, up to the lane's free slots. Reads the queue in pages sized to
+     * the free slots (issue 18: reading {@link #SCAN} rows per outcome was the costliest statement
+     * of a deep queue), growing while they hold only busy chats, and never more than {@link #SCAN}
+     * rows, as before; no read at all with no free slot (the next outcome frees one and triggers
+     * a pass). Messages of a busy chat answer their waiting caller {@code chat_busy}; a message
+     * waiting for its retry time schedules a pass then.
+     */
+    private List<QueuedMessage> nextToSend(String connectionId, SendLane lane) {
+        Set<UUID> inFlight = lane.inFlightIds();
+        int free = IN_FLIGHT_CHATS - inFlight.size();
+        Set<String> seenChats = lane.busyChats(); // one message per chat in flight: order per chat
+        List<QueuedMessage> batch = new ArrayList<>();
+        Instant now = Instant.now();
+        QueuedMessage last = null;
+        int read = 0;
+        int page = Math.max(FIRST_PAGE, 2 * free);
+        while (batch.size() < free && read < SCAN) {
+            int limit = Math.min(page, SCAN - read);
+            List<QueuedMessage> rows = messages.findQueued(connectionId, inFlight, last, limit);
+            for (QueuedMessage m : rows) {
+                if (!seenChats.add(m.chatJid())) {
+                    release(m.id(), "chat_busy");
+                } else if (m.nextAttemptAt() != null && m.nextAttemptAt().isAfter(now)) {
+                    release(m.id(), "retrying");
+                    later(connectionId, Duration.between(now, m.nextAttemptAt()));
+                } else if (batch.size() < free) {
+                    batch.add(m);
+                }
+            }
+            read += rows.size();
+            if (rows.size() < limit) {
+                break; // the end of the queue
+            }
+            last = rows.get(rows.size() - 1);
+            page = page * 4;
+        }
+        return batch;
     }
 
     /**

@@ -3,9 +3,11 @@ package com.wagateway.messaging;
 import com.wagateway.database.MessageRepository.QueuedMessage;
 import com.wagateway.whatsapp.EngineCommands;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -61,6 +63,16 @@ final class SendLane {
 
     boolean isInFlight(UUID messageId) {
         return inFlight.containsKey(messageId);
+    }
+
+    /** The ids of the sends in flight (a copy). */
+    Set<UUID> inFlightIds() {
+        return new HashSet<>(inFlight.keySet());
+    }
+
+    /** The chats with a send in flight (a copy the caller may add to). */
+    Set<String> busyChats() {
+        return new HashSet<>(inFlight.values());
     }
 
     /** Sends handed to the engine and not recorded yet. */

@@ -166,6 +166,47 @@ class SendGroupCommitIntegrationTest {
         assertThat(gw.sandboxSentCount(ID, slowProviderId)).isEqualTo(1);
     }
 
+    /**
+     * The dispatcher reads the queue in pages sized to its free send slots (issue 18), growing
+     * while they hold only busy chats: 80 messages queued to one chat whose first send's ack
+     * WhatsApp holds do not hold back another chat's message behind them (answered sent while
+     * the 79 still wait); then all 80 go out, each once.
+     */
+    @Test
+    void manyQueuedMessagesOfOneChatDoNotHoldBackAnotherChatBehindThem() throws Exception {
+        var engine = gw.bean(com.wagateway.whatsapp.RawEngineCommands.class);
+        var args = engine.newArgs();
+        args.put("count", 1);
+        args.put("ms", 20000);
+        args.put("to", "923007770401");
+        assertThat(engine.sandbox("holdAcks", ID, args).get(30, java.util.concurrent.TimeUnit.SECONDS).path("pending").asInt()).isEqualTo(1);
+        for (int i = 1; i <= 80; i++) {
+            var req = java.net.http.HttpRequest.newBuilder(java.net.URI.create(gw.baseUrl() + "/api/send-message"))
+                    .header("Content-Type", "application/json").header("Prefer", "respond-async")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"connection_id\":\"" + ID
+                            + "\",\"to\":\"923007770401\",\"message\":\"bulk " + i + "\",\"client_message_id\":\"bulk-" + i + "\"}"));
+            ApiClient.Response r = gw.admin().send(req);
+            assertThat(r.status()).as(r.raw()).isEqualTo(202);
+        }
+        ApiClient.Response other = gw.post("/api/send-message", "{\"connection_id\":\"" + ID
+                + "\",\"to\":\"923007770402\",\"message\":\"behind the bulk\",\"client_message_id\":\"behind-1\"}");
+        assertThat(other.status()).as(other.raw()).isEqualTo(200);
+        assertThat(other.json().path("status").asString()).isIn((Object[]) GatewayHarness.SEND_ACCEPTED);
+        String bulkQueued = "SELECT count(*) FROM messages WHERE connection_id = ? AND client_message_id LIKE 'bulk-%' AND status = 'queued'";
+        assertThat(gw.count(bulkQueued, ID)).as("the bulk chat still waits for its held ack").isGreaterThanOrEqualTo(79);
+
+        for (long deadline = System.nanoTime() + 120_000_000_000L; gw.count(bulkQueued, ID) > 0 && System.nanoTime() < deadline; ) {
+            GatewayHarness.sleep(200);
+        }
+        var jdbc = gw.bean(org.springframework.jdbc.core.simple.JdbcClient.class);
+        List<String> sent = jdbc.sql("SELECT provider_message_id FROM messages WHERE connection_id = ? AND client_message_id LIKE 'bulk-%'"
+                + " AND status IN ('sent', 'delivered', 'read')").param(ID).query(String.class).list();
+        assertThat(sent).hasSize(80);
+        for (String providerId : sent) {
+            assertThat(gw.sandboxSentCount(ID, providerId)).as(providerId).isEqualTo(1);
+        }
+    }
+
     @Test
     void aFailingStatementStoresNothingOfItsBatch() {
         QueuedInserts inserts = gw.bean(QueuedInserts.class);
