@@ -51,14 +51,14 @@ final class StatementStats implements Closeable {
 
     /**
      * The {@code limit} statements with the most total execution time since {@link #reset}: calls,
-     * total and mean milliseconds, rows, and the statement's first 160 characters.
+     * total and mean milliseconds, rows, shared buffers touched, and the statement's first 160 characters.
      */
     List<Map<String, Object>> top(int limit) {
         List<Map<String, Object>> out = new ArrayList<>();
         try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("""
                      SELECT calls, round(total_exec_time::numeric, 1) AS total_ms, round(mean_exec_time::numeric, 3) AS mean_ms,
-                            rows, left(regexp_replace(query, '\\s+', ' ', 'g'), 160) AS query
+                            rows, shared_blks_hit + shared_blks_read AS blocks, left(regexp_replace(query, '\\s+', ' ', 'g'), 160) AS query
                      FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat_statements%'
                      ORDER BY total_exec_time DESC LIMIT\s""" + limit)) {
             while (rs.next()) {
@@ -67,6 +67,7 @@ final class StatementStats implements Closeable {
                 m.put("total_ms", rs.getDouble("total_ms"));
                 m.put("mean_ms", rs.getDouble("mean_ms"));
                 m.put("rows", rs.getLong("rows"));
+                m.put("blocks", rs.getLong("blocks")); // shared buffers touched: index and heap pages visited
                 m.put("query", rs.getString("query"));
                 out.add(m);
             }
