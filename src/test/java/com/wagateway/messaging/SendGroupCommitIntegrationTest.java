@@ -137,12 +137,7 @@ class SendGroupCommitIntegrationTest {
      */
     @Test
     void aSlowSendToOneChatDoesNotHoldBackAnotherChat() throws Exception {
-        var engine = gw.bean(com.wagateway.whatsapp.RawEngineCommands.class);
-        var args = engine.newArgs();
-        args.put("count", 1);
-        args.put("ms", 6000);
-        args.put("to", "923007770301"); // only this chat's message: Baileys' own messages are not held
-        assertThat(engine.sandbox("holdAcks", ID, args).get(30, java.util.concurrent.TimeUnit.SECONDS).path("pending").asInt()).isEqualTo(1);
+        holdAck("923007770301", 6000);
         java.util.concurrent.CompletableFuture<ApiClient.Response> slow = java.util.concurrent.CompletableFuture.supplyAsync(() ->
                 gw.post("/api/send-message", "{\"connection_id\":\"" + ID + "\",\"to\":\"923007770301\",\"message\":\"slow\",\"client_message_id\":\"slow-1\"}"));
         // the slow one is with WhatsApp (its contact decrypted it), its ack held back
@@ -174,12 +169,7 @@ class SendGroupCommitIntegrationTest {
      */
     @Test
     void manyQueuedMessagesOfOneChatDoNotHoldBackAnotherChatBehindThem() throws Exception {
-        var engine = gw.bean(com.wagateway.whatsapp.RawEngineCommands.class);
-        var args = engine.newArgs();
-        args.put("count", 1);
-        args.put("ms", 20000);
-        args.put("to", "923007770401");
-        assertThat(engine.sandbox("holdAcks", ID, args).get(30, java.util.concurrent.TimeUnit.SECONDS).path("pending").asInt()).isEqualTo(1);
+        holdAck("923007770401", 20000);
         for (int i = 1; i <= 80; i++) {
             var req = java.net.http.HttpRequest.newBuilder(java.net.URI.create(gw.baseUrl() + "/api/send-message"))
                     .header("Content-Type", "application/json").header("Prefer", "respond-async")
@@ -205,6 +195,19 @@ class SendGroupCommitIntegrationTest {
         for (String providerId : sent) {
             assertThat(gw.sandboxSentCount(ID, providerId)).as(providerId).isEqualTo(1);
         }
+    }
+
+    /**
+     * WhatsApp holds back the server ack of the next message to {@code phone} for {@code ms}
+     * (emulator {@code /control/hold-acks}; only that chat's message: Baileys' own are not held).
+     */
+    private static void holdAck(String phone, int ms) throws Exception {
+        var engine = gw.bean(com.wagateway.whatsapp.RawEngineCommands.class);
+        var args = engine.newArgs();
+        args.put("count", 1);
+        args.put("ms", ms);
+        args.put("to", phone);
+        assertThat(engine.sandbox("holdAcks", ID, args).get(30, java.util.concurrent.TimeUnit.SECONDS).path("pending").asInt()).isEqualTo(1);
     }
 
     @Test
