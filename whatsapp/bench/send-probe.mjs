@@ -1,7 +1,7 @@
 // Engine send probe (issue 18 evidence): one engine process with its in-process emulator, one
 // linked account; N sends to N new chats one after another, three rounds of N at once, then N
 // one after another to known chats (KNOWN_ROUNDS times); prints ms per send. PROBE_PROF=1 writes a V8 CPU profile of
-// the engine to /tmp/prof. Run: node whatsapp/bench/send-probe.mjs (N=64 by default).
+// the engine to /tmp/prof; PROBE_ARGS replaces the engine's node options (e.g. "--import ./count.mjs"). Run: node whatsapp/bench/send-probe.mjs (N=64 by default).
 import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import { mkdtemp } from 'node:fs/promises'
@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { FAST_SANDBOX, spawnEngine } from '../test/support/engine.js'
 const newId = () => `3EB0${randomBytes(9).toString('hex').toUpperCase()}`
 const dir = await mkdtemp(join(tmpdir(), 'probe-'))
-const engine = spawnEngine({ timeoutMs: 60000, nodeArgs: process.env.PROBE_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : [] })
+const engine = spawnEngine({ timeoutMs: 60000, nodeArgs: process.env.PROBE_ARGS ? process.env.PROBE_ARGS.split(' ') : process.env.PROBE_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : [] })
 await engine.hello({ logLevel: process.env.PROBE_LOG ?? 'info', mode: 'sandbox', sessionsDir: join(dir, 'sessions'), sandbox: { ...FAST_SANDBOX, socket: 'emulator', emulatorDir: join(dir, 'emulator') } })
 const id = 'p'
 await engine.ok('start', { connectionId: id })

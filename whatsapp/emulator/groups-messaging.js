@@ -1,5 +1,5 @@
 import { getBinaryNodeChild, getBinaryNodeChildren } from 'baileys'
-import { openSentMedia, recordArrival } from './messaging-ledger.js'
+import { entriesWithId, openSentMedia, recordArrival } from './messaging-ledger.js'
 import { unixTime } from './nodes.js'
 import { decryptFromDevice, encryptToDevice, messageText, newMessageId, textMessage } from './signal/index.js'
 import { decryptGroupMessage, encryptGroupMessage, processDistribution, senderKeyStore } from './signal/groups.js'
@@ -67,7 +67,7 @@ export function createGroupMessaging ({ emulator, groupOf, memberOf, jidOf, keys
       changed()
       const record = { id: node.attrs.id, from: device.jid, to: groupJid, type: 'skmsg', stanzaType: node.attrs.type, message, text: messageText(message) }
       if (phone === device.phone) {
-        for (const e of state.ledger.values()) if (e.id === record.id && e.to === groupJid) e.phoneCopies++
+        for (const e of entriesWithId(state, record.id)) if (e.to === groupJid) e.phoneCopies++
         continue
       }
       const { entry, first } = recordArrival(state, phone, record)

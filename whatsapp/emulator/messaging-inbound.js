@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import {
   editMessage, encryptToDevice, newMessageId, reactionMessage, replyMessage, revokeMessage, textMessage, undecryptableStanza
 } from './signal/index.js'
+import { entriesWithId } from './messaging-ledger.js'
 
 /*
  * Messages from simulated contacts to an account's linked devices: one at a time (`inbound`)
@@ -50,7 +51,7 @@ export function createInboundControls ({ emulator, controls, contacts, stateOf, 
    */
   function contentFor (phone, contact, { type, text, replyTo }) {
     const accountJid = `${phone}@s.whatsapp.net`
-    const ours = replyTo ? [...stateOf(phone).ledger.values()].find((e) => e.id === replyTo) : undefined
+    const ours = replyTo ? entriesWithId(stateOf(phone), replyTo)[0] : undefined
     const theirs = replyTo ? stateOf(phone).inbound.get(replyTo) : undefined
     switch (type) {
       case 'text':

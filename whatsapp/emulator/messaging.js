@@ -1,6 +1,6 @@
 import { getBinaryNodeChild, getBinaryNodeChildBuffer, getBinaryNodeChildren, getBinaryNodeChildUInt, jidDecode } from 'baileys'
 import { createContacts } from './contacts.js'
-import { createAccountState, openSentMedia, recordArrival, statesFromJSON, statesToJSON } from './messaging-ledger.js'
+import { createAccountState, entriesWithId, openSentMedia, recordArrival, statesFromJSON, statesToJSON } from './messaging-ledger.js'
 import { createInboundControls } from './messaging-inbound.js'
 import { createDelivery } from './messaging-delivery.js'
 import { IqError, serverId, unixTime } from './nodes.js'
@@ -199,7 +199,7 @@ export function installMessaging (emulator, opts = {}) {
         return
       }
       let copied = false
-      for (const e of s.ledger.values()) if (e.id === record.id && e.contact !== contact.phone) { e.phoneCopies++; copied = true }
+      for (const e of entriesWithId(s, record.id)) if (e.contact !== contact.phone) { e.phoneCopies++; copied = true }
       // a copy with no contact entry is a message to the account's own chat: the phone is its recipient
       if (copied) return
     }
@@ -278,7 +278,7 @@ export function installMessaging (emulator, opts = {}) {
      */
     receipt (phone, { id, status, from }) {
       const s = stateOf(phone)
-      const entry = [...s.ledger.values()].find((e) => e.id === id && (!from || e.contact === from))
+      const entry = entriesWithId(s, id).find((e) => !from || e.contact === from)
       const contactPhone = entry?.contact ?? from
       if (!contactPhone) throw new MessagingError('not_found', `no message ${id} in the ledger of ${phone}; pass from`)
       const contact = contacts.contactFor(contactPhone)
@@ -320,7 +320,7 @@ export function installMessaging (emulator, opts = {}) {
      */
     async retryRequest (phone, { id, to, timeoutMs = 5000 }) {
       const s = stateOf(phone)
-      const entry = [...s.ledger.values()].find((e) => e.id === id && (!to || e.contact === to))
+      const entry = entriesWithId(s, id).find((e) => !to || e.contact === to)
       if (!entry) throw new MessagingError('not_found', `no message ${id} in the ledger of ${phone}`)
       const contact = contacts.contactFor(entry.contact)
       const before = entry.resends

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import { createAccountState, entriesWithId, findEntry, recordArrival, statesFromJSON, statesToJSON } from '../emulator/messaging-ledger.js'
 import { openAccount, PHONE } from './support/messaging.js'
 
 /*
@@ -30,6 +31,7 @@ test('toJSON/fromJSON: contacts keep their sessions, keys and LIDs; the ledger a
   assert.notEqual(restored, contact, 'a new object, rebuilt from JSON')
   assert.equal(restored.lid, contact.lid)
   assert.equal(restored.installs, 1)
+  assert.equal(m.receipt(PHONE, { id: s1.key.id, status: 'read' }).to, CONTACT, 'the restored ledger finds a message by its id')
   assert.ok(restored.hasSession(a.paired.jid), 'the session with the device is back')
 
   const back = await m.inbound(PHONE, { from: CONTACT, text: 'after' })
@@ -39,4 +41,21 @@ test('toJSON/fromJSON: contacts keep their sessions, keys and LIDs; the ledger a
   await a.status(s2.key.id, 3, 'delivery after restore')
   assert.equal(m.sent(PHONE).at(-1).type, 'msg', 'the restored session continues (no new pkmsg)')
   assert.throws(() => m.fromJSON({ version: 9 }), /unknown/)
+})
+
+test('the ledger finds every entry of a message id, before and after a trip through JSON', () => {
+  const s = createAccountState()
+  const record = (id) => ({ id, to: '15550006666@s.whatsapp.net', type: 'msg', stanzaType: 'text', text: id, message: { conversation: id } })
+  for (let i = 0; i < 50; i++) recordArrival(s, '15550006666', record(`M${i}`))
+  recordArrival(s, PHONE, record('M7')) // the own phone's entry of the same message
+  assert.equal(recordArrival(s, '15550006666', record('M7')).first, false, 'the same id again is a resend')
+  const check = (state, when) => {
+    assert.deepEqual(entriesWithId(state, 'M7').map((e) => [e.contact, e.resends]), [['15550006666', 1], [PHONE, 0]], when)
+    assert.equal(findEntry(state, 'M7', PHONE).contact, PHONE, when)
+    assert.equal(findEntry(state, 'M49').text, 'M49', when)
+    assert.deepEqual(entriesWithId(state, 'nope'), [], when)
+    assert.equal(findEntry(state, 'nope'), null, when)
+  }
+  check(s, 'live')
+  check(statesFromJSON(statesToJSON(new Map([[PHONE, s]]))).get(PHONE), 'restored')
 })
