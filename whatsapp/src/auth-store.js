@@ -1,4 +1,5 @@
 import { BufferJSON, initAuthCreds, proto, useMultiFileAuthState } from 'baileys'
+import { rememberMisses } from './key-misses.js'
 import { atomicCredsSaver, credsWritesSettled, exists, prepareSessionFolder, removeSessionFolder, sessionFolder } from './sessions.js'
 
 /*
@@ -51,7 +52,8 @@ export function fileAuthBackend (sessionsDir) {
       const folder = folderOf(connectionId)
       const { fresh } = await prepareSessionFolder(folder)
       const { state } = await useMultiFileAuthState(folder)
-      return { state, saveCreds: atomicCredsSaver(folder, state.creds), fresh }
+      // a key the folder lacks is not looked for again (key-misses.js): no failed file read per send
+      return { state: { creds: state.creds, keys: rememberMisses(state.keys) }, saveCreds: atomicCredsSaver(folder, state.creds), fresh }
     },
     settled: (connectionId) => credsWritesSettled(folderOf(connectionId)),
     remove: (connectionId) => removeSessionFolder(folderOf(connectionId)),
