@@ -102,17 +102,13 @@ public class MessageRepository {
      * given, starting after it (keyset paging on the queue index's {@code (created_at, id)}).
      */
     public List<QueuedMessage> findQueued(String connectionId, Collection<UUID> excluded, QueuedMessage after, int limit) {
-        String from = after == null ? "" : " AND (created_at, id) > (?, ?)";
         List<Object> params = new ArrayList<>(List.of(connectionId, excluded.toArray(UUID[]::new)));
         if (after != null) {
             params.add(ts(after.createdAt()));
             params.add(after.id());
         }
         params.add(limit);
-        return jdbc.sql("""
-                SELECT id, chat_jid, to_jid, provider_message_id, quoted_message_id, attempts, next_attempt_at, expires_at, created_at
-                FROM messages WHERE connection_id = ? AND status = 'queued' AND NOT (id = ANY(?::uuid[]))"""
-                        + from + " ORDER BY created_at, id LIMIT ?")
+        return jdbc.sql(QueueSql.findQueued(after != null))
                 .params(params)
                 .query((rs, n) -> new QueuedMessage(uuid(rs, "id"), rs.getString("chat_jid"), rs.getString("to_jid"),
                         rs.getString("provider_message_id"), uuid(rs, "quoted_message_id"), rs.getInt("attempts"),
@@ -120,16 +116,23 @@ public class MessageRepository {
                 .list();
     }
 
-    /** What to send for each of these queued messages (by id); messages no longer queued are absent. */
+    /**
+     * What to send for each of these queued messages (by id); messages no longer queued are absent.
+     * The status is checked on the rows read, not in the WHERE clause: the WHERE names only the
+     * primary key, so no partial index on queued rows can be chosen for it (with statistics taken
+     * while the queue was short, one was, and each call filtered the whole backlog: issue 18).
+     */
     public Map<UUID, String> findOutgoing(List<UUID> ids) {
         Map<UUID, String> out = new HashMap<>();
         if (ids.isEmpty()) {
             return out;
         }
-        jdbc.sql("SELECT id, outgoing::text AS outgoing FROM messages WHERE id = ANY(?::uuid[]) AND status = 'queued'")
+        jdbc.sql(QueueSql.FIND_OUTGOING)
                 .param(ids.toArray(UUID[]::new))
                 .query(rs -> {
-                    out.put(uuid(rs, "id"), rs.getString("outgoing"));
+                    if (rs.getBoolean("queued")) {
+                        out.put(uuid(rs, "id"), rs.getString("outgoing"));
+                    }
                 });
         return out;
     }
@@ -195,10 +198,7 @@ public class MessageRepository {
 
     /** Every queued message whose time to live has passed becomes {@code failed}; returns them. */
     public List<MessageRow> expireQueued(Instant now) {
-        return jdbc.sql("""
-                UPDATE messages m SET status = 'failed', outgoing = NULL, next_attempt_at = NULL, updated_at = now(),
-                  error = 'expired: not sent within SEND_QUEUE_TTL' || coalesce(' (last error: ' || error || ')', '')
-                WHERE status = 'queued' AND expires_at <= ?""" + RETURNING)
+        return jdbc.sql(QueueSql.EXPIRE_QUEUED + RETURNING)
                 .param(ts(now)).query(MAPPER).list();
     }
 
@@ -209,12 +209,7 @@ public class MessageRepository {
      * 19 ms per call with a backlog of thousands: docs/benchmarks.md).
      */
     public List<String> connectionsWithDueMessages(Instant now) {
-        return jdbc.sql("""
-                SELECT c.connection_id FROM connections c
-                WHERE c.status = 'ready' AND EXISTS (
-                    SELECT 1 FROM messages m WHERE m.connection_id = c.connection_id AND m.status = 'queued'
-                      AND (m.next_attempt_at IS NULL OR m.next_attempt_at <= ?))
-                ORDER BY c.connection_id""")
+        return jdbc.sql(QueueSql.CONNECTIONS_WITH_DUE)
                 .param(ts(now)).query(String.class).list();
     }
 
