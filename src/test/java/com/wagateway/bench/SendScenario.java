@@ -47,9 +47,9 @@ final class SendScenario {
         // took a third of the CPU for tens of seconds), connection pools and caches
         everyChatOnce(http, sends(base, id, "respond-async", c.sendChats()), c.sendChats(), c.sendClients());
         drained(gw, id);
-        // statistics as a database that has been running has them: autovacuum's first analyze of the
-        // bench's new database came 1-2 minutes after its start, and until then the statements ran
-        // plans made for empty tables (the idempotency lookup read 1,792 buffers for no row: decisions.md)
+        // statistics as a database that has been running has them: until autovacuum's first analyze
+        // of the bench's new database (about a minute in) the statements ran plans made for empty
+        // tables (the idempotency lookup read 1,792 buffers for no row: decisions.md)
         gw.bean(org.springframework.jdbc.core.simple.JdbcClient.class).sql("ANALYZE").update();
         closedLoop(http, send, c.sendClients(), c.sendSeconds());
         closedLoop(http, trivial, c.sendClients(), c.sendSeconds());
