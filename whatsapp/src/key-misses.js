@@ -23,8 +23,13 @@
 export function rememberMisses (store) {
   /** type → ids the store does not have @type {Map<string, Set<string>>} */
   const missing = new Map()
-  /** `${type}\0${id}` → the event count when a set naming it last started or ended @type {Map<string, number>} */
+  /**
+   * `${type}\0${id}` → the event count when a set naming it last started or ended, kept only
+   * while a read is on its way (a read that starts later cannot predate that set), so it holds
+   * the keys written during reads, not every key ever written @type {Map<string, number>}
+   */
   const touchedAt = new Map()
+  let reading = 0
   /** `${type}\0${id}` → sets naming it still on their way @type {Map<string, number>} */
   const inFlight = new Map()
   let events = 0
@@ -37,7 +42,7 @@ export function rememberMisses (store) {
   const track = (keys, by) => {
     events++
     for (const k of keys) {
-      touchedAt.set(k, events)
+      if (reading > 0) touchedAt.set(k, events)
       const n = (inFlight.get(k) ?? 0) + by
       if (n === 0) inFlight.delete(k)
       else inFlight.set(k, n)
@@ -50,12 +55,17 @@ export function rememberMisses (store) {
       const ask = ids.filter((id) => !known.has(id))
       if (ask.length === 0) return {}
       const startedAt = events
-      const found = await store.get(type, ask)
-      for (const id of ask) {
-        const k = `${type}\0${id}`
-        if (found[id] == null && !inFlight.has(k) && (touchedAt.get(k) ?? 0) <= startedAt) known.add(id)
+      reading++
+      try {
+        const found = await store.get(type, ask)
+        for (const id of ask) {
+          const k = `${type}\0${id}`
+          if (found[id] == null && !inFlight.has(k) && (touchedAt.get(k) ?? 0) <= startedAt) known.add(id)
+        }
+        return found
+      } finally {
+        if (--reading === 0) touchedAt.clear()
       }
-      return found
     },
     /** @param {Record<string, Record<string, any>>} data */
     async set (data) {
