@@ -181,18 +181,13 @@ public class MessageRepository {
 
     /** A send attempt failed transiently: count it and wait until {@code nextAttemptAt}. */
     public void markRetry(UUID id, String error, Instant nextAttemptAt) {
-        jdbc.sql("""
-                UPDATE messages m SET attempts = attempts + 1, error = ?, next_attempt_at = ?::timestamptz, updated_at = now()
-                WHERE id = ? AND status = 'queued'""")
+        jdbc.sql(QueueSql.MARK_RETRY)
                 .params(error, ts(nextAttemptAt), id).update();
     }
 
     /** Ends a queued message as {@code failed} with a reason; empty if it was no longer queued. */
     public Optional<MessageRow> markFailed(UUID id, String error, boolean countAttempt) {
-        return jdbc.sql("""
-                UPDATE messages m SET status = 'failed', error = ?, outgoing = NULL, next_attempt_at = NULL,
-                  attempts = attempts + ?, updated_at = now()
-                WHERE id = ? AND status = 'queued'""" + RETURNING)
+        return jdbc.sql(QueueSql.MARK_FAILED + RETURNING)
                 .params(error, countAttempt ? 1 : 0, id).query(MAPPER).optional();
     }
 

@@ -24,6 +24,25 @@ final class QueueSql {
     static final String FIND_OUTGOING =
             "SELECT id, outgoing::text AS outgoing, status = 'queued' AS queued FROM messages WHERE id = ANY(?::uuid[])";
 
+    /**
+     * "The row is still queued", written so that it does not imply the queue indexes' predicate
+     * ({@code status = 'queued'}): an UPDATE by id with the plain condition was planned as a scan
+     * of the whole messages_queue_idx (id is its third column) when the statistics predated the
+     * backlog; with this one only the primary key fits. Same truth value for every row.
+     */
+    private static final String STILL_QUEUED = " status || '' = 'queued'";
+
+    /** A transient failure of one queued message (by primary key): counted, retried at {@code next_attempt_at}. */
+    static final String MARK_RETRY = """
+            UPDATE messages m SET attempts = attempts + 1, error = ?, next_attempt_at = ?::timestamptz, updated_at = now()
+            WHERE id = ? AND""" + STILL_QUEUED;
+
+    /** A queued message ends as failed (by primary key; the caller appends RETURNING). */
+    static final String MARK_FAILED = """
+            UPDATE messages m SET status = 'failed', error = ?, outgoing = NULL, next_attempt_at = NULL,
+              attempts = attempts + ?, updated_at = now()
+            WHERE id = ? AND""" + STILL_QUEUED;
+
     /** The once-a-second expiry sweep (messages_queue_expiry_idx; the caller appends RETURNING). */
     static final String EXPIRE_QUEUED = """
             UPDATE messages m SET status = 'failed', outgoing = NULL, next_attempt_at = NULL, updated_at = now(),

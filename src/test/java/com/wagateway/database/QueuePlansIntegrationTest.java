@@ -67,6 +67,9 @@ class QueuePlansIntegrationTest {
                     .as(mode).contains("messages_pkey").doesNotContain("messages_queue");
             assertThat(plan(mode, QueueSql.CONNECTIONS_WITH_DUE, "now()")).as(mode)
                     .contains("messages_queue_idx").doesNotContain("messages_queue_expiry_idx").doesNotContain("Seq Scan on messages");
+            String one = "'" + queued.get(5) + "'";
+            assertThat(plan(mode, QueueSql.MARK_RETRY, "'e'", "now()", one)).as(mode).contains("messages_pkey");
+            assertThat(plan(mode, QueueSql.MARK_FAILED, "'e'", "1", one)).as(mode).contains("messages_pkey");
             // the once-a-second sweep may walk the queue index while the statistics are stale
             assertThat(plan(mode, QueueSql.EXPIRE_QUEUED, "now()")).as(mode)
                     .contains("messages_queue").doesNotContain("Seq Scan");
