@@ -20,11 +20,9 @@ import com.wagateway.shared.Threads;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -55,7 +53,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  *     flight, and a message waiting for its retry holds back the ones behind it;</li>
  * <li>a drain never waits for the engine: what it handed over stays in its lane's in-flight set
  *     ({@link SendLane}) until the outcome is recorded, and each outcome triggers the next pass,
- *     so one chat's slow send holds back no other chat's (up to {@value #IN_FLIGHT_CHATS} chats
+ *     so one chat's slow send holds back no other chat's (up to {@value QueueHead#IN_FLIGHT_CHATS} chats
  *     in flight per connection) and no worker thread is parked on a connection;</li>
  * <li>a message is sent with the WhatsApp id chosen when it was accepted, so the only possible
  *     repeat (a crash between WhatsApp's answer and the database update) re-sends the same id,
@@ -69,9 +67,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class SendDispatcher {
 
     private static final Logger log = LoggerFactory.getLogger(SendDispatcher.class);
-    private static final int SCAN = 200;
-    private static final int FIRST_PAGE = 8; // rows, at least (twice the free slots when more)
-    private static final int IN_FLIGHT_CHATS = 32;
     /** Send retries spread over the upper quarter of each wait. */
     private static final double SEND_JITTER = 0.25;
 
@@ -92,6 +87,7 @@ public class SendDispatcher {
     private final SendWaiters waiters = new SendWaiters();
     private final SendsElsewhere elsewhere;
     private final SendRecords records;
+    private final QueueHead queueHead;
 
     public SendDispatcher(MessageRepository messages, ConnectionRepository connections, EngineClient engine,
                           WebhookOutbox outbox, TransactionTemplate tx, Publisher events,
@@ -105,6 +101,7 @@ public class SendDispatcher {
         this.leases = leases;
         this.preparation = preparation;
         this.messages = messages;
+        this.queueHead = new QueueHead(messages);
         this.connections = connections;
         this.engine = engine;
         this.outbox = outbox;
@@ -240,44 +237,18 @@ public class SendDispatcher {
     }
 
     /**
-     * The queue heads to hand the engine now: in arrival order, the first queued message of each
-     * chat with nothing in flight, up to the lane's free slots. Reads the queue in pages sized to
-     * the free slots (issue 18: reading {@link #SCAN} rows per outcome was the costliest statement
-     * of a deep queue), growing while they hold only busy chats, and never more than {@link #SCAN}
-     * rows, as before; no read at all with no free slot (the next outcome frees one and triggers
-     * a pass). Messages of a busy chat answer their waiting caller {@code chat_busy}; a message
-     * waiting for its retry time schedules a pass then.
+     * The queue heads to hand the engine now ({@link QueueHead}). Messages of a busy chat answer
+     * their waiting caller {@code chat_busy}; a message waiting for its retry time schedules a pass then.
      */
     private List<QueuedMessage> nextToSend(String connectionId, SendLane lane) {
-        Set<UUID> inFlight = lane.inFlightIds();
-        int free = IN_FLIGHT_CHATS - inFlight.size();
-        Set<String> seenChats = lane.busyChats(); // one message per chat in flight: order per chat
-        List<QueuedMessage> batch = new ArrayList<>();
         Instant now = Instant.now();
-        QueuedMessage last = null;
-        int read = 0;
-        int page = Math.max(FIRST_PAGE, 2 * free);
-        while (batch.size() < free && read < SCAN) {
-            int limit = Math.min(page, SCAN - read);
-            List<QueuedMessage> rows = messages.findQueued(connectionId, inFlight, last, limit);
-            for (QueuedMessage m : rows) {
-                if (!seenChats.add(m.chatJid())) {
-                    release(m.id(), "chat_busy");
-                } else if (m.nextAttemptAt() != null && m.nextAttemptAt().isAfter(now)) {
-                    release(m.id(), "retrying");
-                    later(connectionId, Duration.between(now, m.nextAttemptAt()));
-                } else if (batch.size() < free) {
-                    batch.add(m);
-                }
-            }
-            read += rows.size();
-            if (rows.size() < limit) {
-                break; // the end of the queue
-            }
-            last = rows.get(rows.size() - 1);
-            page = page * 4;
+        QueueHead.Head head = queueHead.read(connectionId, lane, now);
+        head.busy().forEach(id -> release(id, "chat_busy"));
+        for (QueuedMessage m : head.waiting()) {
+            release(m.id(), "retrying");
+            later(connectionId, Duration.between(now, m.nextAttemptAt()));
         }
-        return batch;
+        return head.toSend();
     }
 
     /**
