@@ -205,10 +205,22 @@ function createWriter (connectionId, creds, call, logger, retryMs) {
   /** @type {NodeJS.Timeout|null} */
   let retryTimer = null
 
-  /** Starts a drain on the next turn unless one runs (sets issued in one turn share a save). */
+  /** Whether a drain has work now: values to save that a write waits for, or that no retry timer holds back. */
+  const due = () => !discarded && (pending.size > 0 || credsPending) && (waiters.length > 0 || !retryTimer)
+
+  /**
+   * Starts a drain on the next turn unless one runs (sets issued in one turn share a save).
+   * A write that finds a drain running leaves its values to that drain; the drain's loop has
+   * already ended when the write lands in the few microtasks between the loop's last check and
+   * `running` being cleared, so the end of every drain checks again and starts the next one.
+   * Without that check such a write never resolved (and a receipt held on it never left).
+   */
   function start () {
     if (running) return
-    running = new Promise((resolve) => setImmediate(resolve)).then(drain).finally(() => { running = null })
+    running = new Promise((resolve) => setImmediate(resolve)).then(drain).finally(() => {
+      running = null
+      if (due()) start()
+    })
   }
 
   /** After a failed save nobody waits for: send it again later, so the values reach the database. */

@@ -200,3 +200,30 @@ test('remove stops every later write and clears the stored state', async () => {
   assert.equal(java.requests.at(-1).request, 'auth.clear')
   await assert.rejects(state.keys.set({ session: { z: Buffer.from('z') } }), /removed/)
 })
+
+test('a set issued while a save is being answered is saved too, however many microtasks after the answer it comes', async () => {
+  // The writer's drain ends a few microtasks after its last save is answered; a set landing in
+  // that window found the drain still marked running and was left to it, so it never resolved.
+  for (let hops = 0; hops < 8; hops++) {
+    const java = fakeJava()
+    java.auto(true)
+    const backend = postgresAuthBackend({ call: java.call, logger })
+    const { state } = await backend.open(`c-hops${hops}`)
+    java.auto(false)
+    const first = state.keys.set({ session: { '923001.0': Buffer.from('one') } })
+    await tick(); await tick()
+    java.answerNext()
+    let chain = Promise.resolve()
+    for (let i = 0; i < hops; i++) chain = chain.then(() => {})
+    /** @type {Promise<void>} */
+    let second = Promise.resolve()
+    await chain.then(() => { second = state.keys.set({ session: { '923001.0': Buffer.from('two') } }) })
+    await first
+    // the second value is saved without any later set to carry it
+    await tick(); await tick()
+    assert.equal(java.waiting(), 1, `a save carries the set issued ${hops} microtasks after the answer`)
+    java.answerNext()
+    await second
+    assert.equal(JSON.parse(java.rows.get('session\u0000923001.0'), BufferJSON.reviver).toString(), 'two')
+  }
+})
