@@ -93,14 +93,14 @@ test('a received message gets its receipt only once Java confirmed it; an engine
   await second.next('connection.open', { connectionId: 'h' })
   const again = await upsertOf(second, '3A00000000000000HOLD2', 'two')
   assert.notEqual(again.data.confirm, undefined)
-  await second.ok('inbound.stored', { tokens: [again.data.confirm] })
+  assert.deepEqual(await second.ok('inbound.stored', { tokens: [again.data.confirm] }), { confirmed: 1 }, 'the redelivered message still waits for its confirmation')
   await waitFor(async () => (await receiptsOf('3A00000000000000HOLD2')).length > 0 || undefined, 'the receipt after the redelivery was confirmed')
   assert.equal(two.data.messages[0].key.id, again.data.messages[0].key.id)
 
   // 3. the session goes on: a third message decrypts and is confirmed on the new engine
   await second.ok('sandbox.inbound', { connectionId: 'h', from: PEER, message: 'three', messageId: '3A00000000000000HOLD3' })
   const three = await upsertOf(second, '3A00000000000000HOLD3', 'three')
-  await second.ok('inbound.stored', { tokens: [three.data.confirm] })
+  assert.deepEqual(await second.ok('inbound.stored', { tokens: [three.data.confirm] }), { confirmed: 1 })
   await waitFor(async () => (await receiptsOf('3A00000000000000HOLD3')).length > 0 || undefined, 'the third receipt')
   await second.end()
 })
