@@ -5,7 +5,7 @@ import { mapClose, mapHistorySet, mapLidMappings, mapMe, mapMessagesUpdate, mapM
 import { isStatusBroadcast, lidsToResolve } from './messages.js'
 import { pollVotesOf } from './poll-votes.js'
 import { attachRestrictionHandlers } from './restrictions.js'
-import { serverAcks, withoutSendErrors, withoutSendErrorsInEchoes } from './server-acks.js'
+import { serverAcks, withoutSendErrors, withoutOwnEchoes } from './server-acks.js'
 
 /*
  * Baileys event handlers, shared by both modes: the sandbox runs the same real Baileys socket
@@ -66,8 +66,8 @@ export function attachHandlers (entry, ctx) {
   const reportedEarly = new Set()
   if (ctx.hold) ctx.hold.bind(earlyReporter(entry, { ordered, mapCtx, reportedEarly, log }))
   on('messages.upsert', (raw) => {
-    // (an error ack merged into the echo of a message sent through `send`: that send's failure, not a status)
-    const upsert = withoutSendErrorsInEchoes(entry.sock, raw)
+    // (the echoes of messages sent through `send`: Java has them; only a receipt merged into one is news)
+    const upsert = withoutOwnEchoes(entry.sock, raw)
     const fresh = reportedEarly.size === 0 ? upsert : { ...upsert, messages: (upsert?.messages ?? []).filter((m) => !reportedEarly.delete(m?.key?.id)) }
     ordered('messages.upsert', () =>
       then(lidMapFor(entry, fresh?.messages ?? [], [], log), (lids) => {

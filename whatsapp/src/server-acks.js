@@ -34,7 +34,8 @@ const trackers = new WeakMap()
  * @typedef {object} AckTracker
  * @property {(id: string) => AckWait} expect   call before sending the message with this id
  * @property {(id: string) => boolean} ownsErrorsOf  true for ids sent through `send` on this socket:
- *   their error acks are reported as that send's failure, so Baileys' ERROR update is not reported again
+ *   their error acks are reported as that send's failure, so Baileys' ERROR update is not reported again,
+ *   and their echoes are not reported (withoutOwnEchoes)
  */
 
 /**
@@ -130,28 +131,28 @@ export function withoutSendErrors (sock, updates) {
     typeof u?.key?.id === 'string' && tracker.ownsErrorsOf(u.key.id)))
 }
 
+/** The statuses a receipt gives one of our messages: news an echo can carry (event buffer merge). */
+const RECEIPT_STATUSES = new Set(['delivered', 'read', 'played'])
+
 /**
- * Baileys' `messages.upsert` with the ERROR status taken off the echoes of messages sent
- * through `send` on this socket. While Baileys buffers events (a first connection's initial
- * sync, or any incoming node being processed), the ERROR update of an error ack is merged into
- * the buffered `append` echo of the same message, or an update buffered before the echo is
- * absorbed by it (event-buffer.js): the refusal then arrives as the echo's status, past
- * withoutSendErrors. The send already failed with that code and Java retries it, so an echo
- * claiming `failed` would end a message that is still being retried. Receipts merged the same
- * way (delivered, read) are kept: they are news Java needs. Messages are copied, not changed.
+ * Baileys' `messages.upsert` without the plain echoes of messages sent through `send` on this
+ * socket. Baileys echoes each own send as an `append` upsert; Java stored the message before it
+ * was sent and has its content from the send's reply, so a plain echo is a duplicate Java's insert
+ * skips, at the cost of a transaction that waits on the send's own status update (issue 18). Kept:
+ * an echo a receipt was merged into (while Baileys buffers events, a receipt arriving before the
+ * buffered echo left is folded into it, and no `messages.update` follows), reduced to that news.
+ * Dropped with its echo: a send's error ack merged the same way (the ERROR status), which is that
+ * send's own failure, already answered through its reply (Java retries or fails the message), and
+ * which, reported as a status, would end a message Java is still retrying. Messages sent from the
+ * phone, and ids this socket did not send, pass untouched. Messages are not changed.
  * @param {any} sock @param {any} upsert
  */
-export function withoutSendErrorsInEchoes (sock, upsert) {
+export function withoutOwnEchoes (sock, upsert) {
   const tracker = Array.isArray(upsert?.messages) ? serverAcks(sock) : null
   if (!tracker) return upsert
-  let changed = false
-  const messages = upsert.messages.map((/** @type {any} */ m) => {
-    if (!(m?.key?.fromMe && typeof m.key.id === 'string' && statusName(m.status) === 'failed' && tracker.ownsErrorsOf(m.key.id))) return m
-    changed = true
-    const { status, messageStubParameters, ...rest } = m
-    return rest
-  })
-  return changed ? { ...upsert, messages } : upsert
+  const messages = upsert.messages.filter((/** @type {any} */ m) =>
+    !(m?.key?.fromMe && typeof m.key.id === 'string' && tracker.ownsErrorsOf(m.key.id) && !RECEIPT_STATUSES.has(statusName(m.status) ?? '')))
+  return messages.length === upsert.messages.length ? upsert : { ...upsert, messages }
 }
 
 /**
