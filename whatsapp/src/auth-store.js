@@ -1,4 +1,5 @@
 import { BufferJSON, initAuthCreds, proto, useMultiFileAuthState } from 'baileys'
+import { createKeyCache, KEY_CACHE_MAX } from './key-cache.js'
 import { rememberMisses } from './key-misses.js'
 import { atomicCredsSaver, credsWritesSettled, exists, prepareSessionFolder, removeSessionFolder, sessionFolder } from './sessions.js'
 
@@ -68,9 +69,10 @@ export function fileAuthBackend (sessionsDir) {
  *   sends a request and resolves with Java's result; rejects on timeout or a Java error
  * @param {import('pino').Logger} deps.logger
  * @param {number} [deps.retryMs]  first wait before a failed save is sent again on its own (doubles, at most 15 s)
+ * @param {number} [deps.cacheMax]  keys a socket keeps in memory at most (key-cache.js; tests make it small)
  * @returns {AuthBackend}
  */
-export function postgresAuthBackend ({ call, logger, retryMs = 1000 }) {
+export function postgresAuthBackend ({ call, logger, retryMs = 1000, cacheMax = KEY_CACHE_MAX }) {
   /** Per connection id: the writer of its newest socket, so a restart waits for the previous one's writes. */
   const writers = new Map()
   return {
@@ -80,7 +82,7 @@ export function postgresAuthBackend ({ call, logger, retryMs = 1000 }) {
       const creds = fresh ? initAuthCreds() : JSON.parse(loaded.creds, BufferJSON.reviver)
       const writer = createWriter(connectionId, creds, call, logger, retryMs)
       writers.set(connectionId, writer)
-      const keys = cachedKeys(connectionId, call, writer)
+      const keys = cachedKeys(connectionId, call, writer, cacheMax)
       return { state: { creds, keys }, saveCreds: writer.saveCreds, fresh }
     },
     settled: (connectionId) => writers.get(connectionId)?.idle() ?? Promise.resolve(),
@@ -102,23 +104,20 @@ export function postgresAuthBackend ({ call, logger, retryMs = 1000 }) {
 }
 
 /**
- * A SignalKeyStore over Java with an in-memory cache of everything this socket read or wrote,
- * misses included: this socket is the only writer of its connection's keys, so a value once
- * known stays right until this socket writes it, and a read round-trips at most once per key.
- * Marked `cached` so the socket factory does not wrap it in Baileys' cache, whose mutex would
- * serialise every set behind the previous one and defeat the write batching.
+ * A SignalKeyStore over Java with an in-memory cache of what this socket read or wrote, misses
+ * included (key-cache.js: the least recently used go beyond KEY_CACHE_MAX, never one whose write
+ * is not durable yet): this socket is the only writer of its connection's keys, so a value once
+ * known stays right until this socket writes it, and a read round-trips once per key while it
+ * stays cached. Marked `cached` so the socket factory does not wrap it in Baileys' cache, whose
+ * mutex would serialise every set behind the previous one and defeat the write batching.
  * @param {string} connectionId
  * @param {(connectionId: string, request: string, data: object) => Promise<any>} call
  * @param {ReturnType<typeof createWriter>} writer
+ * @param {number} max  entries kept at most
  */
-function cachedKeys (connectionId, call, writer) {
-  /** type → (stored id → value | null) @type {Map<string, Map<string, any>>} */
-  const cache = new Map()
-  const of = (/** @type {string} */ type) => {
-    let m = cache.get(type)
-    if (!m) cache.set(type, (m = new Map()))
-    return m
-  }
+function cachedKeys (connectionId, call, writer, max) {
+  const cache = createKeyCache({ pinned: writer.holds, max })
+  const keyOf = (/** @type {string} */ type, /** @type {string} */ sid) => `${type}\u0000${sid}`
   return {
     cached: true,
     /**
@@ -126,22 +125,40 @@ function cachedKeys (connectionId, call, writer) {
      * @returns {Promise<Record<string, any>>} found ids only (as Baileys' cached store answers)
      */
     async get (type, ids) {
-      const known = of(type)
-      const missing = [...new Set(ids.map(storedKeyId).filter((id) => !known.has(id)))]
-      if (missing.length > 0) {
-        const r = await call(connectionId, 'auth.load', { type, ids: missing })
-        const values = r?.keys ?? {}
-        for (const id of missing) {
-          // a set that happened while this read was on its way is newer than what the read found
-          if (known.has(id)) continue
-          known.set(id, typeof values[id] === 'string' ? revive(type, values[id]) : null)
-        }
-      }
       /** @type {Record<string, any>} */
       const out = {}
+      /** stored id → the asked ids it stands for @type {Map<string, string[]>} */
+      let ask = new Map()
       for (const id of ids) {
-        const v = known.get(storedKeyId(id))
-        if (v !== null && v !== undefined) out[id] = v
+        const sid = storedKeyId(id)
+        const k = keyOf(type, sid)
+        if (!cache.has(k)) {
+          ask.set(sid, [...(ask.get(sid) ?? []), id])
+          continue
+        }
+        const v = cache.get(k)
+        if (v != null) out[id] = v
+      }
+      while (ask.size > 0) {
+        /** ids set while this read was on its way and evicted since: the store has their newer value */
+        const again = new Map()
+        const startedAt = cache.beginRead()
+        try {
+          const r = await call(connectionId, 'auth.load', { type, ids: [...ask.keys()] })
+          const values = r?.keys ?? {}
+          for (const [sid, asked] of ask) {
+            const k = keyOf(type, sid)
+            let v
+            // a set that happened while this read was on its way is newer than what the read found
+            if (cache.has(k)) v = cache.get(k)
+            else if (cache.setSince(k, startedAt)) { again.set(sid, asked); continue }
+            else cache.fill(k, (v = typeof values[sid] === 'string' ? revive(type, values[sid]) : null))
+            if (v != null) for (const id of asked) out[id] = v
+          }
+        } finally {
+          cache.endRead()
+        }
+        ask = again
       }
       return out
     },
@@ -151,16 +168,18 @@ function cachedKeys (connectionId, call, writer) {
      * @param {Record<string, Record<string, any>>} data
      */
     async set (data) {
-      /** @type {Array<{type: string, id: string, value: string|null}>} */
+      /** @type {Array<{type: string, id: string, value: string|null, live: any}>} */
       const writes = []
       for (const type of Object.keys(data)) {
         for (const [id, value] of Object.entries(data[type] ?? {})) {
-          const sid = storedKeyId(id)
-          of(type).set(sid, value ?? null)
-          writes.push({ type, id: sid, value: value ? JSON.stringify(value, BufferJSON.replacer) : null })
+          writes.push({ type, id: storedKeyId(id), value: value ? JSON.stringify(value, BufferJSON.replacer) : null, live: value ?? null })
         }
       }
-      if (writes.length > 0) await writer.write(writes, false)
+      if (writes.length === 0) return
+      // the writer holds them first, so the cache cannot evict a value it has not saved yet
+      const done = writer.write(writes.map(({ type, id, value }) => ({ type, id, value })), false)
+      for (const w of writes) cache.set(keyOf(w.type, w.id), w.live)
+      await done
     },
     async clear () {
       cache.clear()
@@ -204,6 +223,8 @@ function createWriter (connectionId, creds, call, logger, retryMs) {
   let retryIn = retryMs
   /** @type {NodeJS.Timeout|null} */
   let retryTimer = null
+  /** the save on its way to Java @type {Map<string, {type: string, id: string, value: string|null}>|null} */
+  let inFlight = null
 
   /** Whether a drain has work now: values to save that a write waits for, or that no retry timer holds back. */
   const due = () => !discarded && (pending.size > 0 || credsPending) && (waiters.length > 0 || !retryTimer)
@@ -245,11 +266,14 @@ function createWriter (connectionId, creds, call, logger, retryMs) {
       /** @type {Record<string, any>} */
       const data = { keys: [...batch.values()] }
       if (withCreds) data.creds = JSON.stringify(creds, BufferJSON.replacer)
+      inFlight = batch
       try {
         await call(connectionId, 'auth.save', data)
+        inFlight = null
         retryIn = retryMs
         for (const w of settle) w.resolve()
       } catch (err) {
+        inFlight = null
         if (/: fenced:/.test(String(/** @type {Error} */ (err)?.message))) {
           // another node owns the connection now: this socket's state must never land; stop writing
           logger.info({ connectionId, keys: batch.size }, 'auth.save refused: the connection moved to another node; writes dropped')
@@ -287,6 +311,8 @@ function createWriter (connectionId, creds, call, logger, retryMs) {
   return {
     write,
     saveCreds: () => write([], true),
+    /** Whether a value of this "type\0id" is still to be saved or on its way (not durable yet). @param {string} key */
+    holds: (key) => pending.has(key) || (inFlight?.has(key) ?? false),
     discard () {
       discarded = true
       if (retryTimer) { clearTimeout(retryTimer); retryTimer = null }

@@ -57,7 +57,14 @@ function fakeJava ({ creds = null } = {}) {
       r.resolve(handle(r.request, r.data))
       return r
     },
-    waiting: () => inbox.length
+    waiting: () => inbox.length,
+    /** Answers the waiting request at `index` with `result` as it is (what Java found earlier). @param {number} index @param {any} result */
+    answerWith (index, result) {
+      const [r] = inbox.splice(index, 1)
+      assert.ok(r, 'a request is waiting')
+      r.resolve(result)
+      return r
+    }
   }
 }
 
@@ -226,4 +233,70 @@ test('a set issued while a save is being answered is saved too, however many mic
     await second
     assert.equal(JSON.parse(java.rows.get('session\u0000923001.0'), BufferJSON.reviver).toString(), 'two')
   }
+})
+
+/** Buffer text as the fake Java stores it. @param {string} t */
+const stored = (t) => JSON.stringify(Buffer.from(t), BufferJSON.replacer)
+/** @param {any} java */
+const loadsOf = (java, /** @type {string} */ id) => java.requests.filter((r) => r.request === 'auth.load' && r.data.ids?.includes(id)).length
+
+test('the key cache keeps the most recently used keys up to its bound; an evicted key is read from Java again', async () => {
+  const java = fakeJava()
+  for (let i = 0; i < 6; i++) java.rows.set(`session\u0000k${i}.0`, stored(`v${i}`))
+  java.auto(true)
+  const backend = postgresAuthBackend({ call: java.call, logger, cacheMax: 3 })
+  const { state } = await backend.open('c-lru')
+  for (let i = 0; i < 6; i++) assert.equal((await state.keys.get('session', [`k${i}.0`]))[`k${i}.0`].toString(), `v${i}`)
+  // k3..k5 are cached; k0 was evicted
+  for (const i of [3, 4, 5]) await state.keys.get('session', [`k${i}.0`])
+  for (const i of [3, 4, 5]) assert.equal(loadsOf(java, `k${i}.0`), 1, `k${i} served from the cache`)
+  assert.equal((await state.keys.get('session', ['k0.0']))['k0.0'].toString(), 'v0')
+  assert.equal(loadsOf(java, 'k0.0'), 2, 'k0 was evicted and read again')
+  // one read larger than the bound still answers every key it found
+  const all = await state.keys.get('session', ['k0.0', 'k1.0', 'k2.0', 'k3.0', 'k4.0', 'k5.0', 'none.0'])
+  assert.deepEqual(Object.keys(all).sort(), ['k0.0', 'k1.0', 'k2.0', 'k3.0', 'k4.0', 'k5.0'])
+})
+
+test('a key whose write Java has not committed is never evicted, also while a failed save waits for its retry', async () => {
+  const java = fakeJava()
+  for (let i = 0; i < 6; i++) java.rows.set(`session\u0000k${i}.0`, stored(`v${i}`))
+  java.rows.set('session\u0000w.0', stored('old'))
+  java.auto(true)
+  const backend = postgresAuthBackend({ call: java.call, logger, cacheMax: 2, retryMs: 60000 })
+  const { state } = await backend.open('c-pin')
+  java.auto(false)
+  const write = state.keys.set({ session: { 'w.0': Buffer.from('new') } })
+  await tick(); await tick()
+  java.failNext()
+  java.answerNext() // the save fails: the writer keeps the value for its retry
+  await assert.rejects(write, /database unavailable/)
+  java.auto(true)
+  for (let i = 0; i < 6; i++) await state.keys.get('session', [`k${i}.0`]) // pressure on a bound of 2
+  const got = await state.keys.get('session', ['w.0'])
+  assert.equal(got['w.0'].toString(), 'new', 'the unsaved value, not Java\'s older one')
+  assert.equal(loadsOf(java, 'w.0'), 0, 'never read from Java while unsaved')
+})
+
+test('a read that was on its way while a set of the same key committed and was evicted reads again, and never answers the older value', async () => {
+  const java = fakeJava()
+  java.rows.set('session\u0000x.0', stored('old'))
+  for (let i = 0; i < 4; i++) java.rows.set(`session\u0000k${i}.0`, stored(`v${i}`))
+  java.auto(true)
+  const backend = postgresAuthBackend({ call: java.call, logger, cacheMax: 2 })
+  const { state } = await backend.open('c-race')
+  java.auto(false)
+  const read = state.keys.get('session', ['x.0']) // on its way: it found 'old', its answer comes late
+  await tick()
+  const write = state.keys.set({ session: { 'x.0': Buffer.from('new') } })
+  await tick(); await tick()
+  assert.equal(java.waiting(), 2)
+  java.answerWith(1, { saved: 1 }) // the save commits first...
+  java.rows.set('session\u0000x.0', stored('new'))
+  await write
+  java.auto(true)
+  for (let i = 0; i < 4; i++) await state.keys.get('session', [`k${i}.0`]) // ...and x is evicted (nothing unsaved)
+  java.answerWith(0, { keys: { 'x.0': stored('old') } }) // then the read's answer arrives
+  assert.equal((await read)['x.0'].toString(), 'new', 'read again, not the answer from before the set')
+  assert.equal(loadsOf(java, 'x.0'), 2)
+  assert.equal((await state.keys.get('session', ['x.0']))['x.0'].toString(), 'new', 'and the cache holds the newer value')
 })
