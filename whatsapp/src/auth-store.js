@@ -103,6 +103,9 @@ export function postgresAuthBackend ({ call, logger, retryMs = 1000, cacheMax = 
   }
 }
 
+/** The name of one key in the cache and in the writer: "type\0stored id". @param {string} type @param {string} sid */
+const keyOf = (type, sid) => `${type}\u0000${sid}`
+
 /**
  * A SignalKeyStore over Java with an in-memory cache of what this socket read or wrote, misses
  * included (key-cache.js: the least recently used go beyond KEY_CACHE_MAX, never one whose write
@@ -117,7 +120,6 @@ export function postgresAuthBackend ({ call, logger, retryMs = 1000, cacheMax = 
  */
 function cachedKeys (connectionId, call, writer, max) {
   const cache = createKeyCache({ pinned: writer.holds, max })
-  const keyOf = (/** @type {string} */ type, /** @type {string} */ sid) => `${type}\u0000${sid}`
   return {
     cached: true,
     /**
@@ -299,7 +301,7 @@ function createWriter (connectionId, creds, call, logger, retryMs) {
    */
   function write (writes, withCreds) {
     if (discarded) return Promise.reject(new Error('auth state removed'))
-    for (const w of writes) pending.set(`${w.type}\u0000${w.id}`, w)
+    for (const w of writes) pending.set(keyOf(w.type, w.id), w)
     if (withCreds) credsPending = true
     const done = new Promise((resolve, reject) => waiters.push({ resolve: () => resolve(undefined), reject }))
     // on the next turn, so sets issued in the same turn (Baileys writes several key types at

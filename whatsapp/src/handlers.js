@@ -204,7 +204,7 @@ function scheduleMedia (entry, messages, ctx, report) {
   const acks = serverAcks(entry.sock)
   const wanted = (messages ?? []).filter((m) => !(ctx.ignoreStatusBroadcast !== false && isStatusBroadcast(m)) &&
     !ctx.ignoreChat?.(m?.key?.remoteJid) &&
-    !(m?.key?.fromMe && typeof m.key.id === 'string' && acks?.ownsErrorsOf(m.key.id)))
+    !(m?.key?.fromMe && typeof m.key.id === 'string' && acks?.sentHere(m.key.id)))
   ctx.media?.schedule(wanted, entry.sock, report)
 }
 

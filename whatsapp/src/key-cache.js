@@ -10,6 +10,8 @@
  * won, with eviction it may be gone. `setSince` tells the reader, which then reads again.
  */
 
+import { createReadRaces } from './read-races.js'
+
 /** Entries a socket's key cache keeps at most (values and misses); written-but-unsaved ones always stay. */
 export const KEY_CACHE_MAX = 10000
 
@@ -21,10 +23,7 @@ export const KEY_CACHE_MAX = 10000
 export function createKeyCache ({ pinned, max = KEY_CACHE_MAX }) {
   /** key → value, or null for a key the store does not have; oldest use first @type {Map<string, any>} */
   const entries = new Map()
-  let epoch = 0
-  let reading = 0
-  /** key → the epoch of its last set, kept only while a read is on its way @type {Map<string, number>} */
-  const setAt = new Map()
+  const races = createReadRaces()
 
   /** Drops least recently used entries above `max`, never one whose write is not durable yet. */
   function evict () {
@@ -52,23 +51,16 @@ export function createKeyCache ({ pinned, max = KEY_CACHE_MAX }) {
     },
     /** A set: the newest value, which the store will hold once the write commits. @param {string} key @param {any} value */
     set (key, value) {
-      epoch++
-      if (reading > 0) setAt.set(key, epoch)
+      races.wrote([key])
       entries.delete(key)
       entries.set(key, value)
       evict()
     },
     /** A read leaves for the store; returns its start, for `setSince`. */
-    beginRead () {
-      reading++
-      return epoch
-    },
-    endRead () {
-      if (--reading === 0) setAt.clear()
-    },
-    /** Whether a set of `key` happened after a read that started at `startedAt`. @param {string} key @param {number} startedAt */
-    setSince: (key, startedAt) => (setAt.get(key) ?? 0) > startedAt,
-    clear () { entries.clear() },
-    get size () { return entries.size }
+    beginRead: races.begin,
+    endRead: races.end,
+    /** Whether a set of `key` happened after a read that started at `startedAt`. */
+    setSince: races.since,
+    clear () { entries.clear() }
   }
 }

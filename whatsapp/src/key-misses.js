@@ -1,3 +1,5 @@
+import { createReadRaces } from './read-races.js'
+
 /*
  * Remembers which Signal keys a store does not have, so asking for them again costs nothing.
  *
@@ -23,16 +25,10 @@
 export function rememberMisses (store) {
   /** type → ids the store does not have @type {Map<string, Set<string>>} */
   const missing = new Map()
-  /**
-   * `${type}\0${id}` → the event count when a set naming it last started or ended, kept only
-   * while a read is on its way (a read that starts later cannot predate that set), so it holds
-   * the keys written during reads, not every key ever written @type {Map<string, number>}
-   */
-  const touchedAt = new Map()
-  let reading = 0
+  /** the sets that happened while a read was on its way (read-races.js) */
+  const races = createReadRaces()
   /** `${type}\0${id}` → sets naming it still on their way @type {Map<string, number>} */
   const inFlight = new Map()
-  let events = 0
   const of = (/** @type {string} */ type) => {
     let s = missing.get(type)
     if (!s) missing.set(type, (s = new Set()))
@@ -40,9 +36,8 @@ export function rememberMisses (store) {
   }
   /** @param {string[]} keys @param {number} by */
   const track = (keys, by) => {
-    events++
+    races.wrote(keys)
     for (const k of keys) {
-      if (reading > 0) touchedAt.set(k, events)
       const n = (inFlight.get(k) ?? 0) + by
       if (n === 0) inFlight.delete(k)
       else inFlight.set(k, n)
@@ -54,17 +49,16 @@ export function rememberMisses (store) {
       const known = of(type)
       const ask = ids.filter((id) => !known.has(id))
       if (ask.length === 0) return {}
-      const startedAt = events
-      reading++
+      const startedAt = races.begin()
       try {
         const found = await store.get(type, ask)
         for (const id of ask) {
           const k = `${type}\0${id}`
-          if (found[id] == null && !inFlight.has(k) && (touchedAt.get(k) ?? 0) <= startedAt) known.add(id)
+          if (found[id] == null && !inFlight.has(k) && !races.since(k, startedAt)) known.add(id)
         }
         return found
       } finally {
-        if (--reading === 0) touchedAt.clear()
+        races.end()
       }
     },
     /** @param {Record<string, Record<string, any>>} data */

@@ -33,7 +33,7 @@ const trackers = new WeakMap()
  *
  * @typedef {object} AckTracker
  * @property {(id: string) => AckWait} expect   call before sending the message with this id
- * @property {(id: string) => boolean} ownsErrorsOf  true for ids sent through `send` on this socket:
+ * @property {(id: string) => boolean} sentHere  true for ids sent through `send` on this socket:
  *   their error acks are reported as that send's failure, so Baileys' ERROR update is not reported again,
  *   and their echoes are not reported (withoutOwnEchoes)
  */
@@ -114,7 +114,7 @@ function createTracker (sock) {
         }
       }
     },
-    ownsErrorsOf: (id) => sent.has(id)
+    sentHere: (id) => sent.has(id)
   }
 }
 
@@ -128,7 +128,7 @@ export function withoutSendErrors (sock, updates) {
   const tracker = Array.isArray(updates) ? serverAcks(sock) : null
   if (!tracker) return updates
   return updates.filter((u) => !(u?.update?.status === WAMessageStatus.ERROR && u?.key?.fromMe !== false &&
-    typeof u?.key?.id === 'string' && tracker.ownsErrorsOf(u.key.id)))
+    typeof u?.key?.id === 'string' && tracker.sentHere(u.key.id)))
 }
 
 /** The statuses a receipt gives one of our messages: news an echo can carry (event buffer merge). */
@@ -151,7 +151,7 @@ export function withoutOwnEchoes (sock, upsert) {
   const tracker = Array.isArray(upsert?.messages) ? serverAcks(sock) : null
   if (!tracker) return upsert
   const messages = upsert.messages.filter((/** @type {any} */ m) =>
-    !(m?.key?.fromMe && typeof m.key.id === 'string' && tracker.ownsErrorsOf(m.key.id) && !RECEIPT_STATUSES.has(statusName(m.status) ?? '')))
+    !(m?.key?.fromMe && typeof m.key.id === 'string' && tracker.sentHere(m.key.id) && !RECEIPT_STATUSES.has(statusName(m.status) ?? '')))
   return messages.length === upsert.messages.length ? upsert : { ...upsert, messages }
 }
 
