@@ -1,4 +1,5 @@
-import { BufferJSON, initAuthCreds, proto, useMultiFileAuthState } from 'baileys'
+import { BufferJSON, initAuthCreds, proto } from 'baileys'
+import { fileKeyStore, readCreds, storedKeyId } from './file-keys.js'
 import { createKeyCache, KEY_CACHE_MAX } from './key-cache.js'
 import { rememberMisses } from './key-misses.js'
 import { atomicCredsSaver, credsWritesSettled, exists, prepareSessionFolder, removeSessionFolder, sessionFolder } from './sessions.js'
@@ -6,7 +7,8 @@ import { atomicCredsSaver, credsWritesSettled, exists, prepareSessionFolder, rem
 /*
  * Where a connection's Baileys auth state (creds and Signal keys) lives (hello `authStore`,
  * docs/engine-protocol.md "Auth state in PostgreSQL"):
- * - "files": useMultiFileAuthState in `${sessionsDir}/<id>` (the single-node default);
+ * - "files": one file per key in `${sessionsDir}/<id>`, as useMultiFileAuthState names them
+ *   (file-keys.js; the single-node default);
  * - "postgres": in Java's database, reached through engine → Java requests (`auth.load`,
  *   `auth.save`, `auth.clear`). Java encrypts every value at rest; the engine only ever sends
  *   and receives the values as BufferJSON text, under the same (type, id) names the files use
@@ -16,14 +18,7 @@ import { atomicCredsSaver, credsWritesSettled, exists, prepareSessionFolder, rem
 /** How long an auth request waits for Java. Long: a write must not be given up while it may still commit. */
 export const AUTH_REQUEST_TIMEOUT_MS = 60000
 
-/**
- * The id as useMultiFileAuthState names its file (`/` → `__`, `:` → `-`): both stores use the
- * same names, so a session moves between them without renaming anything.
- * @param {string} id
- */
-export function storedKeyId (id) {
-  return id.replace(/\//g, '__').replace(/:/g, '-')
-}
+export { storedKeyId }
 
 /**
  * @typedef {object} AuthHandle
@@ -42,7 +37,8 @@ export function storedKeyId (id) {
  */
 
 /**
- * Files backend: exactly the behaviour the engine had before AUTH_STORE existed.
+ * Files backend: the files the engine wrote before AUTH_STORE existed, each now replaced whole
+ * (file-keys.js).
  * @param {string} sessionsDir
  * @returns {AuthBackend}
  */
@@ -52,9 +48,9 @@ export function fileAuthBackend (sessionsDir) {
     async open (connectionId) {
       const folder = folderOf(connectionId)
       const { fresh } = await prepareSessionFolder(folder)
-      const { state } = await useMultiFileAuthState(folder)
+      const creds = readCreds(folder)
       // a key the folder lacks is not looked for again (key-misses.js): no failed file read per send
-      return { state: { creds: state.creds, keys: rememberMisses(state.keys) }, saveCreds: atomicCredsSaver(folder, state.creds), fresh }
+      return { state: { creds, keys: rememberMisses(fileKeyStore(folder)) }, saveCreds: atomicCredsSaver(folder, creds), fresh }
     },
     settled: (connectionId) => credsWritesSettled(folderOf(connectionId)),
     remove: (connectionId) => removeSessionFolder(folderOf(connectionId)),
