@@ -260,7 +260,33 @@ final class SendScenario {
         m.put("error_kinds", failures);
         m.put("achieved_per_second", Stats.round(total / secs));
         m.put("latency", Stats.latencies(lat));
+        m.put("slowest_percent", slowest(lat, interval));
         return m;
+    }
+
+    /**
+     * The slowest 1 % of an open loop's requests (at most 50), in the order they were due: each
+     * its due time from the phase's start and its latency, in ms. Evidence for the tail: requests
+     * due within a few ms of each other share one stall (a pause of a process), requests spread
+     * over the phase point to queueing.
+     */
+    static List<Map<String, Object>> slowest(long[] lat, long intervalNanos) {
+        int keep = Math.min(50, Math.max(1, lat.length / 100));
+        List<Integer> order = new ArrayList<>();
+        for (int n = 0; n < lat.length; n++) {
+            order.add(n);
+        }
+        order.sort((a, b) -> Long.compare(lat[b], lat[a]));
+        List<Integer> kept = new ArrayList<>(order.subList(0, Math.min(keep, order.size())));
+        kept.sort(Integer::compare);
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (int n : kept) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("due_ms", Stats.ms(n * intervalNanos));
+            e.put("ms", Stats.ms(lat[n]));
+            out.add(e);
+        }
+        return out;
     }
 
     private static void join(List<Thread> threads) {
