@@ -60,7 +60,7 @@ public final class Benchmark {
             // each scenario's result is written as soon as it is known, and a failing scenario is
             // recorded as its error while the next ones still run: a late failure (a pairing that
             // timed out at connection 900) must not throw away the figures measured before it
-            scenario(c, results, "inbound", "inbound", () -> InboundScenario.run(gw[0], c));
+            scenario(c, results, "inbound", "inbound", () -> InboundScenario.run(gw[0], c, stats));
             scenario(c, results, "media", "inbound_media", () -> MediaInboundScenario.run(gw[0], emulator, c));
             scenario(c, results, "send", "send_api", () -> SendScenario.run(gw[0], c, stats));
             scenario(c, results, "idempotency", "idempotency", () -> IdempotencyScenario.run(gw[0], c));

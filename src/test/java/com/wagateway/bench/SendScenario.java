@@ -163,9 +163,9 @@ final class SendScenario {
 
     /**
      * The statements (and WAL flushes) of one measured phase when the run has {@code --pg-stats=true};
-     * nothing otherwise.
+     * nothing otherwise. Also used by the inbound scenario.
      */
-    private record Profile(StatementStats stats) {
+    record Profile(StatementStats stats) {
         static Profile begin(StatementStats stats) {
             if (stats != null) {
                 stats.reset();
