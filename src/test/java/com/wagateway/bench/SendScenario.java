@@ -219,6 +219,7 @@ final class SendScenario {
         AtomicInteger ok = new AtomicInteger();
         AtomicInteger errors = new AtomicInteger();
         Map<String, Integer> failures = new java.util.concurrent.ConcurrentHashMap<>();
+        java.time.Instant startedAt = java.time.Instant.now();
         long start = System.nanoTime();
         long interval = 1_000_000_000L / rate;
         List<Thread> workers = new ArrayList<>();
@@ -254,6 +255,7 @@ final class SendScenario {
         join(workers);
         double secs = (System.nanoTime() - start) / 1e9;
         Map<String, Object> m = new LinkedHashMap<>();
+        m.put("started_at", startedAt.toString()); // to line the slowest requests up with other logs (GC, PostgreSQL)
         m.put("requests", total);
         m.put("ok", ok.get());
         m.put("errors", errors.get());
