@@ -7,11 +7,12 @@ import { BufferJSON, initAuthCreds, proto } from 'baileys'
  * names and in the format of Baileys' useMultiFileAuthState (`${type}-${id}.json`, BufferJSON),
  * so existing folders, the migrate command and the PostgreSQL store's ids are unchanged.
  *
- * Why not useMultiFileAuthState itself (issue 18, docs/benchmarks.md "the files store writes in
- * place"): it writes each key with fs/promises (open, write, close: three trips to libuv's thread
- * pool, each waiting for a core on a loaded machine) while Baileys' per-account transaction holds
- * every other send of the account; and it truncates the file before writing, so an engine killed
- * between the two leaves an empty session file, which it then reads as no session.
+ * Why not useMultiFileAuthState itself (issue 18, docs/benchmarks.md "Send path: the files store
+ * writes its keys itself"): it writes each key with fs/promises (open, write, close: three trips
+ * to libuv's thread pool, each answered in a later turn of the event loop) while Baileys'
+ * per-account transaction holds every other send of the account; and it truncates the file
+ * before writing, so an engine killed between the two leaves a cut session file, which it then
+ * reads as no session.
  */
 
 /**

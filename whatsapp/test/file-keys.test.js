@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { BufferJSON, proto, useMultiFileAuthState } from 'baileys'
-import { fileKeyStore, readCreds } from '../src/file-keys.js'
+import { fileKeyStore, readCreds, TURN_MS } from '../src/file-keys.js'
 
 /*
  * The files auth store's keys (src/file-keys.js): the files useMultiFileAuthState reads and
@@ -35,6 +35,20 @@ test('the store reads what useMultiFileAuthState wrote and writes what it reads,
   const files = (await readdir(dir)).sort()
   assert.deepEqual(files, ['app-state-sync-key-AAA.json', 'creds.json', 'sender-key-g@g.us--a--0.json'], 'no temporary file is left')
   await store.set({ session: { nobody: null } }) // removing what is not there is not an error
+})
+
+test('a long run of writes lets the event loop turn (an ack waiting to be read is not held up by a whole batch)', async () => {
+  const store = fileKeyStore(await mkdtemp(join(tmpdir(), 'file-keys-')))
+  let turned = false
+  setImmediate(() => { turned = true })
+  const started = performance.now()
+  let writes = 0
+  // each write is awaited, as Baileys awaits them: without the budget only microtasks run between them
+  while (!turned && performance.now() - started < 50 * TURN_MS) {
+    await store.set({ session: { peer: { record: Buffer.alloc(4096, writes) } } })
+    writes++
+  }
+  assert.ok(turned, `the event loop did not turn during ${writes} writes in ${(performance.now() - started).toFixed(0)} ms`)
 })
 
 test('new creds when creds.json is missing or unreadable', async () => {
