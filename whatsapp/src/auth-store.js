@@ -1,5 +1,5 @@
-import { BufferJSON, initAuthCreds, proto } from 'baileys'
-import { fileKeyStore, readCreds, storedKeyId } from './file-keys.js'
+import { BufferJSON, initAuthCreds } from 'baileys'
+import { fileKeyStore, keyValue, readCreds, storedKeyId } from './file-keys.js'
 import { createKeyCache, KEY_CACHE_MAX } from './key-cache.js'
 import { rememberMisses } from './key-misses.js'
 import { atomicCredsSaver, credsWritesSettled, exists, prepareSessionFolder, removeSessionFolder, sessionFolder } from './sessions.js'
@@ -187,8 +187,7 @@ function cachedKeys (connectionId, call, writer, max) {
 
 /** @param {string} type @param {string} text */
 function revive (type, text) {
-  const v = JSON.parse(text, BufferJSON.reviver)
-  return type === 'app-state-sync-key' ? proto.Message.AppStateSyncKeyData.fromObject(v) : v
+  return keyValue(type, JSON.parse(text, BufferJSON.reviver))
 }
 
 /**

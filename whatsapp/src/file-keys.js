@@ -25,6 +25,15 @@ export function storedKeyId (id) {
 }
 
 /**
+ * A stored key's value as Baileys wants it back: app-state sync keys as their proto type, the
+ * rest as parsed (BufferJSON). Both stores read through this.
+ * @param {string} type @param {any} parsed
+ */
+export function keyValue (type, parsed) {
+  return type === 'app-state-sync-key' ? proto.Message.AppStateSyncKeyData.fromObject(parsed) : parsed
+}
+
+/**
  * Reads creds.json of `folder`, or new creds when it is missing or unreadable (as Baileys does:
  * a fresh, unlinked session).
  * @param {string} folder
@@ -55,10 +64,8 @@ export function fileKeyStore (folder) {
       /** @type {Record<string, any>} */
       const found = {}
       for (const id of ids) {
-        let value = readJson(fileOf(type, id))
-        if (value == null) continue
-        if (type === 'app-state-sync-key') value = proto.Message.AppStateSyncKeyData.fromObject(value)
-        found[id] = value
+        const value = readJson(fileOf(type, id))
+        if (value != null) found[id] = keyValue(type, value)
       }
       return found
     },

@@ -62,10 +62,10 @@ final class InboundScenario {
         int warmPerConnection = Math.max(1, Math.min(total, 50_000) / c.connections());
         // 1. the pipeline alone: no webhooks configured
         flood(gw, ids, warmPerConnection, c.inboundBatch(), current, receiver, false);
-        Map<String, Object> aloneStatements = new LinkedHashMap<>();
+        Map<String, Object> statements = new LinkedHashMap<>(); // of the measured floods (--pg-stats=true)
         SendScenario.Profile p = SendScenario.Profile.begin(stats);
         Flood alone = flood(gw, ids, perConnection, c.inboundBatch(), current, receiver, false);
-        p.end(aloneStatements, "statements", alone.total);
+        p.end(statements, "without_webhooks_statements", alone.total);
         // 2. end to end: every connection has a webhook to the live loopback receiver
         for (String id : ids) {
             ApiClient.Response hook = gw.admin().put("/api/connections/" + id + "/webhook",
@@ -75,10 +75,9 @@ final class InboundScenario {
             }
         }
         flood(gw, ids, warmPerConnection, c.inboundBatch(), current, receiver, true);
-        Map<String, Object> withStatements = new LinkedHashMap<>();
         p = SendScenario.Profile.begin(stats);
         Flood f = flood(gw, ids, perConnection, c.inboundBatch(), current, receiver, true);
-        p.end(withStatements, "statements", f.total);
+        p.end(statements, "with_webhooks_statements", f.total);
         baseline(gw, ids.get(0), Math.min(total, 10_000)); // warm-up
         double baseline = baseline(gw, ids.get(0), total);
         double rate = f.rate();
@@ -100,8 +99,7 @@ final class InboundScenario {
         r.put("without_webhooks_ratio_to_baseline", Math.round(alone.rate() / baseline * 100) / 100.0);
         // issue 18's target: the pipeline with live webhooks against the same pipeline without, same run
         r.put("with_over_without_webhooks", Math.round(rate / alone.rate() * 100) / 100.0);
-        r.putAll(Map.of("without_webhooks_statements", aloneStatements.getOrDefault("statements", Map.of()),
-                "with_webhooks_statements", withStatements.getOrDefault("statements", Map.of())));
+        r.putAll(statements);
         return r;
     }
 
