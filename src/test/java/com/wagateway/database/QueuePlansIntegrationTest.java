@@ -3,7 +3,7 @@ package com.wagateway.database;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.wagateway.support.GatewayHarness;
-import java.util.ArrayList;
+import com.wagateway.support.Plans;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -84,33 +84,7 @@ class QueuePlansIntegrationTest {
         }
     }
 
-    /**
-     * EXPLAIN of {@code sql} run as a prepared statement in plan cache mode {@code mode}; its
-     * {@code ?} placeholders become $1, $2, ... and take {@code args} (SQL literals) in order.
-     * A {@code '…', '…'} argument fills two placeholders.
-     */
     private static String plan(String mode, String sql, String... args) {
-        StringBuilder numbered = new StringBuilder();
-        int n = 0;
-        for (char ch : sql.toCharArray()) {
-            numbered.append(ch == '?' ? "$" + (++n) : String.valueOf(ch));
-        }
-        List<String> lines = new ArrayList<>();
-        String name = "q" + Math.abs(sql.hashCode());
-        // one session for the setting, the statement and its plan (the pool could hand out another)
-        try (var c = gw.bean(javax.sql.DataSource.class).getConnection(); var st = c.createStatement()) {
-            st.execute("SET plan_cache_mode = " + mode);
-            st.execute("PREPARE " + name + " AS " + numbered);
-            try (var rs = st.executeQuery("EXPLAIN EXECUTE " + name + "(" + String.join(", ", args) + ")")) {
-                while (rs.next()) {
-                    lines.add(rs.getString(1));
-                }
-            }
-            st.execute("DEALLOCATE " + name);
-            st.execute("RESET plan_cache_mode");
-        } catch (java.sql.SQLException e) {
-            throw new IllegalStateException(e);
-        }
-        return String.join("\n", lines);
+        return Plans.explain(gw.bean(javax.sql.DataSource.class), mode, sql, args);
     }
 }

@@ -1,0 +1,80 @@
+package com.wagateway.webhooks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.wagateway.support.GatewayHarness;
+import com.wagateway.support.Plans;
+import java.util.List;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * Issue 18: the claim's "which connections have a due event?" keeps its per-connection index
+ * when the statistics are stale in the way a queue makes them (taken while the queue was short,
+ * then thousands of events arrive). Before V24 the planner answered it from the small partial
+ * index on retry_since: every active event of every connection, materialized once per claim (279
+ * buffers a claim in the inbound benchmark). Checked with generic and custom plans; then, with
+ * fresh statistics, the expiry sweep still has its index.
+ */
+class WebhookPlansIntegrationTest {
+
+    static GatewayHarness gw;
+    static JdbcClient jdbc;
+
+    @BeforeAll
+    static void start() {
+        gw = GatewayHarness.start(GatewayHarness.defaults(GatewayHarness.tempDataDir("webhook-plans")));
+        jdbc = gw.bean(JdbcClient.class);
+        for (String id : List.of("plans_a", "plans_b", "plans_c")) {
+            assertThat(gw.post("/api/connections", "{\"connection_id\":\"" + id + "\"}").status()).isEqualTo(201);
+            // nothing listens there; the events below are not due, so the dispatcher leaves them alone
+            assertThat(gw.admin().put("/api/connections/" + id + "/webhook", "{\"url\":\"https://example.com/" + id + "\"}")
+                    .status()).isEqualTo(200);
+        }
+        // no analyze by autovacuum while the test runs: the statistics stay the stale ones
+        jdbc.sql("ALTER TABLE webhook_deliveries SET (autovacuum_enabled = false)").update();
+        insert("delivered", "now()", 20);
+        jdbc.sql("ANALYZE webhook_deliveries").update(); // statistics of a short queue
+        insert("delivered", "now()", 2000);
+        insert("retrying", "now() + interval '1 hour'", 2000);
+    }
+
+    @AfterAll
+    static void stop() {
+        gw.close();
+    }
+
+    private static void insert(String state, String nextAttempt, int perConnection) {
+        jdbc.sql("""
+                INSERT INTO webhook_deliveries (event_id, connection_id, event_type, body, state, next_attempt_at)
+                SELECT gen_random_uuid(), c.connection_id, 'message.received', '{"seq":' || g || '}', ?,
+                       """ + nextAttempt + """
+                FROM connections c, generate_series(1, ?) g WHERE c.connection_id LIKE 'plans_%'""")
+                .params(state, perConnection).update();
+    }
+
+    @Test
+    void theClaimProbesEachConnectionsFirstDueEntryWhateverTheStatistics() {
+        for (String mode : List.of("force_generic_plan", "force_custom_plan")) {
+            assertThat(plan(mode, WebhookQueue.CLAIMABLE, "100")).as(mode)
+                    .contains("webhook_deliveries_due_conn_idx")
+                    .contains("Index Cond: ((connection_id = e.connection_id)")
+                    .doesNotContain("webhook_deliveries_due_idx")
+                    .doesNotContain("Seq Scan on webhook_deliveries")
+                    .doesNotContain("Materialize");
+        }
+        jdbc.sql("ANALYZE webhook_deliveries").update(); // autovacuum's next analyze: the backlog is known
+        for (String mode : List.of("force_generic_plan", "force_custom_plan")) {
+            assertThat(plan(mode, WebhookQueue.CLAIMABLE, "100")).as(mode)
+                    .contains("webhook_deliveries_due_conn_idx").doesNotContain("Seq Scan on webhook_deliveries");
+            assertThat(plan(mode, WebhookQueue.EXPIRE, "86400000")).as(mode).contains("webhook_deliveries_due_idx");
+        }
+    }
+
+    private static String plan(String mode, String sql, String... args) {
+        return Plans.explain(gw.bean(DataSource.class), mode, sql, args);
+    }
+}
