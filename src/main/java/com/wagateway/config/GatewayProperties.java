@@ -219,6 +219,10 @@ public record GatewayProperties(
      *                             events strictly in order
      * @param batchSize            events claimed per connection at once (sent one after another)
      * @param pollInterval         how often the queue is checked without a wake-up signal
+     * @param claimInterval        how long a connection claimed with less than a whole batch rests
+     *                             before its next claim ({@code WEBHOOK_CLAIM_INTERVAL}), so events
+     *                             that keep coming go out several per claim; a quiet connection or a
+     *                             backlog never waits; 0 claims at every wake-up
      * @param retryBase            first retry delay (doubles per consecutive failure, with jitter)
      * @param retryMax             retry delay cap
      * @param circuitBreakerThreshold consecutive failures after which a connection's endpoint is
@@ -233,6 +237,7 @@ public record GatewayProperties(
             @DefaultValue("1") int perConnectionInFlight,
             @DefaultValue("20") int batchSize,
             @DefaultValue("1s") Duration pollInterval,
+            @DefaultValue("50ms") Duration claimInterval,
             @DefaultValue("1s") Duration retryBase,
             @DefaultValue("10m") Duration retryMax,
             @DefaultValue("5") int circuitBreakerThreshold) {

@@ -25,7 +25,9 @@ import org.springframework.stereotype.Component;
  * database (batched, {@code SKIP LOCKED}, leased) whenever it is woken (an enqueue committed, a
  * claim finished) or at the latest every poll interval; each claimed connection's events are sent
  * in order by a {@link ClaimRun} on the HTTP client's small worker pool; one recorder thread
- * writes finished claims back in batches and then publishes {@link WebhookDeliveryChanged}.
+ * writes finished claims back in batches and then publishes {@link WebhookDeliveryChanged}. A
+ * connection claimed with less than a whole batch rests for {@code WEBHOOK_CLAIM_INTERVAL}
+ * ({@link ClaimPacer}), so a steady stream goes out several events per claim.
  *
  * <p>Guarantees: at-least-once (an event is marked delivered only after a 2xx, and a crash
  * between sending and recording sends it again); at most {@code maxInFlight} connections served
@@ -120,6 +122,8 @@ public class WebhookDispatcher implements SmartLifecycle {
 
     private void claimLoop() {
         long lastSweep = 0;
+        ClaimPacer pacer = new ClaimPacer(cfg.claimInterval());
+        boolean roundDue = true;
         while (running) {
             try {
                 if (System.currentTimeMillis() - lastSweep > SWEEP_INTERVAL_MS) {
@@ -129,10 +133,15 @@ public class WebhookDispatcher implements SmartLifecycle {
                     expire();
                 }
                 int want = Math.min(slots.availablePermits(), MAX_CLAIM_PER_ROUND);
-                if (want > 0) {
-                    List<Claim> claims = queue.claim(instance, want, Math.max(1, cfg.batchSize()),
-                            cfg.circuitBreakerThreshold(), cfg.lease());
+                boolean starved = want == 0; // then the next signal, whatever it is about, may find a free slot
+                if (roundDue && want > 0) {
+                    long now = System.nanoTime();
+                    int perClaim = Math.max(1, cfg.batchSize());
+                    List<Claim> claims = queue.claim(instance, want, perClaim, cfg.circuitBreakerThreshold(), cfg.lease(),
+                            pacer.resting(now));
                     for (Claim c : claims) {
+                        pacer.claimed(c.connectionId(), c.deliveries().size() >= perClaim, now);
+                        metrics.claimed();
                         slots.acquireUninterruptibly();
                         new ClaimRun(c, sender, policy, cfg.perConnectionInFlight(), cfg.lease().toNanos() / 2,
                                 finished::add).start();
@@ -141,7 +150,15 @@ public class WebhookDispatcher implements SmartLifecycle {
                         continue; // probably more due: claim again at once
                     }
                 }
-                wakeup.await(cfg.pollInterval().toMillis());
+                // a resting connection may have events waiting: look again when its rest ends
+                long wait = cfg.pollInterval().toMillis();
+                long rest = pacer.untilFirstRestEnds(System.nanoTime());
+                if (rest >= 0) {
+                    wait = Math.min(wait, Math.max(1, (rest + 999_999) / 1_000_000));
+                }
+                WebhookWakeup.Signal s = wakeup.await(wait);
+                // a signal only about resting connections needs no round: their rest's end brings one
+                roundDue = s == null || s.any() || starved || !pacer.allResting(s.connections(), System.nanoTime());
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
@@ -172,7 +189,7 @@ public class WebhookDispatcher implements SmartLifecycle {
             List<Attempt> saved = save(batch);
             slots.release(batch.size());
             saved.forEach(this::announce);
-            wakeup.wake();
+            wakeup.wake(batch.stream().map(ClaimResult::connectionId).toList()); // their next events, and free slots
         }
     }
 

@@ -10,7 +10,8 @@ import org.springframework.stereotype.Component;
  * Delivery metrics (Prometheus at {@code /actuator/prometheus}, admin only):
  * {@code webhook_deliveries_total{state="delivered|retrying|failed"}} counts attempt outcomes
  * (expiries count as failed), {@code webhook_delivery_latency_seconds} times attempts that sent
- * a request.
+ * a request, {@code webhook_claims_total} counts claims of a connection's due events (attempts
+ * over claims = events sent per claim, what {@link ClaimPacer} raises under a steady stream).
  */
 @Component
 public class WebhookMetrics {
@@ -19,6 +20,7 @@ public class WebhookMetrics {
     private final Counter retrying;
     private final Counter failed;
     private final Timer latency;
+    private final Counter claims;
 
     public WebhookMetrics(MeterRegistry registry) {
         this.delivered = counter(registry, "delivered");
@@ -28,6 +30,13 @@ public class WebhookMetrics {
                 .description("Duration of webhook delivery attempts")
                 .publishPercentileHistogram()
                 .register(registry);
+        this.claims = Counter.builder("webhook.claims").description("Claims of a connection's due webhook events")
+                .register(registry);
+    }
+
+    /** Counts one claim of a connection's due events. */
+    void claimed() {
+        claims.increment();
     }
 
     private static Counter counter(MeterRegistry registry, String state) {

@@ -60,7 +60,7 @@ public class WebhookOutbox {
                 ORDER BY e.ord""")
                 .params(ids, connections, types, bodies).update();
         if (queued > 0) {
-            wakeup.wakeAfterCommit();
+            wakeup.wakeAfterCommit(java.util.Arrays.asList(connections));
         }
         return queued;
     }

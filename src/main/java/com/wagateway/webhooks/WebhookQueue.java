@@ -52,6 +52,7 @@ class WebhookQueue {
                 ORDER BY d.connection_id, d.next_attempt_at LIMIT 1) due
             WHERE (e.paused_until IS NULL OR e.paused_until <= now())
               AND (e.leased_until IS NULL OR e.leased_until < now())
+              AND e.connection_id <> ALL (?::text[])
             ORDER BY e.last_claimed_at NULLS FIRST, e.connection_id
             LIMIT ? FOR UPDATE OF e SKIP LOCKED""";
 
@@ -71,13 +72,15 @@ class WebhookQueue {
     }
 
     /**
-     * Claims up to {@code maxConnections} connections with due events and returns, for each, its
-     * oldest due events (at most {@code perClaim}, or 1 for a connection whose breaker is open).
+     * Claims up to {@code maxConnections} connections with due events, except the {@code resting}
+     * ones ({@link ClaimPacer}), and returns, for each, its oldest due events (at most
+     * {@code perClaim}, or 1 for a connection whose breaker is open).
      */
-    List<Claim> claim(String instance, int maxConnections, int perClaim, int breakerThreshold, Duration lease) {
+    List<Claim> claim(String instance, int maxConnections, int perClaim, int breakerThreshold, Duration lease,
+                      String[] resting) {
         return tx.execute(s -> {
             List<Object[]> endpoints = jdbc.sql(CLAIMABLE)
-                    .param(maxConnections)
+                    .params(resting, maxConnections)
                     .query((rs, n) -> new Object[] {rs.getString(1), rs.getInt(2)}).list();
             if (endpoints.isEmpty()) {
                 return List.of();

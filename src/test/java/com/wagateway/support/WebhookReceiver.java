@@ -116,6 +116,11 @@ public final class WebhookReceiver implements AutoCloseable {
         return "http://127.0.0.1:" + port + "/hook";
     }
 
+    /** Forgets what was received so far (a test's warm-up). */
+    public void clear() {
+        received.clear();
+    }
+
     public List<Received> received() {
         return List.copyOf(received);
     }
