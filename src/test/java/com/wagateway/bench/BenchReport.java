@@ -47,6 +47,11 @@ final class BenchReport {
                 wh.path("delivered_per_second").asString(), ">= 3,000");
         row(b, "webhooks", "backlog of " + wh.path("backlog_events").asInt() + " after an outage: seconds to drain",
                 wh.path("backlog_drain_seconds").asString(), "");
+        for (int rate : WebhookScenario.STEADY_RATES) {
+            JsonNode st = wh.path("steady_" + rate + "_per_second");
+            row(b, "webhooks", "steady " + rate + " events/s, one per transaction: commit -> received p50 / p99 ms",
+                    st.path("latency").path("p50_ms").asString() + " / " + st.path("latency").path("p99_ms").asString(), "");
+        }
         row(b, "connections", conn.path("connections").asInt() + " ready: ramp seconds", conn.path("ramp_seconds_all_ready").asString(), "");
         for (JsonNode m : conn.path("memory")) {
             String at = " at " + m.path("connections").asInt() + " connections";

@@ -41,6 +41,10 @@ class BenchmarkSmokeTest {
         assertThat(r.path("idempotency").path("whatsapp_sends").asInt()).isEqualTo(1);
         assertThat(r.path("webhooks").path("delivered_per_second").asDouble()).isPositive();
         assertThat(r.path("webhooks").path("backlog_drain_seconds").asDouble()).isPositive();
+        for (int rate : WebhookScenario.STEADY_RATES) {
+            JsonNode st = r.path("webhooks").path("steady_" + rate + "_per_second");
+            assertThat(st.path("latency").path("count").asInt()).as("steady %d", rate).isEqualTo(st.path("events").asInt()).isPositive();
+        }
         assertThat(r.path("connections").path("ready_after_restart").asLong())
                 .isEqualTo(r.path("connections").path("ready_connections_before_restart").asLong());
         // inbound with media: every message stored and every image's file stored, in each flood

@@ -99,6 +99,9 @@ final class InboundScenario {
         r.put("without_webhooks_ratio_to_baseline", Math.round(alone.rate() / baseline * 100) / 100.0);
         // issue 18's target: the pipeline with live webhooks against the same pipeline without, same run
         r.put("with_over_without_webhooks", Math.round(rate / alone.rate() * 100) / 100.0);
+        // when each measured flood ran (to line up outside samples, e.g. CPU by process, with it)
+        r.put("without_webhooks_window", List.of(alone.startedAt.toString(), alone.endedAt.toString()));
+        r.put("with_webhooks_window", List.of(f.startedAt.toString(), f.endedAt.toString()));
         r.putAll(statements);
         return r;
     }
@@ -111,6 +114,8 @@ final class InboundScenario {
         final AtomicLong lastNanos = new AtomicLong();
         long startNanos;
         long emittedNanos;
+        java.time.Instant startedAt;
+        java.time.Instant endedAt;
         double webhookSeconds;
         int webhooksDelivered;
 
@@ -153,6 +158,7 @@ final class InboundScenario {
         RawEngineCommands engine = gw.bean(RawEngineCommands.class);
         Flood f = new Flood(perConnection * ids.size());
         current.set(f);
+        f.startedAt = java.time.Instant.now();
         f.startNanos = System.nanoTime();
         List<CompletableFuture<?>> bursts = new ArrayList<>();
         for (String id : ids) {
@@ -173,6 +179,7 @@ final class InboundScenario {
         }
         f.webhookSeconds = (System.nanoTime() - f.startNanos) / 1e9;
         f.webhooksDelivered = receiver.accepted().size() - receivedBefore;
+        f.endedAt = java.time.Instant.now();
         current.set(null);
         return f;
     }

@@ -13,7 +13,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Scenario 3: events queued through the real outbox are delivered to a fast loopback receiver
  * (events/s); then a backlog queued while the receiver is down, and the time from the receiver
- * coming back until the backlog is drained.
+ * coming back until the backlog is drained; then steady streams of single-event transactions at
+ * fixed rates, with each event's latency from its commit to its arrival at the receiver (what
+ * the claimer's pacing, WEBHOOK_CLAIM_INTERVAL, costs).
  */
 final class WebhookScenario {
 
@@ -49,8 +51,54 @@ final class WebhookScenario {
             r.put("backlog_events", k);
             r.put("backlog_drain_seconds", Math.round((System.nanoTime() - up) / 1e7) / 100.0);
             r.put("backlog_drained_per_second", Stats.round(k / ((System.nanoTime() - up) / 1e9)));
+            for (int rate : STEADY_RATES) {
+                r.put("steady_" + rate + "_per_second", steady(gw, ids, receiver, rate, Math.max(10, Math.min(rate * 5, k / 4))));
+            }
         }
         return r;
+    }
+
+    /** Events per second of the steady streams (spread over the connections). */
+    static final int[] STEADY_RATES = {20, 200};
+
+    /**
+     * {@code count} events, one transaction each, committed on a fixed schedule at {@code rate} a
+     * second; latency from each commit to its arrival (both clocks are this JVM's nanoTime).
+     */
+    private static Map<String, Object> steady(GatewayHarness gw, List<String> ids, WebhookReceiver receiver, int rate, int count) {
+        WebhookOutbox outbox = gw.bean(WebhookOutbox.class);
+        TransactionTemplate tx = gw.bean(TransactionTemplate.class);
+        int before = receiver.accepted().size();
+        String tag = "steady-" + rate;
+        long[] committed = new long[count];
+        long start = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            long due = start + i * 1_000_000_000L / rate;
+            while (System.nanoTime() < due) {
+                java.util.concurrent.locks.LockSupport.parkNanos(due - System.nanoTime());
+            }
+            String id = ids.get(i % ids.size());
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("event", "message.status");
+            p.put("connection_id", id);
+            p.put("bench", tag);
+            p.put("seq", i);
+            tx.executeWithoutResult(s -> outbox.enqueue(List.of(new WebhookEvent(id, "message.status", p))));
+            committed[i] = System.nanoTime();
+        }
+        await(receiver, before + count);
+        long[] latencies = new long[count];
+        int n = 0;
+        for (WebhookReceiver.Received got : receiver.accepted()) {
+            var body = got.json();
+            if (tag.equals(body.path("bench").asString(""))) {
+                latencies[n++] = got.atNanos() - committed[body.path("seq").asInt()];
+            }
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("events", count);
+        m.put("latency", Stats.latencies(java.util.Arrays.copyOf(latencies, n)));
+        return m;
     }
 
     /** Queues {@code k} events spread over the connections, in transactions of 1000 (as producers do). */
