@@ -77,13 +77,8 @@ final class WebhookScenario {
             while (System.nanoTime() < due) {
                 java.util.concurrent.locks.LockSupport.parkNanos(due - System.nanoTime());
             }
-            String id = ids.get(i % ids.size());
-            Map<String, Object> p = new LinkedHashMap<>();
-            p.put("event", "message.status");
-            p.put("connection_id", id);
-            p.put("bench", tag);
-            p.put("seq", i);
-            tx.executeWithoutResult(s -> outbox.enqueue(List.of(new WebhookEvent(id, "message.status", p))));
+            WebhookEvent e = event(ids.get(i % ids.size()), tag, i);
+            tx.executeWithoutResult(s -> outbox.enqueue(List.of(e)));
             committed[i] = System.nanoTime();
         }
         await(receiver, before + count);
@@ -107,19 +102,23 @@ final class WebhookScenario {
         TransactionTemplate tx = gw.bean(TransactionTemplate.class);
         List<WebhookEvent> batch = new ArrayList<>();
         for (int i = 0; i < k; i++) {
-            String id = ids.get(i % ids.size());
-            Map<String, Object> p = new LinkedHashMap<>();
-            p.put("event", "message.status");
-            p.put("connection_id", id);
-            p.put("bench", tag);
-            p.put("seq", i);
-            batch.add(new WebhookEvent(id, "message.status", p));
+            batch.add(event(ids.get(i % ids.size()), tag, i));
             if (batch.size() == 1000 || i == k - 1) {
                 List<WebhookEvent> now = List.copyOf(batch);
                 tx.executeWithoutResult(s -> outbox.enqueue(now));
                 batch.clear();
             }
         }
+    }
+
+    /** A message.status event of the connection, tagged with the run and its sequence number. */
+    private static WebhookEvent event(String connectionId, String tag, int seq) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("event", "message.status");
+        p.put("connection_id", connectionId);
+        p.put("bench", tag);
+        p.put("seq", seq);
+        return new WebhookEvent(connectionId, "message.status", p);
     }
 
     private static void await(WebhookReceiver receiver, int total) {
