@@ -12,8 +12,8 @@ import java.util.Map;
  * logs, the delivery states), whatever the number of events it carries. Claiming a connection
  * again the moment its previous claim was recorded made nearly every event pay for two
  * transactions of its own: 1.6 events per claim in the inbound benchmark, where webhooks then cost
- * as much CPU as the messages they report (docs/benchmarks.md, decision "Claims are paced per
- * connection").
+ * as much CPU as the messages they report (docs/benchmarks.md; docs/decisions.md, "Webhook
+ * claims are paced per connection").
  *
  * <p>Guarantees: a connection claimed with less than a whole batch rests for {@code interval}
  * from that claim, so its events queued meanwhile go out together in its next claim, at most
