@@ -124,7 +124,7 @@ public class WebhookRepository {
     /** Attempts of a connection, newest first, strictly before the cursor {@code before} (a log id). */
     public List<LogRow> logs(String connectionId, String state, Long before, int limit) {
         return jdbc.sql("""
-                SELECT l.id, l.event_id, l.connection_id, l.event_type, l.url, l.request_payload::text AS payload, l.attempt,
+                SELECT l.id, l.event_id, l.connection_id, l.event_type, l.url, coalesce(l.request_payload::text, d.body) AS payload, l.attempt,
                   l.response_status, l.response_body, l.latency_ms, l.error, l.state, d.state AS event_state,
                   l.next_attempt_at, l.test, l.created_at
                 FROM webhook_logs l LEFT JOIN webhook_deliveries d ON d.event_id = l.event_id
