@@ -40,6 +40,9 @@ public class WebhookDispatcher implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(WebhookDispatcher.class);
     private static final int MAX_CLAIM_PER_ROUND = 100;
     private static final long SWEEP_INTERVAL_MS = 10_000;
+    private static final int MAX_RECORD_BATCH = 200;
+    /** How often a held batch looks whether the claimer ran out of slots. */
+    private static final long HOLD_CHECK_NANOS = 5_000_000;
 
     private final WebhookQueue queue;
     private final WebhookSender sender;
@@ -50,7 +53,11 @@ public class WebhookDispatcher implements SmartLifecycle {
     private final RetryPolicy policy;
     private final String instance;
     private final Semaphore slots;
-    private final BlockingQueue<ClaimResult> finished = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Finished> finished = new LinkedBlockingQueue<>();
+
+    /** A finished claim and the time ({@link System#nanoTime}) by which it is to be recorded. */
+    private record Finished(ClaimResult result, long recordBy) {
+    }
 
     private volatile boolean running;
     private volatile boolean recording;
@@ -140,11 +147,14 @@ public class WebhookDispatcher implements SmartLifecycle {
                     List<Claim> claims = queue.claim(instance, want, perClaim, cfg.circuitBreakerThreshold(), cfg.lease(),
                             pacer.resting(now));
                     for (Claim c : claims) {
-                        pacer.claimed(c.connectionId(), c.deliveries().size() >= perClaim, now);
+                        boolean full = c.deliveries().size() >= perClaim;
+                        pacer.claimed(c.connectionId(), full, now);
                         metrics.claimed();
                         slots.acquireUninterruptibly();
+                        // a resting connection's outcome may wait half its rest: nobody can claim it before then
+                        long recordBy = full ? now : now + cfg.claimInterval().toNanos() / 2;
                         new ClaimRun(c, sender, policy, cfg.perConnectionInFlight(), cfg.lease().toNanos() / 2,
-                                finished::add).start();
+                                r -> finished.add(new Finished(r, recordBy))).start();
                     }
                     if (claims.size() == want) {
                         continue; // probably more due: claim again at once
@@ -171,21 +181,46 @@ public class WebhookDispatcher implements SmartLifecycle {
         }
     }
 
-    /** Writes finished claims in batches; a failed write is retried, then dropped (leases expire, events resend). */
+    /**
+     * Writes finished claims in batches; a failed write is retried, then dropped (leases expire,
+     * events resend). A batch waits for more finished claims until the first {@code recordBy} among
+     * them, so the claims of a steady stream, whose connections rest anyway ({@link ClaimPacer}),
+     * share one transaction instead of a commit each. It never waits when that could hold anything
+     * up: a whole batch's claim (a backlog) is recorded at once, and so is everything when no slot
+     * is free for the claimer or the dispatcher stops.
+     */
     private void recordLoop() {
-        while (recording || !finished.isEmpty()) {
-            ClaimResult first;
+        boolean interrupted = false;
+        while (!interrupted && (recording || !finished.isEmpty())) {
+            List<Finished> held = new ArrayList<>();
             try {
-                first = finished.poll(100, TimeUnit.MILLISECONDS);
+                Finished first = finished.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                held.add(first);
+                finished.drainTo(held, MAX_RECORD_BATCH - 1);
+                long by = held.stream().mapToLong(Finished::recordBy).min().orElseThrow();
+                while (held.size() < MAX_RECORD_BATCH && running && slots.availablePermits() > 0) {
+                    long wait = by - System.nanoTime();
+                    if (wait <= 0) {
+                        break;
+                    }
+                    Finished next = finished.poll(Math.min(wait, HOLD_CHECK_NANOS), TimeUnit.NANOSECONDS);
+                    if (next != null) {
+                        held.add(next);
+                        by = Math.min(by, next.recordBy());
+                        finished.drainTo(held, MAX_RECORD_BATCH - held.size());
+                    }
+                }
             } catch (InterruptedException e) {
-                return;
+                interrupted = true; // record what is held, then stop
             }
-            if (first == null) {
+            if (held.isEmpty()) {
                 continue;
             }
-            List<ClaimResult> batch = new ArrayList<>();
-            batch.add(first);
-            finished.drainTo(batch, 199);
+            List<ClaimResult> batch = held.stream().map(Finished::result).toList();
+            metrics.recorded();
             List<Attempt> saved = save(batch);
             slots.release(batch.size());
             saved.forEach(this::announce);

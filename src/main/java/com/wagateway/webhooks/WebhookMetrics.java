@@ -11,7 +11,9 @@ import org.springframework.stereotype.Component;
  * {@code webhook_deliveries_total{state="delivered|retrying|failed"}} counts attempt outcomes
  * (expiries count as failed), {@code webhook_delivery_latency_seconds} times attempts that sent
  * a request, {@code webhook_claims_total} counts claims of a connection's due events (attempts
- * over claims = events sent per claim, what {@link ClaimPacer} raises under a steady stream).
+ * over claims = events sent per claim, what {@link ClaimPacer} raises under a steady stream),
+ * {@code webhook_records_total} counts the transactions that recorded finished claims (claims over
+ * records = claims recorded per transaction).
  */
 @Component
 public class WebhookMetrics {
@@ -21,6 +23,7 @@ public class WebhookMetrics {
     private final Counter failed;
     private final Timer latency;
     private final Counter claims;
+    private final Counter records;
 
     public WebhookMetrics(MeterRegistry registry) {
         this.delivered = counter(registry, "delivered");
@@ -32,6 +35,13 @@ public class WebhookMetrics {
                 .register(registry);
         this.claims = Counter.builder("webhook.claims").description("Claims of a connection's due webhook events")
                 .register(registry);
+        this.records = Counter.builder("webhook.records").description("Transactions that recorded finished webhook claims")
+                .register(registry);
+    }
+
+    /** Counts one transaction that records finished claims. */
+    void recorded() {
+        records.increment();
     }
 
     /** Counts one claim of a connection's due events. */
