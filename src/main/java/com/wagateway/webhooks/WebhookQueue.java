@@ -74,7 +74,7 @@ class WebhookQueue {
     /**
      * Every recorded delivery's new state in one statement. The ids come twice: {@code d.id = ANY}
      * gives the planner the primary key to start from, whatever it guesses of the unnest (without
-     * it a generic plan read the whole table: 886 buffers a call in the inbound benchmark).
+     * it the plan read 886 buffers a call in the inbound benchmark, about the whole table).
      */
     static final String UPDATE_DELIVERIES = """
             UPDATE webhook_deliveries d SET state = u.state, attempts = greatest(d.attempts, u.attempt),

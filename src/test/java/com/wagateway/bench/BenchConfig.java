@@ -21,7 +21,8 @@ import java.util.Set;
  * @param rampConnections  connections of the ramp / restore scenario
  * @param memoryAt         connection counts during the ramp at which memory per connection is taken
  * @param idemClients      clients sending the same client_message_id at once
- * @param runs             repetitions of the cheap scenarios (the median is reported)
+ * @param runs             repetitions of the cheap scenarios (the median is reported), and rounds of the
+ *                         inbound scenario's pair of floods without and with webhooks
  * @param out              output folder
  * @param mediaInbound     messages of the media scenario's floods (text-only baseline and with media; split over the connections)
  * @param mediaPercent     share of those messages that are images (issue 15: 30)

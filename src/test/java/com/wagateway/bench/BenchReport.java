@@ -36,6 +36,10 @@ final class BenchReport {
                         + in.path("without_webhooks_ratio_to_baseline").asString(), "");
         row(b, "inbound", "with webhooks / without webhooks (messages/s, same run)",
                 in.path("with_over_without_webhooks").asString(), ">= 0.8");
+        StringBuilder each = new StringBuilder();
+        in.path("rounds").forEach(x -> each.append(each.isEmpty() ? "" : ", ").append(x.path("with_over_without_webhooks").asString()));
+        row(b, "inbound", "with / without webhooks, median of " + in.path("rounds").size() + " rounds (each round's ratio)",
+                in.path("with_over_without_webhooks_median").asString() + " (" + each + ")", ">= 0.8");
         row(b, "inbound", "baseline: batched JDBC insert, rows/s", in.path("baseline_batched_insert_per_second").asString(), "");
         row(b, "inbound", "ratio to baseline", in.path("ratio_to_baseline").asString(), ">= 0.5");
         media(b, r.path("inbound_media"));

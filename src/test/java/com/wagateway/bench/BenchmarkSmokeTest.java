@@ -23,6 +23,8 @@ class BenchmarkSmokeTest {
         assertThat(Files.readString(c.out().resolve("results.md"))).contains("| inbound |", "| send API |", "| webhooks |");
         assertThat(r.path("inbound").path("stored").asInt()).isEqualTo(r.path("inbound").path("messages").asInt());
         assertThat(r.path("inbound").path("baseline_batched_insert_per_second").asDouble()).isPositive();
+        assertThat(r.path("inbound").path("rounds").size()).isEqualTo(c.runs());
+        assertThat(r.path("inbound").path("with_over_without_webhooks_median").asDouble()).isPositive();
         // the send API at saturation, then at 50 % and 80 % of it (offered loads derived from the same run)
         for (String load : java.util.List.of("at_50_percent", "at_80_percent")) {
             JsonNode o = r.path("send_api").path(load);

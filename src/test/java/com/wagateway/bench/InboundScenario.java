@@ -67,17 +67,20 @@ final class InboundScenario {
         Flood alone = flood(gw, ids, perConnection, c.inboundBatch(), current, receiver, false);
         p.end(statements, "without_webhooks_statements", alone.total);
         // 2. end to end: every connection has a webhook to the live loopback receiver
-        for (String id : ids) {
-            ApiClient.Response hook = gw.admin().put("/api/connections/" + id + "/webhook",
-                    "{\"url\":\"" + receiver.url() + "\",\"events\":[\"message.received\"]}");
-            if (hook.status() != 200) {
-                throw new IllegalStateException("webhook not set: " + hook.raw());
-            }
-        }
+        webhooks(gw, ids, receiver, true);
         flood(gw, ids, warmPerConnection, c.inboundBatch(), current, receiver, true);
         p = SendScenario.Profile.begin(stats);
         Flood f = flood(gw, ids, perConnection, c.inboundBatch(), current, receiver, true);
         p.end(statements, "with_webhooks_statements", f.total);
+        // 3. more rounds of the same pair (--runs), warm already: one pair's ratio moves by about
+        // 0.1 from run to run on a shared 2-core machine, so the median of several is reported too
+        List<Map<String, Object>> rounds = new ArrayList<>(List.of(round(alone, f)));
+        for (int i = 1; i < c.runs(); i++) {
+            webhooks(gw, ids, receiver, false);
+            Flood without = flood(gw, ids, perConnection, c.inboundBatch(), current, receiver, false);
+            webhooks(gw, ids, receiver, true);
+            rounds.add(round(without, flood(gw, ids, perConnection, c.inboundBatch(), current, receiver, true)));
+        }
         baseline(gw, ids.get(0), Math.min(total, 10_000)); // warm-up
         double baseline = baseline(gw, ids.get(0), total);
         double rate = f.rate();
@@ -99,10 +102,37 @@ final class InboundScenario {
         r.put("without_webhooks_ratio_to_baseline", Math.round(alone.rate() / baseline * 100) / 100.0);
         // issue 18's target: the pipeline with live webhooks against the same pipeline without, same run
         r.put("with_over_without_webhooks", Math.round(rate / alone.rate() * 100) / 100.0);
+        r.put("rounds", rounds);
+        r.put("with_over_without_webhooks_median", Math.round(Stats.median(
+                rounds.stream().map(x -> (Double) x.get("with_over_without_webhooks")).toList()) * 100) / 100.0);
         // when each measured flood ran (to line up outside samples, e.g. CPU by process, with it)
         r.put("without_webhooks_window", List.of(alone.startedAt.toString(), alone.endedAt.toString()));
         r.put("with_webhooks_window", List.of(f.startedAt.toString(), f.endedAt.toString()));
         r.putAll(statements);
+        return r;
+    }
+
+    /** Sets (or removes) every connection's webhook to the receiver, for message.received only. */
+    private static void webhooks(GatewayHarness gw, List<String> ids, WebhookReceiver receiver, boolean on) {
+        for (String id : ids) {
+            ApiClient.Response hook = on
+                    ? gw.admin().put("/api/connections/" + id + "/webhook",
+                            "{\"url\":\"" + receiver.url() + "\",\"events\":[\"message.received\"]}")
+                    : gw.admin().delete("/api/connections/" + id + "/webhook");
+            if (hook.status() != 200) {
+                throw new IllegalStateException("webhook not " + (on ? "set" : "removed") + ": " + hook.raw());
+            }
+        }
+    }
+
+    /** One round: a flood without webhooks, then one with them, as rates and their ratio. */
+    private static Map<String, Object> round(Flood without, Flood with) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("without_webhooks_messages_per_second", Stats.round(without.rate()));
+        r.put("messages_per_second", Stats.round(with.rate()));
+        r.put("with_over_without_webhooks", Math.round(with.rate() / without.rate() * 100) / 100.0);
+        r.put("without_webhooks_window", List.of(without.startedAt.toString(), without.endedAt.toString()));
+        r.put("with_webhooks_window", List.of(with.startedAt.toString(), with.endedAt.toString()));
         return r;
     }
 
