@@ -39,24 +39,52 @@ class WebhookQueue {
     private static final Set<String> ACTIVE = Set.of("pending", "retrying");
 
     /**
-     * Connections with a due event that nobody holds: per endpoint, its first entry in
-     * webhook_deliveries_due_conn_idx, in that index's order, so the probe stops at the first due
-     * event of that connection. A LATERAL ... LIMIT 1 and not EXISTS: PostgreSQL turned the EXISTS
-     * into a semi-join over every active event of every connection, materialized once per claim
-     * (279 buffers a claim in the inbound benchmark; V24 and docs/benchmarks.md).
+     * The whole claim in one statement, run outside any transaction (one round trip, no commit of
+     * its own; it used to be four statements and a commit). {@code claimable}: connections with a
+     * due event that nobody holds, per endpoint its first entry in webhook_deliveries_due_conn_idx,
+     * in that index's order, so the probe stops at the first due event of that connection (a
+     * LATERAL ... LIMIT 1 and not EXISTS: PostgreSQL turned the EXISTS into a semi-join over every
+     * active event of every connection, materialized once per claim; V24 and docs/benchmarks.md).
+     * {@code leased}: their leases (the endpoints' primary keys given twice, as in the record's
+     * statements). Then, per leased connection, its target and oldest due events (at most
+     * {@code perClaim}; a LEFT JOIN, so a connection whose events went meanwhile is still
+     * returned and released), read in order from webhook_deliveries_active_conn_idx. The
+     * connection is matched with {@code = ANY (ARRAY[...])}: with {@code =} the planner knows it
+     * for a constant, orders by id alone, and a generic plan with fresh statistics walked the
+     * primary key from the table's first event, filtering out every other connection's and every
+     * delivered one (the statement before this one did the same); with a range instead, a custom
+     * plan read all of the connection's due events and sorted them. Parameters: resting
+     * connections, how many, instance, lease in ms, events per claim.
      */
-    static final String CLAIMABLE = """
-            SELECT e.connection_id, e.failures FROM webhook_endpoints e
-            CROSS JOIN LATERAL (
-                SELECT 1 FROM webhook_deliveries d
-                WHERE d.connection_id = e.connection_id AND d.state IN ('pending', 'retrying')
+    static final String CLAIM = """
+            WITH claimable AS MATERIALIZED (
+                SELECT e.connection_id, e.failures FROM webhook_endpoints e
+                CROSS JOIN LATERAL (
+                    SELECT 1 FROM webhook_deliveries d
+                    WHERE d.connection_id = e.connection_id AND d.state IN ('pending', 'retrying')
+                      AND d.next_attempt_at <= now()
+                    ORDER BY d.connection_id, d.next_attempt_at LIMIT 1) due
+                WHERE (e.paused_until IS NULL OR e.paused_until <= now())
+                  AND (e.leased_until IS NULL OR e.leased_until < now())
+                  AND e.connection_id <> ALL (?::text[])
+                ORDER BY e.last_claimed_at NULLS FIRST, e.connection_id
+                LIMIT ? FOR UPDATE OF e SKIP LOCKED),
+            leased AS (
+                UPDATE webhook_endpoints e SET leased_by = ?, leased_until = now() + ? * interval '1 millisecond',
+                  last_claimed_at = now(), updated_at = now()
+                FROM claimable c
+                WHERE e.connection_id = ANY (ARRAY(SELECT connection_id FROM claimable)) AND e.connection_id = c.connection_id
+                RETURNING e.connection_id, c.failures)
+            SELECT l.connection_id, l.failures, x.webhook_url, x.webhook_secret,
+                   d.id, d.event_id, d.event_type, d.body, d.attempts, d.retry_since
+            FROM leased l
+            LEFT JOIN connections x ON x.connection_id = l.connection_id
+            LEFT JOIN LATERAL (
+                SELECT d.id, d.event_id, d.event_type, d.body, d.attempts, d.retry_since FROM webhook_deliveries d
+                WHERE d.connection_id = ANY (ARRAY[l.connection_id]) AND d.state IN ('pending', 'retrying')
                   AND d.next_attempt_at <= now()
-                ORDER BY d.connection_id, d.next_attempt_at LIMIT 1) due
-            WHERE (e.paused_until IS NULL OR e.paused_until <= now())
-              AND (e.leased_until IS NULL OR e.leased_until < now())
-              AND e.connection_id <> ALL (?::text[])
-            ORDER BY e.last_claimed_at NULLS FIRST, e.connection_id
-            LIMIT ? FOR UPDATE OF e SKIP LOCKED""";
+                ORDER BY d.connection_id, d.id LIMIT ?) d ON true
+            ORDER BY l.connection_id, d.id""";
 
     /** The expiry sweep's statement (webhook_deliveries_due_idx, whose predicate only it implies: V24). */
     static final String EXPIRE = """
@@ -116,57 +144,29 @@ class WebhookQueue {
     /**
      * Claims up to {@code maxConnections} connections with due events, except the {@code resting}
      * ones ({@link ClaimPacer}), and returns, for each, its oldest due events (at most
-     * {@code perClaim}, or 1 for a connection whose breaker is open).
+     * {@code perClaim}, or 1 for a connection whose breaker is open), in one statement
+     * ({@link #CLAIM}): the leases are taken and committed with the events read, or not at all.
      */
     List<Claim> claim(String instance, int maxConnections, int perClaim, int breakerThreshold, Duration lease,
                       String[] resting) {
-        return tx.execute(s -> {
-            List<Object[]> endpoints = jdbc.sql(CLAIMABLE)
-                    .params(resting, maxConnections)
-                    .query((rs, n) -> new Object[] {rs.getString(1), rs.getInt(2)}).list();
-            if (endpoints.isEmpty()) {
-                return List.of();
-            }
-            String[] ids = endpoints.stream().map(e -> (String) e[0]).toArray(String[]::new);
-            jdbc.sql("""
-                    UPDATE webhook_endpoints SET leased_by = ?, leased_until = now() + ? * interval '1 millisecond',
-                      last_claimed_at = now(), updated_at = now()
-                    WHERE connection_id = ANY (?::text[])""")
-                    .params(instance, lease.toMillis(), ids).update();
-            Map<String, List<Delivery>> due = new LinkedHashMap<>();
-            jdbc.sql("""
-                    SELECT d.id, d.event_id, d.connection_id, d.event_type, d.body, d.attempts, d.retry_since
-                    FROM unnest(?::text[]) AS k(connection_id)
-                    CROSS JOIN LATERAL (
-                      SELECT * FROM webhook_deliveries d
-                      WHERE d.connection_id = k.connection_id AND d.state IN ('pending', 'retrying')
-                        AND d.next_attempt_at <= now()
-                      ORDER BY d.id LIMIT ?) d
-                    ORDER BY d.connection_id, d.id""")
-                    .params(ids, perClaim)
-                    .query((rs, n) -> new Delivery(rs.getLong("id"), rs.getObject("event_id", UUID.class),
-                            rs.getString("connection_id"), rs.getString("event_type"), rs.getString("body"),
-                            rs.getInt("attempts"), rs.getTimestamp("retry_since").toInstant()))
-                    .list()
-                    .forEach(d -> due.computeIfAbsent(d.connectionId(), k -> new ArrayList<>()).add(d));
-            Map<String, String[]> targets = new LinkedHashMap<>();
-            jdbc.sql("SELECT connection_id, webhook_url, webhook_secret FROM connections WHERE connection_id = ANY (?::text[])")
-                    .param(ids)
-                    .query((rs, n) -> targets.put(rs.getString(1), new String[] {rs.getString(2), rs.getString(3)}))
-                    .list();
-            List<Claim> claims = new ArrayList<>();
-            for (Object[] e : endpoints) {
-                String id = (String) e[0];
-                int failures = (Integer) e[1];
-                List<Delivery> list = due.getOrDefault(id, List.of());
-                if (failures >= breakerThreshold && list.size() > 1) {
-                    list = List.of(list.get(0)); // open breaker: one probe at a time
-                }
-                String[] t = targets.getOrDefault(id, new String[2]);
-                claims.add(new Claim(id, t[0], t[1], failures, list));
-            }
-            return claims;
-        });
+        Map<String, Claim> claims = new LinkedHashMap<>();
+        jdbc.sql(CLAIM)
+                .params(resting, maxConnections, instance, lease.toMillis(), perClaim)
+                .query(rs -> {
+                    String id = rs.getString(1);
+                    Claim c = claims.get(id);
+                    if (c == null) {
+                        c = new Claim(id, rs.getString(3), rs.getString(4), rs.getInt(2), new ArrayList<>());
+                        claims.put(id, c);
+                    }
+                    long delivery = rs.getLong(5);
+                    if (!rs.wasNull() && (c.failures() < breakerThreshold || c.deliveries().isEmpty())) {
+                        // an open breaker sends one probe at a time
+                        c.deliveries().add(new Delivery(delivery, rs.getObject(6, UUID.class), id, rs.getString(7),
+                                rs.getString(8), rs.getInt(9), rs.getTimestamp(10).toInstant()));
+                    }
+                });
+        return List.copyOf(claims.values());
     }
 
     /**
