@@ -25,6 +25,9 @@ class BenchmarkSmokeTest {
         assertThat(r.path("inbound").path("baseline_batched_insert_per_second").asDouble()).isPositive();
         assertThat(r.path("inbound").path("rounds").size()).isEqualTo(c.runs());
         assertThat(r.path("inbound").path("with_over_without_webhooks_median").asDouble()).isPositive();
+        // each flood's JIT compile time, which tells a warm round from one still compiling
+        r.path("inbound").path("rounds").forEach(x -> assertThat(x.path("with_webhooks_jit_ms").isIntegralNumber()
+                && x.path("without_webhooks_jit_ms").isIntegralNumber()).as(x.toString()).isTrue());
         // the send API at saturation, then at 50 % and 80 % of it (offered loads derived from the same run)
         for (String load : java.util.List.of("at_50_percent", "at_80_percent")) {
             JsonNode o = r.path("send_api").path(load);

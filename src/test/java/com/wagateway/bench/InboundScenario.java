@@ -130,6 +130,9 @@ final class InboundScenario {
         r.put("with_over_without_webhooks", Math.round(with.rate() / without.rate() * 100) / 100.0);
         r.put("without_webhooks_window", List.of(without.startedAt.toString(), without.endedAt.toString()));
         r.put("with_webhooks_window", List.of(with.startedAt.toString(), with.endedAt.toString()));
+        // the JIT's compile time during each flood: a flood that still compiles is not yet warm
+        r.put("without_webhooks_jit_ms", without.jitMillis);
+        r.put("with_webhooks_jit_ms", with.jitMillis);
         return r;
     }
 
@@ -145,6 +148,8 @@ final class InboundScenario {
         java.time.Instant endedAt;
         double webhookSeconds;
         int webhooksDelivered;
+        /** Milliseconds the JIT compilers spent during the flood (this JVM runs the gateway). */
+        long jitMillis;
 
         Flood(int total) {
             this.total = total;
@@ -185,6 +190,8 @@ final class InboundScenario {
         RawEngineCommands engine = gw.bean(RawEngineCommands.class);
         Flood f = new Flood(perConnection * ids.size());
         current.set(f);
+        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        long jitBefore = jit.getTotalCompilationTime();
         f.startedAt = java.time.Instant.now();
         f.startNanos = System.nanoTime();
         List<CompletableFuture<?>> bursts = new ArrayList<>();
@@ -207,6 +214,7 @@ final class InboundScenario {
         f.webhookSeconds = (System.nanoTime() - f.startNanos) / 1e9;
         f.webhooksDelivered = receiver.accepted().size() - receivedBefore;
         f.endedAt = java.time.Instant.now();
+        f.jitMillis = jit.getTotalCompilationTime() - jitBefore;
         current.set(null);
         return f;
     }
