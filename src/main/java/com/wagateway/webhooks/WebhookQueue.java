@@ -253,13 +253,18 @@ class WebhookQueue {
             return;
         }
         List<Object> params = new ArrayList<>(deliveryParams(rows));
-        String[] ids = endpoints.stream().map(EndpointUpdate::connectionId).toArray(String[]::new);
-        params.addAll(List.of(ids, endpoints.stream().map(EndpointUpdate::failures).toArray(Integer[]::new),
-                endpoints.stream().map(e -> text(e.pausedUntil())).toArray(String[]::new),
-                endpoints.stream().map(EndpointUpdate::succeeded).toArray(Boolean[]::new),
-                endpoints.stream().map(EndpointUpdate::failed).toArray(Boolean[]::new), ids));
+        params.addAll(endpointParams(endpoints));
         params.addAll(logParams(logs));
         jdbc.sql(WRITE_OUTCOMES).params(params).update();
+    }
+
+    /** The parameters of {@link #RELEASE_ENDPOINTS} for these endpoints. */
+    private static List<Object> endpointParams(List<EndpointUpdate> endpoints) {
+        String[] ids = endpoints.stream().map(EndpointUpdate::connectionId).toArray(String[]::new);
+        return List.of(ids, endpoints.stream().map(EndpointUpdate::failures).toArray(Integer[]::new),
+                endpoints.stream().map(e -> text(e.pausedUntil())).toArray(String[]::new),
+                endpoints.stream().map(EndpointUpdate::succeeded).toArray(Boolean[]::new),
+                endpoints.stream().map(EndpointUpdate::failed).toArray(Boolean[]::new), ids);
     }
 
     /** The parameters of {@link #UPDATE_DELIVERIES} for these rows. */

@@ -79,9 +79,9 @@ class WebhookPlansIntegrationTest {
 
     /**
      * The recorder's statements (the lock, then one statement writing every table for a whole
-     * batch) start from the primary keys of the rows they write. The first version of the delivery update joined an unnest to the table
-     * with nothing else to go on, and its plan read the whole table (886 buffers a call in the
-     * inbound benchmark).
+     * batch) start from the primary keys of the rows they write. The first version of the delivery
+     * update joined an unnest to the table with nothing else to go on, and its plan read the whole
+     * table (886 buffers a call in the inbound benchmark).
      */
     private static void assertRecordStartsFromThePrimaryKeys(String mode) {
         String ids = "'{1,2,3,4,5,6}'::bigint[]";
