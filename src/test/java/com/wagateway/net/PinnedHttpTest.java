@@ -85,7 +85,7 @@ class PinnedHttpTest {
     void httpsSendsTheNameAsSniAndVerifiesTheCertificateAgainstIt() throws Exception {
         // the certificate names only "pinned.test", a name no DNS answers: the handshake can only
         // succeed if the client connected to the checked IP and verified the certificate by the name
-        java.util.function.Supplier<SSLContext> tls = selfSigned("pinned.test");
+        java.util.function.Supplier<SSLContext> tls = selfSigned(dir, "pinned.test");
         List<Seen> seen = new CopyOnWriteArrayList<>();
         HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setHttpsConfigurator(new HttpsConfigurator(tls.get()));
@@ -137,8 +137,11 @@ class PinnedHttpTest {
         assertThat(PinnedHttp.hostHeader(URI.create("https://Example.COM/path"))).isEqualTo("Example.COM");
     }
 
-    /** New TLS contexts whose key is one fresh self-signed certificate for {@code name}, trusting only it. */
-    private java.util.function.Supplier<SSLContext> selfSigned(String name) throws Exception {
+    /**
+     * New TLS contexts whose key is one fresh self-signed certificate for {@code name}, trusting
+     * only it (the key store is written into {@code dir}).
+     */
+    static java.util.function.Supplier<SSLContext> selfSigned(Path dir, String name) throws Exception {
         Path store = dir.resolve("tls.p12");
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
                 "-genkeypair", "-alias", "k", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=" + name,

@@ -39,7 +39,9 @@ public final class WebhookReceiver implements AutoCloseable {
 
     static {
         // the JDK server otherwise writes headers and body under Nagle's algorithm and waits ~40 ms
-        // for the client's delayed ACK on every answer; real receivers set TCP_NODELAY
+        // for the client's delayed ACK on every answer; real receivers set TCP_NODELAY. The JDK
+        // reads this once, when its first server loads (any test's), so the test and bench JVMs
+        // are also started with it (pom.xml); this line covers a JVM started otherwise (an IDE)
         System.setProperty("sun.net.httpserver.nodelay", "true");
     }
 
