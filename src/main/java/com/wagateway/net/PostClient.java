@@ -56,7 +56,7 @@ public final class PostClient implements AutoCloseable {
     /** Above this, a request body is written under the watchdog (a smaller one fits the socket buffer). */
     static final int WATCHED_WRITE_BYTES = 16 * 1024;
     private static final int MAX_TLS_NAMES = 64;
-    private static final int MAX_IDLE_PER_ROUTE = 32;
+    private static final int MAX_IDLE_PER_ROUTE = 256;
     private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(30);
     private static final long SWEEP_NANOS = TimeUnit.SECONDS.toNanos(10);
 
@@ -217,18 +217,29 @@ public final class PostClient implements AutoCloseable {
         boolean tls = "https".equalsIgnoreCase(u.getScheme());
         int port = u.getPort() >= 0 ? u.getPort() : tls ? 443 : 80;
         String host = u.getHost();
-        String name = host.startsWith("[") ? host.substring(1, host.length() - 1) : host.toLowerCase(Locale.ROOT);
-        return new Route(tls, target.address(), port, tls ? name : "");
+        return new Route(tls, target.address(), port, tls ? tlsName(host) : "");
+    }
+
+    /**
+     * The name the certificate is verified against: the URL's host in lower case, without the
+     * brackets of an IPv6 literal and without the trailing dot of an absolute name.
+     */
+    private static String tlsName(String host) {
+        if (host.startsWith("[")) {
+            return host.substring(1, host.length() - 1);
+        }
+        String name = host.toLowerCase(Locale.ROOT);
+        return name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
     }
 
     /** The SNI name for an https URL, or null when its host is an IP literal or no valid SNI name. */
     private static String sniName(URI u) {
-        String host = u.getHost();
-        if (host.startsWith("[") || host.matches("[0-9.]+")) {
+        String name = tlsName(u.getHost());
+        if (u.getHost().startsWith("[") || name.matches("[0-9.]+")) {
             return null;
         }
         try {
-            return new SNIHostName(host.toLowerCase(Locale.ROOT)).getAsciiName();
+            return new SNIHostName(name).getAsciiName();
         } catch (IllegalArgumentException e) {
             return null;
         }
