@@ -213,10 +213,14 @@ class PostClientTest {
             assertThat(a.status()).isEqualTo(200);
             assertThat(a.body()).isEqualTo("ok");
             assertThat(hosts).containsExactly("pinned.test:" + port);
+            // an absolute name (trailing dot) is the same name for SNI and the certificate
+            PublicAddressGuard.Target absolute = loopback("https", port, "/secure", "pinned.test.");
+            assertThat(https.post(absolute, HEADERS, new byte[0], Duration.ofSeconds(5), 2048).status()).isEqualTo(200);
+            assertThat(hosts).containsExactly("pinned.test:" + port, "pinned.test.:" + port);
             // refused also after a session with the right name exists for the same IP and port
             assertThatThrownBy(() -> https.post(wrong, HEADERS, new byte[0], Duration.ofSeconds(5), 2048))
                     .isInstanceOf(SSLHandshakeException.class);
-            assertThat(hosts).hasSize(1);
+            assertThat(hosts).hasSize(2);
         } finally {
             https.close();
             server.stop(0);
