@@ -172,7 +172,7 @@ public final class PinnedHttp {
     }
 
     /** A new TLS context with the JVM's default key and trust managers. */
-    private static SSLContext defaultTls() {
+    static SSLContext defaultTls() {
         try {
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, null, null);

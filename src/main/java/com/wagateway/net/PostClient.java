@@ -9,8 +9,6 @@ import java.net.URI;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyManagementException;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
@@ -92,7 +90,7 @@ public final class PostClient implements AutoCloseable {
 
     /** Production: TLS contexts with the JVM's default key and trust managers. */
     public PostClient(Duration connectTimeout, ScheduledExecutorService watchdog) {
-        this(connectTimeout, PostClient::defaultTls, watchdog);
+        this(connectTimeout, PinnedHttp::defaultTls, watchdog);
     }
 
     /**
@@ -354,16 +352,5 @@ public final class PostClient implements AutoCloseable {
             }
         });
         busy.forEach(PooledConnection::close);
-    }
-
-    /** A new TLS context with the JVM's default key and trust managers. */
-    private static SSLContext defaultTls() {
-        try {
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, null, null);
-            return context;
-        } catch (NoSuchAlgorithmException | KeyManagementException e) {
-            throw new IllegalStateException("no TLS context", e);
-        }
     }
 }
