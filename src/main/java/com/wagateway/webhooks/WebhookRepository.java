@@ -80,16 +80,17 @@ public class WebhookRepository {
                 .param(connectionId).query(String.class).optional();
     }
 
-    /** Clears URL, filter and secret; queued events fail with "webhook removed" and are returned. */
     /**
-     * Clears the webhook and fails its queued events. The events are locked in id order, the order
-     * the dispatcher's batch updates use, so this never deadlocks with a delivery being recorded.
+     * Clears URL, filter and secret; queued events fail with "webhook removed" and are returned.
+     * Lock order, the dispatcher's: the events first, in id order, then the endpoint row. A
+     * recorded batch locks its deliveries and then updates their endpoints, so deleting the
+     * endpoint before locking the events deadlocked with a delivery being recorded (seen in the
+     * benchmark, where rounds remove webhooks while deliveries are recorded).
      */
     public List<WebhookDeliveryChanged> clear(String connectionId) {
         jdbc.sql("UPDATE connections SET webhook_url = NULL, webhook_events = NULL, webhook_secret = NULL, updated_at = now() "
                 + "WHERE connection_id = ?").param(connectionId).update();
-        jdbc.sql("DELETE FROM webhook_endpoints WHERE connection_id = ?").param(connectionId).update();
-        return jdbc.sql("""
+        List<WebhookDeliveryChanged> dropped = jdbc.sql("""
                 UPDATE webhook_deliveries SET state = 'failed', last_error = 'webhook removed', updated_at = now()
                 WHERE id IN (SELECT id FROM webhook_deliveries WHERE connection_id = ? AND state IN ('pending', 'retrying')
                              ORDER BY id FOR UPDATE)
@@ -97,6 +98,8 @@ public class WebhookRepository {
                 .query((rs, n) -> new WebhookDeliveryChanged(connectionId, rs.getObject(1, UUID.class), rs.getString(2),
                         "failed", null, rs.getInt(3), null, "webhook removed"))
                 .list();
+        jdbc.sql("DELETE FROM webhook_endpoints WHERE connection_id = ?").param(connectionId).update();
+        return dropped;
     }
 
     public Health health(String connectionId) {

@@ -116,6 +116,49 @@ class WebhookRecordIntegrationTest extends WebhookIntegrationBase {
                 + "AND last_success_at IS NOT NULL AND last_failure_at IS NOT NULL")).isEqualTo(1);
     }
 
+    /**
+     * Removing a webhook while its events are being recorded waits for the record instead of
+     * deadlocking with it: the removal locks the events before the endpoint row, in the record's
+     * order. The record is played on a connection of its own, held between its two steps: the
+     * events are locked (as {@link WebhookQueue#LOCK_DELIVERIES} does), the removal is started and
+     * seen waiting, and only then is the endpoint row taken, with {@code NOWAIT}: it must be free.
+     * With the endpoint deleted first (the order until the tenth session) it was not, and in the
+     * benchmark PostgreSQL aborted one of the two.
+     */
+    @Test
+    void aWebhookRemovedWhileItsEventsAreRecordedWaitsForTheRecord() throws Exception {
+        create("rec_rm");
+        putWebhook("rec_rm", URL, null);
+        JdbcClient jdbc = gw.bean(JdbcClient.class);
+        jdbc.sql("UPDATE webhook_endpoints SET leased_by = 'elsewhere', leased_until = now() + interval '1 hour' "
+                + "WHERE connection_id = 'rec_rm'").update();
+        assertThat(enqueue("rec_rm", 3)).isPositive();
+        Long[] ids = deliveries("rec_rm").stream().map(Delivery::id).toArray(Long[]::new);
+        java.util.concurrent.ExecutorService remover = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try (java.sql.Connection record = gw.bean(javax.sql.DataSource.class).getConnection()) {
+            record.setAutoCommit(false);
+            try (java.sql.PreparedStatement lock = record.prepareStatement(WebhookQueue.LOCK_DELIVERIES)) {
+                lock.setArray(1, record.createArrayOf("bigint", ids));
+                lock.executeQuery().close();
+            }
+            java.util.concurrent.Future<Integer> removal = remover.submit(() -> gw.delete("/api/connections/rec_rm/webhook").status());
+            awaitTrue("the removal waits for the locked events", () -> gw.count("""
+                    SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+                    WHERE NOT l.granted AND a.query LIKE 'UPDATE webhook_deliveries SET state = ''failed'', last_error = ''webhook removed''%'
+                    """) > 0);
+            try (java.sql.Statement st = record.createStatement()) {
+                st.execute("SELECT 1 FROM webhook_endpoints WHERE connection_id = 'rec_rm' FOR UPDATE NOWAIT");
+                st.executeUpdate("UPDATE webhook_endpoints SET leased_by = NULL, leased_until = NULL WHERE connection_id = 'rec_rm'");
+            }
+            record.commit();
+            assertThat(removal.get(15, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(200);
+        } finally {
+            remover.shutdownNow();
+        }
+        assertThat(states("rec_rm")).containsExactly("failed", "failed", "failed");
+        assertThat(gw.count("SELECT count(*) FROM webhook_endpoints WHERE connection_id = 'rec_rm'")).isZero();
+    }
+
     private static List<Delivery> deliveries(String connectionId) {
         return gw.bean(JdbcClient.class).sql("SELECT id, event_id, connection_id, event_type, body, attempts, retry_since "
                         + "FROM webhook_deliveries WHERE connection_id = ? ORDER BY id")
