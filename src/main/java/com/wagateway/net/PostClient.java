@@ -1,6 +1,7 @@
 package com.wagateway.net;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ProtocolException;
 import java.net.Socket;
@@ -59,7 +60,7 @@ public final class PostClient implements AutoCloseable {
     private static final long SWEEP_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     /** The socket's destination: requests share a pooled socket only when all four are equal. */
-    private record Route(boolean tls, java.net.InetAddress address, int port, String name) {
+    private record Route(boolean tls, InetAddress address, int port, String name) {
     }
 
     private final Supplier<SSLContext> tls;

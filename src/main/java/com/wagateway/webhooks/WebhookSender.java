@@ -68,7 +68,9 @@ public class WebhookSender implements DisposableBean {
 
     /**
      * Sends on a worker thread; the future never fails (failures are a {@link Result} with an
-     * error) and completes within the timeout, connect and answer included.
+     * error). The exchange (connect, request, answer) ends within the timeout; the name's lookup
+     * before it is the system resolver's and has no timeout of its own, so the future is also
+     * completed with "timeout" at twice the timeout plus a second, whatever the lookup does.
      */
     public CompletableFuture<Result> send(Request r) {
         long start = System.nanoTime();
@@ -78,7 +80,8 @@ public class WebhookSender implements DisposableBean {
         } catch (RejectedExecutionException e) {
             result.complete(new Result(null, null, null, 0, "shutting down", false));
         }
-        return result;
+        long bound = timeout.toMillis() * 2 + 1000;
+        return result.completeOnTimeout(new Result(null, null, null, bound, "timeout", false), bound, TimeUnit.MILLISECONDS);
     }
 
     private Result exchange(Request r, long start) {
