@@ -53,13 +53,11 @@ public record HttpAnswer(int status, String body, String retryAfter, boolean reu
             complete = true; // never a body
         } else if (head.chunked) {
             complete = readChunked(in, b);
-        } else if (head.transferEncoding) {
-            complete = false; // a coding other than chunked last: the body runs to the connection's end
-            b.untilEnd(in);
-        } else if (head.contentLength >= 0) {
+        } else if (!head.transferEncoding && head.contentLength >= 0) {
             complete = b.exactly(in, head.contentLength);
         } else {
-            complete = false; // no framing: the body runs to the connection's end
+            // no framing, or a coding other than chunked last: the body runs to the connection's end
+            complete = false;
             b.untilEnd(in);
         }
         return new HttpAnswer(head.status, b.text(), head.retryAfter, complete && head.keepAlive);

@@ -158,7 +158,7 @@ public final class PinnedHttp {
         return u.getHost() + (u.getPort() >= 0 ? ":" + u.getPort() : "");
     }
 
-    private static boolean isIpv4Literal(String host) {
+    static boolean isIpv4Literal(String host) {
         return host.matches("[0-9.]+");
     }
 

@@ -50,10 +50,6 @@ final class PooledConnection implements AutoCloseable {
         return in;
     }
 
-    Socket socket() {
-        return socket;
-    }
-
     @Override
     public void close() {
         try {

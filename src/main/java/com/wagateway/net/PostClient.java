@@ -120,7 +120,7 @@ public final class PostClient implements AutoCloseable {
                 // closed by the server while idle (or reset): nothing was answered, so send it on a new socket
             }
         }
-        return exchange(open(route, target.uri(), deadline), route, request, deadline, keep);
+        return exchange(open(route, deadline), route, request, deadline, keep);
     }
 
     /** Sends the request on {@code c} and reads the answer; {@code c} goes back to the pool or is closed. */
@@ -168,7 +168,7 @@ public final class PostClient implements AutoCloseable {
     }
 
     /** A new socket to the checked address (and the TLS handshake for https), within the deadline. */
-    private PooledConnection open(Route route, URI uri, long deadline) throws IOException {
+    private PooledConnection open(Route route, long deadline) throws IOException {
         Socket s = new Socket();
         try {
             s.setTcpNoDelay(true);
@@ -187,7 +187,7 @@ public final class PostClient implements AutoCloseable {
             SSLSocket ssl = (SSLSocket) factory(route.name()).createSocket(s, route.name(), route.port(), true);
             SSLParameters params = ssl.getSSLParameters();
             params.setEndpointIdentificationAlgorithm("HTTPS"); // verify the certificate against the name
-            String sni = sniName(uri);
+            String sni = sniName(route.name());
             if (sni != null) {
                 params.setServerNames(List.of(new SNIHostName(sni)));
             }
@@ -231,10 +231,9 @@ public final class PostClient implements AutoCloseable {
         return name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
     }
 
-    /** The SNI name for an https URL, or null when its host is an IP literal or no valid SNI name. */
-    private static String sniName(URI u) {
-        String name = tlsName(u.getHost());
-        if (u.getHost().startsWith("[") || name.matches("[0-9.]+")) {
+    /** The SNI name for a TLS name ({@link #tlsName}), or null for an IP literal or a name SNI cannot carry. */
+    private static String sniName(String name) {
+        if (name.indexOf(':') >= 0 || PinnedHttp.isIpv4Literal(name)) {
             return null;
         }
         try {

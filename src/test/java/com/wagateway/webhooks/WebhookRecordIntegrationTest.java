@@ -6,12 +6,20 @@ import com.wagateway.webhooks.DeliveryRows.Attempt;
 import com.wagateway.webhooks.DeliveryRows.ClaimResult;
 import com.wagateway.webhooks.DeliveryRows.Delivery;
 import com.wagateway.webhooks.DeliveryRows.EndpointUpdate;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
@@ -134,24 +142,24 @@ class WebhookRecordIntegrationTest extends WebhookIntegrationBase {
                 + "WHERE connection_id = 'rec_rm'").update();
         assertThat(enqueue("rec_rm", 3)).isPositive();
         Long[] ids = deliveries("rec_rm").stream().map(Delivery::id).toArray(Long[]::new);
-        java.util.concurrent.ExecutorService remover = java.util.concurrent.Executors.newSingleThreadExecutor();
-        try (java.sql.Connection record = gw.bean(javax.sql.DataSource.class).getConnection()) {
+        ExecutorService remover = Executors.newSingleThreadExecutor();
+        try (Connection record = gw.bean(DataSource.class).getConnection()) {
             record.setAutoCommit(false);
-            try (java.sql.PreparedStatement lock = record.prepareStatement(WebhookQueue.LOCK_DELIVERIES)) {
+            try (PreparedStatement lock = record.prepareStatement(WebhookQueue.LOCK_DELIVERIES)) {
                 lock.setArray(1, record.createArrayOf("bigint", ids));
                 lock.executeQuery().close();
             }
-            java.util.concurrent.Future<Integer> removal = remover.submit(() -> gw.delete("/api/connections/rec_rm/webhook").status());
+            Future<Integer> removal = remover.submit(() -> gw.delete("/api/connections/rec_rm/webhook").status());
             awaitTrue("the removal waits for the locked events", () -> gw.count("""
                     SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
                     WHERE NOT l.granted AND a.query LIKE 'UPDATE webhook_deliveries SET state = ''failed'', last_error = ''webhook removed''%'
                     """) > 0);
-            try (java.sql.Statement st = record.createStatement()) {
+            try (Statement st = record.createStatement()) {
                 st.execute("SELECT 1 FROM webhook_endpoints WHERE connection_id = 'rec_rm' FOR UPDATE NOWAIT");
                 st.executeUpdate("UPDATE webhook_endpoints SET leased_by = NULL, leased_until = NULL WHERE connection_id = 'rec_rm'");
             }
             record.commit();
-            assertThat(removal.get(15, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(200);
+            assertThat(removal.get(15, TimeUnit.SECONDS)).isEqualTo(200);
         } finally {
             remover.shutdownNow();
         }
