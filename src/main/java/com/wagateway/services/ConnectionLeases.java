@@ -168,6 +168,14 @@ public class ConnectionLeases implements SmartLifecycle {
         return epoch == null ? Optional.empty() : Optional.of(new LeaseFence(nodeId, epoch));
     }
 
+    /**
+     * Whether another node holds this connection's lease live now (read from the lease row, not
+     * from this node's view): while it does, its socket may still run there.
+     */
+    public boolean heldElsewhere(String connectionId) {
+        return repo.liveOwner(connectionId).filter(o -> !o.nodeId().equals(nodeId)).isPresent();
+    }
+
     /** The connections this node owns now. */
     public Set<String> owned() {
         return Set.copyOf(held.keySet());

@@ -154,10 +154,16 @@ public class ConnectionService {
         return get(id, caller);
     }
 
-    /** Closes the socket, keeps the session; not restored at boot until connected again. */
+    /**
+     * Closes the socket, keeps the session; not restored at boot until connected again. Returns
+     * once the socket is closed, also when another node ran it ({@link #awaitOwnerLetGo}).
+     */
     public ConnectionRow disconnect(String id, Caller caller) {
         stopByUser(id, caller, Signal.USER_DISCONNECT);
         engine.stop(id).exceptionally(e -> null).join();
+        if (!awaitOwnerLetGo(id)) {
+            log.warn("[{}] disconnected, but the node running it has not let it go yet", id);
+        }
         return get(id, caller);
     }
 
@@ -185,10 +191,19 @@ public class ConnectionService {
         return get(id, caller);
     }
 
-    /** Removes the connection, its session folder and (by cascade) its messages and logs. */
+    /**
+     * Removes the connection, its session folder and (by cascade) its messages and logs. When
+     * another node runs it, the session is removed only once that node closed its socket, so the
+     * account is offline everywhere when this returns; if it does not let go in time (503
+     * {@code owner_unreachable}), the connection stays, stopped, and the delete can be repeated.
+     */
     public void delete(String id, Caller caller) {
         UUID owner = get(id, caller).ownerId();
         stopByUser(id, caller, Signal.USER_DELETE);
+        if (!awaitOwnerLetGo(id)) {
+            throw new ApiException.OwnerUnreachable(
+                    "the node running connection '" + id + "' did not close it in time; it is stopped, try the delete again");
+        }
         removeSession(id, engine.purge(id));
         repo.delete(id);
         events.publishEvent(new ConnectionDeleted(id, owner));
@@ -207,6 +222,31 @@ public class ConnectionService {
         if (!leases.owns(id)) {
             leases.announce(); // the owner (another node) closes the socket at once, not at its next tick
         }
+    }
+
+    /**
+     * After a person's stop: waits until no other node holds the connection's lease live. Such an
+     * owner hands an unwanted lease back only after closing its socket, and a node that cannot
+     * renew closes its sockets at two thirds of the TTL, before its lease expires (issue 17); so
+     * once no other node holds it, no socket of it runs anywhere. The stop is not renewed, so the
+     * lease is gone within the TTL: false only past the TTL + 1 s, or when the connection is
+     * wanted again meanwhile (a connect raced the stop). Polls the lease row (one key lookup
+     * every 20 ms), which only a stop through a node that does not own the connection pays for.
+     */
+    private boolean awaitOwnerLetGo(String id) {
+        long deadline = System.nanoTime() + props.cluster().leaseTtl().plusSeconds(1).toNanos();
+        while (leases.heldElsewhere(id)) {
+            if (System.nanoTime() > deadline || repo.find(id).map(ConnectionRow::running).orElse(false)) {
+                return false;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The stored connection if the caller may see it; 404 if unknown or someone else's. */

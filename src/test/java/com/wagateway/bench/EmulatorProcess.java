@@ -152,6 +152,11 @@ public final class EmulatorProcess implements AutoCloseable {
         return control("GET", "/control/sent/" + phone, null).path("messages");
     }
 
+    /** Whether the account {@code phone}'s linked device has a live login now ({@code GET /control/devices/{phone}}). */
+    public boolean online(String phone) {
+        return control("GET", "/control/devices/" + phone, null).path("online").asBoolean();
+    }
+
     /** What the contacts sent to the account ({@code GET /control/received/{phone}}), with the device's acks and receipts. */
     public tools.jackson.databind.JsonNode received(String phone) {
         return control("GET", "/control/received/" + phone, null).path("messages");

@@ -31,8 +31,9 @@ import tools.jackson.databind.JsonNode;
  * answers exactly as B would (same statuses, same errors), a QR and a pairing code of B's
  * connections come through A without waiting out {@code QR_WAIT}, a settings change through A
  * reaches B's copy, an owner that does not answer gives 503 {@code owner_unreachable} and never
- * runs the command later, and a node with {@code AUTH_STORE=files} and a SESSIONS_DIR of its own
- * is refused. The steps build on each other, in order.
+ * runs the command later, a node with {@code AUTH_STORE=files} and a SESSIONS_DIR of its own
+ * is refused, and a delete through A answers only once B's socket is closed. The steps build on
+ * each other, in order.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterRoutingIntegrationTest {
@@ -257,6 +258,34 @@ class ClusterRoutingIntegrationTest {
         assertThat(a.count("SELECT count(*) FROM nodes WHERE node_id = 'node-c'")).isZero();
         // the cluster is untouched
         assertThat(a.get("/api/connections/pb").json().path("status").asString()).isEqualTo("ready");
+    }
+
+    /**
+     * A delete through node A of a connection node B runs, while B is frozen (no renewals, so it
+     * ignores the stop): the session is removed and the row deleted only after B closed its
+     * socket (its overdue guard, at two thirds of the TTL), so the account is offline when the
+     * delete answers. Before, A removed the session at once while B's socket still ran.
+     */
+    @Test
+    @Order(8)
+    void aDeleteThroughNodeAAnswersOnceTheOwnersSocketIsClosed() {
+        assertThat(emulator.online("923008880002")).as("pb is logged in on node B").isTrue();
+        ConnectionLeases onB = b.bean(ConnectionLeases.class);
+        assertThat(onB.owns("pb")).isTrue();
+        onB.renewals(false);
+        ApiClient.Response r;
+        try {
+            r = a.delete("/api/connections/pb");
+            assertThat(emulator.online("923008880002")).as("pb's socket on node B closed before the delete answered").isFalse();
+        } finally {
+            onB.renewals(true);
+        }
+        assertThat(r.status()).as(r.raw()).isEqualTo(200);
+        assertThat(r.json().path("deleted").asBoolean()).isTrue();
+        assertThat(onB.owns("pb")).isFalse();
+        assertThat(Files.exists(root.resolve("sessions").resolve("pb"))).isFalse();
+        assertThat(a.count("SELECT count(*) FROM connections WHERE connection_id = 'pb'")).isZero();
+        assertThat(emulator.stats().path("replaced").asInt()).isZero();
     }
 
     static void awaitTrue(java.util.function.BooleanSupplier condition, String what) {
