@@ -86,12 +86,23 @@ class WebhookQueue {
                 ORDER BY d.connection_id, d.id LIMIT ?) d ON true
             ORDER BY l.connection_id, d.id""";
 
-    /** The expiry sweep's statement (webhook_deliveries_due_idx, whose predicate only it implies: V24). */
+    /**
+     * The expiry sweep's statement (webhook_deliveries_due_idx, whose predicate only it implies:
+     * V24). Its rows are locked first, in id order ({@code ORDER BY} under {@code FOR UPDATE}
+     * locks in the sorted order), the order of every other multi-row writer of the table: a plain
+     * {@code UPDATE} locked them in the index's {@code retry_since} order and could deadlock with
+     * a webhook's removal locking the same connection's events by id.
+     */
     static final String EXPIRE = """
+            WITH due AS MATERIALIZED (
+              SELECT d.id FROM webhook_deliveries d
+              WHERE d.state IN ('pending', 'retrying') AND d.retry_since < now() - ? * interval '1 millisecond'
+                AND NOT EXISTS (SELECT 1 FROM webhook_endpoints e
+                                WHERE e.connection_id = d.connection_id AND e.leased_until > now())
+              ORDER BY d.id
+              FOR UPDATE OF d)
             UPDATE webhook_deliveries d SET state = 'failed', last_error = 'expired', updated_at = now()
-            WHERE d.state IN ('pending', 'retrying') AND d.retry_since < now() - ? * interval '1 millisecond'
-              AND NOT EXISTS (SELECT 1 FROM webhook_endpoints e
-                              WHERE e.connection_id = d.connection_id AND e.leased_until > now())
+            FROM due WHERE d.id = due.id
             RETURNING d.id, d.event_id, d.connection_id, d.event_type, d.body, d.attempts, d.retry_since,
               (SELECT webhook_url FROM connections c WHERE c.connection_id = d.connection_id) AS url""";
 

@@ -1,6 +1,7 @@
 package com.wagateway.webhooks;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.wagateway.webhooks.DeliveryRows.Attempt;
 import com.wagateway.webhooks.DeliveryRows.ClaimResult;
@@ -29,6 +30,8 @@ import tools.jackson.databind.JsonNode;
  * ({@link WebhookQueue#record}). One batch mixes what a recorder meets: deliveries that succeeded,
  * failed for a retry, were finished meanwhile by someone else (webhook removed), and whose
  * connection was deleted; each must end exactly as it did when every row had a statement of its own.
+ * The other writers of the same rows (a webhook's removal, the expiry sweep) lock them in the same
+ * order, by id.
  */
 class WebhookRecordIntegrationTest extends WebhookIntegrationBase {
 
@@ -165,6 +168,54 @@ class WebhookRecordIntegrationTest extends WebhookIntegrationBase {
         }
         assertThat(states("rec_rm")).containsExactly("failed", "failed", "failed");
         assertThat(gw.count("SELECT count(*) FROM webhook_endpoints WHERE connection_id = 'rec_rm'")).isZero();
+    }
+
+    /**
+     * The expiry sweep locks its rows in id order, like every other multi-row writer. The events'
+     * {@code retry_since} and their place in the table are made the reverse of their ids (the
+     * orders a plain {@code UPDATE} would lock them in, by index or by table scan); the newest
+     * event is held, and once the sweep waits for it, the oldest must already be the sweep's.
+     * With the plain {@code UPDATE} (until the eleventh session) it was still free.
+     */
+    @Test
+    void theExpirySweepLocksItsEventsInIdOrder() throws Exception {
+        create("rec_exp");
+        putWebhook("rec_exp", URL, null);
+        JdbcClient jdbc = gw.bean(JdbcClient.class);
+        // leased elsewhere while the events are aged: no sweep of this gateway takes them early
+        jdbc.sql("UPDATE webhook_endpoints SET leased_by = 'elsewhere', leased_until = now() + interval '1 hour' "
+                + "WHERE connection_id = 'rec_exp'").update();
+        assertThat(enqueue("rec_exp", 3)).isPositive();
+        List<Long> ids = deliveries("rec_exp").stream().map(Delivery::id).toList();
+        for (int i = ids.size() - 1; i >= 0; i--) { // newest first (its row version comes first in the table), and oldest retry_since
+            jdbc.sql("UPDATE webhook_deliveries SET retry_since = now() - (2 + ?) * interval '1 day' WHERE id = ?")
+                    .params(i, ids.get(i)).update();
+        }
+        ExecutorService sweeper = Executors.newSingleThreadExecutor();
+        try (Connection holder = gw.bean(DataSource.class).getConnection()) {
+            holder.setAutoCommit(false);
+            try (Statement st = holder.createStatement()) {
+                st.execute("SELECT 1 FROM webhook_deliveries WHERE id = " + ids.get(2) + " FOR UPDATE");
+            }
+            jdbc.sql("UPDATE webhook_endpoints SET leased_by = NULL, leased_until = NULL WHERE connection_id = 'rec_exp'").update();
+            Future<List<Attempt>> sweep = sweeper.submit(() -> gw.bean(WebhookQueue.class).expire(java.time.Duration.ofDays(1)));
+            awaitTrue("the sweep waits for the held event", () -> gw.count("""
+                    SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+                    WHERE NOT l.granted AND a.query LIKE '%UPDATE webhook_deliveries d SET state = ''failed'', last_error = ''expired''%'
+                    """) > 0);
+            try (Statement st = holder.createStatement()) {
+                assertThatThrownBy(() -> st.execute("SELECT 1 FROM webhook_deliveries WHERE id = " + ids.get(0) + " FOR UPDATE NOWAIT"))
+                        .as("the oldest event is locked by the sweep before it waits for the newest")
+                        .hasMessageContaining("could not obtain lock");
+            }
+            holder.rollback();
+            sweep.get(15, TimeUnit.SECONDS);
+        } finally {
+            sweeper.shutdownNow();
+        }
+        assertThat(states("rec_exp")).containsExactly("failed", "failed", "failed");
+        assertThat(gw.count("SELECT count(*) FROM webhook_deliveries WHERE connection_id = 'rec_exp' AND last_error = 'expired'"))
+                .isEqualTo(3);
     }
 
     private static List<Delivery> deliveries(String connectionId) {
