@@ -152,14 +152,21 @@ export function createEngine ({ logger, emitEvent, sendRequest }) {
        * Replaces any socket for the id (silently), loads the session from the auth store
        * (auth-store.js), saves fresh creds at once so they exist from the first moment, creates the
        * socket and attaches the shared handlers. Its events are held until the reply is out.
+       * With `ifAbsent: true` a live socket for the id is kept instead (`kept: true`): Java's
+       * timers and notifications start that way, so two of them that coincide never replace the
+       * socket the first one started (the lock orders them: the second sees the first's socket).
        */
       run: (args, ctx) => {
         // the connection's settings (optional; absent keeps what the id had) are checked first
         const settingsGiven = args.settings !== undefined && args.settings !== null ? parseSettings(args.settings) : null
+        if (args.ifAbsent !== undefined && typeof args.ifAbsent !== 'boolean') {
+          throw new EngineError('bad_request', 'ifAbsent must be a boolean')
+        }
         return registry.withLock(args.connectionId, async () => {
           const connectionId = /** @type {string} */ (args.connectionId)
           if (settingsGiven) behaviour.set(connectionId, settingsGiven)
           const previous = registry.get(connectionId)
+          if (previous && args.ifAbsent === true) return { hasSession: previous.hadSession, kept: true }
           if (previous) await closeQuietly(previous)
 
           const folder = folderOf(connectionId)

@@ -135,8 +135,17 @@ test('SANDBOX_EMULATOR_URL: the engine uses a standalone emulator (server.js --d
   await fx.engine.send('send', { connectionId: 'cem', messageId: '3EB0AAAABBBBCCCCDDDD01', jid: '923001112233@s.whatsapp.net', content: { type: 'image', base64: JPEG_B64, mimeType: 'image/jpeg', caption: 'red' } }, 15000)
   const media = await (await fetch(url.replace('ws:', 'http:').replace('/ws/chat', '/control/media'))).json()
   assert.equal(media.blobs.filter((b) => b.kind === 'image').length, 1, `the image was uploaded to the emulator: ${JSON.stringify(media.blobs.map((b) => b.kind))}`)
+  // `ifAbsent` (Java's timers and notifications): a live socket is kept, not logged in a second time
+  const logins = info.stats.logins
+  assert.deepEqual(await fx.engine.ok('start', { connectionId: 'cem', ifAbsent: true }), { hasSession: true, kept: true })
+  assert.equal((await fx.engine.send('start', { connectionId: 'cem', ifAbsent: 'yes' })).error.code, 'bad_request')
   assert.deepEqual(await fx.engine.ok('sandbox.drop', { connectionId: 'cem', code: 503 }), { dropped: true })
   assert.equal((await fx.engine.next('connection.close', { connectionId: 'cem', where: (d) => d.wasOpen })).data.code, 503)
+  // once the socket is gone, the same command starts one
+  assert.deepEqual(await fx.engine.ok('start', { connectionId: 'cem', ifAbsent: true }), { hasSession: true })
+  await fx.engine.next('connection.open', { connectionId: 'cem' })
+  const after = await (await fetch(url.replace('ws:', 'http:').replace('/ws/chat', '/control/info'))).json()
+  assert.equal(after.stats.logins, logins + 1, 'one login: the start after the drop; the kept socket made none')
   assert.equal((await stat(join(fx.dir, 'standalone', 'state.json'))).mode & 0o777, 0o600)
   // Stopped before the fixture removes its folder (it saves a last time as it stops).
   const exited = new Promise((resolve) => server.once('exit', resolve))

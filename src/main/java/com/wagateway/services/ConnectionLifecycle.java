@@ -232,7 +232,9 @@ public class ConnectionLifecycle implements EngineListener, LeaseListener {
      * Timer callback: dial again unless the user stopped the connection meanwhile or another node
      * owns it. Ownership is read from the lease row, not only this node's memory: a node resumed
      * after a pause runs its overdue timers before its next renewal tells it the lease moved, and
-     * a socket started then would replace the new owner's login (WhatsApp's 440).
+     * a socket started then would replace the new owner's login (WhatsApp's 440). A socket that
+     * is live already is kept ({@link EngineClient#startIfAbsent}): a lease gained and a start
+     * notification that coincide each schedule one of these, and the second must not log in again.
      */
     void startIfWanted(String id) {
         synchronized (scheduler.lock(id)) {
@@ -246,11 +248,16 @@ public class ConnectionLifecycle implements EngineListener, LeaseListener {
                 return;
             }
         }
-        startNow(id);
+        logFailure(id, engine.startIfAbsent(id));
     }
 
     private void startNow(String id) {
-        engine.start(id).exceptionally(e -> {
+        logFailure(id, engine.start(id));
+    }
+
+    /** Logs a start that failed (engine unavailable, or refusing): nothing else waits for its answer. */
+    private static void logFailure(String id, java.util.concurrent.CompletableFuture<Void> start) {
+        start.exceptionally(e -> {
             log.warn("[{}] engine start failed: {}", id, e.getMessage());
             return null;
         });

@@ -13,6 +13,14 @@ public interface EngineClient {
     /** Creates (or re-creates) the socket; the session folder is restored if it exists. */
     CompletableFuture<Void> start(String connectionId);
 
+    /**
+     * {@link #start}, but a live socket of the connection is kept rather than replaced. The
+     * lifecycle's timers and notifications start this way: two of them that coincide (a lease
+     * gained and a person's connect on another node) give one socket, not a second login
+     * replacing the first; the engine runs a connection's starts one after the other.
+     */
+    CompletableFuture<Void> startIfAbsent(String connectionId);
+
     /** Closes the socket and keeps the session. */
     CompletableFuture<Void> stop(String connectionId);
 

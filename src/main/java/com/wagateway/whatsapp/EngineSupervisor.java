@@ -147,7 +147,19 @@ public class EngineSupervisor implements EngineClient, RawEngineCommands, SmartL
      */
     @Override
     public CompletableFuture<Void> start(String connectionId) {
+        return start(connectionId, false);
+    }
+
+    @Override
+    public CompletableFuture<Void> startIfAbsent(String connectionId) {
+        return start(connectionId, true);
+    }
+
+    private CompletableFuture<Void> start(String connectionId, boolean ifAbsent) {
         ObjectNode a = json.createObjectNode();
+        if (ifAbsent) {
+            a.put("ifAbsent", true);
+        }
         ChatCommands.SettingsSource source = settingsSources.getIfAvailable();
         if (source != null) {
             try {
