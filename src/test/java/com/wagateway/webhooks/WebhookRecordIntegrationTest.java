@@ -138,13 +138,7 @@ class WebhookRecordIntegrationTest extends WebhookIntegrationBase {
      */
     @Test
     void aWebhookRemovedWhileItsEventsAreRecordedWaitsForTheRecord() throws Exception {
-        create("rec_rm");
-        putWebhook("rec_rm", URL, null);
-        JdbcClient jdbc = gw.bean(JdbcClient.class);
-        jdbc.sql("UPDATE webhook_endpoints SET leased_by = 'elsewhere', leased_until = now() + interval '1 hour' "
-                + "WHERE connection_id = 'rec_rm'").update();
-        assertThat(enqueue("rec_rm", 3)).isPositive();
-        Long[] ids = deliveries("rec_rm").stream().map(Delivery::id).toArray(Long[]::new);
+        Long[] ids = threeEventsLeasedElsewhere("rec_rm").toArray(Long[]::new);
         ExecutorService remover = Executors.newSingleThreadExecutor();
         try (Connection record = gw.bean(DataSource.class).getConnection()) {
             record.setAutoCommit(false);
@@ -179,14 +173,9 @@ class WebhookRecordIntegrationTest extends WebhookIntegrationBase {
      */
     @Test
     void theExpirySweepLocksItsEventsInIdOrder() throws Exception {
-        create("rec_exp");
-        putWebhook("rec_exp", URL, null);
-        JdbcClient jdbc = gw.bean(JdbcClient.class);
         // leased elsewhere while the events are aged: no sweep of this gateway takes them early
-        jdbc.sql("UPDATE webhook_endpoints SET leased_by = 'elsewhere', leased_until = now() + interval '1 hour' "
-                + "WHERE connection_id = 'rec_exp'").update();
-        assertThat(enqueue("rec_exp", 3)).isPositive();
-        List<Long> ids = deliveries("rec_exp").stream().map(Delivery::id).toList();
+        List<Long> ids = threeEventsLeasedElsewhere("rec_exp");
+        JdbcClient jdbc = gw.bean(JdbcClient.class);
         for (int i = ids.size() - 1; i >= 0; i--) { // newest first (its row version comes first in the table), and oldest retry_since
             jdbc.sql("UPDATE webhook_deliveries SET retry_since = now() - (2 + ?) * interval '1 day' WHERE id = ?")
                     .params(i, ids.get(i)).update();
@@ -216,6 +205,19 @@ class WebhookRecordIntegrationTest extends WebhookIntegrationBase {
         assertThat(states("rec_exp")).containsExactly("failed", "failed", "failed");
         assertThat(gw.count("SELECT count(*) FROM webhook_deliveries WHERE connection_id = 'rec_exp' AND last_error = 'expired'"))
                 .isEqualTo(3);
+    }
+
+    /**
+     * A connection with a webhook whose endpoint another instance holds for an hour (so this
+     * gateway's dispatcher and sweep leave its events alone), and three queued events: their ids.
+     */
+    private static List<Long> threeEventsLeasedElsewhere(String connectionId) {
+        create(connectionId);
+        putWebhook(connectionId, URL, null);
+        gw.bean(JdbcClient.class).sql("UPDATE webhook_endpoints SET leased_by = 'elsewhere', "
+                + "leased_until = now() + interval '1 hour' WHERE connection_id = ?").param(connectionId).update();
+        assertThat(enqueue(connectionId, 3)).isPositive();
+        return deliveries(connectionId).stream().map(Delivery::id).toList();
     }
 
     private static List<Delivery> deliveries(String connectionId) {
